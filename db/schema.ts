@@ -1,0 +1,443 @@
+// The data model. Every record carries its partnership so one deployment can serve
+// a region of partnerships; queries always filter by it.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => at('created_at').notNull().defaultNow();
+const partnershipRef = () =>
+  uuid('partnership_id')
+    .notNull()
+    .references(() => partnerships.id);
+
+export const partnerships = pgTable('partnerships', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  shortName: text('short_name').notNull(),
+  area: text('area').notNull(),
+  timeZone: text('time_zone').notNull().default('Europe/London'),
+  /** Month (1-12) the financial year starts in; the prospectus runs from it. */
+  yearStartMonth: integer('year_start_month').notNull().default(4),
+  freeTrainingFor: text('free_training_for').notNull().default(''),
+  /** Follow-up survey policy: delay after the session, reminders and closing, in days. */
+  followUpDelayDays: integer('follow_up_delay_days').notNull().default(91),
+  followUpReminderDays: jsonb('follow_up_reminder_days').$type<number[]>().notNull().default([14, 28]),
+  followUpCloseDays: integer('follow_up_close_days').notNull().default(42),
+  lateCancellationWorkingDays: integer('late_cancellation_working_days').notNull().default(3),
+  createdAt: createdAt(),
+});
+
+export const SECTORS = [
+  'Local authority',
+  'Police',
+  'Health',
+  'Education',
+  'Early years',
+  'Voluntary and community',
+  'Fire and rescue',
+  'Probation and justice',
+  'Other',
+] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const PARTNER_STATUSES = ['statutory partner', 'relevant agency', 'neither'] as const;
+export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
+
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    name: text('name').notNull(),
+    shortName: text('short_name').notNull(),
+    sector: text('sector').$type<Sector>().notNull(),
+    partnerStatus: text('partner_status').$type<PartnerStatus>().notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('organisations_name_unique').on(t.partnershipId, sql`lower(${t.name})`)],
+);
+
+/** A version of the partnership's safeguarding competency framework. */
+export const competencyFrameworks = pgTable(
+  'competency_frameworks',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    current: boolean('current').notNull().default(false),
+    refreshYears: integer('refresh_years').notNull().default(3),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('competency_frameworks_version_unique').on(t.partnershipId, t.version),
+    uniqueIndex('competency_frameworks_one_current').on(t.partnershipId).where(sql`${t.current}`),
+  ],
+);
+
+export const workforceGroups = pgTable(
+  'workforce_groups',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    frameworkId: uuid('framework_id')
+      .notNull()
+      .references(() => competencyFrameworks.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    who: text('who').notNull(),
+    sortOrder: integer('sort_order').notNull(),
+  },
+  (t) => [uniqueIndex('workforce_groups_code_unique').on(t.frameworkId, t.code)],
+);
+
+export const competencies = pgTable(
+  'competencies',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    frameworkId: uuid('framework_id')
+      .notNull()
+      .references(() => competencyFrameworks.id),
+    code: text('code').notNull(),
+    domain: text('domain').notNull(),
+    statement: text('statement').notNull(),
+  },
+  (t) => [uniqueIndex('competencies_code_unique').on(t.frameworkId, t.code)],
+);
+
+/** Which workforce groups each competency is required for. */
+export const competencyRequirements = pgTable(
+  'competency_requirements',
+  {
+    competencyId: uuid('competency_id')
+      .notNull()
+      .references(() => competencies.id, { onDelete: 'cascade' }),
+    workforceGroupId: uuid('workforce_group_id')
+      .notNull()
+      .references(() => workforceGroups.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.competencyId, t.workforceGroupId] })],
+);
+
+export const ROLES = ['practitioner', 'trainer', 'coordinator', 'reviewer', 'organisation lead'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const people = pgTable(
+  'people',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    name: text('name').notNull(),
+    /** Stored lower case; unique per partnership. */
+    email: text('email').notNull(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    jobTitle: text('job_title').notNull(),
+    workforceGroupId: uuid('workforce_group_id').references(() => workforceGroups.id),
+    lineManagerEmail: text('line_manager_email'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('people_email_unique').on(t.partnershipId, t.email)],
+);
+
+export const personRoles = pgTable(
+  'person_roles',
+  {
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.role] })],
+);
+
+/** Signed-in sessions (the Lucia guide): the id is the SHA-256 of the cookie's token. */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: text('id').primaryKey(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    idleExpiresAt: at('idle_expires_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('auth_sessions_person').on(t.personId)],
+);
+
+/** Emailed single-use sign-in links; only the SHA-256 of the token is kept. */
+export const signInTokens = pgTable(
+  'sign_in_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('sign_in_tokens_person').on(t.personId)],
+);
+
+/** Personal API tokens for scripts and integrations; shown once, stored hashed. */
+export const apiTokens = pgTable('api_tokens', {
+  id: id(),
+  partnershipId: partnershipRef(),
+  personId: uuid('person_id')
+    .notNull()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** The first characters, so a person can tell their tokens apart. */
+  prefix: text('prefix').notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: at('last_used_at'),
+  revokedAt: at('revoked_at'),
+});
+
+/** Fixed-window counters shared by every app instance (sign-in rate limits). */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: at('window_start').notNull(),
+  hits: integer('hits').notNull(),
+});
+
+export const prospectuses = pgTable(
+  'prospectuses',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    /** e.g. "2026-27". */
+    year: text('year').notNull(),
+    title: text('title').notNull(),
+    introduction: text('introduction').notNull().default(''),
+    startsOn: text('starts_on').notNull(),
+    endsOn: text('ends_on').notNull(),
+    status: text('status').$type<'draft' | 'published'>().notNull().default('draft'),
+    publishedAt: at('published_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('prospectuses_year_unique').on(t.partnershipId, t.year)],
+);
+
+export const THEMES = [
+  'Child exploitation',
+  'Neglect',
+  'Domestic abuse',
+  'Online safety',
+  'Safeguarding in education',
+  'Early help',
+  'Core safeguarding',
+  'Safer workforce',
+  'Child death review',
+  'Mental health and self-harm',
+  'Radicalisation (Prevent)',
+] as const;
+
+export const DELIVERY_MODES = ['Face to face', 'Live online', 'E-learning', 'Conference', 'Briefing'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+export const courses = pgTable(
+  'courses',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    prospectusId: uuid('prospectus_id')
+      .notNull()
+      .references(() => prospectuses.id),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    learningOutcomes: jsonb('learning_outcomes').$type<string[]>().notNull(),
+    themes: jsonb('themes').$type<string[]>().notNull(),
+    deliveryMode: text('delivery_mode').$type<DeliveryMode>().notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    provider: text('provider').notNull().default('Partnership trainer'),
+    prerequisites: text('prerequisites').notNull().default(''),
+    requiresManagerApproval: boolean('requires_manager_approval').notNull().default(false),
+    withdrawn: boolean('withdrawn').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('courses_prospectus').on(t.prospectusId)],
+);
+
+export const courseWorkforceGroups = pgTable(
+  'course_workforce_groups',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    workforceGroupId: uuid('workforce_group_id')
+      .notNull()
+      .references(() => workforceGroups.id),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.workforceGroupId] })],
+);
+
+export const courseCompetencies = pgTable(
+  'course_competencies',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    competencyId: uuid('competency_id')
+      .notNull()
+      .references(() => competencies.id),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.competencyId] })],
+);
+
+export const SESSION_STATUSES = ['scheduled', 'cancelled', 'delivered'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    startsAt: at('starts_at').notNull(),
+    endsAt: at('ends_at').notNull(),
+    /** Venue for a face-to-face session; empty when online. */
+    venue: text('venue').notNull().default(''),
+    online: boolean('online').notNull().default(false),
+    joiningLink: text('joining_link').notNull().default(''),
+    capacity: integer('capacity').notNull(),
+    /**
+     * Places held by confirmed and pending bookings. Kept by the booking service in
+     * the same statement that takes a place; the check is the backstop for promise 1.
+     */
+    placesTaken: integer('places_taken').notNull().default(0),
+    bookingClosesAt: at('booking_closes_at').notNull(),
+    /** Shown when the trainer is not a person with an account (a commissioned provider). */
+    trainerName: text('trainer_name').notNull().default(''),
+    status: text('status').$type<SessionStatus>().notNull().default('scheduled'),
+    cancelledReason: text('cancelled_reason').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sessions_course').on(t.courseId),
+    index('sessions_starts').on(t.partnershipId, t.startsAt),
+    check('sessions_places_within_capacity', sql`${t.placesTaken} >= 0 AND ${t.placesTaken} <= ${t.capacity}`),
+    check('sessions_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+export const sessionTrainers = pgTable(
+  'session_trainers',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.personId] })],
+);
+
+export const BOOKING_STATUSES = [
+  'confirmed',
+  'pending approval',
+  'waitlisted',
+  'cancelled',
+  'attended',
+  'partly attended',
+  'did not attend',
+] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+/** A live booking holds or waits for a place; a person has at most one per session. */
+export const LIVE_BOOKING_STATUSES: BookingStatus[] = ['confirmed', 'pending approval', 'waitlisted'];
+
+export const bookings = pgTable(
+  'bookings',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+    status: text('status').$type<BookingStatus>().notNull(),
+    /** Orders the waiting list: first come, first served. */
+    waitlistedAt: at('waitlisted_at'),
+    createdAt: createdAt(),
+    cancelledAt: at('cancelled_at'),
+    cancelledBy: uuid('cancelled_by').references(() => people.id),
+    lateCancellation: boolean('late_cancellation').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('bookings_one_live_per_person')
+      .on(t.sessionId, t.personId)
+      .where(sql`${t.status} in ('confirmed', 'pending approval', 'waitlisted')`),
+    index('bookings_person').on(t.personId),
+    index('bookings_session_status').on(t.sessionId, t.status),
+  ],
+);
+
+/**
+ * Mail waiting to go, written in the same transaction as the change that causes it.
+ * The sender claims rows, sends them and marks each sent once.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    attachments: jsonb('attachments')
+      .$type<{ filename: string; contentType: string; content: string }[]>()
+      .notNull()
+      .default([]),
+    status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull().defaultNow(),
+    /** A claim: another sender leaves the row alone until this passes. */
+    claimedUntil: at('claimed_until'),
+    lastError: text('last_error'),
+    sentAt: at('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    /** Null when the change came from the command line or a job. */
+    actorId: uuid('actor_id').references(() => people.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    at: createdAt(),
+  },
+  (t) => [index('audit_log_subject').on(t.subjectType, t.subjectId)],
+);

@@ -1,0 +1,242 @@
+import { deleteCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { Button, ErrorSummary, Form, NotificationBanner, Select, SummaryList, Table, TextInput } from '../../web/components';
+import { formatShortDate } from '../../web/dates';
+import { listWorkforceGroups } from '../catalogue/service';
+import { clientAddress, scope, type AppContext } from '../http/context';
+import { one, parseForm, type FormValues } from '../http/forms';
+import { render, seeOther } from '../http/render';
+import { get, post } from '../http/routes';
+import { setSessionCookie } from '../http/security';
+import { listOrganisations } from '../organisations/service';
+import { uuidParam } from '../catalogue/routes';
+import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
+import { personInput, register, requestSignIn, signInInput, signInWithLink } from './service';
+import { endAllSessions, endSession, SESSION_COOKIE } from './sessions';
+import { DomainError } from '../errors';
+
+function signInForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
+  return render(
+    c,
+    { title: 'Sign in', hasErrors: Object.keys(errors).length > 0, status: errors.email?.startsWith('Too many') ? 429 : undefined },
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <ErrorSummary errors={errors} />
+        <h1 class="govuk-heading-l">Sign in</h1>
+        <p class="govuk-body">We will email you a link to sign in. You do not need a password.</p>
+        <Form action="/sign-in" csrfToken={c.get('csrfToken')}>
+          <TextInput name="email" label="Work email address" type="email" autocomplete="email" spellcheck={false} value={one(values, 'email')} error={errors.email} />
+          <Button>Email me a sign-in link</Button>
+        </Form>
+        <p class="govuk-body">
+          New here? <a class="govuk-link" href="/register">Register for an account</a>.
+        </p>
+      </div>
+    </div>,
+  );
+}
+
+/** The same page whether or not the email has an account, so nobody can find out who does. */
+function checkEmail(c: AppContext, email: string) {
+  const { config } = c.get('deps');
+  return render(
+    c,
+    { title: 'Check your email' },
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <h1 class="govuk-heading-l">Check your email</h1>
+        <p class="govuk-body">If {email} has an account, we have sent it a link to sign in.</p>
+        <p class="govuk-body">The link works once and stops working after {config.signInLinkMinutes} minutes.</p>
+        <p class="govuk-body">
+          No email? Check your junk folder, or <a class="govuk-link" href="/sign-in">ask for another link</a>.
+        </p>
+      </div>
+    </div>,
+  );
+}
+
+async function registerForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
+  const s = scope(c);
+  const [orgs, groups] = await Promise.all([listOrganisations(s, { activeOnly: true }), listWorkforceGroups(s)]);
+  return render(
+    c,
+    { title: 'Register', hasErrors: Object.keys(errors).length > 0, backLink: '/sign-in' },
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <ErrorSummary errors={errors} />
+        <h1 class="govuk-heading-l">Register for safeguarding training</h1>
+        <p class="govuk-body">Training is free for {s.partnership.freeTrainingFor || 'partner organisations'}.</p>
+        <Form action="/register" csrfToken={c.get('csrfToken')}>
+          <TextInput name="name" label="Full name" autocomplete="name" spellcheck={false} value={one(values, 'name')} error={errors.name} />
+          <TextInput name="email" label="Work email address" type="email" autocomplete="email" spellcheck={false} hint="We will send your sign-in links and booking details here" value={one(values, 'email')} error={errors.email} />
+          <Select name="organisationId" label="Organisation" placeholder="Choose your organisation" options={orgs.map((o) => ({ value: o.id, text: o.name }))} value={one(values, 'organisationId')} error={errors.organisationId} />
+          <TextInput name="jobTitle" label="Job title" autocomplete="organization-title" value={one(values, 'jobTitle')} error={errors.jobTitle} />
+          <Select
+            name="workforceGroupId"
+            label="Workforce group"
+            hint="The group in the partnership’s competency framework that fits your role. If your role straddles two, choose the higher."
+            placeholder="Choose your workforce group"
+            options={groups.map((g) => ({ value: g.id, text: g.name }))}
+            value={one(values, 'workforceGroupId')}
+            error={errors.workforceGroupId}
+          />
+          <TextInput name="lineManagerEmail" label="Line manager’s email address (optional)" type="email" spellcheck={false} hint="Some courses ask your line manager to approve your place or to say whether your practice changed" value={one(values, 'lineManagerEmail')} error={errors.lineManagerEmail} />
+          <Button>Register</Button>
+        </Form>
+      </div>
+    </div>,
+  );
+}
+
+const tokenQuery = z.string().regex(/^[a-z2-7]{32}$/);
+
+function linkNotValid(c: AppContext) {
+  return render(
+    c,
+    { title: 'This sign-in link has expired', status: 400 },
+    <>
+      <h1 class="govuk-heading-l">This sign-in link has expired</h1>
+      <p class="govuk-body">Sign-in links work once, for a short time. This one has been used or is too old.</p>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/sign-in">Ask for a new sign-in link</a>
+      </p>
+    </>,
+  );
+}
+
+/** Following the link shows a button, so mail scanners that open links do not use them up. */
+function confirmSignIn(c: AppContext) {
+  const token = tokenQuery.safeParse(c.req.query('token'));
+  if (!token.success) return linkNotValid(c);
+  return render(
+    c,
+    { title: 'Sign in' },
+    <>
+      <h1 class="govuk-heading-l">Sign in</h1>
+      <Form action="/sign-in/link" csrfToken={c.get('csrfToken')}>
+        <input type="hidden" name="token" value={token.data} />
+        <Button>Continue to sign in</Button>
+      </Form>
+    </>,
+  );
+}
+
+async function completeSignIn(c: AppContext) {
+  const form = await parseForm(c, z.object({ token: tokenQuery }));
+  if (!form.ok) return linkNotValid(c);
+  const s = scope(c);
+  const started = await signInWithLink(s, form.data.token);
+  if (!started) return linkNotValid(c);
+  if (c.get('sessionId')) await endSession(s.db, c.get('sessionId')!);
+  setSessionCookie(c, started.token, started.session.idleExpiresAt);
+  return seeOther(c, '/account');
+}
+
+async function signOut(c: AppContext) {
+  const sessionId = c.get('sessionId');
+  if (sessionId) await endSession(c.get('deps').db, sessionId);
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('deps').config.cookieSecure });
+  return seeOther(c, '/');
+}
+
+async function signOutEverywhere(c: AppContext) {
+  await endAllSessions(c.get('deps').db, c.get('viewer')!.id);
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('deps').config.cookieSecure });
+  return seeOther(c, '/');
+}
+
+async function accountPage(c: AppContext, created?: string, errors: Record<string, string> = {}, values: FormValues = {}) {
+  const s = scope(c);
+  const viewer = c.get('viewer')!;
+  const isCoordinator = viewer.roles.includes('coordinator');
+  const tokens = isCoordinator ? await listApiTokens({ ...s, viewer }) : [];
+  return render(
+    c,
+    { title: 'Your account', hasErrors: Object.keys(errors).length > 0 },
+    <>
+      <ErrorSummary errors={errors} />
+      {created ? (
+        <NotificationBanner title="Token created">
+          <h3 class="govuk-notification-banner__heading">Copy your API token now: it will not be shown again</h3>
+          <p class="govuk-body"><code>{created}</code></p>
+        </NotificationBanner>
+      ) : null}
+      <h1 class="govuk-heading-l">Your account</h1>
+      <SummaryList rows={[
+        { key: 'Name', value: viewer.name },
+        { key: 'Email', value: viewer.email },
+        { key: 'Roles', value: viewer.roles.join(', ') },
+      ]} />
+      <Form action="/account/sign-out-everywhere" csrfToken={c.get('csrfToken')}>
+        <Button secondary>Sign out on all devices</Button>
+      </Form>
+      {isCoordinator ? (
+        <>
+          <h2 class="govuk-heading-m">API tokens</h2>
+          <p class="govuk-body">Scripts and integrations use a token to read the API at <a class="govuk-link" href="/api/v1/openapi.json">/api/v1</a>. Treat a token like a password.</p>
+          {tokens.length ? (
+            <Table head={['Name', 'Starts with', 'Created', 'Last used', '']} rows={tokens.map((t) => [
+              t.name,
+              <code>{t.prefix}</code>,
+              formatShortDate(t.createdAt),
+              t.lastUsedAt ? formatShortDate(t.lastUsedAt) : 'Never',
+              <Form action={`/account/api-tokens/${t.id}/revoke`} csrfToken={c.get('csrfToken')}>
+                <button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" data-module="govuk-button">
+                  Revoke<span class="govuk-visually-hidden"> {t.name}</span>
+                </button>
+              </Form>,
+            ])} />
+          ) : <p class="govuk-body">You have no API tokens.</p>}
+          <Form action="/account/api-tokens" csrfToken={c.get('csrfToken')}>
+            <TextInput name="name" label="Name for a new token" hint="What it is for, like ‘Monthly report script’" value={one(values, 'name')} error={errors.name} />
+            <Button secondary>Create token</Button>
+          </Form>
+        </>
+      ) : null}
+    </>,
+  );
+}
+
+export const accountRoutes = [
+  get('/sign-in', 'public', (c) => (c.get('viewer') ? seeOther(c, '/account') : signInForm(c))),
+  post('/sign-in', 'public', async (c) => {
+    const form = await parseForm(c, signInInput);
+    if (!form.ok) return signInForm(c, form.values, form.errors);
+    try {
+      await requestSignIn(scope(c), form.data.email, clientAddress(c));
+    } catch (error) {
+      if (error instanceof DomainError && error.status === 429) return signInForm(c, form.values, { email: error.message });
+      throw error;
+    }
+    return checkEmail(c, form.data.email);
+  }),
+  get('/sign-in/link', 'public', confirmSignIn),
+  post('/sign-in/link', 'public', completeSignIn),
+  get('/register', 'public', (c) => registerForm(c)),
+  post('/register', 'public', async (c) => {
+    const form = await parseForm(c, personInput);
+    if (!form.ok) return registerForm(c, form.values, form.errors);
+    try {
+      await register(scope(c), form.data, clientAddress(c));
+    } catch (error) {
+      if (error instanceof DomainError && (error.status === 422 || error.status === 429)) {
+        return registerForm(c, form.values, Object.keys(error.fields).length ? error.fields : { email: error.message });
+      }
+      throw error;
+    }
+    return checkEmail(c, form.data.email);
+  }),
+  post('/sign-out', 'public', signOut),
+  get('/account', 'signed-in', (c) => accountPage(c)),
+  post('/account/sign-out-everywhere', 'signed-in', signOutEverywhere),
+  post('/account/api-tokens', ['coordinator'], async (c) => {
+    const form = await parseForm(c, apiTokenInput);
+    if (!form.ok) return accountPage(c, undefined, form.errors, form.values);
+    const token = await createApiToken({ ...scope(c), viewer: c.get('viewer')! }, form.data.name);
+    return accountPage(c, token);
+  }),
+  post('/account/api-tokens/:tokenId/revoke', ['coordinator'], async (c) => {
+    await revokeApiToken({ ...scope(c), viewer: c.get('viewer')! }, uuidParam(c, 'tokenId', 'API token'));
+    return seeOther(c, '/account');
+  }),
+];

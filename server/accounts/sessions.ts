@@ -1,0 +1,59 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../db/database';
+import { authSessions } from '../../db/schema';
+import { DAY, MINUTE } from '../clock';
+import type { Config } from '../config';
+import { generateToken, hashToken } from '../tokens';
+
+// Sessions as the Lucia guide describes them: the cookie holds a random token, the
+// database only its SHA-256; an idle timeout that renews with use, and an absolute lifetime.
+
+export const SESSION_COOKIE = 'session';
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export const sessionPolicy = (config: Pick<Config, 'sessionIdleMinutes' | 'sessionAbsoluteDays'>): SessionPolicy => ({
+  idleMs: config.sessionIdleMinutes * MINUTE,
+  absoluteMs: config.sessionAbsoluteDays * DAY,
+});
+
+export async function createSession(db: Database, personId: string, now: Date, policy: SessionPolicy) {
+  const token = generateToken();
+  const session = {
+    id: hashToken(token),
+    personId,
+    createdAt: now,
+    idleExpiresAt: new Date(Math.min(now.getTime() + policy.idleMs, now.getTime() + policy.absoluteMs)),
+    expiresAt: new Date(now.getTime() + policy.absoluteMs),
+  };
+  await db.insert(authSessions).values(session);
+  return { token, session };
+}
+
+/** The live session for a cookie token, renewed when half its idle time has gone; null if none. */
+export async function validateSession(db: Database, token: string, now: Date, policy: SessionPolicy) {
+  const id = hashToken(token);
+  const [session] = await db.select().from(authSessions).where(eq(authSessions.id, id)).limit(1);
+  if (!session) return null;
+  if (now >= session.expiresAt || now >= session.idleExpiresAt) {
+    await db.delete(authSessions).where(eq(authSessions.id, id));
+    return null;
+  }
+  if (session.idleExpiresAt.getTime() - now.getTime() < policy.idleMs / 2) {
+    session.idleExpiresAt = new Date(Math.min(now.getTime() + policy.idleMs, session.expiresAt.getTime()));
+    await db.update(authSessions).set({ idleExpiresAt: session.idleExpiresAt }).where(eq(authSessions.id, id));
+  }
+  return session;
+}
+
+export async function endSession(db: Database, sessionId: string) {
+  await db.delete(authSessions).where(eq(authSessions.id, sessionId));
+}
+
+/** Signs a person out on every device. */
+export async function endAllSessions(db: Database, personId: string) {
+  await db.delete(authSessions).where(eq(authSessions.personId, personId));
+}

@@ -1,0 +1,116 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { partnerships } from '../db/schema';
+import { accountRoutes } from './accounts/routes';
+import { catalogueRoutes } from './catalogue/routes';
+import type { AppDeps } from './deps';
+import { devMailboxRoutes } from './mail/routes';
+import { DomainError } from './errors';
+import type { AppContext, AppEnv } from './http/context';
+import { problem, render } from './http/render';
+import { allows, isApiPath, type RouteDef } from './http/routes';
+import { authenticate, csrf } from './http/security';
+import { siteRoutes } from './site/routes';
+import { manageRoutes } from './catalogue/manage-routes';
+import { organisationRoutes } from './organisations/routes';
+import { apiRoutes } from './api/routes';
+
+/** Every route of the app, each with who may use it. */
+export function routeTable(deps: AppDeps): RouteDef[] {
+  return [
+    ...siteRoutes,
+    ...accountRoutes,
+    ...catalogueRoutes,
+    ...manageRoutes,
+    ...organisationRoutes,
+    ...apiRoutes,
+    ...(deps.config.demo ? devMailboxRoutes : []),
+  ];
+}
+
+function errorPage(c: AppContext, status: number, title: string, message: string) {
+  if (isApiPath(c.req.path)) return problem(c, status, title, { detail: message });
+  return render(
+    c,
+    { title, status: status as 404 },
+    <>
+      <h1 class="govuk-heading-l">{title}</h1>
+      <p class="govuk-body">{message}</p>
+    </>,
+  );
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  );
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+    // A write may have queued mail: let the runtime send it now rather than on the next tick.
+    if (c.req.method !== 'GET') deps.onMailQueued?.();
+  });
+
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.db.select({ id: partnerships.id }).from(partnerships).limit(1);
+      return c.json({ status: 'ok' });
+    } catch {
+      return c.json({ status: 'database unavailable' }, 503);
+    }
+  });
+
+  app.use(async (c, next) => {
+    const [partnership] = await deps.db.select().from(partnerships).where(eq(partnerships.slug, deps.config.partnership)).limit(1);
+    if (!partnership) throw new Error(`No partnership "${deps.config.partnership}": run the seed or set PARTNERSHIP`);
+    c.set('partnership', partnership);
+    return next();
+  });
+  app.use(authenticate);
+  app.use(csrf);
+
+  for (const route of routeTable(deps)) {
+    app.on(route.method, route.path, async (c, next) => {
+      const verdict = allows(route.access, c.get('viewer')?.roles);
+      if (verdict === 'sign in') {
+        if (isApiPath(c.req.path)) return problem(c, 401, 'Sign-in required', { detail: 'Send an API token as "Authorization: Bearer TOKEN"' });
+        return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path)}`, 303);
+      }
+      if (verdict === 'no') return errorPage(c, 403, 'You cannot view this page', 'Your account does not have the role this page needs. Ask the partnership’s training coordinator if you think it should.');
+      return next();
+    }, route.handler);
+  }
+
+  app.notFound((c) => errorPage(c, 404, 'Page not found', 'If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.'));
+
+  app.onError((error, c) => {
+    if (error instanceof DomainError) {
+      if (isApiPath(c.req.path)) return problem(c, error.status, error.message, Object.keys(error.fields).length ? { errors: error.fields } : {});
+      const title = error.status === 404 ? 'Page not found' : error.status === 403 ? 'You cannot do that' : error.status === 429 ? 'Too many requests' : 'There is a problem';
+      return errorPage(c, error.status, title, error.message);
+    }
+    console.error(error);
+    // Never show a stack trace: the page only says what happened.
+    if (!c.var.partnership) return c.text('Sorry, there is a problem with the service. Try again later.', 500);
+    return errorPage(c, 500, 'Sorry, there is a problem with the service', 'Try again later.');
+  });
+
+  return app;
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/components';
+import { formatDate, formatSessionTime, formatTime, monthName } from '../../web/dates';
+import { DELIVERY_MODES, THEMES } from '../../db/schema';
+import { notFound } from '../errors';
+import { fieldErrors } from '../http/forms';
+import { scope, type AppContext } from '../http/context';
+import { render } from '../http/render';
+import { get } from '../http/routes';
+import { currentProspectus, getCourse, getSession, listCourses, listWorkforceGroups, prospectusMonths } from './service';
+import { duration, NextDates, PlacesLeft, SessionTable, where } from './views';
+
+export const filtersSchema = z.object({
+  theme: z.enum(THEMES, 'Choose a theme from the list').optional(),
+  mode: z.enum(DELIVERY_MODES, 'Choose a delivery mode from the list').optional(),
+  group: z.uuid('Choose a workforce group from the list').optional(),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Choose a month from the list').optional(),
+  q: z.string().trim().max(100, 'Search words must be 100 characters or fewer').optional(),
+  year: z.string().regex(/^\d{4}-\d{2}$/, 'Choose a prospectus year like 2026-27').optional(),
+});
+
+/** Reads the query; a bad value is reported and left out rather than failing the page. */
+export function readFilters(c: AppContext) {
+  const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
+  const parsed = filtersSchema.safeParse(raw);
+  if (parsed.success) return { filters: parsed.data, errors: {} as Record<string, string> };
+  const errors = fieldErrors(parsed.error);
+  const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !errors[k]));
+  return { filters: filtersSchema.parse(kept), errors };
+}
+
+export const courseIdParam = z.uuid();
+export function uuidParam(c: AppContext, name: string, what: string) {
+  const parsed = courseIdParam.safeParse(c.req.param(name));
+  if (!parsed.success) throw notFound(what);
+  return parsed.data;
+}
+
+async function prospectusPage(c: AppContext) {
+  const s = scope(c);
+  const { filters, errors } = readFilters(c);
+  const prospectus = await currentProspectus(s, filters.year);
+  if (!prospectus) {
+    return render(c, { title: 'Training prospectus' }, <>
+      <h1 class="govuk-heading-l">Training prospectus</h1>
+      <p class="govuk-body">The prospectus has not been published yet. Check back soon.</p>
+    </>);
+  }
+  const [list, groups] = await Promise.all([listCourses(s, prospectus.id, filters), listWorkforceGroups(s)]);
+  const now = s.clock.now();
+  const filtered = Boolean(filters.theme || filters.mode || filters.group || filters.month || filters.q);
+  return render(
+    c,
+    { title: prospectus.title, hasErrors: Object.keys(errors).length > 0, status: 200 },
+    <>
+      <ErrorSummary errors={errors} />
+      <span class="govuk-caption-l">Free inter-agency safeguarding training</span>
+      <h1 class="govuk-heading-l">{prospectus.title}</h1>
+      {prospectus.status === 'draft' ? <p class="govuk-body"><strong class="govuk-tag govuk-tag--yellow">Draft</strong> Only coordinators can see this prospectus until it is published.</p> : null}
+      <div class="govuk-grid-row">
+        <div class="govuk-grid-column-one-third">
+          <form method="get" action="/courses" class="app-filter-panel" role="search" aria-label="Filter courses">
+            <h2 class="govuk-heading-m">Filter courses</h2>
+            {filters.year ? <input type="hidden" name="year" value={filters.year} /> : null}
+            <TextInput name="q" label="Search" value={filters.q} error={errors.q} />
+            <Select name="theme" label="Theme" placeholder="All themes" value={filters.theme} error={errors.theme} options={THEMES.map((t) => ({ value: t, text: t }))} />
+            <Select name="mode" label="How it is delivered" placeholder="Any way" value={filters.mode} error={errors.mode} options={DELIVERY_MODES.map((t) => ({ value: t, text: t }))} />
+            <Select name="group" label="Workforce group" placeholder="All groups" value={filters.group} error={errors.group} options={groups.map((g) => ({ value: g.id, text: g.name }))} />
+            <Select name="month" label="Month" placeholder="Any month" value={filters.month} error={errors.month} options={prospectusMonths(prospectus).map((m) => ({ value: m, text: monthName(m) }))} />
+            <Button secondary>Apply filters</Button>
+            {filtered ? <p class="govuk-body"><a class="govuk-link" href={filters.year ? `/courses?year=${filters.year}` : '/courses'}>Clear filters</a></p> : null}
+          </form>
+        </div>
+        <div class="govuk-grid-column-two-thirds">
+          <p class="govuk-body" role="status">
+            {list.length} {list.length === 1 ? 'course' : 'courses'}{filtered ? ' match your filters' : ''}
+          </p>
+          <ul class="app-course-list">
+            {list.map((course) => (
+              <li>
+                <h2 class="govuk-heading-m">
+                  <a class="govuk-link" href={`/courses/${course.id}`}>{course.title}</a>
+                </h2>
+                <p class="govuk-body">{course.summary}</p>
+                <SummaryList rows={[
+                  { key: 'Themes', value: course.themes.join(', ') },
+                  { key: 'Delivery', value: `${course.deliveryMode}, ${duration(course.durationMinutes)}` },
+                  { key: 'Next dates', value: <NextDates sessions={course.sessions} now={now} /> },
+                ]} />
+              </li>
+            ))}
+          </ul>
+          {list.length === 0 ? <p class="govuk-body">No courses match. Try fewer filters or other words.</p> : null}
+        </div>
+      </div>
+    </>,
+  );
+}
+
+async function coursePage(c: AppContext) {
+  const course = await getCourse(scope(c), uuidParam(c, 'courseId', 'Course'));
+  return render(
+    c,
+    { title: course.title, backLink: '/courses' },
+    <>
+      <span class="govuk-caption-l">{course.themes.join(', ')}</span>
+      <h1 class="govuk-heading-l">{course.title}</h1>
+      {course.withdrawn ? <p class="govuk-body"><strong class="govuk-tag govuk-tag--red">Withdrawn</strong></p> : null}
+      <p class="govuk-body-l">{course.summary}</p>
+      <h2 class="govuk-heading-m">What you will learn</h2>
+      <ul class="govuk-list govuk-list--bullet">
+        {course.learningOutcomes.map((o) => <li>{o}</li>)}
+      </ul>
+      <SummaryList rows={[
+        { key: 'Who it is for', value: course.workforceGroups.length ? <ul class="govuk-list">{course.workforceGroups.map((g) => <li>{g.name}</li>)}</ul> : 'Everyone' },
+        { key: 'Delivery', value: course.deliveryMode },
+        { key: 'Length', value: duration(course.durationMinutes) },
+        { key: 'Provided by', value: course.provider },
+        { key: 'Before you book', value: course.prerequisites || 'Nothing' },
+        ...(course.requiresManagerApproval ? [{ key: 'Approval', value: 'Your line manager must approve your place' }] : []),
+        ...(course.competencies.length ? [{ key: 'Competencies', value: <ul class="govuk-list">{course.competencies.map((x) => <li>{x.code}: {x.statement}</li>)}</ul> }] : []),
+        { key: 'Cost', value: 'Free' },
+      ]} />
+      <SessionTable sessions={course.sessions} link={(x) => `/sessions/${x.id}`} />
+    </>,
+  );
+}
+
+async function sessionPage(c: AppContext) {
+  const { course, session } = await getSession(scope(c), uuidParam(c, 'sessionId', 'Session'));
+  return render(
+    c,
+    { title: `${course.title}: ${formatSessionTime(session.startsAt, session.endsAt)}`, backLink: `/courses/${course.id}` },
+    <>
+      <span class="govuk-caption-l">{course.title}</span>
+      <h1 class="govuk-heading-l">{formatSessionTime(session.startsAt, session.endsAt)}</h1>
+      {session.status === 'cancelled' ? <p class="govuk-body"><strong class="govuk-tag govuk-tag--red">Cancelled</strong> {session.cancelledReason}</p> : null}
+      <SummaryList rows={[
+        { key: 'Date and time', value: formatSessionTime(session.startsAt, session.endsAt) },
+        { key: 'Where', value: where(session) },
+        { key: 'Trainer', value: session.trainers.join(', ') || 'To be confirmed' },
+        { key: 'Places', value: <PlacesLeft session={session} /> },
+        { key: 'Booking closes', value: `${formatDate(session.bookingClosesAt)}, ${formatTime(session.bookingClosesAt)}` },
+      ]} />
+      <p class="govuk-body">
+        <a class="govuk-link" href={`/courses/${course.id}`}>More about {course.title}</a>
+      </p>
+    </>,
+  );
+}
+
+export const catalogueRoutes = [
+  get('/courses', 'public', prospectusPage),
+  get('/courses/:courseId', 'public', coursePage),
+  get('/sessions/:sessionId', 'public', sessionPage),
+];
+

@@ -1,0 +1,201 @@
+import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
+import type { Executor } from '../../db/database';
+import {
+  competencies,
+  competencyFrameworks,
+  courseCompetencies,
+  courses,
+  courseWorkforceGroups,
+  people,
+  prospectuses,
+  sessions,
+  sessionTrainers,
+  workforceGroups,
+} from '../../db/schema';
+import { londonMonth, toLondonFields } from '../../web/dates';
+import { notFound } from '../errors';
+import type { Scope } from '../http/context';
+
+export type Course = typeof courses.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type Prospectus = typeof prospectuses.$inferSelect;
+
+export interface CourseFilters {
+  theme?: string;
+  mode?: string;
+  group?: string;
+  /** "2026-12": courses with a session starting in that London month. */
+  month?: string;
+  /** Words that must all appear in the title, summary or outcomes. */
+  q?: string;
+}
+
+export interface SessionSummary extends Session {
+  placesLeft: number;
+  trainers: string[];
+  bookable: boolean;
+}
+
+export interface CourseListing extends Course {
+  workforceGroupIds: string[];
+  sessions: SessionSummary[];
+}
+
+/** Coordinators see drafts; everyone else only published prospectuses. */
+const canSeeDrafts = (s: Pick<Scope, 'viewer'>) => Boolean(s.viewer?.roles.includes('coordinator'));
+
+/** The prospectus for the year that contains today, or else the latest one; drafts only for coordinators. */
+export async function currentProspectus(s: Scope, year?: string): Promise<Prospectus | undefined> {
+  const visible = and(eq(prospectuses.partnershipId, s.partnership.id), canSeeDrafts(s) ? undefined : eq(prospectuses.status, 'published'));
+  if (year) {
+    const [p] = await s.db.select().from(prospectuses).where(and(visible, eq(prospectuses.year, year)));
+    return p;
+  }
+  const today = toLondonFields(s.clock.now()).date;
+  const [covering] = await s.db
+    .select()
+    .from(prospectuses)
+    .where(and(visible, lte(prospectuses.startsOn, today), gte(prospectuses.endsOn, today)))
+    .orderBy(desc(prospectuses.status)); // 'published' sorts before 'draft' descending
+  if (covering) return covering;
+  const [latest] = await s.db.select().from(prospectuses).where(visible).orderBy(desc(prospectuses.startsOn)).limit(1);
+  return latest;
+}
+
+export async function listProspectuses(s: Scope) {
+  return s.db.select().from(prospectuses).where(eq(prospectuses.partnershipId, s.partnership.id)).orderBy(desc(prospectuses.startsOn));
+}
+
+export function placesLeft(session: Pick<Session, 'capacity' | 'placesTaken'>) {
+  return Math.max(0, session.capacity - session.placesTaken);
+}
+
+async function sessionSummaries(db: Executor, courseIds: string[], now: Date): Promise<Map<string, SessionSummary[]>> {
+  const byCourse = new Map<string, SessionSummary[]>();
+  if (!courseIds.length) return byCourse;
+  const rows = await db.select().from(sessions).where(inArray(sessions.courseId, courseIds)).orderBy(asc(sessions.startsAt));
+  const trainers = rows.length
+    ? await db
+        .select({ sessionId: sessionTrainers.sessionId, name: people.name })
+        .from(sessionTrainers)
+        .innerJoin(people, eq(people.id, sessionTrainers.personId))
+        .where(inArray(sessionTrainers.sessionId, rows.map((r) => r.id)))
+    : [];
+  for (const row of rows) {
+    const names = trainers.filter((t) => t.sessionId === row.id).map((t) => t.name);
+    if (row.trainerName) names.push(row.trainerName);
+    const summary: SessionSummary = {
+      ...row,
+      placesLeft: placesLeft(row),
+      trainers: names,
+      bookable: row.status === 'scheduled' && row.bookingClosesAt > now,
+    };
+    byCourse.set(row.courseId, [...(byCourse.get(row.courseId) ?? []), summary]);
+  }
+  return byCourse;
+}
+
+const words = (text: string) => text.toLowerCase().split(/\s+/).filter(Boolean);
+
+export function matchesFilters(course: CourseListing, filters: CourseFilters): boolean {
+  if (filters.theme && !course.themes.includes(filters.theme)) return false;
+  if (filters.mode && course.deliveryMode !== filters.mode) return false;
+  if (filters.group && !course.workforceGroupIds.includes(filters.group)) return false;
+  if (filters.month && !course.sessions.some((x) => x.status !== 'cancelled' && londonMonth(x.startsAt) === filters.month)) return false;
+  if (filters.q) {
+    const haystack = [course.title, course.summary, ...course.learningOutcomes, ...course.themes].join(' ').toLowerCase();
+    if (!words(filters.q).every((w) => haystack.includes(w))) return false;
+  }
+  return true;
+}
+
+/** The prospectus's courses with their sessions, filtered. Withdrawn courses are left out. */
+export async function listCourses(s: Scope, prospectusId: string, filters: CourseFilters = {}): Promise<CourseListing[]> {
+  const rows = await s.db
+    .select()
+    .from(courses)
+    .where(and(eq(courses.partnershipId, s.partnership.id), eq(courses.prospectusId, prospectusId), eq(courses.withdrawn, false)))
+    .orderBy(asc(courses.title));
+  const ids = rows.map((r) => r.id);
+  const [groups, sessionsByCourse] = await Promise.all([
+    ids.length ? s.db.select().from(courseWorkforceGroups).where(inArray(courseWorkforceGroups.courseId, ids)) : Promise.resolve([]),
+    sessionSummaries(s.db, ids, s.clock.now()),
+  ]);
+  return rows
+    .map((course) => ({
+      ...course,
+      workforceGroupIds: groups.filter((g) => g.courseId === course.id).map((g) => g.workforceGroupId),
+      sessions: sessionsByCourse.get(course.id) ?? [],
+    }))
+    .filter((course) => matchesFilters(course, filters));
+}
+
+/** A course the viewer may see, with its sessions, groups and competencies. */
+export async function getCourse(s: Scope, courseId: string) {
+  const [row] = await s.db
+    .select({ course: courses, prospectus: prospectuses })
+    .from(courses)
+    .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
+    .where(and(eq(courses.id, courseId), eq(courses.partnershipId, s.partnership.id)));
+  if (!row || (row.prospectus.status !== 'published' && !canSeeDrafts(s))) throw notFound('Course');
+  const [groups, comps, sessionsByCourse] = await Promise.all([
+    s.db
+      .select({ id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name })
+      .from(courseWorkforceGroups)
+      .innerJoin(workforceGroups, eq(workforceGroups.id, courseWorkforceGroups.workforceGroupId))
+      .where(eq(courseWorkforceGroups.courseId, courseId))
+      .orderBy(asc(workforceGroups.sortOrder)),
+    s.db
+      .select({ id: competencies.id, code: competencies.code, domain: competencies.domain, statement: competencies.statement })
+      .from(courseCompetencies)
+      .innerJoin(competencies, eq(competencies.id, courseCompetencies.competencyId))
+      .where(eq(courseCompetencies.courseId, courseId))
+      .orderBy(asc(competencies.code)),
+    sessionSummaries(s.db, [courseId], s.clock.now()),
+  ]);
+  return { ...row.course, prospectus: row.prospectus, workforceGroups: groups, competencies: comps, sessions: sessionsByCourse.get(courseId) ?? [] };
+}
+
+export async function getSession(s: Scope, sessionId: string) {
+  const [row] = await s.db.select({ courseId: sessions.courseId }).from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id)));
+  if (!row) throw notFound('Session');
+  const course = await getCourse(s, row.courseId);
+  const session = course.sessions.find((x) => x.id === sessionId)!;
+  return { course, session };
+}
+
+/** The current framework's workforce groups, in order. */
+export async function listWorkforceGroups(s: Pick<Scope, 'db' | 'partnership'>) {
+  return s.db
+    .select({ id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name, who: workforceGroups.who })
+    .from(workforceGroups)
+    .innerJoin(competencyFrameworks, eq(competencyFrameworks.id, workforceGroups.frameworkId))
+    .where(and(eq(workforceGroups.partnershipId, s.partnership.id), eq(competencyFrameworks.current, true)))
+    .orderBy(asc(workforceGroups.sortOrder));
+}
+
+export async function listCompetencies(s: Pick<Scope, 'db' | 'partnership'>) {
+  return s.db
+    .select({ id: competencies.id, code: competencies.code, domain: competencies.domain, statement: competencies.statement })
+    .from(competencies)
+    .innerJoin(competencyFrameworks, eq(competencyFrameworks.id, competencies.frameworkId))
+    .where(and(eq(competencies.partnershipId, s.partnership.id), eq(competencyFrameworks.current, true)))
+    .orderBy(asc(competencies.code));
+}
+
+/** Months a prospectus runs over, "2026-04" to "2027-03". */
+export function prospectusMonths(p: Pick<Prospectus, 'startsOn' | 'endsOn'>): string[] {
+  const months: string[] = [];
+  let [y, m] = p.startsOn.split('-').map(Number);
+  const [ey, em] = p.endsOn.split('-').map(Number);
+  while (y < ey || (y === ey && m <= em)) {
+    months.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return months;
+}
+

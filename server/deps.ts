@@ -1,0 +1,16 @@
+import type { Database } from '../db/database';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Mailer } from './mail/mailer';
+
+/** What the app is built from; each runtime entry wires these and nothing else. */
+export interface AppDeps {
+  db: Database;
+  mailer: Mailer;
+  clock: Clock;
+  config: Config;
+  /** Told after every write request (which may have queued mail), so a runtime can send it straight away. */
+  onMailQueued?: () => void;
+  /** The client's address as the runtime knows it (for rate limits). */
+  clientAddress?: (request: Request, env: unknown) => string | undefined;
+}

@@ -1,0 +1,40 @@
+import type { Child } from 'hono/jsx';
+import { Layout } from '../../web/layout';
+import type { AppContext } from './context';
+
+export interface PageOptions {
+  title: string;
+  hasErrors?: boolean;
+  backLink?: string;
+  status?: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
+}
+
+/** Renders a page in the shared layout. */
+export function render(c: AppContext, options: PageOptions, body: Child) {
+  const { config } = c.get('deps');
+  const viewer = c.get('viewer');
+  const partnership = c.var.partnership;
+  const frame = {
+    serviceName: partnership ? `${partnership.shortName} safeguarding training` : 'Safeguarding training',
+    viewer: viewer && { name: viewer.name, roles: viewer.roles },
+    path: c.req.path,
+    csrfToken: c.get('csrfToken') ?? '',
+    demo: config.demo,
+  };
+  const html = (
+    <Layout frame={frame} title={options.title} hasErrors={options.hasErrors} backLink={options.backLink}>
+      {body}
+    </Layout>
+  );
+  return c.html(`<!DOCTYPE html>${html}`, options.status ?? (options.hasErrors ? 422 : 200));
+}
+
+/** A problem+json body (RFC 9457) for the API. */
+export function problem(c: AppContext, status: number, title: string, extra: { detail?: string; errors?: Record<string, string> } = {}) {
+  return c.body(JSON.stringify({ type: 'about:blank', title, status, ...extra }), status as 400, {
+    'content-type': 'application/problem+json; charset=utf-8',
+  });
+}
+
+/** Redirect after a successful POST. */
+export const seeOther = (c: AppContext, location: string) => c.redirect(location, 303);

@@ -1,0 +1,79 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { apiTokens } from '../../db/schema';
+import { loadSignedInPerson } from '../accounts/people';
+import { SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
+import { DomainError } from '../errors';
+import { generateToken, hashToken, hmac, sameText } from '../tokens';
+import type { AppEnv } from './context';
+import { isApiPath } from './routes';
+
+const CSRF_COOKIE = 'csrf';
+
+/** Who is asking: a session cookie on pages, a bearer token on the API. */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { db, clock, config } = c.get('deps');
+  const now = clock.now();
+  c.set('viewer', undefined);
+  c.set('sessionId', undefined);
+  const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (bearer && isApiPath(c.req.path)) {
+    const [token] = await db
+      .update(apiTokens)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiTokens.tokenHash, hashToken(bearer)), isNull(apiTokens.revokedAt), eq(apiTokens.partnershipId, c.get('partnership').id)))
+      .returning({ personId: apiTokens.personId });
+    if (!token) throw new DomainError(401, 'The API token is not valid or has been revoked');
+    c.set('viewer', await loadSignedInPerson(db, token.personId));
+    return next();
+  }
+  const cookie = getCookie(c, SESSION_COOKIE);
+  if (cookie) {
+    const session = await validateSession(db, cookie, now, sessionPolicy(config));
+    const person = session && (await loadSignedInPerson(db, session.personId));
+    if (session && person) {
+      c.set('viewer', person);
+      c.set('sessionId', session.id);
+      setSessionCookie(c, cookie, session.idleExpiresAt);
+    } else {
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: config.cookieSecure });
+    }
+  }
+  return next();
+};
+
+export function setSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], token: string, expires: Date) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: c.get('deps').config.cookieSecure,
+    sameSite: 'Lax',
+    path: '/',
+    expires,
+  });
+}
+
+/**
+ * CSRF protection for forms: a random cookie, and in each form an HMAC of it bound to
+ * the session. A POST whose token does not match changes nothing.
+ */
+export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (isApiPath(c.req.path)) return next(); // the API authenticates by bearer token, never by cookie
+  const { config } = c.get('deps');
+  let secret = getCookie(c, CSRF_COOKIE);
+  if (!secret || !/^[a-z0-9]{32}$/.test(secret)) {
+    secret = generateToken();
+    setCookie(c, CSRF_COOKIE, secret, { httpOnly: true, secure: config.cookieSecure, sameSite: 'Lax', path: '/' });
+  }
+  const expected = await hmac(config.secret, `${secret}|${c.get('sessionId') ?? ''}`);
+  c.set('csrfToken', expected);
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    const type = c.req.header('content-type') ?? '';
+    const body = type.includes('form') ? await c.req.parseBody() : {};
+    const sent = typeof body._csrf === 'string' ? body._csrf : (c.req.header('x-csrf-token') ?? '');
+    if (!sameText(sent, expected)) {
+      throw new DomainError(403, 'This form has expired. Go back, refresh the page and try again.');
+    }
+  }
+  return next();
+};

@@ -1,0 +1,94 @@
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/database';
+import { outbox } from '../../db/schema';
+import { MINUTE } from '../clock';
+import type { Mailer, MailMessage } from './mailer';
+
+export type QueuedMail = Omit<MailMessage, 'attachments'> & { attachments?: MailMessage['attachments'] };
+
+/** Queues mail inside the caller's transaction, so it goes if and only if the change commits. */
+export async function queueMail(tx: Executor, partnershipId: string, mail: QueuedMail | QueuedMail[]): Promise<void> {
+  const rows = (Array.isArray(mail) ? mail : [mail]).map((m) => ({ partnershipId, ...m, attachments: m.attachments ?? [] }));
+  if (rows.length) await tx.insert(outbox).values(rows);
+}
+
+const CLAIM_MINUTES = 5;
+const MAX_ATTEMPTS = 10;
+/** 1, 2, 4 ... minutes, at most an hour: a mail server that is down for a day loses nothing. */
+export const retryDelay = (attempts: number) => Math.min(60, 2 ** (attempts - 1)) * MINUTE;
+
+export interface SendSummary {
+  sent: number;
+  failed: number;
+  gaveUp: number;
+}
+
+/**
+ * Sends what is due. Rows are claimed (FOR UPDATE SKIP LOCKED, then a claim time) so
+ * two senders never take the same row; a sender that dies leaves its claim to expire
+ * and the row is sent by the next run. The only window for a duplicate is a crash
+ * after the SMTP server accepted a message and before it was marked sent.
+ */
+export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: Date, batch = 50): Promise<SendSummary> {
+  const summary: SendSummary = { sent: 0, failed: 0, gaveUp: 0 };
+  if (deps.mailer.kind === 'capture') {
+    // Demo mode: mail stays in the outbox and the dev mailbox shows it.
+    const done = await deps.db
+      .update(outbox)
+      .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1` })
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .returning({ id: outbox.id });
+    summary.sent = done.length;
+    return summary;
+  }
+  for (;;) {
+    const claimed = await deps.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.status, 'pending'),
+            lte(outbox.nextAttemptAt, now),
+            or(isNull(outbox.claimedUntil), lte(outbox.claimedUntil, now)),
+          ),
+        )
+        .orderBy(asc(outbox.nextAttemptAt))
+        .limit(batch)
+        .for('update', { skipLocked: true });
+      if (!due.length) return [];
+      return tx
+        .update(outbox)
+        .set({ claimedUntil: new Date(now.getTime() + CLAIM_MINUTES * MINUTE) })
+        .where(inArray(outbox.id, due.map((d) => d.id)))
+        .returning();
+    });
+    if (!claimed.length) return summary;
+    for (const mail of claimed) {
+      try {
+        await deps.mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
+        await deps.db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null })
+          .where(eq(outbox.id, mail.id));
+        summary.sent++;
+      } catch (error) {
+        const attempts = mail.attempts + 1;
+        const gaveUp = attempts >= MAX_ATTEMPTS;
+        await deps.db
+          .update(outbox)
+          .set({
+            status: gaveUp ? 'failed' : 'pending',
+            attempts,
+            claimedUntil: null,
+            nextAttemptAt: new Date(now.getTime() + retryDelay(attempts)),
+            lastError: error instanceof Error ? error.message.slice(0, 500) : String(error),
+          })
+          .where(eq(outbox.id, mail.id));
+        if (gaveUp) summary.gaveUp++;
+        else summary.failed++;
+      }
+    }
+    if (claimed.length < batch) return summary;
+  }
+}

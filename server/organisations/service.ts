@@ -1,0 +1,60 @@
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { organisations, PARTNER_STATUSES, SECTORS } from '../../db/schema';
+import { audit } from '../audit/log';
+import { conflict, notFound } from '../errors';
+import type { Scope } from '../http/context';
+
+export type Organisation = typeof organisations.$inferSelect;
+
+export const organisationInput = z.object({
+  name: z.string('Enter the organisation’s name').trim().min(1, 'Enter the organisation’s name').max(200, 'The name must be 200 characters or fewer'),
+  shortName: z.string('Enter a short name').trim().min(1, 'Enter a short name').max(40, 'The short name must be 40 characters or fewer'),
+  sector: z.enum(SECTORS, 'Select the sector'),
+  partnerStatus: z.enum(PARTNER_STATUSES, 'Select whether it is a statutory partner, a relevant agency or neither'),
+  active: z
+    .enum(['yes', 'no'], 'Select whether people can choose this organisation')
+    .transform((v) => v === 'yes'),
+});
+export type OrganisationInput = z.infer<typeof organisationInput>;
+
+export async function listOrganisations(s: Pick<Scope, 'db' | 'partnership'>, options: { activeOnly?: boolean } = {}) {
+  return s.db
+    .select()
+    .from(organisations)
+    .where(and(eq(organisations.partnershipId, s.partnership.id), options.activeOnly ? eq(organisations.active, true) : undefined))
+    .orderBy(asc(organisations.name));
+}
+
+export async function getOrganisation(s: Scope, id: string) {
+  const [org] = await s.db.select().from(organisations).where(and(eq(organisations.id, id), eq(organisations.partnershipId, s.partnership.id)));
+  if (!org) throw notFound('Organisation');
+  return org;
+}
+
+async function assertNameFree(s: Scope, name: string, exceptId?: string) {
+  const [clash] = await s.db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(and(eq(organisations.partnershipId, s.partnership.id), sql`lower(${organisations.name}) = lower(${name})`, exceptId ? ne(organisations.id, exceptId) : undefined));
+  if (clash) throw conflict('An organisation with that name already exists', { name: 'An organisation with that name already exists' });
+}
+
+export async function createOrganisation(s: Scope, input: OrganisationInput) {
+  await assertNameFree(s, input.name);
+  return s.db.transaction(async (tx) => {
+    const [org] = await tx.insert(organisations).values({ partnershipId: s.partnership.id, ...input }).returning();
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer?.id ?? null, action: 'organisation.created', subjectType: 'organisation', subjectId: org.id, detail: input });
+    return org;
+  });
+}
+
+export async function updateOrganisation(s: Scope, id: string, input: OrganisationInput) {
+  await getOrganisation(s, id);
+  await assertNameFree(s, input.name, id);
+  return s.db.transaction(async (tx) => {
+    const [org] = await tx.update(organisations).set(input).where(and(eq(organisations.id, id), eq(organisations.partnershipId, s.partnership.id))).returning();
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer?.id ?? null, action: 'organisation.updated', subjectType: 'organisation', subjectId: id, detail: input });
+    return org;
+  });
+}

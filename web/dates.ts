@@ -1,0 +1,64 @@
+// Dates are stored in UTC and always shown in the partnership's time zone (Europe/London).
+const ZONE = 'Europe/London';
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const shortDateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: 'numeric', month: 'short', year: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hour: 'numeric', minute: '2-digit', hour12: true });
+const partsFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "Tuesday 3 March 2026" */
+export const formatDate = (d: Date) => dateFormat.format(d);
+/** "3 Mar 2026" */
+export const formatShortDate = (d: Date) => shortDateFormat.format(d);
+/** "9:30am", GOV.UK style */
+export const formatTime = (d: Date) => timeFormat.format(d).replace(' ', '').replace(':00', '').toLowerCase();
+/** "Tuesday 3 March 2026, 9:30am to 12:30pm" */
+export const formatSessionTime = (start: Date, end: Date) => `${formatDate(start)}, ${formatTime(start)} to ${formatTime(end)}`;
+
+/** The wall-clock parts in London. */
+export function londonParts(d: Date) {
+  const parts = Object.fromEntries(partsFormat.formatToParts(d).map((p) => [p.type, p.value]));
+  return { year: +parts.year, month: +parts.month, day: +parts.day, hour: +parts.hour, minute: +parts.minute, second: +parts.second };
+}
+
+/** "2026-03-03" and "09:30" as London wall time, for form fields. */
+export function toLondonFields(d: Date) {
+  const p = londonParts(d);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { date: `${p.year}-${pad(p.month)}-${pad(p.day)}`, time: `${pad(p.hour)}:${pad(p.minute)}` };
+}
+
+/** A London wall-clock date and time as a UTC instant (handles the clocks changing). */
+export function fromLondon(date: string, time = '00:00'): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const asUtc = Date.UTC(y, m - 1, d, hh, mm);
+  // The offset at the guessed instant, then again at the corrected one (for the hour around a change).
+  let guess = asUtc;
+  for (let i = 0; i < 2; i++) {
+    const p = londonParts(new Date(guess));
+    const shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+    guess = asUtc - (shown - guess);
+  }
+  return new Date(guess);
+}
+
+/** "2026-11" for the London month a moment falls in. */
+export function londonMonth(d: Date): string {
+  const p = londonParts(d);
+  return `${p.year}-${String(p.month).padStart(2, '0')}`;
+}
+
+export function monthName(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 15)));
+}
