@@ -20,7 +20,7 @@ import {
   type DeliveryMode,
   type Role,
 } from './schema';
-import { fromLondon, londonParts, toLondonFields } from '../web/dates';
+import { fromLondon, londonParts } from '../web/dates';
 
 // Competency statements in the shape partnerships publish: domains, each needed from a group up.
 const COMPETENCIES: { code: string; domain: string; statement: string; fromGroup: number }[] = [
@@ -171,6 +171,13 @@ const LAST_NAMES = ['Ahmed', 'Brown', 'Clarke', 'Dawson', 'Evans', 'Fletcher', '
 const JOBS = ['Social worker', 'School nurse', 'Teaching assistant', 'Youth worker', 'Police constable', 'Family support worker', 'Early years practitioner', 'GP practice manager', 'Designated safeguarding lead', 'Housing officer'];
 const VENUES = ['Riverside House, Main Street, Rotherham S60 1AE', 'Rotherham Town Hall, Moorgate Street, Rotherham S60 2TH', 'Wath Library, Montgomery Road, Wath-upon-Dearne S63 7RZ', 'Maltby Leisure Centre, Braithwell Road, Maltby S66 8JE'];
 
+function previousWorkingDay(date: string): string {
+  const day = new Date(`${date}T12:00:00Z`);
+  do day.setUTCDate(day.getUTCDate() - 1);
+  while ([0, 6].includes(day.getUTCDay()));
+  return day.toISOString().slice(0, 10);
+}
+
 /**
  * The demo: the current year's prospectus, published, with sessions spread over the year
  * (some past, some full), demo accounts for each role, and bookings. Does nothing if the
@@ -280,8 +287,8 @@ export async function seedDemo(db: Database, now: Date): Promise<{ created: bool
       const dates = index % 3 === 0 ? 4 : 3;
       for (let d = 0; d < dates; d++) {
         const monthOffset = (index + d * Math.floor(12 / dates)) % 12;
-        const day = new Date(yearStart.getTime());
-        day.setUTCMonth(day.getUTCMonth() + monthOffset, 8 + ((index * 5 + d * 3) % 18));
+        const [firstYear, firstMonth] = year.startsOn.split('-').map(Number);
+        const day = new Date(Date.UTC(firstYear, firstMonth - 1 + monthOffset, 8 + ((index * 5 + d * 3) % 18)));
         while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
         const date = day.toISOString().slice(0, 10);
         const startsAt = fromLondon(date, spec.minutes > 200 ? '09:30' : '10:00');
@@ -303,7 +310,7 @@ export async function seedDemo(db: Database, now: Date): Promise<{ created: bool
             joiningLink: online ? 'https://meet.example/rscp-training' : '',
             capacity,
             placesTaken: Math.min(taken, pool.length),
-            bookingClosesAt: fromLondon(toLondonFields(new Date(startsAt.getTime() - 2 * 86_400_000)).date, '17:00'),
+            bookingClosesAt: fromLondon(previousWorkingDay(date), '17:00'),
             trainerName: index % 4 === 3 ? 'Commissioned provider' : '',
             status: past ? 'delivered' : 'scheduled',
           })

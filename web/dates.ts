@@ -15,8 +15,11 @@ const partsFormat = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-/** "Tuesday 3 March 2026" */
-export const formatDate = (d: Date) => dateFormat.format(d);
+/** "Tuesday 3 March 2026", as GOV.UK writes dates */
+export const formatDate = (d: Date) => {
+  const p = Object.fromEntries(dateFormat.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+};
 /** "3 Mar 2026" */
 export const formatShortDate = (d: Date) => shortDateFormat.format(d);
 /** "9:30am", GOV.UK style */
