@@ -7,7 +7,8 @@ import { rateLimits } from '../../db/schema';
  * One upsert, so every app instance shares the count.
  */
 export async function hitRateLimit(db: Executor, key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
-  const windowStartedBefore = new Date(now.getTime() - windowMs);
+  // Dates inside sql`` go as text with a cast: postgres.js does not serialise Date there.
+  const windowStartedBefore = sql`${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
   const [row] = await db
     .insert(rateLimits)
     .values({ key, windowStart: now, hits: 1 })
@@ -15,7 +16,7 @@ export async function hitRateLimit(db: Executor, key: string, limit: number, win
       target: rateLimits.key,
       set: {
         hits: sql`case when ${rateLimits.windowStart} <= ${windowStartedBefore} then 1 else ${rateLimits.hits} + 1 end`,
-        windowStart: sql`case when ${rateLimits.windowStart} <= ${windowStartedBefore} then ${now} else ${rateLimits.windowStart} end`,
+        windowStart: sql`case when ${rateLimits.windowStart} <= ${windowStartedBefore} then ${now.toISOString()}::timestamptz else ${rateLimits.windowStart} end`,
       },
     })
     .returning({ hits: rateLimits.hits });

@@ -79,7 +79,7 @@ async function queueSignInLink(tx: Executor, s: Scope, personId: string, email: 
   const token = generateToken();
   const now = s.clock.now();
   await tx.insert(signInTokens).values({ tokenHash: hashToken(token), personId, createdAt: now, expiresAt: new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE) });
-  await queueMail(tx, s.partnership.id, {
+  await queueMail(tx, { partnershipId: s.partnership.id, now }, {
     to: email,
     subject: `Your sign-in link for ${s.partnership.shortName} safeguarding training`,
     text: [

@@ -6,9 +6,18 @@ import type { Mailer, MailMessage } from './mailer';
 
 export type QueuedMail = Omit<MailMessage, 'attachments'> & { attachments?: MailMessage['attachments'] };
 
-/** Queues mail inside the caller's transaction, so it goes if and only if the change commits. */
-export async function queueMail(tx: Executor, partnershipId: string, mail: QueuedMail | QueuedMail[]): Promise<void> {
-  const rows = (Array.isArray(mail) ? mail : [mail]).map((m) => ({ partnershipId, ...m, attachments: m.attachments ?? [] }));
+/**
+ * Queues mail inside the caller's transaction, so it goes if and only if the change commits.
+ * `now` (the app's clock, not the database's) makes it due at once.
+ */
+export async function queueMail(tx: Executor, at: { partnershipId: string; now: Date }, mail: QueuedMail | QueuedMail[]): Promise<void> {
+  const rows = (Array.isArray(mail) ? mail : [mail]).map((m) => ({
+    partnershipId: at.partnershipId,
+    ...m,
+    attachments: m.attachments ?? [],
+    createdAt: at.now,
+    nextAttemptAt: at.now,
+  }));
   if (rows.length) await tx.insert(outbox).values(rows);
 }
 
