@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatSessionTime, formatTime, fromLondon, londonMonth, toLondonFields } from '../../web/dates';
+
+describe('London dates and times', () => {
+  it('reads London wall time in summer (BST) and winter (GMT)', () => {
+    expect(fromLondon('2026-07-01', '09:30').toISOString()).toBe('2026-07-01T08:30:00.000Z');
+    expect(fromLondon('2026-12-01', '09:30').toISOString()).toBe('2026-12-01T09:30:00.000Z');
+  });
+
+  it('handles the days the clocks change', () => {
+    // Clocks go forward at 1am on 29 March 2026 and back at 2am on 25 October 2026.
+    expect(fromLondon('2026-03-29', '09:00').toISOString()).toBe('2026-03-29T08:00:00.000Z');
+    expect(fromLondon('2026-03-28', '09:00').toISOString()).toBe('2026-03-28T09:00:00.000Z');
+    expect(fromLondon('2026-10-25', '09:00').toISOString()).toBe('2026-10-25T09:00:00.000Z');
+    expect(fromLondon('2026-10-24', '09:00').toISOString()).toBe('2026-10-24T08:00:00.000Z');
+  });
+
+  it('round-trips form fields', () => {
+    for (const iso of ['2026-04-01T08:30:00Z', '2027-01-15T14:00:00Z', '2026-10-25T10:30:00Z', '2026-03-29T01:00:00Z']) {
+      const { date, time } = toLondonFields(new Date(iso));
+      expect(fromLondon(date, time).toISOString()).toBe(new Date(iso).toISOString());
+    }
+  });
+
+  it('shows dates the GOV.UK way, in London time', () => {
+    const start = new Date('2026-07-01T08:30:00Z');
+    expect(formatDate(start)).toBe('Wednesday 1 July 2026');
+    expect(formatTime(start)).toBe('9:30am');
+    expect(formatTime(new Date('2026-12-01T12:00:00Z'))).toBe('12pm');
+    expect(formatSessionTime(start, new Date('2026-07-01T15:00:00Z'))).toBe('Wednesday 1 July 2026, 9:30am to 4pm');
+    // 11:30pm UTC on 31 May is already June in London.
+    expect(londonMonth(new Date('2026-05-31T23:30:00Z'))).toBe('2026-06');
+  });
+});
