@@ -28,7 +28,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.set('viewer', await loadSignedInPerson(db, token.personId));
     return next();
   }
-  const cookie = getCookie(c, SESSION_COOKIE);
+  // The API never accepts the session cookie: it has no CSRF token, so a cookie there would let
+  // another site act as the signed-in person.
+  const cookie = isApiPath(c.req.path) ? undefined : getCookie(c, SESSION_COOKIE);
   if (cookie) {
     const session = await validateSession(db, cookie, now, sessionPolicy(config));
     const person = session && (await loadSignedInPerson(db, session.personId));

@@ -96,3 +96,12 @@ describe('every route checks who may use it', () => {
     expect((await clients.get('anonymous')!.get('/dev/mailbox')).status).toBe(200);
   });
 });
+
+describe('the API and cookies', () => {
+  it('ignores the session cookie, so other sites cannot use a signed-in browser against the API', async () => {
+    const coordinatorBrowser = clients.get('coordinator')!;
+    expect((await coordinatorBrowser.get('/account')).status).toBe(200);
+    const res = await coordinatorBrowser.get('/api/v1/me');
+    expect(res.status).toBe(401);
+  });
+});

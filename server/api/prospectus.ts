@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { filtersSchema } from '../catalogue/routes';
+import { currentProspectus } from '../catalogue/service';
+import { notFound } from '../errors';
+import { scope, type Scope } from '../http/context';
+import { apiGet, readQuery } from './operation';
+import { prospectusOut, ProspectusSchema } from './schemas';
+
+export const yearParam = filtersSchema.shape.year.describe('A prospectus year like 2026-27; by default the one covering today, or else the latest');
+export const NO_PROSPECTUS = 'No prospectus you can see for that year (drafts are visible to coordinators only)';
+
+/** The prospectus asked for (or the current one), or a 404. */
+export async function findProspectus(s: Scope, year: string | undefined) {
+  const prospectus = await currentProspectus(s, year);
+  if (!prospectus) throw notFound('Prospectus');
+  return prospectus;
+}
+
+const query = z.object({ year: yearParam });
+
+export const prospectusOperations = [
+  apiGet('/api/v1/prospectus', 'public', { operationId: 'getProspectus', tag: 'Prospectus', summary: 'The current prospectus, or the one for a year', query, response: ProspectusSchema, notFound: NO_PROSPECTUS }, async (c) => {
+    const { year } = readQuery(c, query);
+    return prospectusOut(await findProspectus(scope(c), year));
+  }),
+];
