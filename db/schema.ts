@@ -2,11 +2,13 @@
 // a region of partnerships; queries always filter by it.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -38,6 +40,10 @@ export const partnerships = pgTable('partnerships', {
   followUpReminderDays: jsonb('follow_up_reminder_days').$type<number[]>().notNull().default([14, 28]),
   followUpCloseDays: integer('follow_up_close_days').notNull().default(42),
   lateCancellationWorkingDays: integer('late_cancellation_working_days').notNull().default(3),
+  /** How long a booking waiting for line-manager approval holds its place. */
+  approvalHoldWorkingDays: integer('approval_hold_working_days').notNull().default(5),
+  /** Reminders before a session, in days before it starts. */
+  sessionReminderDays: jsonb('session_reminder_days').$type<number[]>().notNull().default([7, 1]),
   createdAt: createdAt(),
 });
 
@@ -370,6 +376,8 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 /** A live booking holds or waits for a place; a person has at most one per session. */
 export const LIVE_BOOKING_STATUSES: BookingStatus[] = ['confirmed', 'pending approval', 'waitlisted'];
 
+export const bookingQueue = pgSequence('booking_queue');
+
 export const bookings = pgTable(
   'bookings',
   {
@@ -382,11 +390,21 @@ export const bookings = pgTable(
       .notNull()
       .references(() => people.id),
     status: text('status').$type<BookingStatus>().notNull(),
-    /** Orders the waiting list: first come, first served. */
+    /**
+     * Orders the waiting list, first come first served: taken from a sequence while the
+     * session row is locked, so it is the order in which requests reached the database.
+     */
+    queueNumber: bigint('queue_number', { mode: 'number' }).notNull().default(sql`nextval('booking_queue')`),
     waitlistedAt: at('waitlisted_at'),
+    /** A booking pending approval holds its place until then, and lapses after. */
+    approvalExpiresAt: at('approval_expires_at'),
+    /** Who made the booking, when a coordinator booked on someone's behalf. */
+    bookedBy: uuid('booked_by').references(() => people.id),
     createdAt: createdAt(),
     cancelledAt: at('cancelled_at'),
     cancelledBy: uuid('cancelled_by').references(() => people.id),
+    /** Why it ended: cancelled by the person, declined, lapsed, session cancelled, moved. */
+    cancelReason: text('cancel_reason'),
     lateCancellation: boolean('late_cancellation').notNull().default(false),
   },
   (t) => [
@@ -394,6 +412,7 @@ export const bookings = pgTable(
       .on(t.sessionId, t.personId)
       .where(sql`${t.status} in ('confirmed', 'pending approval', 'waitlisted')`),
     index('bookings_person').on(t.personId),
+    index('bookings_waiting_list').on(t.sessionId, t.queueNumber).where(sql`${t.status} = 'waitlisted'`),
     index('bookings_session_status').on(t.sessionId, t.status),
   ],
 );
@@ -440,4 +459,29 @@ export const auditLog = pgTable(
     at: createdAt(),
   },
   (t) => [index('audit_log_subject').on(t.subjectType, t.subjectId)],
+);
+
+/** Approve and decline links emailed to a line manager; only the token's hash is kept. */
+export const bookingApprovals = pgTable('booking_approvals', {
+  tokenHash: text('token_hash').primaryKey(),
+  bookingId: uuid('booking_id')
+    .notNull()
+    .references(() => bookings.id, { onDelete: 'cascade' }),
+  managerEmail: text('manager_email').notNull(),
+  expiresAt: at('expires_at').notNull(),
+  decision: text('decision').$type<'approved' | 'declined'>(),
+  decidedAt: at('decided_at'),
+});
+
+/** Reminders already sent, so each goes once: one row per booking and reminder. */
+export const sentReminders = pgTable(
+  'sent_reminders',
+  {
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    sentAt: at('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bookingId, t.kind] })],
 );

@@ -1,0 +1,383 @@
+import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../db/database';
+import {
+  bookingApprovals,
+  bookings,
+  courses,
+  LIVE_BOOKING_STATUSES,
+  people,
+  prospectuses,
+  sessions,
+  type BookingStatus,
+} from '../../db/schema';
+import { audit } from '../audit/log';
+import { conflict, DomainError, forbidden, notFound } from '../errors';
+import type { Partnership, Scope, SignedInPerson } from '../http/context';
+import { queueMail, type QueuedMail } from '../mail/outbox';
+import { generateToken, hashToken } from '../tokens';
+import { bookingMail, type Recipient, type SessionDetails } from './messages';
+import { addWorkingDays } from './working-days';
+
+// The booking rules. Promise 1: a session never has more places held (confirmed or pending
+// approval) than its capacity. Every change that takes or frees a place first locks the
+// session's row (SELECT ... FOR UPDATE), so changes to one session happen one at a time
+// on any number of app instances; sessions.places_taken is kept in the same transaction,
+// and a CHECK constraint (places_taken <= capacity) is the backstop.
+
+export type Booking = typeof bookings.$inferSelect;
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Who is acting: a signed-in person, or null for jobs and the command line. */
+export type Actor = Pick<SignedInPerson, 'id' | 'roles'> | null;
+
+export interface BookingScope {
+  db: Database;
+  clock: { now(): Date };
+  config: Scope['config'];
+  partnership: Partnership;
+}
+
+const HOLDS_PLACE: BookingStatus[] = ['confirmed', 'pending approval'];
+const isCoordinator = (actor: Actor) => actor === null || actor.roles.includes('coordinator');
+
+/** Locks session rows in a fixed order (so two sessions locked together cannot deadlock). */
+async function lockSessions(tx: Tx, partnershipId: string, sessionIds: string[]) {
+  const rows = await tx
+    .select()
+    .from(sessions)
+    .where(and(inArray(sessions.id, sessionIds), eq(sessions.partnershipId, partnershipId)))
+    .orderBy(asc(sessions.id))
+    .for('update');
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function sessionDetails(db: Executor, sessionId: string): Promise<SessionDetails & { requiresManagerApproval: boolean; published: boolean }> {
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      courseId: courses.id,
+      courseTitle: courses.title,
+      startsAt: sessions.startsAt,
+      endsAt: sessions.endsAt,
+      online: sessions.online,
+      venue: sessions.venue,
+      joiningLink: sessions.joiningLink,
+      requiresManagerApproval: courses.requiresManagerApproval,
+      prospectusStatus: prospectuses.status,
+      withdrawn: courses.withdrawn,
+    })
+    .from(sessions)
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
+    .where(eq(sessions.id, sessionId));
+  const { prospectusStatus, withdrawn, ...details } = row;
+  return { ...details, published: prospectusStatus === 'published' && !withdrawn };
+}
+
+async function recipient(db: Executor, booking: Pick<Booking, 'id' | 'personId'>): Promise<Recipient & { jobTitle: string; lineManagerEmail: string | null }> {
+  const [person] = await db
+    .select({ name: people.name, email: people.email, jobTitle: people.jobTitle, lineManagerEmail: people.lineManagerEmail })
+    .from(people)
+    .where(eq(people.id, booking.personId));
+  return { bookingId: booking.id, ...person };
+}
+
+async function waitingPosition(db: Executor, booking: Pick<Booking, 'sessionId' | 'queueNumber'>) {
+  const [row] = await db
+    .select({ n: count() })
+    .from(bookings)
+    .where(and(eq(bookings.sessionId, booking.sessionId), eq(bookings.status, 'waitlisted'), lte(bookings.queueNumber, booking.queueNumber)));
+  return row.n;
+}
+
+/** Moves the place count and leaves the CHECK constraint to refuse an overflow. */
+async function adjustPlaces(tx: Tx, sessionId: string, delta: number) {
+  await tx
+    .update(sessions)
+    .set({ placesTaken: sql`${sessions.placesTaken} + ${delta}` })
+    .where(eq(sessions.id, sessionId));
+}
+
+/**
+ * Gives a place that is being taken now: confirmed, or pending approval when the course
+ * asks for it (a coordinator's booking counts as approved). Queues the matching emails.
+ */
+async function takePlace(
+  tx: Tx,
+  s: BookingScope,
+  booking: Booking,
+  details: Awaited<ReturnType<typeof sessionDetails>>,
+  approvedByCoordinator: boolean,
+  how: 'booked' | 'promoted',
+): Promise<BookingStatus> {
+  const now = s.clock.now();
+  const who = await recipient(tx, booking);
+  const mail: QueuedMail[] = [];
+  let status: BookingStatus = 'confirmed';
+  let approvalExpiresAt: Date | null = null;
+  if (details.requiresManagerApproval && !approvedByCoordinator && who.lineManagerEmail) {
+    status = 'pending approval';
+    approvalExpiresAt = addWorkingDays(now, s.partnership.approvalHoldWorkingDays);
+    const token = generateToken();
+    await tx.insert(bookingApprovals).values({ tokenHash: hashToken(token), bookingId: booking.id, managerEmail: who.lineManagerEmail, expiresAt: approvalExpiresAt });
+    mail.push(
+      bookingMail.pendingApproval(s, who, details, who.lineManagerEmail, approvalExpiresAt),
+      bookingMail.approvalRequest(s, { email: who.lineManagerEmail }, who, details, token, approvalExpiresAt),
+    );
+  } else {
+    mail.push(how === 'promoted' ? bookingMail.promoted(s, who, details) : bookingMail.confirmed(s, who, details));
+  }
+  await tx.update(bookings).set({ status, approvalExpiresAt, waitlistedAt: null }).where(eq(bookings.id, booking.id));
+  await adjustPlaces(tx, booking.sessionId, 1);
+  await queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
+  return status;
+}
+
+/** Gives freed places to the waiting list, first come first served, while places are left. */
+async function fillFreedPlaces(tx: Tx, s: BookingScope, sessionId: string): Promise<number> {
+  const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
+  if (session.status !== 'scheduled' || session.startsAt <= s.clock.now()) return 0;
+  const free = session.capacity - session.placesTaken;
+  if (free <= 0) return 0;
+  const next = await tx
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.sessionId, sessionId), eq(bookings.status, 'waitlisted')))
+    .orderBy(asc(bookings.queueNumber))
+    .limit(free);
+  if (!next.length) return 0;
+  const details = await sessionDetails(tx, sessionId);
+  for (const booking of next) {
+    const status = await takePlace(tx, s, booking, details, false, 'promoted');
+    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.promoted', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, status } });
+  }
+  return next.length;
+}
+
+/** Runs `work` in one transaction with the sessions locked; maps a unique-index clash to a clear message. */
+async function withLockedSessions<T>(s: BookingScope, sessionIds: string[], work: (tx: Tx, locked: Awaited<ReturnType<typeof lockSessions>>) => Promise<T>): Promise<T> {
+  try {
+    return await s.db.transaction(async (tx) => work(tx, await lockSessions(tx, s.partnership.id, sessionIds)));
+  } catch (error) {
+    const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+    if (code === '23505') throw conflict('You already have a booking for this session');
+    throw error;
+  }
+}
+
+export interface BookInput {
+  sessionId: string;
+  personId: string;
+}
+
+/**
+ * Books a place, or a place on the waiting list when the session is full. A person may
+ * book for themselves; a coordinator may book for anyone (and even after booking closes).
+ */
+export async function bookPlace(s: BookingScope, actor: Actor, input: BookInput): Promise<Booking & { position?: number }> {
+  if (actor && actor.id !== input.personId && !isCoordinator(actor)) throw forbidden('You can only book a place for yourself');
+  const now = s.clock.now();
+  return withLockedSessions(s, [input.sessionId], async (tx, locked) => {
+    const session = locked.get(input.sessionId);
+    if (!session) throw notFound('Session');
+    const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, input.personId), eq(people.partnershipId, s.partnership.id)));
+    if (!person) throw notFound('Person');
+    const details = await sessionDetails(tx, session.id);
+    if (!details.published && !isCoordinator(actor)) throw notFound('Session');
+    if (session.status === 'cancelled') throw conflict('This session has been cancelled');
+    if (session.startsAt <= now) throw conflict('This session has already started');
+    if (session.bookingClosesAt <= now && !isCoordinator(actor)) throw conflict('Booking for this session has closed');
+    const [live] = await tx
+      .select({ status: bookings.status })
+      .from(bookings)
+      .where(and(eq(bookings.sessionId, session.id), eq(bookings.personId, input.personId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
+    if (live) throw conflict(live.status === 'waitlisted' ? 'You are already on the waiting list for this session' : 'You already have a place on this session');
+
+    const [booking] = await tx
+      .insert(bookings)
+      .values({ partnershipId: s.partnership.id, sessionId: session.id, personId: input.personId, status: 'waitlisted', waitlistedAt: now, createdAt: now, bookedBy: actor && actor.id !== input.personId ? actor.id : null })
+      .returning();
+    let status: BookingStatus = 'waitlisted';
+    let position: number | undefined;
+    if (session.placesTaken < session.capacity) {
+      status = await takePlace(tx, s, booking, details, Boolean(actor && actor.id !== input.personId && isCoordinator(actor)), 'booked');
+    } else {
+      position = await waitingPosition(tx, booking);
+      await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.waitlisted(s, await recipient(tx, booking), details, position));
+    }
+    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'booking.created', subjectType: 'booking', subjectId: booking.id, detail: { sessionId: session.id, personId: input.personId, status } });
+    return { ...booking, status, waitlistedAt: status === 'waitlisted' ? now : null, position };
+  });
+}
+
+async function loadBooking(db: Executor, partnershipId: string, bookingId: string) {
+  const [booking] = await db.select().from(bookings).where(and(eq(bookings.id, bookingId), eq(bookings.partnershipId, partnershipId)));
+  if (!booking) throw notFound('Booking');
+  return booking;
+}
+
+/** Ends a live booking with a reason, frees its place and fills it from the waiting list. */
+async function endBooking(
+  tx: Tx,
+  s: BookingScope,
+  booking: Booking,
+  change: { reason: 'cancelled' | 'declined' | 'lapsed' | 'moved'; actorId: string | null; late?: boolean },
+) {
+  const now = s.clock.now();
+  const heldPlace = HOLDS_PLACE.includes(booking.status);
+  await tx
+    .update(bookings)
+    .set({ status: 'cancelled', cancelledAt: now, cancelledBy: change.actorId, cancelReason: change.reason, lateCancellation: change.late ?? false })
+    .where(eq(bookings.id, booking.id));
+  if (heldPlace) await adjustPlaces(tx, booking.sessionId, -1);
+  return heldPlace;
+}
+
+/**
+ * Cancels a booking or leaves a waiting list, until the session starts. Inside the
+ * partnership's late window (working days before the start) a cancelled place is
+ * recorded as late. The freed place goes to the waiting list in the same transaction.
+ */
+export async function cancelBooking(s: BookingScope, actor: Actor, bookingId: string): Promise<{ late: boolean; promoted: number }> {
+  const now = s.clock.now();
+  const first = await loadBooking(s.db, s.partnership.id, bookingId);
+  if (actor && actor.id !== first.personId && !isCoordinator(actor)) throw notFound('Booking');
+  return withLockedSessions(s, [first.sessionId], async (tx, locked) => {
+    const booking = await loadBooking(tx, s.partnership.id, bookingId);
+    const session = locked.get(booking.sessionId)!;
+    if (!LIVE_BOOKING_STATUSES.includes(booking.status)) throw conflict('This booking has already ended');
+    if (session.startsAt <= now) throw conflict('The session has started, so the booking can no longer be cancelled');
+    const late = HOLDS_PLACE.includes(booking.status) && now > addWorkingDays(session.startsAt, -s.partnership.lateCancellationWorkingDays);
+    const heldPlace = await endBooking(tx, s, booking, { reason: 'cancelled', actorId: actor?.id ?? null, late });
+    await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.cancelled(s, await recipient(tx, booking), await sessionDetails(tx, session.id), heldPlace));
+    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'booking.cancelled', subjectType: 'booking', subjectId: booking.id, detail: { late, heldPlace } });
+    const promoted = heldPlace ? await fillFreedPlaces(tx, s, session.id) : 0;
+    return { late, promoted };
+  });
+}
+
+/** The approval a manager's link leads to, if it is still waiting for a decision. */
+export async function findApproval(s: BookingScope, token: string) {
+  const [row] = await s.db
+    .select({ approval: bookingApprovals, booking: bookings, personName: people.name, jobTitle: people.jobTitle })
+    .from(bookingApprovals)
+    .innerJoin(bookings, eq(bookings.id, bookingApprovals.bookingId))
+    .innerJoin(people, eq(people.id, bookings.personId))
+    .where(and(eq(bookingApprovals.tokenHash, hashToken(token)), eq(bookings.partnershipId, s.partnership.id)));
+  if (!row) return undefined;
+  const open = row.approval.decision === null && row.booking.status === 'pending approval' && row.approval.expiresAt > s.clock.now();
+  return { ...row, open, session: await sessionDetails(s.db, row.booking.sessionId) };
+}
+
+/** A line manager approves or declines through their emailed link (no account needed). */
+export async function decideApproval(s: BookingScope, token: string, decision: 'approved' | 'declined') {
+  const found = await findApproval(s, token);
+  if (!found) throw notFound('Approval');
+  const now = s.clock.now();
+  return withLockedSessions(s, [found.booking.sessionId], async (tx) => {
+    const [approval] = await tx
+      .update(bookingApprovals)
+      .set({ decision, decidedAt: now })
+      .where(and(eq(bookingApprovals.tokenHash, hashToken(token)), sql`${bookingApprovals.decision} is null`, sql`${bookingApprovals.expiresAt} > ${now.toISOString()}::timestamptz`))
+      .returning();
+    const booking = await loadBooking(tx, s.partnership.id, found.booking.id);
+    if (!approval || booking.status !== 'pending approval') throw new DomainError(409, 'This request has already been decided or has expired');
+    const who = await recipient(tx, booking);
+    const details = await sessionDetails(tx, booking.sessionId);
+    if (decision === 'approved') {
+      await tx.update(bookings).set({ status: 'confirmed', approvalExpiresAt: null }).where(eq(bookings.id, booking.id));
+      await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.approved(s, who, details));
+    } else {
+      await endBooking(tx, s, booking, { reason: 'declined', actorId: null });
+      await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.declined(s, who, details));
+      await fillFreedPlaces(tx, s, booking.sessionId);
+    }
+    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: `booking.${decision}`, subjectType: 'booking', subjectId: booking.id, detail: { managerEmail: approval.managerEmail } });
+    return decision;
+  });
+}
+
+/** Job: releases places held for approval past their time, and fills them from the waiting list. */
+export async function lapseApprovals(s: BookingScope): Promise<{ lapsed: number }> {
+  const now = s.clock.now();
+  const due = await s.db
+    .select({ id: bookings.id, sessionId: bookings.sessionId })
+    .from(bookings)
+    .where(and(eq(bookings.partnershipId, s.partnership.id), eq(bookings.status, 'pending approval'), lte(bookings.approvalExpiresAt, now)));
+  let lapsed = 0;
+  for (const { id, sessionId } of due) {
+    lapsed += await withLockedSessions(s, [sessionId], async (tx) => {
+      const booking = await loadBooking(tx, s.partnership.id, id);
+      if (booking.status !== 'pending approval') return 0; // decided meanwhile
+      await endBooking(tx, s, booking, { reason: 'lapsed', actorId: null });
+      await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.lapsed(s, await recipient(tx, booking), await sessionDetails(tx, sessionId)));
+      await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.lapsed', subjectType: 'booking', subjectId: id });
+      await fillFreedPlaces(tx, s, sessionId);
+      return 1;
+    });
+  }
+  return { lapsed };
+}
+
+/** Changes a session's capacity; never below the places held. Raising it promotes from the waiting list. */
+export async function changeCapacity(s: BookingScope, actor: Actor, sessionId: string, capacity: number) {
+  return withLockedSessions(s, [sessionId], async (tx, locked) => {
+    const session = locked.get(sessionId);
+    if (!session) throw notFound('Session');
+    if (capacity < session.placesTaken) {
+      throw new DomainError(422, 'Capacity is too low', { capacity: `Capacity must be at least ${session.placesTaken}, the number of places already booked` });
+    }
+    await tx.update(sessions).set({ capacity }).where(eq(sessions.id, sessionId));
+    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'session.capacity-changed', subjectType: 'session', subjectId: sessionId, detail: { from: session.capacity, to: capacity } });
+    return { promoted: await fillFreedPlaces(tx, s, sessionId) };
+  });
+}
+
+/** Moves a booking to another session of the same course (a coordinator's action). */
+export async function moveBooking(s: BookingScope, actor: Actor, bookingId: string, toSessionId: string) {
+  const now = s.clock.now();
+  const first = await loadBooking(s.db, s.partnership.id, bookingId);
+  return withLockedSessions(s, [first.sessionId, toSessionId], async (tx, locked) => {
+    const booking = await loadBooking(tx, s.partnership.id, bookingId);
+    const from = locked.get(booking.sessionId)!;
+    const to = locked.get(toSessionId);
+    if (!to || to.courseId !== from.courseId || to.id === from.id) {
+      throw new DomainError(422, 'Choose another session of the same course', { toSessionId: 'Choose another session of the same course' });
+    }
+    if (!HOLDS_PLACE.includes(booking.status)) throw conflict('Only a booking with a place can be moved');
+    if (to.status !== 'scheduled' || to.startsAt <= now) throw new DomainError(422, 'That session is not open', { toSessionId: 'That session has been cancelled or has started' });
+    if (to.placesTaken >= to.capacity) throw new DomainError(422, 'That session is full', { toSessionId: 'That session is full: raise its capacity first' });
+    await endBooking(tx, s, booking, { reason: 'moved', actorId: actor?.id ?? null });
+    const [moved] = await tx
+      .insert(bookings)
+      .values({ partnershipId: s.partnership.id, sessionId: to.id, personId: booking.personId, status: 'confirmed', createdAt: now, bookedBy: actor?.id ?? null })
+      .returning();
+    await adjustPlaces(tx, to.id, 1);
+    const who = await recipient(tx, moved);
+    await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.moved(s, who, await sessionDetails(tx, from.id), await sessionDetails(tx, to.id)));
+    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'booking.moved', subjectType: 'booking', subjectId: moved.id, detail: { fromBookingId: booking.id, fromSessionId: from.id, toSessionId: to.id } });
+    const promoted = await fillFreedPlaces(tx, s, from.id);
+    return { booking: moved, promoted };
+  });
+}
+
+/** Cancels a session: every live booking ends and everyone booked or waiting is emailed. */
+export async function cancelSession(s: BookingScope, actor: Actor, sessionId: string, reason: string) {
+  const now = s.clock.now();
+  return withLockedSessions(s, [sessionId], async (tx, locked) => {
+    const session = locked.get(sessionId);
+    if (!session) throw notFound('Session');
+    if (session.status === 'cancelled') throw conflict('This session is already cancelled');
+    const live = await tx.select().from(bookings).where(and(eq(bookings.sessionId, sessionId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
+    const details = await sessionDetails(tx, sessionId);
+    const mail: QueuedMail[] = [];
+    for (const booking of live) {
+      const heldPlace = await endBooking(tx, s, booking, { reason: 'cancelled', actorId: actor?.id ?? null });
+      mail.push(bookingMail.sessionCancelled(s, await recipient(tx, booking), details, heldPlace, reason));
+    }
+    await tx.update(sessions).set({ status: 'cancelled', cancelledReason: reason }).where(eq(sessions.id, sessionId));
+    await queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
+    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'session.cancelled', subjectType: 'session', subjectId: sessionId, detail: { reason, bookingsEnded: live.length } });
+    return { bookingsEnded: live.length };
+  });
+}
