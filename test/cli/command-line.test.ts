@@ -1,0 +1,61 @@
+// The real command line, as an administrator runs it: a child process on PGlite in a temp folder.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const folder = mkdtempSync(join(tmpdir(), 'admin-cli-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+// Only what node needs: the test runner's own variables (BASE_URL, DATABASE_URL, ...) stay out.
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmpdir(), DATA_DIR: join(folder, 'data') };
+
+function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'db/cli.ts', ...args], { env, timeout: 150_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const noStackTrace = (output: string) => expect(output).not.toMatch(/^\s+at /m);
+
+describe('npm run admin', { timeout: 300_000 }, () => {
+  it('sets up the partnership and adds the first coordinator', async () => {
+    const init = await admin('init');
+    expect(init).toMatchObject({ code: 0, stderr: '' });
+    expect(init.stdout).toContain('Set up Rotherham Safeguarding Children Partnership');
+
+    const added = await admin('add-user', '--email', 'first@rmbc.example', '--name', 'First Coordinator', '--organisation', 'RMBC', '--role', 'coordinator');
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).toContain('Added First Coordinator <first@rmbc.example> with the roles: practitioner, coordinator.');
+  });
+
+  it('says plainly what is wrong, without a stack trace, and exits 1', async () => {
+    const result = await admin('add-user', '--email', 'x@y.example', '--name', 'X', '--organisation', 'Nowhere', '--role', 'trainer');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("organisation 'Nowhere' is not in the list");
+    noStackTrace(result.stderr);
+
+    const file = join(folder, 'people.csv');
+    writeFileSync(file, 'name,email,organisation,job_title,workforce_group\r\nJo,jo@rmbc.example,RMBC,Nurse,3\r\nBad,bad,RMBC,Nurse,3\r\n');
+    const imported = await admin('import-people', file);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain('line 3: email: Enter an email address in the correct format');
+    expect(imported.stderr).toContain('Nothing was imported');
+    noStackTrace(imported.stderr);
+  });
+
+  it('prints the usage and exits 2 for a wrong command or option', async () => {
+    const unknown = await admin('add-user', '--email', 'x@y.example', '--colour', 'blue');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--colour'");
+    expect(unknown.stderr).toContain('Usage: npm run admin -- <command> [options]');
+
+    const missing = await admin('import-people');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('import-people needs FILE.csv.');
+    noStackTrace(missing.stderr);
+  });
+});
