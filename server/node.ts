@@ -20,6 +20,10 @@ if (config.demo) {
   const { created } = await seedDemo(database.db, systemClock.now());
   if (created) console.log('Seeded the demo partnership and this year’s prospectus.');
 }
+if (!config.demo && !env.SMTP_URL) {
+  console.error('The configuration is not valid:\n  SMTP_URL: set it outside demo mode, or no email will be sent');
+  process.exit(1);
+}
 const mailer = env.SMTP_URL ? smtpMailer(env.SMTP_URL, config.mailFrom) : captureMailer;
 const deps = { db: database.db, mailer, clock: systemClock, config };
 

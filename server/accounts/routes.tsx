@@ -148,8 +148,7 @@ async function signOutEverywhere(c: AppContext) {
 async function accountPage(c: AppContext, created?: string, errors: Record<string, string> = {}, values: FormValues = {}) {
   const s = scope(c);
   const viewer = c.get('viewer')!;
-  const isCoordinator = viewer.roles.includes('coordinator');
-  const tokens = isCoordinator ? await listApiTokens({ ...s, viewer }) : [];
+  const tokens = await listApiTokens({ ...s, viewer });
   return render(
     c,
     { title: 'Your account', hasErrors: Object.keys(errors).length > 0 },
@@ -170,10 +169,9 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
       <Form action="/account/sign-out-everywhere" csrfToken={c.get('csrfToken')}>
         <Button secondary>Sign out on all devices</Button>
       </Form>
-      {isCoordinator ? (
-        <>
+      <>
           <h2 class="govuk-heading-m">API tokens</h2>
-          <p class="govuk-body">Scripts and integrations use a token to read the API at <a class="govuk-link" href="/api/v1/openapi.json">/api/v1</a>. Treat a token like a password.</p>
+          <p class="govuk-body">Scripts and integrations use a personal token to use the API at <a class="govuk-link" href="/api/v1/openapi.json">/api/v1</a>. Treat a token like a password.</p>
           {tokens.length ? (
             <Table head={['Name', 'Starts with', 'Created', 'Last used', '']} rows={tokens.map((t) => [
               t.name,
@@ -192,7 +190,6 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
             <Button secondary>Create token</Button>
           </Form>
         </>
-      ) : null}
     </>,
   );
 }
@@ -229,13 +226,13 @@ export const accountRoutes = [
   post('/sign-out', 'public', signOut),
   get('/account', 'signed-in', (c) => accountPage(c)),
   post('/account/sign-out-everywhere', 'signed-in', signOutEverywhere),
-  post('/account/api-tokens', ['coordinator'], async (c) => {
+  post('/account/api-tokens', 'signed-in', async (c) => {
     const form = await parseForm(c, apiTokenInput);
     if (!form.ok) return accountPage(c, undefined, form.errors, form.values);
     const token = await createApiToken({ ...scope(c), viewer: c.get('viewer')! }, form.data.name);
     return accountPage(c, token);
   }),
-  post('/account/api-tokens/:tokenId/revoke', ['coordinator'], async (c) => {
+  post('/account/api-tokens/:tokenId/revoke', 'signed-in', async (c) => {
     await revokeApiToken({ ...scope(c), viewer: c.get('viewer')! }, uuidParam(c, 'tokenId', 'API token'));
     return seeOther(c, '/account');
   }),

@@ -12,6 +12,7 @@ import { buildApp, makePerson, seed, TestClient } from '../support/app';
 let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
 const clients = new Map<Role | 'anonymous', TestClient>();
+const personOf = new Map<Role, string>();
 const tokens = new Map<Role, string>();
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -26,6 +27,7 @@ beforeAll(async () => {
   for (const role of ROLES) {
     // Each person holds exactly one role besides practitioner (practitioner alone for 'practitioner').
     const person = await makePerson(database.db, role === 'practitioner' ? [] : [role]);
+    personOf.set(role, person.id);
     clients.set(role, await new TestClient(built.app).signInAs(database.db, person.id, built.clock.now(), built.config));
     const viewer = (await loadSignedInPerson(database.db, person.id))!;
     tokens.set(role, await createApiToken({ db: database.db, clock: built.clock, config: built.config, partnership, viewer }, `${role} token`));
@@ -34,7 +36,8 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 async function call(route: RouteDef, who: Role | 'anonymous') {
-  const client = clients.get(who)!;
+  // A fresh session each time: some routes (signing out everywhere) end the caller's sessions.
+  const client = who === 'anonymous' ? clients.get(who)! : await new TestClient(built.app).signInAs(database.db, personOf.get(who)!, built.clock.now(), built.config);
   const path = concretePath(route);
   if (isApiPath(path)) {
     const headers: Record<string, string> = who === 'anonymous' ? {} : { authorization: `Bearer ${tokens.get(who)}` };

@@ -1,0 +1,62 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenDatabase } from '../../db/database';
+import { apiTokens, auditLog } from '../../db/schema';
+import { hashToken } from '../../server/tokens';
+import { createTestDatabase } from '../support/database';
+import { buildApp, makePerson, seed, TestClient } from '../support/app';
+
+let database: OpenDatabase;
+let built: ReturnType<typeof buildApp>;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seed(database.db);
+  built = buildApp(database.db);
+});
+afterAll(() => database.close());
+
+describe('personal API tokens', () => {
+  it('are shown once, stored hashed, work as a bearer token and stop working when revoked', async () => {
+    const person = await makePerson(database.db, ['coordinator']);
+    const browser = await new TestClient(built.app).signInAs(database.db, person.id, built.clock.now(), built.config);
+    const created = await browser.post('/account/api-tokens', { name: 'Monthly report script' });
+    expect(created.status).toBe(200);
+    const html = await created.text();
+    const token = html.match(/<code>(sct_[a-z2-7]{32})<\/code>/)![1];
+    expect(html).toContain('it will not be shown again');
+
+    const [row] = await database.db.select().from(apiTokens).where(eq(apiTokens.personId, person.id));
+    expect(row.tokenHash).toBe(hashToken(token));
+    expect(JSON.stringify(row)).not.toContain(token);
+    const listing = await (await browser.get('/account')).text();
+    expect(listing).toContain('Monthly report script');
+    expect(listing).not.toContain(token);
+
+    const api = new TestClient(built.app);
+    const me = await api.request('/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect((await me.json()).email).toBe(person.email);
+
+    expect((await browser.post(`/account/api-tokens/${row.id}/revoke`)).status).toBe(303);
+    expect((await api.request('/api/v1/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    const actions = (await database.db.select().from(auditLog).where(eq(auditLog.subjectId, row.id))).map((a) => a.action).sort();
+    expect(actions).toEqual(['api-token.created', 'api-token.revoked']);
+  });
+
+  it('cannot be revoked by someone else, and need a name', async () => {
+    const owner = await makePerson(database.db);
+    const other = await makePerson(database.db);
+    const ownerBrowser = await new TestClient(built.app).signInAs(database.db, owner.id, built.clock.now(), built.config);
+    await ownerBrowser.post('/account/api-tokens', { name: 'Mine' });
+    const [row] = await database.db.select().from(apiTokens).where(eq(apiTokens.personId, owner.id));
+    const otherBrowser = await new TestClient(built.app).signInAs(database.db, other.id, built.clock.now(), built.config);
+    expect((await otherBrowser.post(`/account/api-tokens/${row.id}/revoke`)).status).toBe(404);
+    const [still] = await database.db.select().from(apiTokens).where(eq(apiTokens.id, row.id));
+    expect(still.revokedAt).toBeNull();
+
+    const nameless = await ownerBrowser.post('/account/api-tokens', { name: '  ' });
+    expect(nameless.status).toBe(422);
+    expect(await nameless.text()).toContain('Enter a name for the token');
+    expect(await database.db.select().from(apiTokens).where(eq(apiTokens.personId, owner.id))).toHaveLength(1);
+  });
+});
