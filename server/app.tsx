@@ -3,8 +3,9 @@ import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
+import { bookingRoutes } from './bookings/routes';
 import { catalogueRoutes } from './catalogue/routes';
-import type { AppDeps } from './deps';
+import { showsDevMailbox, type AppDeps } from './deps';
 import { devMailboxRoutes } from './mail/routes';
 import { DomainError } from './errors';
 import type { AppContext, AppEnv } from './http/context';
@@ -14,6 +15,7 @@ import { authenticate, csrf } from './http/security';
 import { siteRoutes } from './site/routes';
 import { manageRoutes } from './catalogue/manage-routes';
 import { organisationRoutes } from './organisations/routes';
+import { peopleRoutes } from './accounts/manage-people';
 import { apiRoutes } from './api/routes';
 
 /** Every route of the app, each with who may use it. */
@@ -22,10 +24,13 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...siteRoutes,
     ...accountRoutes,
     ...catalogueRoutes,
+    ...bookingRoutes,
     ...manageRoutes,
     ...organisationRoutes,
+    ...peopleRoutes,
     ...apiRoutes,
-    ...(deps.config.demo ? devMailboxRoutes : []),
+    // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
+    ...(showsDevMailbox(deps) ? devMailboxRoutes : []),
   ];
 }
 

@@ -14,3 +14,6 @@ export interface AppDeps {
   /** The client's address as the runtime knows it (for rate limits). */
   clientAddress?: (request: Request, env: unknown) => string | undefined;
 }
+
+/** The dev mailbox exists only in demo mode with mail kept, never sent: it shows everyone's sign-in links. */
+export const showsDevMailbox = (deps: Pick<AppDeps, 'config' | 'mailer'>) => deps.config.demo && deps.mailer.kind === 'capture';

@@ -41,10 +41,12 @@ const app = createApp({
 });
 
 const root = new Hono();
-root.use('/assets/*', serveStatic({ root: './node_modules/govuk-frontend/dist/govuk' }));
-root.use('/static/govuk-frontend.min.*', serveStatic({ root: './node_modules/govuk-frontend/dist/govuk', rewriteRequestPath: (p) => p.replace(/^\/static/, '') }));
-root.use('/static/*', serveStatic({ root: './web' }));
+// Built by scripts/build-assets.mjs (npm start runs it), the same folder the Worker serves.
+root.use('/assets/*', serveStatic({ root: './dist/assets' }));
+root.use('/static/*', serveStatic({ root: './dist/assets' }));
 root.route('/', app);
+// Hono answers only the top-level app's notFound: hand unknown paths to the app's own 404 page.
+root.notFound((c) => app.fetch(c.req.raw, c.env));
 
 const scheduler = startScheduler(deps);
 const server = serve({ fetch: root.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

@@ -194,9 +194,9 @@ export function Form({ action, csrfToken, children, novalidate = true }: { actio
   );
 }
 
-export function SummaryList({ rows }: { rows: { key: string; value: Child }[] }) {
+export function SummaryList({ rows, noBorder }: { rows: { key: string; value: Child }[]; noBorder?: boolean }) {
   return (
-    <dl class="govuk-summary-list">
+    <dl class={`govuk-summary-list${noBorder ? ' govuk-summary-list--no-border' : ''}`}>
       {rows.map((r) => (
         <div class="govuk-summary-list__row">
           <dt class="govuk-summary-list__key">{r.key}</dt>

@@ -14,6 +14,8 @@ export interface PageFrame {
   path: string;
   csrfToken: string;
   demo: boolean;
+  /** Mail is kept in the dev mailbox rather than sent. */
+  devMailbox: boolean;
 }
 
 export interface LayoutProps {
@@ -28,7 +30,7 @@ export interface LayoutProps {
 function navigation(frame: PageFrame) {
   const items: { href: string; text: string }[] = [{ href: '/courses', text: 'Prospectus' }];
   const roles = frame.viewer?.roles ?? [];
-  if (frame.viewer) items.push({ href: '/account', text: 'Your account' });
+  if (frame.viewer) items.push({ href: '/bookings', text: 'Your bookings' }, { href: '/account', text: 'Your account' });
   if (roles.includes('coordinator')) items.push({ href: '/manage', text: 'Manage' });
   return items;
 }
@@ -101,7 +103,12 @@ export function Layout({ frame, title, hasErrors, backLink, children }: LayoutPr
               <p class="govuk-phase-banner__content">
                 <strong class="govuk-tag govuk-phase-banner__content__tag">Demo</strong>
                 <span class="govuk-phase-banner__text">
-                  This is demonstration data. Emails are not sent: read them in the <a class="govuk-link" href="/dev/mailbox">dev mailbox</a>.
+                  This is demonstration data.
+                  {frame.devMailbox ? (
+                    <>
+                      {' '}Emails are not sent: read them in the <a class="govuk-link" href="/dev/mailbox">dev mailbox</a>.
+                    </>
+                  ) : null}
                 </span>
               </p>
             </div>

@@ -11,7 +11,7 @@ import { setSessionCookie } from '../http/security';
 import { listOrganisations } from '../organisations/service';
 import { uuidParam } from '../catalogue/routes';
 import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
-import { personInput, register, requestSignIn, signInInput, signInWithLink } from './service';
+import { personInput, register, requestSignIn, safeNext, signInInput, signInWithLink } from './service';
 import { endAllSessions, endSession, SESSION_COOKIE } from './sessions';
 import { DomainError } from '../errors';
 
@@ -25,6 +25,7 @@ function signInForm(c: AppContext, values: FormValues = {}, errors: Record<strin
         <h1 class="govuk-heading-l">Sign in</h1>
         <p class="govuk-body">We will email you a link to sign in. You do not need a password.</p>
         <Form action="/sign-in" csrfToken={c.get('csrfToken')}>
+          {safeNext(one(values, 'next') || c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(one(values, 'next') || c.req.query('next'))} /> : null}
           <TextInput name="email" label="Work email address" type="email" autocomplete="email" spellcheck={false} value={one(values, 'email')} error={errors.email} />
           <Button>Email me a sign-in link</Button>
         </Form>
@@ -115,6 +116,7 @@ function confirmSignIn(c: AppContext) {
       <h1 class="govuk-heading-l">Sign in</h1>
       <Form action="/sign-in/link" csrfToken={c.get('csrfToken')}>
         <input type="hidden" name="token" value={token.data} />
+        {safeNext(c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(c.req.query('next'))} /> : null}
         <Button>Continue to sign in</Button>
       </Form>
     </>,
@@ -122,14 +124,14 @@ function confirmSignIn(c: AppContext) {
 }
 
 async function completeSignIn(c: AppContext) {
-  const form = await parseForm(c, z.object({ token: tokenQuery }));
+  const form = await parseForm(c, z.object({ token: tokenQuery, next: z.string().optional() }));
   if (!form.ok) return linkNotValid(c);
   const s = scope(c);
   const started = await signInWithLink(s, form.data.token);
   if (!started) return linkNotValid(c);
   if (c.get('sessionId')) await endSession(s.db, c.get('sessionId')!);
   setSessionCookie(c, started.token, started.session.idleExpiresAt);
-  return seeOther(c, '/account');
+  return seeOther(c, safeNext(form.data.next) ?? '/account');
 }
 
 async function signOut(c: AppContext) {
@@ -195,12 +197,12 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
 }
 
 export const accountRoutes = [
-  get('/sign-in', 'public', (c) => (c.get('viewer') ? seeOther(c, '/account') : signInForm(c))),
+  get('/sign-in', 'public', (c) => (c.get('viewer') ? seeOther(c, safeNext(c.req.query('next')) ?? '/account') : signInForm(c))),
   post('/sign-in', 'public', async (c) => {
     const form = await parseForm(c, signInInput);
     if (!form.ok) return signInForm(c, form.values, form.errors);
     try {
-      await requestSignIn(scope(c), form.data.email, clientAddress(c));
+      await requestSignIn(scope(c), form.data.email, clientAddress(c), safeNext(form.data.next));
     } catch (error) {
       if (error instanceof DomainError && error.status === 429) return signInForm(c, form.values, { email: error.message });
       throw error;

@@ -36,7 +36,7 @@ export const personInput = z.object({
 });
 export type PersonInput = z.infer<typeof personInput>;
 
-export const signInInput = z.object({ email: emailField });
+export const signInInput = z.object({ email: emailField, next: z.string().optional() });
 
 export const roleField = z.enum(ROLES, 'Select a role');
 
@@ -75,7 +75,12 @@ export async function createPerson(
   return person.id;
 }
 
-async function queueSignInLink(tx: Executor, s: Scope, personId: string, email: string, intro: string) {
+/** A path on this site to return to after signing in; anything else is dropped. */
+export function safeNext(next: string | undefined): string | undefined {
+  return next && /^\/(?![/\\])[\w\-/?=&%.]*$/.test(next) && next.length <= 200 ? next : undefined;
+}
+
+async function queueSignInLink(tx: Executor, s: Scope, personId: string, email: string, intro: string, next?: string) {
   const token = generateToken();
   const now = s.clock.now();
   await tx.insert(signInTokens).values({ tokenHash: hashToken(token), personId, createdAt: now, expiresAt: new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE) });
@@ -86,7 +91,7 @@ async function queueSignInLink(tx: Executor, s: Scope, personId: string, email: 
       intro,
       '',
       'Use this link to sign in:',
-      `${s.config.baseUrl}/sign-in/link?token=${token}`,
+      `${s.config.baseUrl}/sign-in/link?token=${token}${safeNext(next) ? `&next=${encodeURIComponent(next!)}` : ''}`,
       '',
       `The link works once and stops working after ${s.config.signInLinkMinutes} minutes.`,
       'If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.',
@@ -110,11 +115,11 @@ async function limitSignIn(s: Scope, email: string, address: string | undefined)
  * Emails a sign-in link if the email belongs to someone. The caller shows the same
  * page either way, so the answer never tells whether an account exists.
  */
-export async function requestSignIn(s: Scope, email: string, address: string | undefined): Promise<void> {
+export async function requestSignIn(s: Scope, email: string, address: string | undefined, next?: string): Promise<void> {
   await limitSignIn(s, email, address);
   const person = await findPersonByEmail(s.db, s.partnership.id, email);
   if (!person) return;
-  await s.db.transaction((tx) => queueSignInLink(tx, s, person.id, person.email, `Hello ${person.name},`));
+  await s.db.transaction((tx) => queueSignInLink(tx, s, person.id, person.email, `Hello ${person.name},`, next));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filtersSchema, uuidParam } from '../catalogue/routes';
+import { filtersSchema } from '../catalogue/routes';
 import { getCourse, getSession, listCourses } from '../catalogue/service';
 import { scope } from '../http/context';
 import { apiGet, readQuery } from './operation';
@@ -34,14 +34,14 @@ export const courseOperations = [
     '/api/v1/courses/:courseId',
     'public',
     { operationId: 'getCourse', tag: 'Prospectus', summary: 'A course with its sessions, workforce groups and competencies', params: z.object({ courseId: z.uuid() }), response: CourseDetail, notFound: 'No course with that id that you can see' },
-    async (c) => courseDetailOut(await getCourse(scope(c), uuidParam(c, 'courseId', 'Course'))),
+    async (c, { courseId }) => courseDetailOut(await getCourse(scope(c), courseId)),
   ),
   apiGet(
     '/api/v1/sessions/:sessionId',
     'public',
     { operationId: 'getSession', tag: 'Prospectus', summary: 'A session of a course, with places left', params: z.object({ sessionId: z.uuid() }), response: SessionDetail, notFound: 'No session with that id that you can see' },
-    async (c) => {
-      const { course, session } = await getSession(scope(c), uuidParam(c, 'sessionId', 'Session'));
+    async (c, { sessionId }) => {
+      const { course, session } = await getSession(scope(c), sessionId);
       return { ...sessionOut(session), course: { id: course.id, title: course.title, deliveryMode: course.deliveryMode } };
     },
   ),

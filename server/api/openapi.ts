@@ -19,10 +19,16 @@ function componentSchemas() {
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]));
 }
 
-/** Parameters from a zod object, as the client sends them (before defaults are applied). */
+/** What the client sends (before defaults are applied), as a schema inside the document. */
+function inputSchema(schema: z.ZodObject) {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input' });
+  return json as JsonSchema & { properties: Record<string, JsonSchema>; required?: string[] };
+}
+
+/** Parameters from a zod object, as the client sends them. */
 function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query') {
   if (!schema) return [];
-  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, JsonSchema>; required?: string[] };
+  const json = inputSchema(schema);
   return Object.entries(json.properties).map(([name, { description, ...property }]) => ({
     name,
     in: location,
@@ -32,11 +38,21 @@ function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query')
   }));
 }
 
+/** A JSON request body; required when it has a required field (an empty body is an empty object). */
+function requestBody(schema: z.ZodObject | undefined) {
+  if (!schema) return {};
+  const json = inputSchema(schema);
+  return { requestBody: { required: Boolean(json.required?.length), content: { 'application/json': { schema: json } } } };
+}
+
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref(Problem) } } });
+const optionalProblem = (status: number, description: string | undefined) => (description ? { [status]: problem(description) } : {});
 
 function operationObject(op: Operation) {
   const { access } = op.route;
   const isPublic = access === 'public';
+  const invalidInput = [op.query && 'A query parameter', op.body && 'A body field'].filter(Boolean).join(' or ');
+  const refused = [typeof access === 'object' && `the token holder is not a ${access.join(' or ')}`, op.forbidden].filter(Boolean).join('; or ');
   return {
     operationId: op.operationId,
     tags: [op.tag],
@@ -45,12 +61,15 @@ function operationObject(op: Operation) {
     // A public operation takes a token optionally: a coordinator's token also shows drafts.
     security: isPublic ? [{}, { bearer: [] }] : [{ bearer: [] }],
     parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],
+    ...requestBody(op.body),
     responses: {
-      '200': { description: 'OK', content: { 'application/json': { schema: ref(op.response) } } },
-      ...(op.query ? { '400': problem('A query parameter is not valid: `errors` has a message for each one') } : {}),
+      [op.status]: { description: op.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: ref(op.response) } } },
+      ...optionalProblem(400, invalidInput && `${invalidInput} is not valid: \`errors\` has a message for each one`),
       '401': problem(isPublic ? 'The API token sent is not valid or has been revoked' : 'No API token was sent, or it is not valid or has been revoked'),
-      ...(typeof access === 'object' ? { '403': problem(`The token holder is not a ${access.join(' or ')}`) } : {}),
-      ...(op.notFound ? { '404': problem(op.notFound) } : {}),
+      ...optionalProblem(403, refused && refused[0].toUpperCase() + refused.slice(1)),
+      ...optionalProblem(404, op.notFound),
+      ...optionalProblem(409, op.conflict),
+      ...optionalProblem(422, op.unprocessable && `${op.unprocessable}: \`errors\` says which field`),
     },
   };
 }
@@ -68,7 +87,7 @@ export function openApiDocument(operations: Operation[]) {
       title: 'Safeguarding training prospectus API',
       version: '1.0.0',
       description:
-        'Read access to the partnership’s training prospectus for integrations. Send a personal API token (created on your account page) as "Authorization: Bearer TOKEN". Times are ISO 8601 in UTC; errors are application/problem+json (RFC 9457).',
+        'The partnership’s training prospectus and bookings, for integrations. Send a personal API token (created on your account page) as "Authorization: Bearer TOKEN". Times are ISO 8601 in UTC; errors are application/problem+json (RFC 9457).',
     },
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,

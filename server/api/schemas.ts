@@ -2,9 +2,10 @@
 // tests validate responses against them, and the OpenAPI document is generated from them.
 // Objects are strict so a stray internal column (partnershipId, placesTaken) fails a test.
 import { z } from 'zod';
-import { DELIVERY_MODES, PARTNER_STATUSES, ROLES, SECTORS, SESSION_STATUSES, type Role } from '../../db/schema';
+import { BOOKING_STATUSES, DELIVERY_MODES, PARTNER_STATUSES, ROLES, SECTORS, SESSION_STATUSES, type Role } from '../../db/schema';
+import type { PersonBooking, RegisterEntry as RegisterRow, SessionRegister } from '../bookings/queries';
 import type { Organisation } from '../organisations/service';
-import type { Course, CourseListing, Prospectus, SessionSummary as CatalogueSession } from '../catalogue/service';
+import { placesLeft, type Course, type CourseListing, type Prospectus, type SessionSummary as CatalogueSession } from '../catalogue/service';
 
 /** Schemas with an id here become components/schemas in the OpenAPI document. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -15,6 +16,9 @@ const named = <T extends z.ZodType>(id: string, schema: T): T => {
 
 const instant = z.iso.datetime().describe('An instant, ISO 8601 in UTC');
 const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => d && iso(d);
+/** The venue of a face-to-face session, if confirmed. */
+const venueOut = (s: { online: boolean; venue: string }) => (!s.online && s.venue) || null;
 
 export const Problem = named(
   'Problem',
@@ -24,7 +28,7 @@ export const Problem = named(
       title: z.string(),
       status: z.int(),
       detail: z.string().optional(),
-      errors: z.record(z.string(), z.string()).optional().describe('For a bad query: a message per parameter'),
+      errors: z.record(z.string(), z.string()).optional().describe('For a bad query or body, or a rule the request breaks: a message per parameter or field'),
     })
     .describe('An error, as RFC 9457 problem details (application/problem+json)'),
 );
@@ -80,7 +84,7 @@ export const sessionOut = (x: CatalogueSession): z.output<typeof SessionSummary>
   status: x.status,
   cancelledReason: x.cancelledReason || null,
   online: x.online,
-  venue: (!x.online && x.venue) || null,
+  venue: venueOut(x),
   trainers: x.trainers,
   capacity: x.capacity,
   placesLeft: x.placesLeft,
@@ -212,6 +216,135 @@ export const PeoplePage = named(
     page: z.int(),
     pageSize: z.int(),
     total: z.int().describe('People in the whole list, across pages'),
+  }),
+);
+
+// ---- Bookings ---------------------------------------------------------------------------
+
+const bookingStatus = z.enum(BOOKING_STATUSES).describe('After the session, confirmed becomes the attendance recorded');
+const bookingFields = {
+  id: z.uuid(),
+  status: bookingStatus,
+  position: z.int().nullable().describe('Place on the waiting list, 1 being next; null unless waitlisted'),
+  bookedAt: instant,
+  approvalExpiresAt: instant.nullable().describe('While pending approval: when the held place lapses if the line manager has not decided'),
+  cancelledAt: instant.nullable(),
+  cancelReason: z.string().nullable().describe('Why it ended: cancelled, declined, lapsed or moved'),
+  late: z.boolean().describe('A place cancelled inside the partnership’s late-cancellation window'),
+};
+const bookingFieldsOut = (b: PersonBooking | RegisterRow) => ({
+  id: b.id,
+  status: b.status,
+  position: b.position,
+  bookedAt: iso(b.bookedAt),
+  approvalExpiresAt: isoOrNull(b.approvalExpiresAt),
+  cancelledAt: isoOrNull(b.cancelledAt),
+  cancelReason: b.cancelReason,
+  late: b.late,
+});
+
+export const BookingSchema = named(
+  'Booking',
+  z.strictObject({
+    ...bookingFields,
+    personId: z.uuid(),
+    canCancel: z.boolean().describe('Whether the booking can still be cancelled: it is live and the session has not started'),
+    session: z.strictObject({
+      id: z.uuid(),
+      startsAt: instant,
+      endsAt: instant,
+      status: z.enum(SESSION_STATUSES),
+      cancelledReason: z.string().nullable(),
+      online: z.boolean(),
+      venue: z.string().nullable().describe('Null when online or not yet confirmed'),
+      joiningLink: z.string().nullable().describe('For a confirmed place on an online session, once known'),
+    }),
+    course: z.strictObject({ id: z.uuid(), title: z.string(), deliveryMode: z.enum(DELIVERY_MODES) }),
+  }),
+);
+export const bookingOut = (b: PersonBooking): z.output<typeof BookingSchema> => ({
+  ...bookingFieldsOut(b),
+  personId: b.personId,
+  canCancel: b.canCancel,
+  session: {
+    id: b.session.id,
+    startsAt: iso(b.session.startsAt),
+    endsAt: iso(b.session.endsAt),
+    status: b.session.status,
+    cancelledReason: b.session.cancelledReason || null,
+    online: b.session.online,
+    venue: venueOut(b.session),
+    joiningLink: b.session.joiningLink || null,
+  },
+  course: b.course,
+});
+
+export const BookingList = named(
+  'BookingList',
+  z.strictObject({
+    upcoming: z.array(BookingSchema).describe('Sessions that have not ended, soonest first'),
+    past: z.array(BookingSchema).describe('Sessions that have ended, most recent first'),
+  }),
+);
+
+export const RegisterEntry = named(
+  'RegisterEntry',
+  z.strictObject({
+    ...bookingFields,
+    person: z.strictObject({ id: z.uuid(), name: z.string(), email: z.email(), jobTitle: z.string(), organisation: z.strictObject({ id: z.uuid(), name: z.string() }) }),
+  }),
+);
+const registerEntryOut = (e: RegisterRow): z.output<typeof RegisterEntry> => ({ ...bookingFieldsOut(e), person: e.person });
+
+export const Register = named(
+  'Register',
+  z.strictObject({
+    session: z.strictObject({
+      id: z.uuid(),
+      courseId: z.uuid(),
+      courseTitle: z.string(),
+      startsAt: instant,
+      endsAt: instant,
+      status: z.enum(SESSION_STATUSES),
+      online: z.boolean(),
+      venue: z.string().nullable().describe('Null when online or not yet confirmed'),
+      capacity: z.int(),
+      placesLeft: z.int(),
+    }),
+    confirmed: z.array(RegisterEntry).describe('People with a place, by name: confirmed, or after the session their attendance'),
+    pendingApproval: z.array(RegisterEntry).describe('Places held while a line manager decides, by name'),
+    waitingList: z.array(RegisterEntry).describe('In order, first to be offered a place first'),
+    cancelled: z.array(RegisterEntry).describe('Bookings that ended before the session, by name'),
+  }),
+);
+export const registerOut = ({ session, confirmed, pendingApproval, waitingList, cancelled }: SessionRegister): z.output<typeof Register> => ({
+  session: {
+    id: session.id,
+    courseId: session.courseId,
+    courseTitle: session.courseTitle,
+    startsAt: iso(session.startsAt),
+    endsAt: iso(session.endsAt),
+    status: session.status,
+    online: session.online,
+    venue: venueOut(session),
+    capacity: session.capacity,
+    placesLeft: placesLeft(session),
+  },
+  confirmed: confirmed.map(registerEntryOut),
+  pendingApproval: pendingApproval.map(registerEntryOut),
+  waitingList: waitingList.map(registerEntryOut),
+  cancelled: cancelled.map(registerEntryOut),
+});
+
+const promoted = z.int().describe('How many people on the waiting list were given a place');
+export const CancelledBooking = named('CancelledBooking', z.strictObject({ late: z.boolean().describe('Cancelled inside the late-cancellation window'), promoted }));
+export const CapacityChanged = named('CapacityChanged', z.strictObject({ promoted }));
+export const MovedBooking = named('MovedBooking', z.strictObject({ booking: BookingSchema, promoted }));
+export const CancelledSession = named(
+  'CancelledSession',
+  z.strictObject({
+    bookingsEnded: z.int().describe('Live bookings ended; everyone booked or waiting is emailed'),
+    alreadyCancelled: z.boolean().describe('The session was cancelled before: nothing changed and nobody was emailed again'),
   }),
 );
 

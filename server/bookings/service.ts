@@ -133,8 +133,11 @@ async function takePlace(
   return status;
 }
 
-/** Gives freed places to the waiting list, first come first served, while places are left. */
-async function fillFreedPlaces(tx: Tx, s: BookingScope, sessionId: string): Promise<number> {
+/**
+ * Gives freed places to the waiting list, first come first served, while places are left.
+ * The caller holds the session row's lock (it locked it, or updated the row in this transaction).
+ */
+export async function fillFreedPlaces(tx: Tx, s: BookingScope, sessionId: string): Promise<number> {
   const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
   if (session.status !== 'scheduled' || session.startsAt <= s.clock.now()) return 0;
   const free = session.capacity - session.placesTaken;
@@ -324,6 +327,7 @@ export async function changeCapacity(s: BookingScope, actor: Actor, sessionId: s
   return withLockedSessions(s, [sessionId], async (tx, locked) => {
     const session = locked.get(sessionId);
     if (!session) throw notFound('Session');
+    if (session.status !== 'scheduled') throw conflict(`This session has been ${session.status}: its capacity cannot change`);
     if (capacity < session.placesTaken) {
       throw new DomainError(422, 'Capacity is too low', { capacity: `Capacity must be at least ${session.placesTaken}, the number of places already booked` });
     }
@@ -367,7 +371,8 @@ export async function cancelSession(s: BookingScope, actor: Actor, sessionId: st
   return withLockedSessions(s, [sessionId], async (tx, locked) => {
     const session = locked.get(sessionId);
     if (!session) throw notFound('Session');
-    if (session.status === 'cancelled') throw conflict('This session is already cancelled');
+    if (session.status === 'cancelled') return { bookingsEnded: 0, alreadyCancelled: true };
+    if (session.status === 'delivered') throw conflict('This session has been delivered: it cannot be cancelled');
     const live = await tx.select().from(bookings).where(and(eq(bookings.sessionId, sessionId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
     const details = await sessionDetails(tx, sessionId);
     const mail: QueuedMail[] = [];
@@ -378,6 +383,16 @@ export async function cancelSession(s: BookingScope, actor: Actor, sessionId: st
     await tx.update(sessions).set({ status: 'cancelled', cancelledReason: reason }).where(eq(sessions.id, sessionId));
     await queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
     await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'session.cancelled', subjectType: 'session', subjectId: sessionId, detail: { reason, bookingsEnded: live.length } });
-    return { bookingsEnded: live.length };
+    return { bookingsEnded: live.length, alreadyCancelled: false };
   });
+}
+
+/** A person's live booking for a session, if they have one (with their waiting-list position). */
+export async function liveBookingFor(db: Executor, sessionId: string, personId: string) {
+  const [booking] = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.sessionId, sessionId), eq(bookings.personId, personId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
+  if (!booking) return undefined;
+  return { ...booking, position: booking.status === 'waitlisted' ? await waitingPosition(db, booking) : undefined };
 }

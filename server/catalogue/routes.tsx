@@ -9,6 +9,8 @@ import { render } from '../http/render';
 import { get } from '../http/routes';
 import { currentProspectus, getCourse, getSession, listCourses, listWorkforceGroups, prospectusMonths } from './service';
 import { duration, NextDates, PlacesLeft, SessionTable, where } from './views';
+import { BookingPanel } from '../bookings/views';
+import { liveBookingFor } from '../bookings/service';
 
 export const filtersSchema = z.object({
   theme: z.enum(THEMES, 'Choose a theme from the list').optional(),
@@ -82,7 +84,7 @@ async function prospectusPage(c: AppContext) {
                   <a class="govuk-link" href={`/courses/${course.id}`}>{course.title}</a>
                 </h2>
                 <p class="govuk-body">{course.summary}</p>
-                <SummaryList rows={[
+                <SummaryList noBorder rows={[
                   { key: 'Themes', value: course.themes.join(', ') },
                   { key: 'Delivery', value: `${course.deliveryMode}, ${duration(course.durationMinutes)}` },
                   { key: 'Next dates', value: <NextDates sessions={course.sessions} now={now} /> },
@@ -127,7 +129,9 @@ async function coursePage(c: AppContext) {
 }
 
 async function sessionPage(c: AppContext) {
-  const { course, session } = await getSession(scope(c), uuidParam(c, 'sessionId', 'Session'));
+  const s = scope(c);
+  const { course, session } = await getSession(s, uuidParam(c, 'sessionId', 'Session'));
+  const booking = s.viewer ? await liveBookingFor(s.db, session.id, s.viewer.id) : undefined;
   return render(
     c,
     { title: `${course.title}: ${formatSessionTime(session.startsAt, session.endsAt)}`, backLink: `/courses/${course.id}` },
@@ -142,6 +146,7 @@ async function sessionPage(c: AppContext) {
         { key: 'Places', value: <PlacesLeft session={session} /> },
         { key: 'Booking closes', value: `${formatDate(session.bookingClosesAt)}, ${formatTime(session.bookingClosesAt)}` },
       ]} />
+      <BookingPanel session={session} signedIn={Boolean(s.viewer)} booking={booking} csrfToken={c.get('csrfToken')} requiresApproval={course.requiresManagerApproval} />
       <p class="govuk-body">
         <a class="govuk-link" href={`/courses/${course.id}`}>More about {course.title}</a>
       </p>

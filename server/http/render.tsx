@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { Layout } from '../../web/layout';
 import type { AppContext } from './context';
+import { showsDevMailbox } from '../deps';
 
 export interface PageOptions {
   title: string;
@@ -20,6 +21,7 @@ export function render(c: AppContext, options: PageOptions, body: Child) {
     path: c.req.path,
     csrfToken: c.get('csrfToken') ?? '',
     demo: config.demo,
+    devMailbox: showsDevMailbox(c.get('deps')),
   };
   const html = (
     <Layout frame={frame} title={options.title} hasErrors={options.hasErrors} backLink={options.backLink}>

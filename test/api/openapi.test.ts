@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { apiRoutes } from '../../server/api/routes';
+import { apiOperations, apiRoutes } from '../../server/api/routes';
 import { OpenApiDocument } from '../../server/api/schemas';
 import { TAGS } from '../../server/api/operation';
 import { createTestDatabase } from '../support/database';
@@ -12,6 +12,7 @@ interface OperationObject {
   tags: string[];
   security: Record<string, string[]>[];
   parameters: { name: string; in: string; required: boolean; schema: object }[];
+  requestBody?: { required: boolean; content: Record<string, { schema: { properties: Record<string, object>; additionalProperties: boolean } }> };
   responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }>;
 }
 interface Document {
@@ -50,34 +51,49 @@ describe('the OpenAPI document', () => {
     expect(apiRoutes.every((r) => r.path.startsWith('/api/v1/'))).toBe(true);
   });
 
-  it('states each route’s access: security, 401 and 403', () => {
-    for (const route of apiRoutes) {
+  it('states each route’s access: security, 401 and 403 (for its roles, or a refusal the operation names)', () => {
+    for (const { route, forbidden } of apiOperations) {
       const op = doc.paths[openApiPath(route.path)][route.method.toLowerCase()];
       const label = `${route.method} ${route.path}`;
       expect(op.security, label).toEqual(route.access === 'public' ? [{}, { bearer: [] }] : [{ bearer: [] }]);
       expect(op.responses, label).toHaveProperty('401');
-      expect(Boolean(op.responses['403']), label).toBe(typeof route.access === 'object');
+      expect(Boolean(op.responses['403']), label).toBe(typeof route.access === 'object' || Boolean(forbidden));
     }
   });
 
-  it('names every path parameter, answers a 404 for it, and gives a query its 400', () => {
+  it('names every path parameter, answers a 404 for it, and gives a query or a body its 400', () => {
     for (const { path, op } of operations()) {
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(op.parameters.filter((p) => p.in === 'path').map((p) => p.name), path).toEqual(inPath);
       if (inPath.length) expect(op.responses, path).toHaveProperty('404');
-      expect(Boolean(op.responses['400']), path).toBe(op.parameters.some((p) => p.in === 'query'));
+      expect(Boolean(op.responses['400']), path).toBe(op.parameters.some((p) => p.in === 'query') || Boolean(op.requestBody));
     }
   });
 
-  it('gives each operation a unique id, a declared tag, a JSON 200 and problem+json errors', () => {
+  it('gives each operation a unique id, a declared tag, a JSON success and problem+json errors', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     for (const { path, op } of operations()) {
       expect(Object.keys(TAGS), path).toEqual(expect.arrayContaining(op.tags));
       for (const [status, response] of Object.entries(op.responses)) {
-        expect(Object.keys(response.content), `${path} ${status}`).toEqual([status === '200' ? 'application/json' : 'application/problem+json']);
+        expect(Object.keys(response.content), `${path} ${status}`).toEqual([status.startsWith('2') ? 'application/json' : 'application/problem+json']);
       }
+      expect(Object.keys(op.responses).filter((status) => status.startsWith('2')), path).toHaveLength(1);
     }
+  });
+
+  it('describes each JSON request body, which takes no fields beyond those named', () => {
+    const writes = operations().filter(({ method }) => method === 'post' || method === 'patch');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const { path, method, op } of writes) {
+      const { schema } = op.requestBody!.content['application/json'];
+      expect(Object.keys(schema.properties).length, `${method} ${path}`).toBeGreaterThan(0);
+      expect(schema.additionalProperties, `${method} ${path}`).toBe(false);
+    }
+    const book = doc.paths['/api/v1/sessions/{sessionId}/bookings'].post;
+    expect(Object.keys(book.responses)).toEqual(['201', '400', '401', '403', '404', '409']);
+    expect(book.requestBody?.required).toBe(false);
+    expect(doc.paths['/api/v1/sessions/{sessionId}/cancel'].post.requestBody?.required).toBe(true);
   });
 
   it('resolves every $ref to a component schema', () => {

@@ -21,13 +21,19 @@ export async function personWithToken(db: Database, built: Built, roles: Role[])
   return { ...person, token, revoke };
 }
 
-/** A GET on the API, with a bearer token when given. */
-export const callApi = (built: Built, path: string, token?: string) =>
-  built.app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+/**
+ * A call on the API, a GET unless told, with a bearer token when given. A body is sent as
+ * JSON; a string body is sent as it is (to send malformed JSON).
+ */
+export function callApi(built: Built, path: string, token?: string, { method = 'GET', body }: { method?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return built.app.request(path, { method, headers, body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body) });
+}
 
-/** A 200 JSON answer, checked against its response schema. */
-export async function expectBody<S extends z.ZodType>(res: Response, schema: S): Promise<z.output<S>> {
-  expect(res.status, await res.clone().text()).toBe(200);
+/** A successful JSON answer (200 unless told), checked against its response schema. */
+export async function expectBody<S extends z.ZodType>(res: Response, schema: S, status = 200): Promise<z.output<S>> {
+  expect(res.status, await res.clone().text()).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   return schema.parse(await res.json());
 }

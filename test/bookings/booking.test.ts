@@ -210,7 +210,7 @@ describe('a coordinator’s changes', () => {
     const admin = await makePerson(database.db, ['coordinator']);
     await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id });
     await bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id });
-    expect(await cancelSession(s, coordinator(admin.id), session.id, 'Trainer unwell')).toEqual({ bookingsEnded: 2 });
+    expect(await cancelSession(s, coordinator(admin.id), session.id, 'Trainer unwell')).toEqual({ bookingsEnded: 2, alreadyCancelled: false });
     expect(await placesTaken(session.id)).toBe(0);
     const toA = (await mailTo(a.email)).find((m) => m.subject.startsWith('Session cancelled'))!;
     expect(toA.text).toContain('Trainer unwell');

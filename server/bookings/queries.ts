@@ -1,0 +1,149 @@
+// Read-only views of bookings, for the API and the pages: a person's own bookings, and a
+// session's register. The rules that change bookings are in ./service.
+import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
+import { notFound } from '../errors';
+import type { BookingScope } from './service';
+
+export type ReadScope = Pick<BookingScope, 'db' | 'clock' | 'partnership'>;
+
+/** Statuses of a booking that had a place: confirmed, and after the session what attendance recorded. */
+const HAD_PLACE: BookingStatus[] = ['confirmed', 'attended', 'partly attended', 'did not attend'];
+
+const ahead = alias(bookings, 'ahead');
+/** A waitlisted booking's place in the queue (1 is next), counted as the booking service counts it; else null. */
+function waitingPosition(s: ReadScope): SQL<number | null> {
+  const waitingUpTo = s.db
+    .select({ n: count() })
+    .from(ahead)
+    .where(and(eq(ahead.sessionId, bookings.sessionId), eq(ahead.status, 'waitlisted'), lte(ahead.queueNumber, bookings.queueNumber)));
+  return sql<number | null>`case when ${bookings.status} = 'waitlisted' then (${waitingUpTo}) end`.mapWith((n) => (n === null ? null : Number(n)));
+}
+
+function selectPersonBookings(s: ReadScope, where: SQL) {
+  return s.db
+    .select({
+      id: bookings.id,
+      personId: bookings.personId,
+      status: bookings.status,
+      position: waitingPosition(s),
+      bookedAt: bookings.createdAt,
+      cancelledAt: bookings.cancelledAt,
+      cancelReason: bookings.cancelReason,
+      late: bookings.lateCancellation,
+      approvalExpiresAt: bookings.approvalExpiresAt,
+      session: {
+        id: sessions.id,
+        startsAt: sessions.startsAt,
+        endsAt: sessions.endsAt,
+        status: sessions.status,
+        cancelledReason: sessions.cancelledReason,
+        online: sessions.online,
+        venue: sessions.venue,
+        joiningLink: sessions.joiningLink,
+      },
+      course: { id: courses.id, title: courses.title, deliveryMode: courses.deliveryMode },
+    })
+    .from(bookings)
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(and(eq(bookings.partnershipId, s.partnership.id), where))
+    .orderBy(asc(sessions.startsAt), asc(bookings.createdAt));
+}
+
+type PersonBookingRow = Awaited<ReturnType<typeof selectPersonBookings>>[number];
+
+/**
+ * What the person may do with a booking now. The joining link goes only to someone with a
+ * confirmed place: a person on the waiting list or awaiting approval has no place yet.
+ */
+function withActions(row: PersonBookingRow, now: Date) {
+  return {
+    ...row,
+    session: { ...row.session, joiningLink: row.status === 'confirmed' ? row.session.joiningLink : '' },
+    canCancel: LIVE_BOOKING_STATUSES.includes(row.status) && row.session.startsAt > now,
+  };
+}
+export type PersonBooking = ReturnType<typeof withActions>;
+
+/**
+ * A person's bookings, every status: upcoming (the session has not ended) soonest first,
+ * and past, most recent first.
+ */
+export async function listPersonBookings(s: ReadScope, personId: string): Promise<{ upcoming: PersonBooking[]; past: PersonBooking[] }> {
+  const now = s.clock.now();
+  const rows = (await selectPersonBookings(s, eq(bookings.personId, personId))).map((row) => withActions(row, now));
+  return { upcoming: rows.filter((b) => b.session.endsAt > now), past: rows.filter((b) => b.session.endsAt <= now).reverse() };
+}
+
+/** One booking in the same shape as listPersonBookings; callers check whose it is. */
+export async function findBooking(s: ReadScope, bookingId: string): Promise<PersonBooking> {
+  const [row] = await selectPersonBookings(s, eq(bookings.id, bookingId));
+  if (!row) throw notFound('Booking');
+  return withActions(row, s.clock.now());
+}
+
+/**
+ * A session's register: who has a place (confirmed, or their attendance once recorded), who
+ * awaits a line manager's approval, the waiting list in order with positions, and who
+ * cancelled (with the late flag). Each with their name, email, job title and organisation.
+ */
+export async function sessionRegister(s: ReadScope, sessionId: string) {
+  const [session] = await s.db
+    .select({
+      id: sessions.id,
+      courseId: sessions.courseId,
+      courseTitle: courses.title,
+      startsAt: sessions.startsAt,
+      endsAt: sessions.endsAt,
+      status: sessions.status,
+      cancelledReason: sessions.cancelledReason,
+      online: sessions.online,
+      venue: sessions.venue,
+      capacity: sessions.capacity,
+      placesTaken: sessions.placesTaken,
+    })
+    .from(sessions)
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id)));
+  if (!session) throw notFound('Session');
+  const [trainers, rows] = await Promise.all([
+    s.db.select({ personId: sessionTrainers.personId }).from(sessionTrainers).where(eq(sessionTrainers.sessionId, sessionId)),
+    s.db
+      .select({
+        id: bookings.id,
+        status: bookings.status,
+        queueNumber: bookings.queueNumber,
+        bookedAt: bookings.createdAt,
+        cancelledAt: bookings.cancelledAt,
+        cancelReason: bookings.cancelReason,
+        late: bookings.lateCancellation,
+        approvalExpiresAt: bookings.approvalExpiresAt,
+        person: { id: people.id, name: people.name, email: people.email, jobTitle: people.jobTitle },
+        organisation: { id: organisations.id, name: organisations.name },
+      })
+      .from(bookings)
+      .innerJoin(people, eq(people.id, bookings.personId))
+      .innerJoin(organisations, eq(organisations.id, people.organisationId))
+      .where(eq(bookings.sessionId, sessionId))
+      .orderBy(asc(people.name), asc(bookings.queueNumber)),
+  ]);
+  const waiting = rows.filter((r) => r.status === 'waitlisted').sort((a, b) => a.queueNumber - b.queueNumber);
+  const positions = new Map(waiting.map((r, i) => [r.id, i + 1]));
+  const entries = rows.map(({ queueNumber: _, person, organisation, ...row }) => ({ ...row, person: { ...person, organisation }, position: positions.get(row.id) ?? null }));
+  const inStatus = (statuses: BookingStatus[]) => entries.filter((e) => statuses.includes(e.status));
+  return {
+    session: { ...session, trainerIds: trainers.map((t) => t.personId) },
+    confirmed: inStatus(HAD_PLACE),
+    pendingApproval: inStatus(['pending approval']),
+    waitingList: inStatus(['waitlisted']).sort((a, b) => a.position! - b.position!),
+    cancelled: inStatus(['cancelled']),
+  };
+}
+export type SessionRegister = Awaited<ReturnType<typeof sessionRegister>>;
+export type RegisterEntry = SessionRegister['confirmed'][number];
+
+/** Coordinators read every register; a trainer reads the registers of the sessions they train. */
+export const mayReadRegister = (person: { id: string; roles: readonly Role[] }, register: Pick<SessionRegister, 'session'>) =>
+  person.roles.includes('coordinator') || register.session.trainerIds.includes(person.id);

@@ -1,0 +1,201 @@
+// Page and form pieces shared by the coordinator's "Manage" pages (catalogue,
+// organisations and people): a form page frame, the save-or-show-errors step, GOV.UK
+// date inputs, summary lists with Change links and success banners.
+import type { Child } from 'hono/jsx';
+import { z } from 'zod';
+import { Button, ErrorSummary, Form, NotificationBanner, Tag } from '../../web/components';
+import { DomainError, type FieldErrors } from '../errors';
+import type { AppContext } from '../http/context';
+import { one, parseForm, type FormValues } from '../http/forms';
+import { render, seeOther } from '../http/render';
+
+type Page = Response | Promise<Response>;
+
+/** A form page: error summary first, then the caption and the one h1. */
+export function formPage(c: AppContext, options: { title: string; caption?: string; backLink: string; errors?: FieldErrors; banner?: Child }, body: Child) {
+  const errors = options.errors ?? {};
+  return render(
+    c,
+    { title: options.title, hasErrors: Object.keys(errors).length > 0, backLink: options.backLink },
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <ErrorSummary errors={errors} />
+        {options.banner}
+        {options.caption ? <span class="govuk-caption-l">{options.caption}</span> : null}
+        <h1 class="govuk-heading-l">{options.title}</h1>
+        {body}
+      </div>
+    </div>,
+  );
+}
+
+/** Where a form posts, the page it sits on, and its button. */
+export interface FormTarget {
+  action: string;
+  backLink: string;
+  title: string;
+  caption?: string;
+  submit: string;
+}
+
+/** A form's fields with its CSRF token and its one button. */
+export const TargetForm = ({ c, target, warning, children }: { c: AppContext; target: FormTarget; warning?: boolean; children: Child }) => (
+  <Form action={target.action} csrfToken={c.get('csrfToken')}>
+    {children}
+    <Button warning={warning}>{target.submit}</Button>
+  </Form>
+);
+
+/**
+ * The one shape of every Manage form post: check the input, save it, then redirect; a bad
+ * input, or a rule the service refuses with field messages, shows the form again (422)
+ * with nothing changed.
+ */
+export async function submitForm<S extends z.ZodType, R>(
+  c: AppContext,
+  schema: S,
+  show: (values: FormValues, errors: FieldErrors) => Page,
+  save: (data: z.infer<S>) => Promise<R>,
+  next: (result: R) => string,
+): Promise<Response> {
+  const form = await parseForm(c, schema);
+  if (!form.ok) return show(form.values, form.errors);
+  try {
+    return seeOther(c, next(await save(form.data)));
+  } catch (error) {
+    if (error instanceof DomainError && Object.keys(error.fields).length) return show(form.values, error.fields);
+    throw error;
+  }
+}
+
+/** The success message named by ?done=, from a fixed list (the query never becomes page text). */
+export function Done({ c, messages }: { c: AppContext; messages: Record<string, string> }) {
+  const key = c.req.query('done');
+  const message = key && Object.hasOwn(messages, key) ? messages[key] : undefined;
+  if (!message) return null;
+  return (
+    <NotificationBanner>
+      <p class="govuk-notification-banner__heading">{message}</p>
+    </NotificationBanner>
+  );
+}
+
+const DATE_PARTS = ['day', 'month', 'year'] as const;
+
+/** Joins the day, month and year fields of each named date into "YYYY-MM-DD" before checking. */
+export function withDateParts<S extends z.ZodType>(names: string[], schema: S) {
+  return z.preprocess((raw) => {
+    if (!raw || typeof raw !== 'object') return raw;
+    const form = { ...(raw as Record<string, unknown>) };
+    for (const name of names) {
+      const [day, month, year] = DATE_PARTS.map((part) => String(form[`${name}-${part}`] ?? '').trim());
+      if (DATE_PARTS.every((part) => form[`${name}-${part}`] === undefined)) continue;
+      form[name] = day || month || year ? `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` : '';
+    }
+    return form;
+  }, schema);
+}
+
+/** A stored "YYYY-MM-DD" as the values of a date input. */
+export function dateValues(name: string, iso: string): FormValues {
+  const [year, month, day] = iso.split('-');
+  return { [`${name}-day`]: String(Number(day)), [`${name}-month`]: String(Number(month)), [`${name}-year`]: year };
+}
+
+/** The GOV.UK date input. The day field carries the name as its id, for the error summary's link. */
+export function DateInput({ name, label, hint, error, values }: { name: string; label: string; hint?: string; error?: string; values: FormValues }) {
+  const describedBy = [`${name}-hint`, error ? `${name}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy}>
+        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{label}</legend>
+        <div id={`${name}-hint`} class="govuk-hint">
+          {hint ?? 'For example, 27 4 2027'}
+        </div>
+        {error ? (
+          <p id={`${name}-error`} class="govuk-error-message">
+            <span class="govuk-visually-hidden">Error:</span> {error}
+          </p>
+        ) : null}
+        <div class="govuk-date-input">
+          {DATE_PARTS.map((part) => (
+            <div class="govuk-date-input__item">
+              <div class="govuk-form-group">
+                <label class="govuk-label govuk-date-input__label" for={part === 'day' ? name : `${name}-${part}`}>
+                  {part[0].toUpperCase() + part.slice(1)}
+                </label>
+                <input
+                  class={`govuk-input govuk-date-input__input govuk-input--width-${part === 'year' ? 4 : 2}${error ? ' govuk-input--error' : ''}`}
+                  id={part === 'day' ? name : `${name}-${part}`}
+                  name={`${name}-${part}`}
+                  type="text"
+                  inputmode="numeric"
+                  value={one(values, `${name}-${part}`)}
+                />
+              </div>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+    </div>
+  );
+}
+
+export interface SummaryRow {
+  key: string;
+  value: Child;
+  /** Where the Change link goes; no link when absent. */
+  change?: string;
+}
+
+/** A summary list whose rows can have a Change link, named for screen readers. */
+export function ChangeableSummary({ rows }: { rows: SummaryRow[] }) {
+  const anyChange = rows.some((r) => r.change);
+  return (
+    <dl class="govuk-summary-list">
+      {rows.map((r) => (
+        <div class={`govuk-summary-list__row${anyChange && !r.change ? ' govuk-summary-list__row--no-actions' : ''}`}>
+          <dt class="govuk-summary-list__key">{r.key}</dt>
+          <dd class="govuk-summary-list__value">{r.value}</dd>
+          {r.change ? (
+            <dd class="govuk-summary-list__actions">
+              <a class="govuk-link" href={r.change}>
+                Change<span class="govuk-visually-hidden"> {r.key.toLowerCase()}</span>
+              </a>
+            </dd>
+          ) : null}
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** A link whose visible text is short but whose accessible name says what it acts on. */
+export const ActionLink = ({ href, text, about }: { href: string; text: string; about: string }) => (
+  <a class="govuk-link" href={href}>
+    {text}
+    <span class="govuk-visually-hidden"> {about}</span>
+  </a>
+);
+
+const STATUS_COLOURS: Record<string, string> = {
+  draft: 'yellow',
+  published: 'green',
+  scheduled: 'blue',
+  cancelled: 'red',
+  delivered: 'grey',
+  withdrawn: 'red',
+  listed: 'turquoise',
+  active: 'green',
+  inactive: 'grey',
+};
+
+/** A status as a GOV.UK tag: "Draft", "Published", "Cancelled" and so on. */
+export const StatusTag = ({ status }: { status: string }) => <Tag colour={STATUS_COLOURS[status]}>{status[0].toUpperCase() + status.slice(1)}</Tag>;
+
+/** A link styled as a button, for "Add a course" and the like. */
+export const ButtonLink = ({ href, children, secondary }: { href: string; children: Child; secondary?: boolean }) => (
+  <a href={href} role="button" draggable="false" class={`govuk-button${secondary ? ' govuk-button--secondary' : ''}`} data-module="govuk-button">
+    {children}
+  </a>
+);
