@@ -44,6 +44,14 @@ export const partnerships = pgTable('partnerships', {
   approvalHoldWorkingDays: integer('approval_hold_working_days').notNull().default(5),
   /** Reminders before a session, in days before it starts. */
   sessionReminderDays: jsonb('session_reminder_days').$type<number[]>().notNull().default([7, 1]),
+  /** Days after a session ends during which its trainers may still change the attendance. */
+  attendanceLockDays: integer('attendance_lock_days').notNull().default(7),
+  /** Whether an attendee must give feedback before downloading a certificate. */
+  certificateNeedsFeedback: boolean('certificate_needs_feedback').notNull().default(true),
+  /** Non-attendance charges in pence (0: no charge), and the sectors that never pay. */
+  nonAttendanceChargeHalfDayPence: integer('non_attendance_charge_half_day_pence').notNull().default(0),
+  nonAttendanceChargeFullDayPence: integer('non_attendance_charge_full_day_pence').notNull().default(0),
+  chargeExemptSectors: jsonb('charge_exempt_sectors').$type<string[]>().notNull().default([]),
   createdAt: createdAt(),
 });
 
@@ -406,6 +414,12 @@ export const bookings = pgTable(
     /** Why it ended: cancelled by the person, declined, lapsed, session cancelled, moved. */
     cancelReason: text('cancel_reason'),
     lateCancellation: boolean('late_cancellation').notNull().default(false),
+    /** Someone who came without a booking, added to the register on the day. */
+    walkIn: boolean('walk_in').notNull().default(false),
+    attendanceRecordedAt: at('attendance_recorded_at'),
+    attendanceRecordedBy: uuid('attendance_recorded_by').references(() => people.id),
+    /** Printed on the certificate; /verify/CODE confirms it. */
+    certificateCode: text('certificate_code').unique(),
   },
   (t) => [
     uniqueIndex('bookings_one_live_per_person')
@@ -484,4 +498,44 @@ export const sentReminders = pgTable(
     sentAt: at('sent_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.bookingId, t.kind] })],
+);
+
+/** The day-0 evaluation: one per attendance, given by the attendee. */
+export const feedback = pgTable('feedback', {
+  id: id(),
+  partnershipId: partnershipRef(),
+  bookingId: uuid('booking_id')
+    .notNull()
+    .unique()
+    .references(() => bookings.id, { onDelete: 'cascade' }),
+  /** For each learning outcome (in the course's order): 1 not met to 4 fully met. */
+  outcomesMet: jsonb('outcomes_met').$type<number[]>().notNull(),
+  /** 1 (poor) to 5 (excellent). */
+  relevance: integer('relevance').notNull(),
+  delivery: integer('delivery').notNull(),
+  /** 1 to 10, the same scale the three-month survey asks again. */
+  confidenceBefore: integer('confidence_before').notNull(),
+  confidenceAfter: integer('confidence_after').notNull(),
+  willDoDifferently: text('will_do_differently').notNull().default(''),
+  comments: text('comments').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+/** E-learning finished elsewhere, imported from the provider's CSV or recorded by hand. */
+export const eLearningCompletions = pgTable(
+  'e_learning_completions',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    completedOn: text('completed_on').notNull(),
+    source: text('source').notNull().default('import'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('e_learning_completions_once').on(t.personId, t.courseId, t.completedOn)],
 );

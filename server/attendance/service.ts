@@ -1,0 +1,159 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../../db/database';
+import { bookings, courses, feedback, people, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
+import { formatDate } from '../../web/dates';
+import { audit } from '../audit/log';
+import type { Actor, BookingScope } from '../bookings/service';
+import { DAY, MINUTE } from '../clock';
+import { conflict, DomainError, forbidden, notFound } from '../errors';
+import { queueMail, type QueuedMail } from '../mail/outbox';
+
+// Attendance: who came. A session's trainers mark it from 15 minutes before the start
+// until the partnership's lock period after the end; after that only a coordinator may
+// amend it. Every change is audited with what it was before.
+
+export const ATTENDANCE_MARKS = ['attended', 'partly attended', 'did not attend'] as const;
+export type AttendanceMark = (typeof ATTENDANCE_MARKS)[number];
+/** Bookings that belong on the register: a place was held, so attendance can be marked. */
+export const ON_REGISTER: BookingStatus[] = ['confirmed', ...ATTENDANCE_MARKS];
+const CAME: BookingStatus[] = ['attended', 'partly attended'];
+const OPENS_BEFORE_START = 15 * MINUTE;
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface MarkingWindow {
+  opensAt: Date;
+  locksAt: Date;
+}
+
+export function markingWindow(session: { startsAt: Date; endsAt: Date }, lockDays: number): MarkingWindow {
+  return { opensAt: new Date(session.startsAt.getTime() - OPENS_BEFORE_START), locksAt: new Date(session.endsAt.getTime() + lockDays * DAY) };
+}
+
+/** Whether the actor may mark this session's register now, and if not, why not. */
+export async function markingPermission(db: Database | Tx, s: BookingScope, actor: NonNullable<Actor>, session: typeof sessions.$inferSelect) {
+  const window = markingWindow(session, s.partnership.attendanceLockDays);
+  const now = s.clock.now();
+  if (session.status === 'cancelled') return { allowed: false as const, reason: 'This session was cancelled', window };
+  if (now < window.opensAt) return { allowed: false as const, reason: 'The register opens 15 minutes before the session starts', window };
+  if (actor.roles.includes('coordinator')) return { allowed: true as const, window };
+  const [trains] = await db
+    .select()
+    .from(sessionTrainers)
+    .where(and(eq(sessionTrainers.sessionId, session.id), eq(sessionTrainers.personId, actor.id)));
+  if (!trains) return { allowed: false as const, reason: 'You are not a trainer for this session', window };
+  if (now > window.locksAt) return { allowed: false as const, reason: `The register locked on ${formatDate(window.locksAt)}: ask a coordinator to change it`, window };
+  return { allowed: true as const, window };
+}
+
+async function lockedSession(tx: Tx, s: BookingScope, sessionId: string) {
+  const [session] = await tx
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id)))
+    .for('update');
+  if (!session) throw notFound('Session');
+  return session;
+}
+
+async function assertMayMark(tx: Tx, s: BookingScope, actor: Actor, session: typeof sessions.$inferSelect) {
+  if (!actor) return;
+  const permission = await markingPermission(tx, s, actor, session);
+  if (!permission.allowed) {
+    // A person who is neither coordinator nor trainer learns nothing about the session.
+    if (!actor.roles.includes('coordinator') && !actor.roles.includes('trainer')) throw notFound('Session');
+    throw forbidden(permission.reason);
+  }
+}
+
+/** The email inviting an attendee to give feedback, sent when they are first marked as having come. */
+async function feedbackInvitations(tx: Tx, s: BookingScope, sessionId: string, bookingIds: string[]): Promise<QueuedMail[]> {
+  if (!bookingIds.length) return [];
+  const rows = await tx
+    .select({ bookingId: bookings.id, name: people.name, email: people.email, title: courses.title, startsAt: sessions.startsAt })
+    .from(bookings)
+    .innerJoin(people, eq(people.id, bookings.personId))
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(and(eq(bookings.sessionId, sessionId), inArray(bookings.id, bookingIds)));
+  return rows.map((r) => ({
+    to: r.email,
+    subject: `Tell us what you thought of ${r.title}`,
+    text: [
+      `Hello ${r.name},`,
+      '',
+      `Thank you for coming to ${r.title} on ${formatDate(r.startsAt)}.`,
+      'Please tell us what you thought. It takes about 5 minutes, and once you have, you can download your certificate of attendance.',
+      '',
+      `Give feedback: ${s.config.baseUrl}/feedback/${r.bookingId}`,
+      '',
+      'In three months we will ask you again what difference the course has made to your practice.',
+      '',
+      s.partnership.name,
+    ].join('\n'),
+  }));
+}
+
+/**
+ * Records attendance for bookings on a session's register. Attendees marked as having come
+ * for the first time are invited to give feedback. Returns how many bookings changed.
+ */
+export async function recordAttendance(s: BookingScope, actor: Actor, sessionId: string, marks: Record<string, AttendanceMark>) {
+  const now = s.clock.now();
+  return s.db.transaction(async (tx) => {
+    const session = await lockedSession(tx, s, sessionId);
+    await assertMayMark(tx, s, actor, session);
+    const ids = Object.keys(marks);
+    const current = ids.length
+      ? await tx.select().from(bookings).where(and(eq(bookings.sessionId, sessionId), inArray(bookings.id, ids)))
+      : [];
+    const unknown = ids.filter((id) => !current.some((b) => b.id === id && ON_REGISTER.includes(b.status)));
+    if (unknown.length) throw new DomainError(422, 'Some people are not on this register', { [`mark-${unknown[0]}`]: 'This person is not on the register' });
+    const invite: string[] = [];
+    let changed = 0;
+    for (const booking of current) {
+      const mark = marks[booking.id];
+      if (booking.status === mark) continue;
+      await tx.update(bookings).set({ status: mark, attendanceRecordedAt: now, attendanceRecordedBy: actor?.id ?? null }).where(eq(bookings.id, booking.id));
+      await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.recorded', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, from: booking.status, to: mark } });
+      const [given] = await tx.select({ id: feedback.id }).from(feedback).where(eq(feedback.bookingId, booking.id));
+      if (CAME.includes(mark) && !CAME.includes(booking.status) && !given) invite.push(booking.id);
+      changed++;
+    }
+    if (changed && session.status === 'scheduled') await tx.update(sessions).set({ status: 'delivered' }).where(eq(sessions.id, sessionId));
+    await queueMail(tx, { partnershipId: s.partnership.id, now }, await feedbackInvitations(tx, s, sessionId, invite));
+    return { changed, invited: invite.length };
+  });
+}
+
+/** "Everyone else came": marks every booking not yet marked as attended. */
+export async function markUnmarkedAttended(s: BookingScope, actor: Actor, sessionId: string) {
+  const unmarked = await s.db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.sessionId, sessionId), eq(bookings.partnershipId, s.partnership.id), eq(bookings.status, 'confirmed')));
+  return recordAttendance(s, actor, sessionId, Object.fromEntries(unmarked.map((b) => [b.id, 'attended' as const])));
+}
+
+/** Adds someone who came without a booking, as attended. It takes no place: the session has happened. */
+export async function addWalkIn(s: BookingScope, actor: Actor, sessionId: string, personId: string) {
+  const now = s.clock.now();
+  return s.db.transaction(async (tx) => {
+    const session = await lockedSession(tx, s, sessionId);
+    await assertMayMark(tx, s, actor, session);
+    const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));
+    if (!person) throw new DomainError(422, 'Choose a person', { personId: 'Choose a person from the list' });
+    const [already] = await tx
+      .select({ id: bookings.id, status: bookings.status })
+      .from(bookings)
+      .where(and(eq(bookings.sessionId, sessionId), eq(bookings.personId, personId), inArray(bookings.status, [...ON_REGISTER, 'waitlisted', 'pending approval'])));
+    if (already) throw conflict('This person is already on the register');
+    const [booking] = await tx
+      .insert(bookings)
+      .values({ partnershipId: s.partnership.id, sessionId, personId, status: 'attended', walkIn: true, createdAt: now, bookedBy: actor?.id ?? null, attendanceRecordedAt: now, attendanceRecordedBy: actor?.id ?? null })
+      .returning();
+    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.walk-in', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, personId } });
+    if (session.status === 'scheduled') await tx.update(sessions).set({ status: 'delivered' }).where(eq(sessions.id, sessionId));
+    await queueMail(tx, { partnershipId: s.partnership.id, now }, await feedbackInvitations(tx, s, sessionId, [booking.id]));
+    return booking;
+  });
+}
