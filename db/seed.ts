@@ -9,6 +9,7 @@ import {
   courseCompetencies,
   courses,
   courseWorkforceGroups,
+  feedback,
   organisations,
   partnerships,
   people,
@@ -17,6 +18,7 @@ import {
   sessions,
   sessionTrainers,
   workforceGroups,
+  type BookingStatus,
   type DeliveryMode,
   type Role,
 } from './schema';
@@ -316,14 +318,36 @@ export async function seedDemo(db: Database, now: Date): Promise<{ created: bool
           })
           .returning({ id: sessions.id });
         if (index % 4 !== 3) await tx.insert(sessionTrainers).values({ sessionId: session.id, personId: trainer.id });
+        // Past sessions have their attendance: about one in ten did not come, one in twenty left early.
+        const attendance = (i: number): BookingStatus => (!past ? 'confirmed' : (i + sessionIndex) % 10 === 3 ? 'did not attend' : (i + sessionIndex) % 20 === 7 ? 'partly attended' : 'attended');
         const booked = pool.slice(0, Math.min(taken, pool.length)).map((_, i) => ({
           partnershipId,
           sessionId: session.id,
           personId: pool[(i + sessionIndex * 3) % pool.length].id,
-          status: 'confirmed' as const,
+          status: attendance(i),
           createdAt: new Date(Math.min(startsAt.getTime(), now.getTime()) - (30 - i) * 3_600_000),
+          attendanceRecordedAt: past ? endsAt : null,
         }));
-        if (booked.length) await tx.insert(bookings).values(booked);
+        const inserted = booked.length ? await tx.insert(bookings).values(booked).returning({ id: bookings.id, status: bookings.status }) : [];
+        // Most who came gave feedback on the day, with a spread of answers.
+        const feedbackRows = inserted
+          .filter((b, i) => b.status !== 'did not attend' && b.status !== 'confirmed' && i % 4 !== 0)
+          .map((b, i) => {
+            const quote = ref.feedbackQuotes[(i + sessionIndex) % ref.feedbackQuotes.length];
+            return {
+              partnershipId,
+              bookingId: b.id,
+              outcomesMet: spec.outcomes.map((_, k) => 2 + ((i + k + sessionIndex) % 3)),
+              relevance: 3 + ((i + sessionIndex) % 3),
+              delivery: 3 + ((i * 2 + sessionIndex) % 3),
+              confidenceBefore: 3 + ((i + sessionIndex) % 4),
+              confidenceAfter: 6 + ((i + sessionIndex) % 4),
+              willDoDifferently: i % 3 === 0 ? quote.text : '',
+              comments: i % 5 === 0 ? 'Well paced, with time for questions.' : '',
+              createdAt: endsAt,
+            };
+          });
+        if (feedbackRows.length) await tx.insert(feedback).values(feedbackRows);
         sessionIndex++;
       }
     }

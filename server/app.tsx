@@ -17,6 +17,7 @@ import { manageRoutes } from './catalogue/manage-routes';
 import { organisationRoutes } from './organisations/routes';
 import { peopleRoutes } from './accounts/manage-people';
 import { apiRoutes } from './api/routes';
+import { registerRoutes } from './bookings/register-routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -28,6 +29,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...manageRoutes,
     ...organisationRoutes,
     ...peopleRoutes,
+    ...registerRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

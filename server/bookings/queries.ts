@@ -12,6 +12,8 @@ export type ReadScope = Pick<BookingScope, 'db' | 'clock' | 'partnership'>;
 const HAD_PLACE: BookingStatus[] = ['confirmed', 'attended', 'partly attended', 'did not attend'];
 
 const ahead = alias(bookings, 'ahead');
+/** Whoever made a booking on someone's behalf (a coordinator). */
+const booker = alias(people, 'booker');
 /** A waitlisted booking's place in the queue (1 is next), counted as the booking service counts it; else null. */
 function waitingPosition(s: ReadScope): SQL<number | null> {
   const waitingUpTo = s.db
@@ -87,7 +89,8 @@ export async function findBooking(s: ReadScope, bookingId: string): Promise<Pers
 /**
  * A session's register: who has a place (confirmed, or their attendance once recorded), who
  * awaits a line manager's approval, the waiting list in order with positions, and who
- * cancelled (with the late flag). Each with their name, email, job title and organisation.
+ * cancelled (with the late flag). Each with their name, email, job title and organisation, and
+ * who booked it when someone booked on their behalf.
  */
 export async function sessionRegister(s: ReadScope, sessionId: string) {
   const [session] = await s.db
@@ -122,10 +125,12 @@ export async function sessionRegister(s: ReadScope, sessionId: string) {
         approvalExpiresAt: bookings.approvalExpiresAt,
         person: { id: people.id, name: people.name, email: people.email, jobTitle: people.jobTitle },
         organisation: { id: organisations.id, name: organisations.name },
+        bookedBy: { id: booker.id, name: booker.name },
       })
       .from(bookings)
       .innerJoin(people, eq(people.id, bookings.personId))
       .innerJoin(organisations, eq(organisations.id, people.organisationId))
+      .leftJoin(booker, eq(booker.id, bookings.bookedBy))
       .where(eq(bookings.sessionId, sessionId))
       .orderBy(asc(people.name), asc(bookings.queueNumber)),
   ]);
@@ -143,6 +148,9 @@ export async function sessionRegister(s: ReadScope, sessionId: string) {
 }
 export type SessionRegister = Awaited<ReturnType<typeof sessionRegister>>;
 export type RegisterEntry = SessionRegister['confirmed'][number];
+
+/** Every entry of a register: places, approvals pending, the waiting list in order, then cancellations. */
+export const registerEntries = (r: SessionRegister): RegisterEntry[] => [...r.confirmed, ...r.pendingApproval, ...r.waitingList, ...r.cancelled];
 
 /** Coordinators read every register; a trainer reads the registers of the sessions they train. */
 export const mayReadRegister = (person: { id: string; roles: readonly Role[] }, register: Pick<SessionRegister, 'session'>) =>

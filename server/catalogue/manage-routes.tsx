@@ -67,6 +67,8 @@ function dashboard(c: AppContext) {
     { href: '/manage/prospectuses', title: 'Prospectuses', text: 'Create a year’s prospectus, publish it, and add and change its courses and dates.' },
     { href: '/manage/organisations', title: 'Organisations', text: 'The partner agencies and settings people choose from when they register.' },
     { href: '/manage/people', title: 'People', text: 'Find people and give them roles: trainer, coordinator, reviewer or organisation lead.' },
+    { href: '/manage/e-learning', title: 'E-learning completions', text: 'Import the e-learning provider’s CSV of who completed which course.' },
+    { href: '/manage/non-attendance', title: 'Non-attendance', text: 'Who did not attend or cancelled late, by organisation and session, and the charges to invoice.' },
   ];
   return render(
     c,
@@ -269,20 +271,21 @@ function SessionRows({ course }: { course: ManagedCourse }) {
             <StatusTag status={x.status} />
             {x.status === 'cancelled' && x.cancelledReason ? <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">{x.cancelledReason}</p> : null}
           </>,
-          x.status === 'cancelled' ? (
-            ''
-          ) : (
-            <ul class="govuk-list govuk-!-margin-bottom-0">
+          <ul class="govuk-list govuk-!-margin-bottom-0">
+            <li>
+              <ActionLink href={`/manage/sessions/${x.id}/register`} text="Register" about={when} />
+            </li>
+            {x.status === 'cancelled' ? null : (
               <li>
                 <ActionLink href={`/manage/sessions/${x.id}/edit`} text="Change" about={when} />
               </li>
-              {x.status === 'scheduled' ? (
-                <li>
-                  <ActionLink href={`/manage/sessions/${x.id}/cancel`} text="Cancel" about={when} />
-                </li>
-              ) : null}
-            </ul>
-          ),
+            )}
+            {x.status === 'scheduled' ? (
+              <li>
+                <ActionLink href={`/manage/sessions/${x.id}/cancel`} text="Cancel" about={when} />
+              </li>
+            ) : null}
+          </ul>,
         ];
       })}
     />
