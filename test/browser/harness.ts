@@ -218,19 +218,21 @@ async function openContext(s: State, options: BrowserContextOptions = {}) {
 export function useBrowserHarness(): BrowserHarness {
   beforeAll(async () => {
     const smtp = await startSmtpPeer();
-    let server: Awaited<ReturnType<typeof startServer>> | undefined;
-    try {
-      server = await startServer(smtp.url);
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
-      state = { ...server, smtp, browser, contexts: [], problems: [] };
-    } catch (error) {
-      if (server) {
-        await stopServer(server.server, server.serverExited);
-        rmSync(server.dataDir, { recursive: true, force: true });
+    // The server (most of the start-up time) and Chromium start side by side.
+    const [started, launched] = await Promise.allSettled([
+      startServer(smtp.url),
+      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+    ]);
+    if (started.status === 'rejected' || launched.status === 'rejected') {
+      if (started.status === 'fulfilled') {
+        await stopServer(started.value.server, started.value.serverExited);
+        rmSync(started.value.dataDir, { recursive: true, force: true });
       }
+      if (launched.status === 'fulfilled') await Promise.race([launched.value.close(), sleep(10_000)]);
       await Promise.race([smtp.close(), sleep(2_000)]);
-      throw error;
+      throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
     }
+    state = { ...started.value, smtp, browser: launched.value, contexts: [], problems: [] };
   });
 
   beforeEach(async () => {
@@ -447,4 +449,63 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Someone registering through /register (the organisation and group default to the first in each list). */
+export interface NewPerson {
+  name: string;
+  email: string;
+  /** The organisation's name as listed; the first organisation when absent. */
+  organisation?: string;
+  jobTitle?: string;
+  /** Which workforce group, counting from 1 in the list; 1 when absent. */
+  workforceGroup?: number;
+}
+
+/**
+ * Registers a new practitioner the way a person does: fills in /register, reads the
+ * sign-in link from the mail the SMTP peer receives, follows it and presses Continue.
+ * Ends on /account. (The pages on the way are checked with axe in practitioner.e2e.ts.)
+ */
+export async function registerAs(page: Page, person: NewPerson): Promise<void> {
+  const s = current();
+  await page.goto(`${s.baseUrl}/register`);
+  await page.getByLabel('Full name').fill(person.name);
+  await page.getByLabel('Work email address').fill(person.email);
+  await page.getByLabel('Organisation').selectOption(person.organisation ? { label: person.organisation } : { index: 1 });
+  await page.getByLabel('Job title').fill(person.jobTitle ?? 'Family support worker');
+  await page.getByLabel('Workforce group').selectOption({ index: person.workforceGroup ?? 1 });
+  const since = mailCount();
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+  await page.goto(signInLinkIn(await waitForMail(person.email, since)));
+  await Promise.all([page.waitForURL(`${s.baseUrl}/account`), page.getByRole('button', { name: 'Continue to sign in' }).click()]);
+}
+
+/** A calendar file attached to a mail: its text and its properties (lines unfolded). */
+export interface CalendarAttachment {
+  filename: string;
+  contentType: string;
+  text: string;
+  /**
+   * Each property's value by name, without parameters ("DTSTART;TZID=...:x" is DTSTART):
+   * the first occurrence wins, so METHOD is the calendar's and DTSTART, UID and STATUS the event's.
+   */
+  props: Record<string, string>;
+}
+
+/** The attachment named `filename` (say invite.ics or cancel.ics) in a mail, parsed as iCalendar (RFC 5545). */
+export function calendarIn(mail: ParsedMail, filename: string): CalendarAttachment {
+  const attachment = mail.attachments.find((a) => a.filename === filename);
+  if (!attachment) {
+    throw new Error(`No ${filename} attached to "${mail.subject}" (attachments: ${mail.attachments.map((a) => a.filename ?? a.contentType).join(', ') || 'none'})`);
+  }
+  const text = attachment.content.toString('utf8');
+  const props: Record<string, string> = {};
+  // Unfold: a line starting with a space or a tab continues the one before.
+  for (const line of text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/)) {
+    const match = /^([A-Z][A-Z0-9-]*)(?:;[^:]*)?:(.*)$/.exec(line);
+    if (match && !(match[1] in props)) props[match[1]] = match[2];
+  }
+  return { filename, contentType: attachment.contentType, text, props };
 }

@@ -33,7 +33,9 @@ async function listedCourses(page: Page) {
 
 /** Applies the filter form (a plain GET form: works with or without JavaScript). */
 async function applyFilters(page: Page) {
-  await Promise.all([page.waitForURL(/\/courses\?/), page.getByRole('button', { name: 'Apply filters' }).click()]);
+  // waitForURL returns at once when the address already matches, so wait for the new page's load.
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Apply filters' }).click()]);
+  await page.waitForURL(/\/courses\?/);
 }
 
 /** Checks the GOV.UK stylesheet really applies (not just that the markup is there). */
