@@ -30,7 +30,7 @@ function signInForm(c: AppContext, values: FormValues = {}, errors: Record<strin
           <Button>Email me a sign-in link</Button>
         </Form>
         <p class="govuk-body">
-          New here? <a class="govuk-link" href="/register">Register for an account</a>.
+          New here? <a class="govuk-link" href={withNext('/register', one(values, 'next') || c.req.query('next'))}>Register for an account</a>.
         </p>
       </div>
     </div>,
@@ -68,6 +68,7 @@ async function registerForm(c: AppContext, values: FormValues = {}, errors: Reco
         <h1 class="govuk-heading-l">Register for safeguarding training</h1>
         <p class="govuk-body">Training is free for {s.partnership.freeTrainingFor || 'partner organisations'}.</p>
         <Form action="/register" csrfToken={c.get('csrfToken')}>
+          {safeNext(one(values, 'next') || c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(one(values, 'next') || c.req.query('next'))} /> : null}
           <TextInput name="name" label="Full name" autocomplete="name" spellcheck={false} value={one(values, 'name')} error={errors.name} />
           <TextInput name="email" label="Work email address" type="email" autocomplete="email" spellcheck={false} hint="We will send your sign-in links and booking details here" value={one(values, 'email')} error={errors.email} />
           <Select name="organisationId" label="Organisation" placeholder="Choose your organisation" options={orgs.map((o) => ({ value: o.id, text: o.name }))} value={one(values, 'organisationId')} error={errors.organisationId} />
@@ -90,6 +91,9 @@ async function registerForm(c: AppContext, values: FormValues = {}, errors: Reco
 }
 
 const tokenQuery = z.string().regex(/^[a-z2-7]{32}$/);
+
+/** A link that carries where to return after signing in. */
+const withNext = (path: string, next: string | undefined) => (safeNext(next) ? `${path}?next=${encodeURIComponent(safeNext(next)!)}` : path);
 
 function linkNotValid(c: AppContext) {
   return render(
@@ -216,7 +220,7 @@ export const accountRoutes = [
     const form = await parseForm(c, personInput);
     if (!form.ok) return registerForm(c, form.values, form.errors);
     try {
-      await register(scope(c), form.data, clientAddress(c));
+      await register(scope(c), form.data, clientAddress(c), safeNext(one(form.values, 'next')));
     } catch (error) {
       if (error instanceof DomainError && (error.status === 422 || error.status === 429)) {
         return registerForm(c, form.values, Object.keys(error.fields).length ? error.fields : { email: error.message });

@@ -126,16 +126,16 @@ export async function requestSignIn(s: Scope, email: string, address: string | u
  * Registers a practitioner and emails a sign-in link. An email that already has an
  * account gets a sign-in link instead, and the page says the same thing.
  */
-export async function register(s: Scope, input: PersonInput, address: string | undefined): Promise<void> {
+export async function register(s: Scope, input: PersonInput, address: string | undefined, next?: string): Promise<void> {
   await limitSignIn(s, input.email, address);
   await s.db.transaction(async (tx) => {
     const existing = await findPersonByEmail(tx, s.partnership.id, input.email);
     if (existing) {
-      await queueSignInLink(tx, s, existing.id, existing.email, `Hello ${existing.name},\n\nSomeone tried to register with this email address, but you already have an account.`);
+      await queueSignInLink(tx, s, existing.id, existing.email, `Hello ${existing.name},\n\nSomeone tried to register with this email address, but you already have an account.`, next);
       return;
     }
     const personId = await createPerson(tx, s.partnership.id, input, [], null);
-    await queueSignInLink(tx, s, personId, normaliseEmail(input.email), `Hello ${input.name},\n\nThank you for registering for ${s.partnership.name} training.`);
+    await queueSignInLink(tx, s, personId, normaliseEmail(input.email), `Hello ${input.name},\n\nThank you for registering for ${s.partnership.name} training.`, next);
   });
 }
 

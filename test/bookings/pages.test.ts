@@ -127,3 +127,20 @@ describe('a line manager’s approval page', () => {
     expect((await manager.get('/approvals/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
   });
 });
+
+describe('a newcomer who registers on the way to booking', () => {
+  it('is brought back to the session after following the emailed link', async () => {
+    const { session } = await makeSession(database.db);
+    const visitor = new TestClient(built.app);
+    const next = `/sessions/${session.id}`;
+    const signInPage = await (await visitor.get(`/sign-in?next=${encodeURIComponent(next)}`)).text();
+    expect(signInPage).toContain(`/register?next=${encodeURIComponent(next)}`);
+    const form = await (await visitor.get(`/register?next=${encodeURIComponent(next)}`)).text();
+    const organisationId = form.match(/<select[^>]*name="organisationId"[\s\S]*?<option value="([0-9a-f-]{36})"/)![1];
+    const workforceGroupId = form.match(/<select[^>]*name="workforceGroupId"[\s\S]*?<option value="([0-9a-f-]{36})"/)![1];
+    expect(form).toContain(`name="next" value="${next}"`);
+    await visitor.post('/register', { name: 'Nina New', email: 'nina.new@partner.example', organisationId, jobTitle: 'Youth worker', workforceGroupId, next });
+    const [mail] = await database.db.select().from(outbox).where(eq(outbox.to, 'nina.new@partner.example'));
+    expect(mail.text).toContain(`&next=${encodeURIComponent(next)}`);
+  });
+});
