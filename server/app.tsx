@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
 import { bookingRoutes } from './bookings/routes';
+import { feedbackRoutes } from './feedback/routes';
 import { catalogueRoutes } from './catalogue/routes';
 import { showsDevMailbox, type AppDeps } from './deps';
 import { devMailboxRoutes } from './mail/routes';
@@ -18,6 +19,9 @@ import { organisationRoutes } from './organisations/routes';
 import { peopleRoutes } from './accounts/manage-people';
 import { apiRoutes } from './api/routes';
 import { registerRoutes } from './bookings/register-routes';
+import { eLearningRoutes } from './elearning/routes';
+import { nonAttendanceRoutes } from './attendance/non-attendance-routes';
+import { attendanceRoutes } from './attendance/routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -26,10 +30,14 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...accountRoutes,
     ...catalogueRoutes,
     ...bookingRoutes,
+    ...feedbackRoutes,
     ...manageRoutes,
     ...organisationRoutes,
     ...peopleRoutes,
     ...registerRoutes,
+    ...eLearningRoutes,
+    ...nonAttendanceRoutes,
+    ...attendanceRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

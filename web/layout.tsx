@@ -30,7 +30,8 @@ export interface LayoutProps {
 function navigation(frame: PageFrame) {
   const items: { href: string; text: string }[] = [{ href: '/courses', text: 'Prospectus' }];
   const roles = frame.viewer?.roles ?? [];
-  if (frame.viewer) items.push({ href: '/bookings', text: 'Your bookings' }, { href: '/account', text: 'Your account' });
+  if (frame.viewer) items.push({ href: '/bookings', text: 'Your bookings' }, { href: '/learning', text: 'Your learning' }, { href: '/account', text: 'Your account' });
+  if (roles.includes('trainer')) items.push({ href: '/trainer/sessions', text: 'Your sessions' });
   if (roles.includes('coordinator')) items.push({ href: '/manage', text: 'Manage' });
   return items;
 }

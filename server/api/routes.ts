@@ -1,18 +1,24 @@
 // The JSON API under /api/v1: each operation is a route (with its access) plus its documentation.
+import { attendanceOperations } from './attendance';
 import { bookingOperations } from './bookings';
+import { learningOperations } from './learning';
 import { courseOperations } from './courses';
 import { openApiOperation } from './openapi';
 import type { Operation } from './operation';
 import { peopleOperations } from './people';
 import { prospectusOperations } from './prospectus';
 import { referenceOperations } from './reference';
+import { reportOperations } from './reports';
 
 export const apiOperations: Operation[] = [
   ...prospectusOperations,
   ...courseOperations,
   ...bookingOperations,
+  ...learningOperations,
   ...referenceOperations,
   ...peopleOperations,
+  ...reportOperations,
+  ...attendanceOperations,
   openApiOperation(() => apiOperations),
 ];
 

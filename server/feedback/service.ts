@@ -1,4 +1,4 @@
-import { and, avg, count, eq, inArray } from 'drizzle-orm';
+import { and, avg, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, feedback, people, sessions, sessionTrainers } from '../../db/schema';
 import { audit } from '../audit/log';
@@ -77,10 +77,11 @@ export async function certificateFor(s: BookingScope, viewerId: string, bookingI
   if (s.partnership.certificateNeedsFeedback && !found.feedbackGiven) throw conflict('Give feedback on the course to download your certificate');
   let code = found.booking.certificateCode;
   if (!code) {
-    code = certificateCode();
-    await s.db.update(bookings).set({ certificateCode: code }).where(eq(bookings.id, bookingId));
+    // Only where none is set, then read back: two first opens at once must agree on one code.
+    await s.db.update(bookings).set({ certificateCode: certificateCode() }).where(and(eq(bookings.id, bookingId), isNull(bookings.certificateCode)));
+    [{ code }] = await s.db.select({ code: bookings.certificateCode }).from(bookings).where(eq(bookings.id, bookingId));
   }
-  return { code, name: found.personName, courseTitle: found.course.title, startsAt: found.session.startsAt, durationMinutes: found.course.durationMinutes, partial: found.booking.status === 'partly attended' };
+  return { code: code!, name: found.personName, courseTitle: found.course.title, startsAt: found.session.startsAt, durationMinutes: found.course.durationMinutes, partial: found.booking.status === 'partly attended' };
 }
 
 /** What /verify/CODE shows: the name, course, date and duration, and nothing else. */

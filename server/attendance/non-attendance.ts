@@ -1,0 +1,361 @@
+// Non-attendance: who booked a place and did not come, or gave it up late, by organisation
+// and by session; and, when the partnership charges for it, the list to invoice.
+//
+// The rules, decided here and said on the page:
+// - A report covers the sessions that started between two London dates (by default the
+//   current prospectus year) and have started by now; cancelled sessions are left out.
+// - "Bookings with a place" are those that held a place at the session: attended, partly
+//   attended, did not attend, or not marked yet. A late cancellation gave its place up, so it
+//   is counted on its own. The non-attendance rate is (did not attend + late cancellations)
+//   out of (bookings with a place + late cancellations).
+// - Only "did not attend" is charged, never a late cancellation: the person told the
+//   partnership, and the place could be offered again. A course of up to 4 hours is charged
+//   the half-day amount, a longer one the full-day amount; organisations in an exempt sector
+//   are never charged, and nothing is charged while both amounts are 0.
+import { and, asc, eq, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
+import { z } from 'zod';
+import { bookings, courses, organisations, partnerships, people, SECTORS, sessions, type BookingStatus, type Sector } from '../../db/schema';
+import { fromLondon, londonParts, toLondonFields } from '../../web/dates';
+import { audit } from '../audit/log';
+import { csvField } from '../bookings/register-csv';
+import { currentProspectus } from '../catalogue/service';
+import { duration } from '../catalogue/views';
+import { DomainError } from '../errors';
+import type { Partnership, Scope } from '../http/context';
+import { fieldErrors } from '../http/forms';
+import { readDay } from '../elearning/service';
+
+// ---- The dates a report covers -------------------------------------------------------
+
+export interface ReportRange {
+  /** First and last London dates, "YYYY-MM-DD", both included. */
+  from: string;
+  to: string;
+}
+
+const dayParam = (which: 'first' | 'last') =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const day = readDay(value);
+      if (!day) ctx.addIssue({ code: 'custom', message: `Enter the ${which} date as a real date, like 2026-04-01 or 01/04/2026` });
+      return day ?? z.NEVER;
+    })
+    .optional();
+
+/** The report's query: both dates optional, defaulting to the current prospectus year. */
+export const rangeQuery = z.object({
+  from: dayParam('first').describe('The first London date of sessions to include, YYYY-MM-DD (or DD/MM/YYYY); by default the first day of the current prospectus year'),
+  to: dayParam('last').describe('The last London date of sessions to include; by default the last day of the current prospectus year'),
+});
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The current prospectus's dates, or the partnership's financial year containing today when there is none. */
+async function defaultRange(s: Scope): Promise<ReportRange> {
+  const prospectus = await currentProspectus(s);
+  if (prospectus) return { from: prospectus.startsOn, to: prospectus.endsOn };
+  const today = londonParts(s.clock.now());
+  const start = s.partnership.yearStartMonth;
+  const first = today.month >= start ? today.year : today.year - 1;
+  const last = new Date(Date.UTC(first + 1, start - 1, 0));
+  return { from: `${first}-${pad(start)}-01`, to: last.toISOString().slice(0, 10) };
+}
+
+/** The range a request asks for; a bad date, or a last date before the first, is a 400 naming the field. */
+export async function reportRange(s: Scope, query: Record<string, string>): Promise<ReportRange> {
+  const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
+  const parsed = rangeQuery.safeParse(given);
+  if (!parsed.success) throw new DomainError(400, 'The dates are not valid', fieldErrors(parsed.error));
+  const defaults = parsed.data.from && parsed.data.to ? undefined : await defaultRange(s);
+  const range = { from: parsed.data.from ?? defaults!.from, to: parsed.data.to ?? defaults!.to };
+  if (range.to < range.from) throw new DomainError(400, 'The dates are not valid', { to: 'The last date must be the same as or after the first date' });
+  return range;
+}
+
+const dayAfter = (iso: string) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+};
+
+// ---- The bookings a report is made from ----------------------------------------------
+
+/** Bookings that held a place at the session. */
+const HELD_PLACE: BookingStatus[] = ['confirmed', 'attended', 'partly attended', 'did not attend'];
+
+type ReportScope = Pick<Scope, 'db' | 'clock' | 'partnership'>;
+
+/** Every booking that held a place, or was cancelled late, on the sessions the range covers. */
+async function reportBookings(s: ReportScope, range: ReportRange) {
+  return s.db
+    .select({
+      id: bookings.id,
+      status: bookings.status,
+      late: bookings.lateCancellation,
+      person: { name: people.name, email: people.email },
+      organisation: { id: organisations.id, name: organisations.name, sector: organisations.sector },
+      session: { id: sessions.id, startsAt: sessions.startsAt, capacity: sessions.capacity },
+      course: { id: courses.id, title: courses.title, durationMinutes: courses.durationMinutes },
+    })
+    .from(bookings)
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .innerJoin(people, eq(people.id, bookings.personId))
+    .innerJoin(organisations, eq(organisations.id, people.organisationId))
+    .where(
+      and(
+        eq(bookings.partnershipId, s.partnership.id),
+        ne(sessions.status, 'cancelled'),
+        gte(sessions.startsAt, fromLondon(range.from)),
+        lt(sessions.startsAt, fromLondon(dayAfter(range.to))),
+        lte(sessions.startsAt, s.clock.now()),
+        or(inArray(bookings.status, HELD_PLACE), and(eq(bookings.status, 'cancelled'), eq(bookings.lateCancellation, true))),
+      ),
+    )
+    .orderBy(asc(organisations.name), asc(sessions.startsAt), asc(people.name), asc(bookings.id));
+}
+type ReportBooking = Awaited<ReturnType<typeof reportBookings>>[number];
+
+// ---- The report -----------------------------------------------------------------------
+
+export interface Counts {
+  /** Bookings that held a place at the session, marked or not. */
+  places: number;
+  attended: number;
+  partlyAttended: number;
+  didNotAttend: number;
+  /** Places held whose attendance has not been recorded. */
+  notMarked: number;
+  lateCancellations: number;
+  /** (didNotAttend + lateCancellations) / (places + lateCancellations); null when both are 0. */
+  nonAttendanceRate: number | null;
+}
+
+export interface OrganisationCounts extends Counts {
+  id: string;
+  name: string;
+  sector: Sector;
+}
+
+export interface SessionCounts {
+  id: string;
+  courseId: string;
+  courseTitle: string;
+  startsAt: Date;
+  capacity: number;
+  didNotAttend: number;
+  lateCancellations: number;
+}
+
+export interface NonAttendanceReport {
+  range: ReportRange;
+  totals: Counts;
+  /** Organisations with at least one booking counted, by name. */
+  organisations: OrganisationCounts[];
+  /** Sessions with at least one did-not-attend or late cancellation, by date. */
+  sessions: SessionCounts[];
+}
+
+function tally(rows: ReportBooking[]): Counts {
+  const count = (status: BookingStatus) => rows.filter((r) => r.status === status).length;
+  const places = rows.filter((r) => HELD_PLACE.includes(r.status)).length;
+  const lateCancellations = count('cancelled');
+  const didNotAttend = count('did not attend');
+  const counted = places + lateCancellations;
+  return {
+    places,
+    attended: count('attended'),
+    partlyAttended: count('partly attended'),
+    didNotAttend,
+    notMarked: count('confirmed'),
+    lateCancellations,
+    nonAttendanceRate: counted ? (didNotAttend + lateCancellations) / counted : null,
+  };
+}
+
+/** Groups rows by a key, keeping the order in which keys first appear. */
+function groupBy<T>(rows: T[], key: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return [...groups.values()];
+}
+
+function summarise(range: ReportRange, rows: ReportBooking[]): NonAttendanceReport {
+  const bySession = groupBy(rows, (r) => r.session.id)
+    .map((group): SessionCounts => {
+      const { session, course } = group[0];
+      const { didNotAttend, lateCancellations } = tally(group);
+      return { id: session.id, courseId: course.id, courseTitle: course.title, startsAt: session.startsAt, capacity: session.capacity, didNotAttend, lateCancellations };
+    })
+    .filter((x) => x.didNotAttend + x.lateCancellations > 0)
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  return {
+    range,
+    totals: tally(rows),
+    organisations: groupBy(rows, (r) => r.organisation.id).map((group) => ({ ...group[0].organisation, ...tally(group) })),
+    sessions: bySession,
+  };
+}
+
+// ---- Charges --------------------------------------------------------------------------
+
+/** Courses up to this long are charged the half-day amount. */
+export const HALF_DAY_MINUTES = 240;
+
+export interface ChargePolicy {
+  halfDayPence: number;
+  fullDayPence: number;
+  exemptSectors: Sector[];
+}
+
+export const chargePolicy = (p: Pick<Partnership, 'nonAttendanceChargeHalfDayPence' | 'nonAttendanceChargeFullDayPence' | 'chargeExemptSectors'>): ChargePolicy => ({
+  halfDayPence: p.nonAttendanceChargeHalfDayPence,
+  fullDayPence: p.nonAttendanceChargeFullDayPence,
+  exemptSectors: SECTORS.filter((sector) => p.chargeExemptSectors.includes(sector)),
+});
+
+/** Whether the partnership charges for non-attendance at all. */
+export const charges = (policy: ChargePolicy) => policy.halfDayPence > 0 || policy.fullDayPence > 0;
+
+export const chargeFor = (policy: ChargePolicy, durationMinutes: number) => (durationMinutes <= HALF_DAY_MINUTES ? policy.halfDayPence : policy.fullDayPence);
+
+export interface Charge {
+  bookingId: string;
+  personName: string;
+  email: string;
+  courseTitle: string;
+  sessionId: string;
+  startsAt: Date;
+  durationMinutes: number;
+  amountPence: number;
+}
+
+export interface OrganisationCharges {
+  id: string;
+  name: string;
+  sector: Sector;
+  charges: Charge[];
+  totalPence: number;
+}
+
+export interface ChargesList {
+  range: ReportRange;
+  policy: ChargePolicy;
+  /** False when both amounts are 0: then there is nothing to invoice. */
+  charging: boolean;
+  /** Organisations with something to pay, by name. */
+  organisations: OrganisationCharges[];
+  totalPence: number;
+}
+
+function chargesFrom(range: ReportRange, policy: ChargePolicy, rows: ReportBooking[]): ChargesList {
+  const charged = charges(policy)
+    ? rows.filter((r) => r.status === 'did not attend' && !policy.exemptSectors.includes(r.organisation.sector) && chargeFor(policy, r.course.durationMinutes) > 0)
+    : [];
+  const organisations = groupBy(charged, (r) => r.organisation.id).map((group): OrganisationCharges => {
+    const list = group.map((r) => ({
+      bookingId: r.id,
+      personName: r.person.name,
+      email: r.person.email,
+      courseTitle: r.course.title,
+      sessionId: r.session.id,
+      startsAt: r.session.startsAt,
+      durationMinutes: r.course.durationMinutes,
+      amountPence: chargeFor(policy, r.course.durationMinutes),
+    }));
+    return { ...group[0].organisation, charges: list, totalPence: sum(list.map((x) => x.amountPence)) };
+  });
+  return { range, policy, charging: charges(policy), organisations, totalPence: sum(organisations.map((o) => o.totalPence)) };
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** The report and the charges for a range, from one read of the bookings. */
+export async function nonAttendance(s: ReportScope, range: ReportRange): Promise<{ report: NonAttendanceReport; charges: ChargesList }> {
+  const rows = await reportBookings(s, range);
+  return { report: summarise(range, rows), charges: chargesFrom(range, chargePolicy(s.partnership), rows) };
+}
+
+// ---- Money ----------------------------------------------------------------------------
+
+const poundsFormat = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+/** "£1,234.50" */
+export const formatPounds = (pence: number) => poundsFormat.format(pence / 100);
+/** "1234.50", for a form field or a spreadsheet cell. */
+export const poundsValue = (pence: number) => `${Math.floor(pence / 100)}.${pad(pence % 100)}`;
+/** "12%" */
+export const formatRate = (rate: number | null) => (rate === null ? 'No bookings' : `${Math.round(rate * 100)}%`);
+
+// ---- The list to invoice, as CSV ------------------------------------------------------
+
+const CSV_HEADER = ['organisation', 'person', 'email', 'course', 'session date (London)', 'duration', 'amount £'];
+const csvLine = (fields: string[]) => fields.map(csvField).join(',') + '\r\n';
+
+/** One line per charge, by organisation; values a spreadsheet would run as a formula are written as text. */
+export function chargesCsv(list: ChargesList): string {
+  const lines = list.organisations.flatMap((o) =>
+    o.charges.map((x) => csvLine([o.name, x.personName, x.email, x.courseTitle, toLondonFields(x.startsAt).date, duration(x.durationMinutes), poundsValue(x.amountPence)])),
+  );
+  return '\uFEFF' + csvLine(CSV_HEADER) + lines.join('');
+}
+
+export const chargesFilename = (range: ReportRange) => `non-attendance-charges-${range.from}-to-${range.to}.csv`;
+
+// ---- Setting the charges -------------------------------------------------------------
+
+/** The most either charge may be, in pence. */
+const MAX_CHARGE_PENCE = 100_000;
+
+/** An amount in pounds ("25", "25.00", "£1,000") as pence. */
+const penceField = (what: string) =>
+  z.string(`Enter the ${what}, or 0 for no charge`).transform((raw, ctx) => {
+    const value = raw.trim().replace(/^£\s*/, '').replaceAll(',', '');
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (!value) return fail(`Enter the ${what}, or 0 for no charge`);
+    if (value.startsWith('-')) return fail(`The ${what} cannot be negative`);
+    const parts = value.match(/^(\d+)(?:\.(\d+))?$/);
+    if (!parts) return fail(`Enter the ${what} as an amount in pounds, like 25.00`);
+    if ((parts[2] ?? '').length > 2) return fail(`Enter the ${what} in pounds and pence, with no more than 2 decimal places`);
+    const pence = Number(parts[1]) * 100 + Number((parts[2] ?? '').padEnd(2, '0'));
+    if (pence > MAX_CHARGE_PENCE) return fail(`The ${what} must be £1,000 or less`);
+    return pence;
+  });
+
+export const chargePolicyInput = z.object({
+  halfDay: penceField('half-day charge'),
+  fullDay: penceField('full-day charge'),
+  exemptSectors: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.enum(SECTORS, 'Select sectors from the list')).transform((list) => SECTORS.filter((sector) => list.includes(sector))),
+  ),
+});
+export type ChargePolicyInput = z.output<typeof chargePolicyInput>;
+
+/** Sets the partnership's charges, audited with what they were before. */
+export async function updateChargePolicy(s: Pick<Scope, 'db' | 'partnership'>, actor: { id: string } | null, input: ChargePolicyInput): Promise<ChargePolicy> {
+  const after: ChargePolicy = { halfDayPence: input.halfDay, fullDayPence: input.fullDay, exemptSectors: input.exemptSectors };
+  return s.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(partnerships).where(eq(partnerships.id, s.partnership.id)).for('update');
+    await tx
+      .update(partnerships)
+      .set({ nonAttendanceChargeHalfDayPence: after.halfDayPence, nonAttendanceChargeFullDayPence: after.fullDayPence, chargeExemptSectors: after.exemptSectors })
+      .where(eq(partnerships.id, s.partnership.id));
+    await audit(tx, {
+      partnershipId: s.partnership.id,
+      actorId: actor?.id ?? null,
+      action: 'partnership.charges.changed',
+      subjectType: 'partnership',
+      subjectId: s.partnership.id,
+      detail: { before: chargePolicy(before), after: { ...after } },
+    });
+    return after;
+  });
+}

@@ -1,0 +1,81 @@
+// What the trainer's pages and API read: the sessions a person trains, and a session's
+// register with whether the viewer may mark it now. The rules that change attendance are
+// in ./service.
+import { and, asc, eq, gte } from 'drizzle-orm';
+import { courses, sessions, sessionTrainers } from '../../db/schema';
+import { mayReadRegister, sessionRegister } from '../bookings/queries';
+import type { Actor, BookingScope } from '../bookings/service';
+import { DAY } from '../clock';
+import { forbidden } from '../errors';
+import { markingPermission, markingWindow } from './service';
+
+type Viewer = NonNullable<Actor>;
+
+/** How far back "Your sessions" reaches. */
+export const RECENT_DAYS = 60;
+
+export const REGISTER_STATES = ['not open yet', 'open', 'locked', 'cancelled'] as const;
+export type RegisterState = (typeof REGISTER_STATES)[number];
+
+/**
+ * Whether the register of a session the viewer trains can be marked now, as
+ * markingPermission decides it: a coordinator may still amend it after the lock.
+ */
+function registerState(session: { status: string; startsAt: Date; endsAt: Date }, lockDays: number, now: Date, viewer: Viewer): RegisterState {
+  const window = markingWindow(session, lockDays);
+  if (session.status === 'cancelled') return 'cancelled';
+  if (now < window.opensAt) return 'not open yet';
+  if (now > window.locksAt && !viewer.roles.includes('coordinator')) return 'locked';
+  return 'open';
+}
+
+/**
+ * The sessions the viewer trains: upcoming (not yet ended) soonest first, and those that
+ * ended in the last RECENT_DAYS days, most recent first.
+ */
+export async function trainerSessions(s: BookingScope, viewer: Viewer) {
+  const now = s.clock.now();
+  const rows = await s.db
+    .select({
+      id: sessions.id,
+      courseId: sessions.courseId,
+      courseTitle: courses.title,
+      startsAt: sessions.startsAt,
+      endsAt: sessions.endsAt,
+      status: sessions.status,
+      online: sessions.online,
+      venue: sessions.venue,
+      capacity: sessions.capacity,
+      placesTaken: sessions.placesTaken,
+    })
+    .from(sessionTrainers)
+    .innerJoin(sessions, eq(sessions.id, sessionTrainers.sessionId))
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(and(eq(sessionTrainers.personId, viewer.id), eq(sessions.partnershipId, s.partnership.id), gte(sessions.endsAt, new Date(now.getTime() - RECENT_DAYS * DAY))))
+    .orderBy(asc(sessions.startsAt));
+  const listed = rows.map((row) => ({ ...row, register: registerState(row, s.partnership.attendanceLockDays, now, viewer) }));
+  return { upcoming: listed.filter((x) => x.endsAt > now), past: listed.filter((x) => x.endsAt <= now).reverse() };
+}
+export type TrainerSession = Awaited<ReturnType<typeof trainerSessions>>['upcoming'][number];
+
+/** A session's register, for its trainers and for coordinators; anyone else is refused. */
+export async function readableRegister(s: BookingScope, viewer: Viewer, sessionId: string) {
+  const register = await sessionRegister(s, sessionId);
+  if (!mayReadRegister(viewer, register)) throw forbidden('Only the session’s trainers and coordinators can see its register');
+  return register;
+}
+
+/** The register, and whether the viewer may mark it now (and if not, why not). */
+export async function attendanceSheet(s: BookingScope, viewer: Viewer, sessionId: string) {
+  const register = await readableRegister(s, viewer, sessionId);
+  const [session] = await s.db.select().from(sessions).where(eq(sessions.id, register.session.id));
+  return { register, permission: await markingPermission(s.db, s, viewer, session) };
+}
+export type AttendanceSheet = Awaited<ReturnType<typeof attendanceSheet>>;
+
+/** Refuses a change to the register before reading the form: the page says why. */
+export async function markableSheet(s: BookingScope, viewer: Viewer, sessionId: string) {
+  const sheet = await attendanceSheet(s, viewer, sessionId);
+  if (!sheet.permission.allowed) throw forbidden(sheet.permission.reason);
+  return sheet;
+}

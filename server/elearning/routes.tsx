@@ -1,0 +1,147 @@
+// The coordinator's page for importing the e-learning provider's CSV of completions. The
+// rules are in ./service; this page only reads the upload (or pasted text) and shows the
+// result. The result is shown in answer to the POST rather than after a redirect: posting
+// the same file again is harmless, because a completion already recorded is not added twice.
+import type { Role } from '../../db/schema';
+import { Button, NotificationBanner, SummaryList, Table, Textarea } from '../../web/components';
+import { formPage } from '../catalogue/manage-forms';
+import { DomainError, type FieldErrors } from '../errors';
+import { scope, type AppContext } from '../http/context';
+import { render } from '../http/render';
+import { get, post } from '../http/routes';
+import { eLearningCourseTitles, importCompletions, type CompletionImport } from './service';
+
+const COORDINATOR: Role[] = ['coordinator'];
+const PATH = '/manage/e-learning';
+const TITLE = 'Import e-learning completions';
+
+function FileUpload({ name, label, hint, error }: { name: string; label: string; hint: string; error?: string }) {
+  return (
+    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
+      <label class="govuk-label govuk-label--s" for={name}>
+        {label}
+      </label>
+      <div id={`${name}-hint`} class="govuk-hint">
+        {hint}
+      </div>
+      {error ? (
+        <p id={`${name}-error`} class="govuk-error-message">
+          <span class="govuk-visually-hidden">Error:</span> {error}
+        </p>
+      ) : null}
+      <input
+        class={`govuk-file-upload${error ? ' govuk-file-upload--error' : ''}`}
+        id={name}
+        name={name}
+        type="file"
+        accept=".csv,text/csv"
+        aria-describedby={[`${name}-hint`, error ? `${name}-error` : ''].filter(Boolean).join(' ')}
+      />
+    </div>
+  );
+}
+
+async function importForm(c: AppContext, pasted = '', errors: FieldErrors = {}) {
+  const titles = await eLearningCourseTitles(scope(c));
+  return formPage(
+    c,
+    { title: TITLE, backLink: '/manage', errors },
+    <>
+      <p class="govuk-body">Upload the CSV file of completions from the e-learning provider. It needs a header row naming these columns, in any order:</p>
+      <ul class="govuk-list govuk-list--bullet">
+        <li>
+          <strong>email</strong>: the person’s work email, as they registered it
+        </li>
+        <li>
+          <strong>course</strong>: the title of an e-learning course in the prospectus
+        </li>
+        <li>
+          <strong>completed</strong>: the date they finished it, like 2026-05-04 or 04/05/2026
+        </li>
+      </ul>
+      <p class="govuk-body">Other columns, such as name, are ignored. Rows that can be read are imported even when other rows cannot; every skipped row is listed with its line number. Importing the same file again adds nothing twice.</p>
+      {titles.length ? (
+        <details class="govuk-details">
+          <summary class="govuk-details__summary">
+            <span class="govuk-details__summary-text">The e-learning course titles</span>
+          </summary>
+          <div class="govuk-details__text">
+            <ul class="govuk-list">{titles.map((t) => <li>{t}</li>)}</ul>
+          </div>
+        </details>
+      ) : null}
+      <form method="post" action={PATH} enctype="multipart/form-data" novalidate>
+        <input type="hidden" name="_csrf" value={c.get('csrfToken')} />
+        <FileUpload name="file" label="Upload the CSV file" hint="A .csv file, saved as UTF-8, up to 5 MB" error={errors.file} />
+        <Textarea name="csv" label="Or paste the CSV" hint="Copy everything from the file, including the header row" rows={8} value={pasted} error={errors.csv} />
+        <Button>Import completions</Button>
+      </form>
+    </>,
+  );
+}
+
+/** The file chosen, or else the pasted text; which field a problem with it belongs to. */
+async function readUpload(c: AppContext): Promise<{ text: string; field: 'file' | 'csv'; pasted: string } | { errors: FieldErrors; pasted: string }> {
+  const body = await c.req.parseBody();
+  const pasted = typeof body.csv === 'string' ? body.csv : '';
+  const file = body.file instanceof File && body.file.size > 0 ? body.file : undefined;
+  if (file && pasted.trim()) return { pasted, errors: { file: 'Choose a file or paste the CSV, not both' } };
+  if (file) return { text: await file.text(), field: 'file', pasted };
+  if (pasted.trim()) return { text: pasted, field: 'csv', pasted };
+  return { pasted, errors: { file: 'Choose the CSV file from the e-learning provider, or paste its contents' } };
+}
+
+const lines = (n: number) => `${n} ${n === 1 ? 'line' : 'lines'}`;
+
+function resultPage(c: AppContext, result: CompletionImport) {
+  const skippedLines = new Set(result.skipped.map((x) => x.line)).size;
+  return render(
+    c,
+    { title: 'E-learning completions imported', backLink: PATH },
+    <>
+      <NotificationBanner>
+        <p class="govuk-notification-banner__heading">
+          {result.imported} {result.imported === 1 ? 'completion' : 'completions'} imported
+        </p>
+      </NotificationBanner>
+      <h1 class="govuk-heading-l">E-learning completions imported</h1>
+      <SummaryList
+        rows={[
+          { key: 'Rows in the file', value: String(result.rows) },
+          { key: 'Imported', value: String(result.imported) },
+          { key: 'Already recorded', value: String(result.alreadyRecorded) },
+          { key: 'Emails with no account', value: String(result.unmatched.length) },
+          { key: 'Lines skipped', value: lines(skippedLines) },
+        ]}
+      />
+      {result.unmatched.length ? (
+        <>
+          <Table caption="Emails with no account" head={['Line', 'Email']} rows={result.unmatched.map((u) => [String(u.line), u.email])} />
+          <p class="govuk-body">Nobody in the partnership has these emails. Check them with the provider, or ask the people to register, then import the file again.</p>
+        </>
+      ) : null}
+      {result.skipped.length ? (
+        <>
+          <Table caption="Lines skipped" head={['Line', 'Problem']} rows={result.skipped.map((x) => [String(x.line), x.message])} />
+          <p class="govuk-body">Correct these lines and import the file again: the completions already recorded will not be added twice.</p>
+        </>
+      ) : null}
+      <p class="govuk-body">
+        <a class="govuk-link" href={PATH}>Import another file</a>
+      </p>
+    </>,
+  );
+}
+
+async function importPost(c: AppContext) {
+  const upload = await readUpload(c);
+  if ('errors' in upload) return importForm(c, upload.pasted, upload.errors);
+  try {
+    return resultPage(c, await importCompletions(scope(c), c.get('viewer')!, upload.text));
+  } catch (error) {
+    if (error instanceof DomainError && error.fields.csv) return importForm(c, upload.pasted, { [upload.field]: error.fields.csv });
+    throw error;
+  }
+}
+
+export const eLearningRoutes = [get(PATH, COORDINATOR, (c) => importForm(c)), post(PATH, COORDINATOR, importPost)];
