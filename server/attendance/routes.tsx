@@ -4,13 +4,12 @@
 // session. The rules are in ./service and ../feedback/service; these pages only
 // translate HTTP.
 import { z } from 'zod';
-import { Button, Form, SummaryList, Table, TextInput, WarningText } from '../../web/components';
+import { Button, Form, SummaryList, WarningText } from '../../web/components';
 import { formatDate, formatTime } from '../../web/dates';
 import type { Role } from '../../db/schema';
 import { searchPeople } from '../accounts/manage-people';
 import { registerEntries, type SessionRegister } from '../bookings/queries';
-import { plural } from '../bookings/register-views';
-import { StatusTag as BookingTag } from '../bookings/views';
+import { PersonChooser, plural } from '../bookings/register-views';
 import { Done, formPage, submitForm } from '../catalogue/manage-forms';
 import { uuidParam } from '../catalogue/routes';
 import { where } from '../catalogue/views';
@@ -103,38 +102,20 @@ function WalkInSearch({ c, register, q, found }: { c: AppContext; register: Sess
   return (
     <>
       <h2 class="govuk-heading-m">Add someone who came without booking</h2>
-      <form method="get" action={base} role="search" aria-label="People who came without booking">
-        <TextInput name="q" label="Their name or email" width="20" spellcheck={false} value={q} />
-        <Button secondary>Find a person</Button>
-      </form>
-      {/* The error summary's link for a refused choice lands here, above the list. */}
-      <p class="govuk-body" role="status" id="personId">
-        {!found ? 'They need an account: search for them by name or work email.' : `${found.people.length ? plural(found.people.length, 'person', 'people') : 'Nobody'} matching ‘${q}’${found.more ? '. Search to narrow the list.' : ''}`}
-      </p>
-      {found?.people.length ? (
-        <Table
-          head={['Name', 'Email', 'Organisation', 'Register']}
-          rows={found.people.map((p) => {
-            const entry = listed.get(p.id);
-            return [
-              p.name,
-              p.email,
-              p.organisation,
-              entry ? (
-                <BookingTag status={entry.status} position={entry.position ?? undefined} />
-              ) : (
-                <Form action={`${base}/walk-in`} csrfToken={c.get('csrfToken')}>
-                  <input type="hidden" name="personId" value={p.id} />
-                  <input type="hidden" name="q" value={q} />
-                  <Button secondary>
-                    Add<span class="govuk-visually-hidden"> {p.name} as attended</span>
-                  </Button>
-                </Form>
-              ),
-            ];
-          })}
-        />
-      ) : null}
+      <PersonChooser
+        searchAction={base}
+        searchLabel="Their name or email"
+        searchButton="Find a person"
+        ariaLabel="People who came without booking"
+        prompt="They need an account: search for them by name or work email."
+        q={q}
+        found={found}
+        entries={listed}
+        action={`${base}/walk-in`}
+        actionLabel={(name) => <>Add<span class="govuk-visually-hidden"> {name} as attended</span></>}
+        bookingColumn="Register"
+        csrfToken={c.get('csrfToken')}
+      />
     </>
   );
 }

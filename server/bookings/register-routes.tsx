@@ -3,7 +3,7 @@
 // their behalf, change the number of places, move or cancel a booking); and the register
 // as CSV. The rules are in ./service; these pages only translate HTTP.
 import { z } from 'zod';
-import { Button, ErrorSummary, Form, Select, SummaryList, Table, TextInput, WarningText } from '../../web/components';
+import { Button, ErrorSummary, Form, Select, SummaryList, TextInput, WarningText } from '../../web/components';
 import { formatSessionTime } from '../../web/dates';
 import { LIVE_BOOKING_STATUSES, type Role } from '../../db/schema';
 import { searchPeople } from '../accounts/manage-people';
@@ -18,7 +18,7 @@ import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { registerEntries, sessionRegister, type RegisterEntry, type SessionRegister } from './queries';
 import { registerCsv, registerFilename } from './register-csv';
-import { plural, registerDoneMessages, RegisterTables } from './register-views';
+import { PersonChooser, plural, registerDoneMessages, RegisterTables } from './register-views';
 import { bookPlace, cancelBooking, changeCapacity, moveBooking } from './service';
 import { StatusTag as BookingTag } from './views';
 
@@ -156,40 +156,20 @@ async function choosePage(c: AppContext, register: SessionRegister, q: string, e
         {left ? `${plural(left, 'place', 'places')} left.` : 'The session is full: the person you book joins the waiting list.'} Their place is confirmed even when the course needs a line manager’s
         approval or booking has closed, and we email them the details.
       </p>
-      <form method="get" action={`${base}/book`} role="search" aria-label="People to book">
-        <TextInput name="q" label="Search by name or email" width="20" spellcheck={false} value={q} />
-        <Button secondary>Search</Button>
-      </form>
-      {/* The error summary's link for a refused choice lands here, above the list. */}
-      <p class="govuk-body" role="status" id="personId">
-        {!found
-          ? 'Search for the person by their name or work email.'
-          : `${found.people.length ? `${found.more ? 'The first ' : ''}${plural(found.people.length, 'person', 'people')}` : 'Nobody'} matching ‘${q}’${found.more ? '. Search to narrow the list.' : ''}`}
-      </p>
-      {found?.people.length ? (
-        <Table
-          head={['Name', 'Email', 'Organisation', 'Booking']}
-          rows={found.people.map((p) => {
-            const entry = booked.get(p.id);
-            return [
-              p.name,
-              p.email,
-              p.organisation,
-              entry ? (
-                <BookingTag status={entry.status} position={entry.position ?? undefined} />
-              ) : (
-                <Form action={`${base}/book`} csrfToken={c.get('csrfToken')}>
-                  <input type="hidden" name="personId" value={p.id} />
-                  <input type="hidden" name="q" value={q} />
-                  <Button secondary>
-                    Book<span class="govuk-visually-hidden"> {p.name}</span>
-                  </Button>
-                </Form>
-              ),
-            ];
-          })}
-        />
-      ) : null}
+      <PersonChooser
+        searchAction={`${base}/book`}
+        searchLabel="Search by name or email"
+        searchButton="Search"
+        ariaLabel="People to book"
+        prompt="Search for the person by their name or work email."
+        q={q}
+        found={found}
+        entries={booked}
+        action={`${base}/book`}
+        actionLabel={(name) => <>Book<span class="govuk-visually-hidden"> {name}</span></>}
+        bookingColumn="Booking"
+        csrfToken={c.get('csrfToken')}
+      />
     </>,
   );
 }
