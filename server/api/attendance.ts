@@ -6,7 +6,7 @@ import { addWalkIn, ATTENDANCE_MARKS, recordAttendance } from '../attendance/ser
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
 import { scope, type AppContext } from '../http/context';
 import { apiGet, apiPost } from './operation';
-import { apiSchemas } from './schemas';
+import { instant, iso, named, venueOut } from './schemas';
 
 // The trainer's side of attendance: the sessions they train, marking a register, adding
 // someone who came without booking, and the session's feedback in aggregate. The services
@@ -20,15 +20,7 @@ const NOT_THEIRS = 'the token holder is a trainer, but not of this session';
 
 /** Every operation here needs a token, so the viewer is there. */
 const viewer = (c: AppContext) => c.get('viewer')!;
-/** Response schemas join the document's components, as those in ./schemas do. */
-const named = <T extends z.ZodType>(id: string, schema: T): T => {
-  apiSchemas.add(schema, { id });
-  return schema;
-};
-const instant = z.iso.datetime().describe('An instant, ISO 8601 in UTC');
-const iso = (d: Date) => d.toISOString();
 const venue = z.string().nullable().describe('Null when online or not yet confirmed');
-const venueOut = (s: { online: boolean; venue: string }) => (!s.online && s.venue) || null;
 
 const sessionFields = {
   id: z.uuid(),

@@ -5,13 +5,12 @@ import { attendedCourse, findCertificate, learningRecord, type AttendedCourse } 
 import { feedbackInput, giveFeedback } from '../feedback/service';
 import { scope, type AppContext } from '../http/context';
 import { apiGet, apiPost } from './operation';
-import { apiSchemas } from './schemas';
+import { apiSchemas, instant } from './schemas';
 
 // The learning API: a person's record (courses attended, with where feedback and the
 // certificate stand, and e-learning), the day's feedback, and the public check of a
 // certificate's code. The feedback service holds the rules.
 
-const instant = z.iso.datetime().describe('An instant, ISO 8601 in UTC');
 const viewer = (c: AppContext) => c.get('viewer')!;
 
 export const AttendedCourseSchema = z.strictObject({

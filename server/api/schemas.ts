@@ -9,16 +9,16 @@ import { placesLeft, type Course, type CourseListing, type Prospectus, type Sess
 
 /** Schemas with an id here become components/schemas in the OpenAPI document. */
 export const apiSchemas = z.registry<{ id: string }>();
-const named = <T extends z.ZodType>(id: string, schema: T): T => {
+export const named = <T extends z.ZodType>(id: string, schema: T): T => {
   apiSchemas.add(schema, { id });
   return schema;
 };
 
-const instant = z.iso.datetime().describe('An instant, ISO 8601 in UTC');
-const iso = (d: Date) => d.toISOString();
+export const instant = z.iso.datetime().describe('An instant, ISO 8601 in UTC');
+export const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => d && iso(d);
 /** The venue of a face-to-face session, if confirmed. */
-const venueOut = (s: { online: boolean; venue: string }) => (!s.online && s.venue) || null;
+export const venueOut = (s: { online: boolean; venue: string }) => (!s.online && s.venue) || null;
 
 export const Problem = named(
   'Problem',
