@@ -287,6 +287,8 @@ export const courses = pgTable(
     provider: text('provider').notNull().default('Partnership trainer'),
     prerequisites: text('prerequisites').notNull().default(''),
     requiresManagerApproval: boolean('requires_manager_approval').notNull().default(false),
+    /** Whether the attendee's line manager is asked, three months on, what change they have seen. */
+    asksManagerFollowUp: boolean('asks_manager_follow_up').notNull().default(false),
     withdrawn: boolean('withdrawn').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
@@ -454,6 +456,8 @@ export const outbox = pgTable(
     claimedUntil: at('claimed_until'),
     lastError: text('last_error'),
     sentAt: at('sent_at'),
+    /** The text holds a personal link: it is blanked once the mail server has the message. */
+    clearAfterSending: boolean('clear_after_sending').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
@@ -539,3 +543,96 @@ export const eLearningCompletions = pgTable(
   },
   (t) => [uniqueIndex('e_learning_completions_once').on(t.personId, t.courseId, t.completedOn)],
 );
+
+export const FOLLOW_UP_STATUSES = ['scheduled', 'sent', 'reminded', 'answered', 'closed'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+/** Who a follow-up survey asks: the attendee, or their line manager about the attendee. */
+export type FollowUpRespondent = 'attendee' | 'manager';
+
+/**
+ * The three-month impact survey: one per attended booking (and one for the line manager where
+ * the course asks). Created when attendance is recorded; the follow-up jobs send, remind and
+ * close it as its dates pass.
+ */
+export const followUpSurveys = pgTable(
+  'follow_up_surveys',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    respondent: text('respondent').$type<FollowUpRespondent>().notNull(),
+    /** The manager's address as given when attendance was recorded; the attendee's is read from people. */
+    managerEmail: text('manager_email'),
+    status: text('status').$type<FollowUpStatus>().notNull().default('scheduled'),
+    dueAt: at('due_at').notNull(),
+    sentAt: at('sent_at'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    nextReminderAt: at('next_reminder_at'),
+    closesAt: at('closes_at'),
+    answeredAt: at('answered_at'),
+    closedAt: at('closed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('follow_up_surveys_once').on(t.bookingId, t.respondent),
+    index('follow_up_surveys_due').on(t.status, t.dueAt),
+    index('follow_up_surveys_reminders').on(t.status, t.nextReminderAt),
+    check('follow_up_surveys_manager_email', sql`(${t.respondent} = 'manager') = (${t.managerEmail} is not null)`),
+  ],
+);
+
+/**
+ * The links emailed for a survey: the first email and each reminder carry a new token, and
+ * every one of them works until the survey is answered or closes. Only the SHA-256 is kept.
+ */
+export const followUpLinks = pgTable(
+  'follow_up_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => followUpSurveys.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('follow_up_links_survey').on(t.surveyId)],
+);
+
+export const COMPETENCY_SELF_ASSESSMENTS = ['not yet', 'developing', 'confident'] as const;
+export type CompetencySelfAssessment = (typeof COMPETENCY_SELF_ASSESSMENTS)[number];
+
+/** The attendee's answers, three months on. */
+export const impactResponses = pgTable('impact_responses', {
+  id: id(),
+  partnershipId: partnershipRef(),
+  surveyId: uuid('survey_id')
+    .notNull()
+    .unique()
+    .references(() => followUpSurveys.id, { onDelete: 'cascade' }),
+  practiceChanged: text('practice_changed').$type<'yes' | 'not yet' | 'no'>().notNull(),
+  practiceChangeHow: text('practice_change_how').notNull().default(''),
+  outcomeExample: text('outcome_example').notNull().default(''),
+  sharedLearning: boolean('shared_learning').notNull(),
+  sharedHow: text('shared_how').notNull().default(''),
+  barriers: text('barriers').notNull().default(''),
+  /** 1 to 10, the scale of the day's feedback. */
+  confidenceNow: integer('confidence_now').notNull(),
+  /** Competency id to the attendee's own assessment, for each competency the course develops. */
+  competencies: jsonb('competencies').$type<Record<string, CompetencySelfAssessment>>().notNull(),
+  quotationConsent: boolean('quotation_consent').notNull(),
+  createdAt: createdAt(),
+});
+
+/** The line manager's answers about the attendee's practice. */
+export const managerResponses = pgTable('manager_responses', {
+  id: id(),
+  partnershipId: partnershipRef(),
+  surveyId: uuid('survey_id')
+    .notNull()
+    .unique()
+    .references(() => followUpSurveys.id, { onDelete: 'cascade' }),
+  seenChange: text('seen_change').$type<'yes' | 'no' | 'too early to say'>().notNull(),
+  example: text('example').notNull().default(''),
+  createdAt: createdAt(),
+});

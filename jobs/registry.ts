@@ -5,6 +5,8 @@ import { sendSessionReminders } from '../server/bookings/reminders';
 import type { Config } from '../server/config';
 import type { Mailer } from '../server/mail/mailer';
 import { sendDueMail } from '../server/mail/outbox';
+import type { BookingScope } from '../server/bookings/service';
+import { closeExpiredFollowUps, sendDueFollowUps, sendFollowUpReminders, type JobOptions } from '../server/follow-ups/service';
 
 /** What a job is given: the database, the mail port and the configuration. The time is passed separately. */
 export interface JobDeps {
@@ -14,15 +16,20 @@ export interface JobDeps {
 }
 
 export type Summary = Record<string, number>;
-export type Job = (deps: JobDeps, now: Date) => Promise<Summary>;
+/** Progress on a long run: the running total so far, across partnerships. */
+export type Progress = (done: number) => void;
+export type Job = (deps: JobDeps, now: Date, progress?: Progress) => Promise<Summary>;
 
 /** Runs a partnership-level job for every partnership in the database and adds up the summaries. */
-function forEachPartnership(work: (scope: Parameters<typeof lapseApprovals>[0]) => Promise<Summary>): Job {
-  return async (deps, now) => {
+function forEachPartnership(work: (scope: BookingScope, options: JobOptions) => Promise<Summary>): Job {
+  return async (deps, now, progress) => {
     const total: Summary = {};
+    let before = 0;
     for (const partnership of await deps.db.select().from(partnerships)) {
-      const summary = await work({ db: deps.db, config: deps.config, partnership, clock: { now: () => now } });
+      const onProgress = progress && ((done: number) => progress(before + done));
+      const summary = await work({ db: deps.db, config: deps.config, partnership, clock: { now: () => now } }, { onProgress });
       for (const [key, value] of Object.entries(summary)) total[key] = (total[key] ?? 0) + value;
+      before += Object.values(summary).reduce((a, b) => a + b, 0);
     }
     return total;
   };
@@ -33,20 +40,37 @@ export const jobs = {
   'send-mail': async (deps, now) => ({ ...(await sendDueMail(deps, now)) }),
   'lapse-approvals': forEachPartnership(lapseApprovals),
   'session-reminders': forEachPartnership(sendSessionReminders),
+  'close-follow-ups': forEachPartnership(closeExpiredFollowUps),
+  'send-follow-ups': forEachPartnership(sendDueFollowUps),
+  'remind-follow-ups': forEachPartnership(sendFollowUpReminders),
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;
 
+/** Jobs run together under one name. Closing comes first so a survey past its end is not reminded. */
+export const jobGroups: Record<string, JobName[]> = {
+  'follow-ups': ['close-follow-ups', 'send-follow-ups', 'remind-follow-ups'],
+};
+
 /** The one cron table: node-cron in the Node entry and wrangler's cron triggers both use it. */
 export const cronTable: { cron: string; jobs: JobName[] }[] = [
   { cron: '* * * * *', jobs: ['send-mail'] },
-  { cron: '*/15 * * * *', jobs: ['lapse-approvals', 'session-reminders'] },
+  { cron: '*/15 * * * *', jobs: ['lapse-approvals', 'session-reminders', ...jobGroups['follow-ups']] },
 ];
 
 export const isJobName = (name: string): name is JobName => Object.hasOwn(jobs, name);
 
-export function runJob(name: JobName, deps: JobDeps, now: Date) {
-  return jobs[name](deps, now);
+/** The jobs a name stands for: a job on its own, or a group's jobs in order; undefined if neither. */
+export function jobsNamed(name: string): JobName[] | undefined {
+  if (isJobName(name)) return [name];
+  return Object.hasOwn(jobGroups, name) ? jobGroups[name] : undefined;
+}
+
+/** Jobs that hand mail to a mail server (the others only queue it in the outbox): they need a way to send. */
+export const sendsMail = (name: JobName) => name === 'send-mail';
+
+export function runJob(name: JobName, deps: JobDeps, now: Date, progress?: Progress) {
+  return jobs[name](deps, now, progress);
 }
 
 /** Runs every job due for a cron expression (a Worker's scheduled event names its cron). */

@@ -7,6 +7,7 @@ import type { Actor, BookingScope } from '../bookings/service';
 import { DAY, MINUTE } from '../clock';
 import { conflict, DomainError, forbidden, notFound } from '../errors';
 import { queueMail, type QueuedMail } from '../mail/outbox';
+import { syncFollowUps } from '../follow-ups/service';
 
 // Attendance: who came. A session's trainers mark it from 15 minutes before the start
 // until the partnership's lock period after the end; after that only a coordinator may
@@ -109,7 +110,7 @@ export async function recordAttendance(s: BookingScope, actor: Actor, sessionId:
     const unknown = ids.filter((id) => !current.some((b) => b.id === id && ON_REGISTER.includes(b.status)));
     if (unknown.length) throw new DomainError(422, 'Some people are not on this register', { [`mark-${unknown[0]}`]: 'This person is not on the register' });
     const invite: string[] = [];
-    let changed = 0;
+    const changedIds: string[] = [];
     for (const booking of current) {
       const mark = marks[booking.id];
       if (booking.status === mark) continue;
@@ -117,8 +118,10 @@ export async function recordAttendance(s: BookingScope, actor: Actor, sessionId:
       await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.recorded', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, from: booking.status, to: mark } });
       const [given] = await tx.select({ id: feedback.id }).from(feedback).where(eq(feedback.bookingId, booking.id));
       if (CAME.includes(mark) && !CAME.includes(booking.status) && !given) invite.push(booking.id);
-      changed++;
+      changedIds.push(booking.id);
     }
+    const changed = changedIds.length;
+    await syncFollowUps(tx, s, changedIds);
     if (changed && session.status === 'scheduled') await tx.update(sessions).set({ status: 'delivered' }).where(eq(sessions.id, sessionId));
     await queueMail(tx, { partnershipId: s.partnership.id, now }, await feedbackInvitations(tx, s, sessionId, invite));
     return { changed, invited: invite.length };
@@ -153,6 +156,7 @@ export async function addWalkIn(s: BookingScope, actor: Actor, sessionId: string
       .returning();
     await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.walk-in', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, personId } });
     if (session.status === 'scheduled') await tx.update(sessions).set({ status: 'delivered' }).where(eq(sessions.id, sessionId));
+    await syncFollowUps(tx, s, [booking.id]);
     await queueMail(tx, { partnershipId: s.partnership.id, now }, await feedbackInvitations(tx, s, sessionId, [booking.id]));
     return booking;
   });

@@ -4,7 +4,14 @@ import { outbox } from '../../db/schema';
 import { MINUTE } from '../clock';
 import type { Mailer, MailMessage } from './mailer';
 
-export type QueuedMail = Omit<MailMessage, 'attachments'> & { attachments?: MailMessage['attachments'] };
+export type QueuedMail = Omit<MailMessage, 'attachments'> & {
+  attachments?: MailMessage['attachments'];
+  /** The text holds a personal link: keep it only until the mail server has the message. */
+  clearAfterSending?: boolean;
+};
+
+/** What a sent message's text becomes when it held a personal link. */
+export const CLEARED_TEXT = '(Removed once sent: this message held a personal link.)';
 
 /**
  * Queues mail inside the caller's transaction, so it goes if and only if the change commits.
@@ -78,7 +85,7 @@ export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: D
         await deps.mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
         await deps.db
           .update(outbox)
-          .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null })
+          .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null, ...(mail.clearAfterSending ? { text: CLEARED_TEXT } : {}) })
           .where(eq(outbox.id, mail.id));
         summary.sent++;
       } catch (error) {
