@@ -28,7 +28,7 @@ import { audit } from '../audit/log';
 import type { BookingScope } from '../bookings/service';
 import { DAY } from '../clock';
 import { conflict, DomainError, notFound, type FieldErrors } from '../errors';
-import { queueMail } from '../mail/outbox';
+import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../tokens';
 import { identifyingDetails, type Finding } from './identifying-details';
 import { followUpMail } from './messages';
@@ -115,11 +115,15 @@ function claim(tx: Executor, s: BookingScope, where: ReturnType<typeof and>, bat
 }
 type Claimed = Awaited<ReturnType<typeof claim>>[number];
 
-/** A new link for a claimed survey: the token goes in the email, its hash in the database. */
-async function newLink(tx: Executor, surveyId: string, now: Date) {
-  const token = generateToken();
-  await tx.insert(followUpLinks).values({ tokenHash: hashToken(token), surveyId, createdAt: now });
-  return token;
+/**
+ * Emails each claimed survey a new link: the token goes in the email, only its hash in the
+ * database, both in the claiming transaction.
+ */
+async function emailLinks(tx: Executor, s: BookingScope, rows: Claimed[], letter: (row: Claimed, token: string) => QueuedMail) {
+  const now = s.clock.now();
+  const tokens = rows.map(() => generateToken());
+  await tx.insert(followUpLinks).values(rows.map((row, i) => ({ tokenHash: hashToken(tokens[i]), surveyId: row.survey.id, createdAt: now })));
+  await queueMail(tx, { partnershipId: s.partnership.id, now }, rows.map((row, i) => letter(row, tokens[i])));
 }
 
 /** Claims batches until none is left, each batch in its own transaction. */
@@ -140,15 +144,13 @@ export async function sendDueFollowUps(s: BookingScope, options: JobOptions = {}
   const batch = options.batch ?? BATCH;
   const sent = await inBatches(s, options, async (tx) => {
     const due = await claim(tx, s, and(eq(followUpSurveys.status, 'scheduled'), lte(followUpSurveys.dueAt, now)), batch);
-    for (const row of due) {
-      const closesAt = new Date(now.getTime() + s.partnership.followUpCloseDays * DAY);
-      const token = await newLink(tx, row.survey.id, now);
-      await queueMail(tx, { partnershipId: s.partnership.id, now }, followUpMail.invitation(s, row, token, closesAt));
-      await tx
-        .update(followUpSurveys)
-        .set({ status: 'sent', sentAt: now, closesAt, nextReminderAt: nextReminder(s.partnership, now, 0) })
-        .where(eq(followUpSurveys.id, row.survey.id));
-    }
+    if (!due.length) return 0;
+    const closesAt = new Date(now.getTime() + s.partnership.followUpCloseDays * DAY);
+    await emailLinks(tx, s, due, (row, token) => followUpMail.invitation(s, row, token, closesAt));
+    await tx
+      .update(followUpSurveys)
+      .set({ status: 'sent', sentAt: now, closesAt, nextReminderAt: nextReminder(s.partnership, now, 0) })
+      .where(inArray(followUpSurveys.id, due.map((row) => row.survey.id)));
     return due.length;
   });
   return { sent };
@@ -163,11 +165,11 @@ export async function sendFollowUpReminders(s: BookingScope, options: JobOptions
   const batch = options.batch ?? BATCH;
   const reminded = await inBatches(s, options, async (tx) => {
     const due = await claim(tx, s, and(inArray(followUpSurveys.status, OUT), lte(followUpSurveys.nextReminderAt, now), gt(followUpSurveys.closesAt, now)), batch);
+    if (!due.length) return 0;
+    await emailLinks(tx, s, due, (row, token) => followUpMail.reminder(s, row, token, row.survey.closesAt!));
     for (const row of due) {
-      const { sentAt, closesAt } = row.survey as Claimed['survey'] & { sentAt: Date; closesAt: Date };
+      const sentAt = row.survey.sentAt!;
       const passed = reminderDays(s.partnership).filter((d) => sentAt.getTime() + d * DAY <= now.getTime()).length;
-      const token = await newLink(tx, row.survey.id, now);
-      await queueMail(tx, { partnershipId: s.partnership.id, now }, followUpMail.reminder(s, row, token, closesAt));
       await tx
         .update(followUpSurveys)
         .set({ status: 'reminded', remindersSent: passed, nextReminderAt: nextReminder(s.partnership, sentAt, passed) })

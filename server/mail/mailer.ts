@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { Config } from '../config';
 
 export interface MailMessage {
   to: string;
@@ -16,7 +17,10 @@ export interface Mailer {
 }
 
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  // Pooled: a run of the outbox reuses a few connections instead of opening one per message.
+  const pooled = new URL(url);
+  if (!pooled.searchParams.has('pool')) pooled.searchParams.set('pool', 'true');
+  const transport = nodemailer.createTransport(pooled.toString());
   return {
     kind: 'smtp',
     async send(message) {
@@ -27,3 +31,14 @@ export function smtpMailer(url: string, from: string): Mailer {
 }
 
 export const captureMailer: Mailer = { kind: 'capture', send: async () => {}, close: () => {} };
+
+/**
+ * The one rule for every runtime: SMTP when SMTP_URL is set; otherwise, in demo mode, the capture
+ * mailer (mail is kept for the dev mailbox). Outside demo mode without SMTP_URL there is no way to
+ * send, so undefined, and the caller decides: the Node server refuses to start, the Worker and the
+ * jobs command line leave the mail pending in the outbox.
+ */
+export function chooseMailer(smtpUrl: string | undefined, config: Pick<Config, 'demo' | 'mailFrom'>): Mailer | undefined {
+  if (smtpUrl) return smtpMailer(smtpUrl, config.mailFrom);
+  return config.demo ? captureMailer : undefined;
+}

@@ -80,31 +80,34 @@ export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: D
         .returning();
     });
     if (!claimed.length) return summary;
-    for (const mail of claimed) {
-      try {
-        await deps.mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
-        await deps.db
-          .update(outbox)
-          .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null, ...(mail.clearAfterSending ? { text: CLEARED_TEXT } : {}) })
-          .where(eq(outbox.id, mail.id));
-        summary.sent++;
-      } catch (error) {
-        const attempts = mail.attempts + 1;
-        const gaveUp = attempts >= MAX_ATTEMPTS;
-        await deps.db
-          .update(outbox)
-          .set({
-            status: gaveUp ? 'failed' : 'pending',
-            attempts,
-            claimedUntil: null,
-            nextAttemptAt: new Date(now.getTime() + retryDelay(attempts)),
-            lastError: error instanceof Error ? error.message.slice(0, 500) : String(error),
-          })
-          .where(eq(outbox.id, mail.id));
-        if (gaveUp) summary.gaveUp++;
-        else summary.failed++;
-      }
-    }
+    // The batch goes at once: the pooled transport spreads it over a few connections.
+    await Promise.all(
+      claimed.map(async (mail) => {
+        try {
+          await deps.mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
+          await deps.db
+            .update(outbox)
+            .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null, ...(mail.clearAfterSending ? { text: CLEARED_TEXT } : {}) })
+            .where(eq(outbox.id, mail.id));
+          summary.sent++;
+        } catch (error) {
+          const attempts = mail.attempts + 1;
+          const gaveUp = attempts >= MAX_ATTEMPTS;
+          await deps.db
+            .update(outbox)
+            .set({
+              status: gaveUp ? 'failed' : 'pending',
+              attempts,
+              claimedUntil: null,
+              nextAttemptAt: new Date(now.getTime() + retryDelay(attempts)),
+              lastError: error instanceof Error ? error.message.slice(0, 500) : String(error),
+            })
+            .where(eq(outbox.id, mail.id));
+          if (gaveUp) summary.gaveUp++;
+          else summary.failed++;
+        }
+      }),
+    );
     if (claimed.length < batch) return summary;
   }
 }

@@ -9,6 +9,8 @@ export async function startSmtpPeer() {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // Loopback only: no reverse DNS lookup of the client (it waits on a closed network).
+    disableReverseLookup: true,
     logger: false,
     onData(stream, _session, callback) {
       if (refusing) {
