@@ -23,6 +23,7 @@ import {
   type Role,
 } from './schema';
 import { fromLondon, londonParts } from '../web/dates';
+import { seedFollowUps } from './seed-follow-ups';
 
 // Competency statements in the shape partnerships publish: domains, each needed from a group up.
 const COMPETENCIES: { code: string; domain: string; statement: string; fromGroup: number }[] = [
@@ -185,7 +186,7 @@ function previousWorkingDay(date: string): string {
  * (some past, some full), demo accounts for each role, and bookings. Does nothing if the
  * prospectus already exists, so every start can call it.
  */
-export async function seedDemo(db: Database, now: Date): Promise<{ created: boolean }> {
+export async function seedDemo(db: Database, now: Date, options: { baseUrl?: string } = {}): Promise<{ created: boolean }> {
   const { partnershipId } = await seedPartnership(db);
   const year = financialYear(now);
   const [existing] = await db
@@ -351,6 +352,8 @@ export async function seedDemo(db: Database, now: Date): Promise<{ created: bool
         sessionIndex++;
       }
     }
+    const [partnership] = await tx.select().from(partnerships).where(eq(partnerships.id, partnershipId));
+    await seedFollowUps(tx, partnership, now, 'practitioner@rscp.example', options.baseUrl);
   });
   return { created: true };
 }
