@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { findPersonByEmail, normaliseEmail } from '../server/accounts/people';
 import { createPerson, personInput, type PersonInput } from '../server/accounts/service';
 import { audit } from '../server/audit/log';
+import { CommandError } from '../server/command-line';
 import { CsvError, readCsvTable, type CsvRow } from './csv';
 import type { Database, Executor } from './database';
 import * as ref from './reference-data';
@@ -12,7 +13,7 @@ import { competencyFrameworks, organisations, partnerships, people, personRoles,
 import { seedDemo, seedPartnership } from './seed';
 
 /** An expected failure: the command line prints the message (no stack trace) and exits 1. */
-export class AdminError extends Error {
+export class AdminError extends CommandError {
   constructor(
     readonly problems: string[],
     readonly hints: string[] = [],

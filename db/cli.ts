@@ -1,12 +1,11 @@
 // The admin command line: npm run admin -- <command> [options]. See docs/cli.md.
 // This file only reads the arguments and the environment and prints; db/admin.ts does the work.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseEnvironment, type Environment } from '../server/config';
+import { runCommandLine, say, complain, UsageError, withDatabase, type Command } from '../server/command-line';
+import { describeDatabase } from '../server/runtime';
+import type { Environment } from '../server/config';
 import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './admin';
 import type { Database } from './database';
-import { openDatabase } from './open';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -22,60 +21,6 @@ Commands:
   help             Show this message
 
 Roles: practitioner, trainer, coordinator, reviewer, organisation lead.`;
-
-/** Wrong command or options: the usage is printed and the exit code is 2. */
-class UsageError extends Error {}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-interface Context {
-  env: Environment;
-  values: Values;
-  positionals: string[];
-}
-
-interface Command {
-  options?: Options;
-  /** Names of the positional arguments, all required. */
-  arguments?: string[];
-  run(context: Context): Promise<number>;
-}
-
-const say = (line: string) => console.log(line);
-const complain = (line: string) => console.error(line);
-
-function describeDatabase(env: Environment) {
-  if (!env.DATABASE_URL) return `PGlite in ${resolve(env.DATA_DIR)}`;
-  try {
-    const url = new URL(env.DATABASE_URL);
-    return `PostgreSQL at ${url.host}${url.pathname}`;
-  } catch {
-    return 'PostgreSQL (DATABASE_URL)';
-  }
-}
-
-/** The driver's own words ("connect ECONNREFUSED ..."), not the query drizzle wraps them in. */
-function rootCause(error: unknown): string {
-  let cause = error as (Error & { code?: string }) | undefined;
-  while (cause?.cause instanceof Error) cause = cause.cause;
-  return cause?.message || cause?.code || String(error);
-}
-
-/** Opens (and migrates) the database, runs `work` and closes it again. */
-async function withDatabase<T>(env: Environment, work: (db: Database) => Promise<T>): Promise<T> {
-  let open;
-  try {
-    open = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-  } catch (error) {
-    throw new AdminError([`Could not open the database (${describeDatabase(env)}): ${rootCause(error)}`]);
-  }
-  try {
-    return await work(open.db);
-  } finally {
-    await open.close();
-  }
-}
 
 /** The partnership this deployment serves (PARTNERSHIP), which must be set up already. */
 const withPartnership = <T>(env: Environment, work: (db: Database, partnershipId: string) => Promise<T>) =>
@@ -177,47 +122,4 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-function parseCommandLine([name, ...rest]: string[]): { command: Command; values: Values; positionals: string[] } {
-  if (!name) throw new UsageError('Give a command.');
-  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`There is no command '${name}'.`);
-  const command = COMMANDS[name];
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const expected = command.arguments ?? [];
-  if (parsed.positionals.length !== expected.length) {
-    throw new UsageError(expected.length ? `${name} needs ${expected.join(' ')}.` : `${name} takes no arguments (got ${parsed.positionals.join(' ')}).`);
-  }
-  return { command, values: parsed.values, positionals: parsed.positionals };
-}
-
-function readEnvironment(): Environment {
-  try {
-    return parseEnvironment(process.env);
-  } catch (error) {
-    throw new AdminError([(error as Error).message]);
-  }
-}
-
-const argv = process.argv.slice(2);
-try {
-  if (['help', '--help', '-h'].includes(argv[0])) say(USAGE);
-  else {
-    const { command, values, positionals } = parseCommandLine(argv);
-    process.exitCode = await command.run({ env: readEnvironment(), values, positionals });
-  }
-} catch (error) {
-  if (error instanceof UsageError) {
-    complain(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else if (error instanceof AdminError) {
-    complain(error.message);
-    process.exitCode = 1;
-  } else {
-    console.error(error);
-    process.exitCode = 1;
-  }
-}
+await runCommandLine(USAGE, COMMANDS);

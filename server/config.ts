@@ -51,19 +51,22 @@ const envSchema = z.object({
 
 export type Environment = z.infer<typeof envSchema>;
 
+/** A setting is missing or wrong: the message says which, for a person to read (no stack trace needed). */
+export class ConfigurationError extends Error {}
+
 /** Reads and checks the environment; a bad value stops start-up with a plain message. */
 export function parseEnvironment(env: Record<string, string | undefined>): Environment {
   const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`The configuration is not valid:\n${lines.join('\n')}`);
+    throw new ConfigurationError(`The configuration is not valid:\n${lines.join('\n')}`);
   }
   return parsed.data;
 }
 
 export function configFrom(env: Environment, fallbackSecret: () => string): Config {
   const demo = env.DEMO ?? !env.DATABASE_URL;
-  if (!demo && !env.SECRET) throw new Error('The configuration is not valid:\n  SECRET: set it (32 or more random characters) outside demo mode');
+  if (!demo && !env.SECRET) throw new ConfigurationError('The configuration is not valid:\n  SECRET: set it (32 or more random characters) outside demo mode');
   return {
     demo,
     baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),

@@ -1,30 +1,30 @@
 // The Node entry: reads the environment, opens the database, serves the app and runs the jobs.
-import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
-import { openDatabase } from '../db/open';
 import { seedDemo } from '../db/seed';
-import { configFrom, parseEnvironment } from './config';
 import { createApp } from './app';
 import { systemClock } from './clock';
-import { captureMailer, smtpMailer } from './mail/mailer';
+import type { Mailer } from './mail/mailer';
+import { nodeConfig, openDatabaseFrom, readEnvironment, requireMailer } from './runtime';
 import { startScheduler } from '../jobs/scheduler';
 import { runJob } from '../jobs/registry';
 
-const env = parseEnvironment(process.env);
-const config = configFrom(env, () => randomBytes(32).toString('hex'));
-const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+const env = readEnvironment();
+const config = nodeConfig(env);
+const database = await openDatabaseFrom(env);
 if (config.demo) {
-  const { created } = await seedDemo(database.db, systemClock.now());
+  const { created } = await seedDemo(database.db, systemClock.now(), { baseUrl: config.baseUrl });
   if (created) console.log('Seeded the demo partnership and this year’s prospectus.');
 }
-if (!config.demo && !env.SMTP_URL) {
-  console.error('The configuration is not valid:\n  SMTP_URL: set it outside demo mode, or no email will be sent');
+let mailer: Mailer;
+try {
+  mailer = requireMailer(env, config);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
-const mailer = env.SMTP_URL ? smtpMailer(env.SMTP_URL, config.mailFrom) : captureMailer;
 const deps = { db: database.db, mailer, clock: systemClock, config };
 
 let sending: Promise<unknown> | undefined;

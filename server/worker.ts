@@ -5,11 +5,11 @@
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Database } from '../db/database';
-import { cronTable, runCron, runJob } from '../jobs/registry';
+import { cronTable, runCron, runJob, sendsMail as jobSendsMail } from '../jobs/registry';
 import { createApp } from './app';
 import { systemClock } from './clock';
 import { configFrom, parseEnvironment, type Config } from './config';
-import { captureMailer, smtpMailer, type Mailer } from './mail/mailer';
+import { captureMailer, chooseMailer } from './mail/mailer';
 
 /** The bindings this Worker reads (wrangler.toml); every variable and secret arrives as a string. */
 export interface Env {
@@ -68,8 +68,9 @@ function open(env: Env) {
   // nodemailer runs on workerd (nodejs_compat's node:net and node:tls). Without SMTP_URL, demo
   // mode keeps mail for the dev mailbox as on Node; outside demo the mail is left pending in the
   // outbox for another sender (npm run jobs on Node) rather than marked sent and lost.
-  const mailer: Mailer = smtpUrl ? smtpMailer(smtpUrl, config.mailFrom) : captureMailer;
-  const sendsMail = Boolean(smtpUrl) || config.demo;
+  const sender = chooseMailer(smtpUrl, config);
+  const mailer = sender ?? captureMailer;
+  const sendsMail = Boolean(sender);
   const close = async () => {
     mailer.close();
     await client.end({ timeout: 5 });
@@ -84,7 +85,7 @@ function runScheduled(cron: string, deps: ReturnType<typeof open>['deps'], sends
   return (async () => {
     const results: Record<string, unknown> = {};
     const entry = cronTable.find((e) => e.cron === cron);
-    for (const name of entry?.jobs ?? []) if (name !== 'send-mail') results[name] = await runJob(name, deps, now);
+    for (const name of entry?.jobs ?? []) if (!jobSendsMail(name)) results[name] = await runJob(name, deps, now);
     return results;
   })();
 }

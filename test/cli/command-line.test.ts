@@ -1,9 +1,9 @@
 // The real command line, as an administrator runs it: a child process on PGlite in a temp folder.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { noStackTrace, runScript } from '../support/command-line';
 
 const folder = mkdtempSync(join(tmpdir(), 'admin-cli-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -11,15 +11,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 // Only what node needs: the test runner's own variables (BASE_URL, DATABASE_URL, ...) stay out.
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmpdir(), DATA_DIR: join(folder, 'data') };
 
-function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'db/cli.ts', ...args], { env, timeout: 150_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const noStackTrace = (output: string) => expect(output).not.toMatch(/^\s+at /m);
+const admin = (...args: string[]) => runScript('db/cli.ts', env, args);
 
 describe('npm run admin', { timeout: 300_000 }, () => {
   it('sets up the partnership and adds the first coordinator', async () => {

@@ -6,9 +6,10 @@ import { openPostgres } from '../../db/postgres';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new
- * database on the PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways).
+ * database on the PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways),
+ * with its `url` for another process (a command line, wrangler dev) to open.
  */
-export async function createTestDatabase(): Promise<OpenDatabase> {
+export async function createTestDatabase(): Promise<OpenDatabase & { url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const open = await openPglite();
@@ -25,6 +26,7 @@ export async function createTestDatabase(): Promise<OpenDatabase> {
   await migrate(open);
   return {
     ...open,
+    url: url.toString(),
     close: async () => {
       await open.close();
       // Best effort: a database left behind costs disk, not correctness.

@@ -6,12 +6,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, like, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { outbox, partnerships } from '../../db/schema';
+import { bookings, followUpLinks, followUpSurveys, outbox, partnerships, sessions } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
+import { CLEARED_TEXT } from '../../server/mail/outbox';
+import { hashToken } from '../../server/tokens';
 import worker, { type Env } from '../../server/worker';
+import { makePerson } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { startSmtpPeer } from '../support/smtp';
 
@@ -19,7 +22,7 @@ const root = resolve(import.meta.dirname, '../..');
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (!serverUrl) throw new Error('The worker test needs a PostgreSQL server: set TEST_DATABASE_URL (see vitest.worker.config.ts).');
 
-let database: OpenDatabase;
+let database: OpenDatabase & { url?: string };
 let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
 let wrangler: ChildProcess | undefined;
 let output = '';
@@ -84,10 +87,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'worker-test-'));
   database = await createTestDatabase();
   await seedDemo(database.db, new Date());
-  const [{ name }] = (await database.db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
+  databaseUrl = database.url!;
   smtp = await startSmtpPeer();
   base = await startWrangler(
     { CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },
@@ -165,6 +165,56 @@ describe('the Workers entry in wrangler dev', () => {
     expect(row.sentAt).toBeInstanceOf(Date);
     await smtp.waitFor(before + 1);
     expect(smtp.received.map((m) => m.subject)).toContain(subject);
+  });
+
+  it('sends a follow-up survey that has fallen due when the */15 cron fires, and the next minute mails its link', async () => {
+    // Someone who came to a past session, whose three-month survey fell due an hour ago.
+    const [partnership] = await database.db.select({ id: partnerships.id }).from(partnerships).limit(1);
+    const [session] = await database.db.select({ id: sessions.id }).from(sessions).where(lt(sessions.endsAt, new Date())).limit(1);
+    const attendee = await makePerson(database.db);
+    const [booking] = await database.db
+      .insert(bookings)
+      .values({ partnershipId: partnership.id, sessionId: session.id, personId: attendee.id, status: 'attended', attendanceRecordedAt: new Date() })
+      .returning();
+    const [survey] = await database.db
+      .insert(followUpSurveys)
+      .values({ partnershipId: partnership.id, bookingId: booking.id, respondent: 'attendee', dueAt: new Date(Date.now() - 3_600_000) })
+      .returning();
+
+    const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('*/15 * * * *')}`);
+    expect(res.status).toBe(200);
+    await res.text();
+
+    const sent = await eventually('the survey to be sent', async () => {
+      const [row] = await database.db.select().from(followUpSurveys).where(eq(followUpSurveys.id, survey.id));
+      return row.status === 'sent' && row;
+    });
+    expect(sent.sentAt).toBeInstanceOf(Date);
+    expect(sent.closesAt!.getTime()).toBeGreaterThan(Date.now());
+    // Its email waits in the outbox (this cron only queues), with a link that leads to this survey.
+    const [queued] = await database.db.select().from(outbox).where(and(eq(outbox.to, attendee.email), like(outbox.text, '%/follow-up/%')));
+    expect(queued.status).toBe('pending');
+    const token = queued.text.match(/http:\/\/localhost:8787\/follow-up\/([a-z2-7]{32})/)?.[1];
+    expect(token).toBeTruthy();
+    const [link] = await database.db.select().from(followUpLinks).where(eq(followUpLinks.tokenHash, hashToken(token!)));
+    expect(link.surveyId).toBe(survey.id);
+
+    // The every-minute cron hands it to the mail server, then blanks the link in the outbox.
+    const mailed = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('* * * * *')}`);
+    expect(mailed.status).toBe(200);
+    await mailed.text();
+    const mail = await eventually('the survey email at the SMTP peer', async () =>
+      smtp.received.find((m) => (m.to && 'text' in m.to ? m.to.text : '').includes(attendee.email)),
+    );
+    expect(mail.subject).toBe(queued.subject);
+    expect(mail.text).toContain(`http://localhost:8787/follow-up/${token}`);
+    const done = await eventually('the survey email to be marked sent', async () => {
+      const [row] = await database.db.select().from(outbox).where(eq(outbox.id, queued.id));
+      return row.status === 'sent' && row;
+    });
+    expect(done.text).toBe(CLEARED_TEXT);
+    // The */15 cron may have queued session reminders too: let that run finish before the next test counts mail.
+    await eventually('the outbox to be sent', async () => (await database.db.select().from(outbox).where(eq(outbox.status, 'pending'))).length === 0);
   });
 
   it('sends mail queued by a write straight away (onMailQueued through ctx.waitUntil)', async () => {

@@ -1,0 +1,38 @@
+// What the Node entry (server/node.ts) and the command lines (db/cli.ts, jobs/cli.ts) share: reading
+// the environment, opening the database it names and choosing the mailer, all by the same rules.
+// The Worker (server/worker.ts) reads its bindings instead, with the same config and mailer rules.
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { openDatabase } from '../db/open';
+import { ConfigurationError, configFrom, parseEnvironment, type Environment } from './config';
+import { chooseMailer, type Mailer } from './mail/mailer';
+
+/** The environment of this process, checked; a bad value throws a ConfigurationError that says which. */
+export const readEnvironment = (source: Record<string, string | undefined> = process.env): Environment => parseEnvironment(source);
+
+/** The app's config: outside demo mode SECRET is required; in demo mode without it, a random one for this process. */
+export const nodeConfig = (env: Environment) => configFrom(env, () => randomBytes(32).toString('hex'));
+
+/** The PostgreSQL server at DATABASE_URL, or PGlite in DATA_DIR; migrated. */
+export const openDatabaseFrom = (env: Environment) => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+
+/** Which database `openDatabaseFrom` opens, in words (without the password). */
+export function describeDatabase(env: Environment) {
+  if (!env.DATABASE_URL) return `PGlite in ${resolve(env.DATA_DIR)}`;
+  try {
+    const url = new URL(env.DATABASE_URL);
+    return `PostgreSQL at ${url.host}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL (DATABASE_URL)';
+  }
+}
+
+/**
+ * The mailer for SMTP_URL (or the capture mailer in demo mode). Outside demo mode without
+ * SMTP_URL no email can be sent: a ConfigurationError, for whoever needs to send.
+ */
+export function requireMailer(env: Environment, config: Parameters<typeof chooseMailer>[1]): Mailer {
+  const mailer = chooseMailer(env.SMTP_URL, config);
+  if (!mailer) throw new ConfigurationError('The configuration is not valid:\n  SMTP_URL: set it outside demo mode, or no email will be sent');
+  return mailer;
+}
