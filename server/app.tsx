@@ -22,6 +22,7 @@ import { registerRoutes } from './bookings/register-routes';
 import { eLearningRoutes } from './elearning/routes';
 import { nonAttendanceRoutes } from './attendance/non-attendance-routes';
 import { attendanceRoutes } from './attendance/routes';
+import { followUpRoutes } from './follow-ups/routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -38,6 +39,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...eLearningRoutes,
     ...nonAttendanceRoutes,
     ...attendanceRoutes,
+    ...followUpRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

@@ -3,14 +3,15 @@ import type { Child } from 'hono/jsx';
 
 export type Errors = Record<string, string | undefined>;
 
-export function ErrorSummary({ errors }: { errors: Errors }) {
+export function ErrorSummary({ errors, title = 'There is a problem', description }: { errors: Errors; title?: string; description?: Child }) {
   const entries = Object.entries(errors).filter((e): e is [string, string] => Boolean(e[1]));
   if (!entries.length) return null;
   return (
     <div class="govuk-error-summary" data-module="govuk-error-summary">
       <div role="alert">
-        <h2 class="govuk-error-summary__title">There is a problem</h2>
+        <h2 class="govuk-error-summary__title">{title}</h2>
         <div class="govuk-error-summary__body">
+          {description ? <p class="govuk-body">{description}</p> : null}
           <ul class="govuk-list govuk-error-summary__list">
             {entries.map(([field, message]) => (
               <li>

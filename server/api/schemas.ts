@@ -104,6 +104,7 @@ const courseFields = {
   provider: z.string(),
   prerequisites: z.string().nullable(),
   requiresManagerApproval: z.boolean(),
+  asksManagerFollowUp: z.boolean().describe('Whether the attendee’s line manager is asked, three months on, what change they have seen'),
   updatedAt: instant,
   sessions: z.array(SessionSummary),
 };
@@ -119,6 +120,7 @@ const courseFieldsOut = (c: Course, sessions: CatalogueSession[]) => ({
   provider: c.provider,
   prerequisites: c.prerequisites || null,
   requiresManagerApproval: c.requiresManagerApproval,
+  asksManagerFollowUp: c.asksManagerFollowUp,
   updatedAt: iso(c.updatedAt),
   sessions: sessions.map(sessionOut),
 });

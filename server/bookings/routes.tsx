@@ -78,7 +78,8 @@ async function cancel(c: AppContext) {
   return seeOther(c, `/bookings?done=${result.late ? 'cancelled-late' : 'cancelled'}`);
 }
 
-const tokenParam = z.string().regex(/^[a-z2-7]{32}$/);
+/** A token from an emailed link (32 characters of base32): anything else is not looked up. */
+export const tokenParam = z.string().regex(/^[a-z2-7]{32}$/);
 
 async function approvalPage(c: AppContext, errors: Record<string, string> = {}) {
   const token = tokenParam.safeParse(c.req.param('token'));

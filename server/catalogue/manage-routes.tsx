@@ -206,6 +206,17 @@ async function courseFormPage(c: AppContext, target: FormTarget, values: FormVal
       <Textarea name="prerequisites" label="Prerequisites (optional)" hint="What people need to have done before they book" rows={3} value={one(values, 'prerequisites')} error={errors.prerequisites} />
       <Choices type="radio" name="requiresManagerApproval" label="Must a line manager approve each place?" inline small options={YES_NO} values={many(values, 'requiresManagerApproval')} error={errors.requiresManagerApproval} />
       <Choices
+        type="radio"
+        name="asksManagerFollowUp"
+        label="Ask the attendee’s line manager about changes in practice three months on?"
+        hint="If yes, we email a short survey to the line manager of each attendee who has given one"
+        inline
+        small
+        options={YES_NO}
+        values={many(values, 'asksManagerFollowUp')}
+        error={errors.asksManagerFollowUp}
+      />
+      <Choices
         type="checkbox"
         name="workforceGroupIds"
         label="Who it is for (optional)"
@@ -251,6 +262,7 @@ function courseValues(course: ManagedCourse): FormValues {
     provider: course.provider,
     prerequisites: course.prerequisites,
     requiresManagerApproval: yesNo(course.requiresManagerApproval),
+    asksManagerFollowUp: yesNo(course.asksManagerFollowUp),
     workforceGroupIds: course.workforceGroups.map((g) => g.id),
     competencyIds: course.competencies.map((x) => x.id),
   };
@@ -318,6 +330,7 @@ async function coursePage(c: AppContext) {
           { key: 'Provided by', value: course.provider, change: `${edit}#provider` },
           { key: 'Prerequisites', value: course.prerequisites || 'None', change: `${edit}#prerequisites` },
           { key: 'Line manager approval', value: course.requiresManagerApproval ? 'Needed' : 'Not needed', change: `${edit}#requiresManagerApproval` },
+          { key: 'Line manager follow-up', value: course.asksManagerFollowUp ? 'Asked three months on' : 'Not asked', change: `${edit}#asksManagerFollowUp` },
           { key: 'Who it is for', value: course.workforceGroups.length ? list(course.workforceGroups.map((g) => g.name)) : 'Everyone', change: `${edit}#workforceGroupIds` },
           { key: 'Competencies', value: list(course.competencies.map((x) => `${x.code}: ${x.statement}`)), change: `${edit}#competencyIds` },
         ]}
@@ -503,7 +516,7 @@ export const manageRoutes = [
     return seeOther(c, `/manage/prospectuses/${id}?done=published`);
   }),
 
-  get('/manage/prospectuses/:prospectusId/courses/new', COORDINATOR, async (c) => courseFormPage(c, await newCourseTarget(c), { provider: 'Partnership trainer', requiresManagerApproval: 'no' })),
+  get('/manage/prospectuses/:prospectusId/courses/new', COORDINATOR, async (c) => courseFormPage(c, await newCourseTarget(c), { provider: 'Partnership trainer', requiresManagerApproval: 'no', asksManagerFollowUp: 'no' })),
   post('/manage/prospectuses/:prospectusId/courses', COORDINATOR, async (c) => {
     const target = await newCourseTarget(c);
     const id = prospectusId(c);

@@ -210,6 +210,7 @@ export const courseInput = z.object({
   provider: requiredText('Enter who provides the course', 200, 'The provider must be 200 characters or fewer'),
   prerequisites: optionalText(1000, 'Prerequisites must be 1,000 characters or fewer'),
   requiresManagerApproval: yesNo('Select whether a line manager must approve each place'),
+  asksManagerFollowUp: yesNo('Select whether to ask the attendee’s line manager about changes in practice three months on'),
   workforceGroupIds: idList('Select workforce groups from the list'),
   competencyIds: idList('Select competencies from the list'),
 });

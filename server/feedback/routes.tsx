@@ -12,6 +12,8 @@ import { one, parseForm, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 import { certificateContent, certificateFilename, certificatePdf, type CertificateContent } from './certificate-pdf';
+import { openSurveysOf } from '../follow-ups/service';
+import { OpenSurveys } from '../follow-ups/views';
 import { findCertificate, learningRecord, normaliseCertificateCode } from './queries';
 import { attendanceForFeedback, certificateFor, feedbackInput, giveFeedback } from './service';
 import { AttendedTable, CertificateLinks, CertificateView, ELearningTable, FeedbackForm, outcomeError, outcomeField } from './views';
@@ -125,12 +127,14 @@ async function sendFeedback(c: AppContext) {
 // ---- Your learning ------------------------------------------------------------------------
 
 async function learningPage(c: AppContext) {
-  const { attended, eLearning } = await learningRecord(scope(c), viewerId(c));
+  const s = scope(c);
+  const [{ attended, eLearning }, surveys] = await Promise.all([learningRecord(s, viewerId(c)), openSurveysOf(s, viewerId(c))]);
   return render(
     c,
     { title: 'Your learning' },
     <>
       <h1 class="govuk-heading-l">Your learning</h1>
+      <OpenSurveys rows={surveys} />
       <h2 class="govuk-heading-m">Courses you attended</h2>
       <AttendedTable rows={attended} />
       <h2 class="govuk-heading-m">E-learning you completed</h2>

@@ -12,8 +12,9 @@ const scale = (...words: string[]): Option[] => words.map((text, i) => ({ value:
 const OUTCOME_MET = scale('Not met', 'Partly met', 'Mostly met', 'Fully met');
 const RELEVANCE = scale('Not relevant', 'Slightly relevant', 'Fairly relevant', 'Very relevant', 'Highly relevant');
 const DELIVERY = scale('Poor', 'Fair', 'Good', 'Very good', 'Excellent');
-const CONFIDENCE = Array.from({ length: 10 }, (_, i) => ({ value: String(i + 1), text: String(i + 1) }));
-const CONFIDENCE_HINT = '1 means not at all confident, 10 means completely confident';
+/** The 1 to 10 confidence scale, asked on the day and again three months on (the same words both times). */
+export const CONFIDENCE = Array.from({ length: 10 }, (_, i) => ({ value: String(i + 1), text: String(i + 1) }));
+export const CONFIDENCE_HINT = '1 means not at all confident, 10 means completely confident';
 
 /** The form names each outcome's answer outcomesMet-0, outcomesMet-1 and so on, in the course's order. */
 export const outcomeField = (index: number) => `outcomesMet-${index}`;

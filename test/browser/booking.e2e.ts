@@ -74,8 +74,9 @@ async function follow(page: Page, link: Locator, url: RegExp | string) {
 }
 
 /** The rows of "Your bookings": course, when (and where), status, and the action as a screen reader names it. */
+/** The rows of the "Upcoming" table (the demo practitioner also has past courses). */
 const bookingRows = (page: Page) =>
-  page.locator('main table tbody tr').evaluateAll((trs) =>
+  page.locator('main table:has(caption:text-is("Upcoming")) tbody tr').evaluateAll((trs) =>
     trs.map((tr) => {
       const cells = Array.from(tr.querySelectorAll('td'));
       const shown = cells.slice(0, 3).map((td) => td.innerText.trim().replace(/\s*\n\s*/g, ' | '));

@@ -12,6 +12,9 @@
 //     await checkAccessibility(h.page);                      // on every page visited
 //   });
 //
+// For data no page can make, useBrowserHarness({ prepare }) writes to the server's database
+// (migrated, demo seeded) before the server starts.
+//
 // After each test the harness fails it if any page had a script error, a CSP refusal or
 // a stylesheet, font, image or script that did not load.
 
@@ -24,6 +27,9 @@ import type { AxeResults, Result as AxeResult, RunOptions } from 'axe-core';
 import type { ParsedMail } from 'mailparser';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { Database } from '../../db/database';
+import { openDatabase } from '../../db/open';
+import { seedDemo } from '../../db/seed';
 import { startSmtpPeer } from '../support/smtp';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -126,10 +132,46 @@ async function waitForHealth(baseUrl: string, server: ChildProcess, output: stri
   throw new Error(`The server was not healthy after ${SERVER_START_MS / 1000} s (last: ${last}):\n${output.join('')}`);
 }
 
-async function startServer(smtpUrl: string) {
+/** What a file's `prepare` is given: the server's database, before the server opens it. */
+export interface Preparation {
+  db: Database;
+  /** The server's BASE_URL, as links in its emails start. */
+  baseUrl: string;
+  /** The SMTP peer's address, to send mail queued here through it as the server would. */
+  smtpUrl: string;
+}
+
+export interface HarnessOptions {
+  /**
+   * Runs once, on the fresh data folder migrated and seeded with the demo, before the server
+   * starts: for what no page can make, such as a session three months ago. PGlite is one
+   * process's at a time, so this is the only moment a test can write to the server's database.
+   */
+  prepare?: (setup: Preparation) => Promise<void>;
+}
+
+async function prepareDatabase(dataDir: string, setup: Omit<Preparation, 'db'>, prepare: NonNullable<HarnessOptions['prepare']>) {
+  const database = await openDatabase({ dataDir });
+  try {
+    await seedDemo(database.db, new Date(), { baseUrl: setup.baseUrl });
+    await prepare({ db: database.db, ...setup });
+  } finally {
+    await database.close();
+  }
+}
+
+async function startServer(smtpUrl: string, prepare?: HarnessOptions['prepare']) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'browser-e2e-'));
   const baseUrl = `http://localhost:${port}`;
+  if (prepare) {
+    try {
+      await prepareDatabase(join(dataDir, 'db'), { baseUrl, smtpUrl }, prepare);
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   // Start from the inherited environment without any of the app's settings, so a
   // DATABASE_URL or SECRET in the developer's shell cannot leak into the run.
   const env: Record<string, string> = {};
@@ -215,12 +257,12 @@ async function openContext(s: State, options: BrowserContextOptions = {}) {
  * a fresh context, checks after each test that no page had a script error, a CSP
  * refusal or a missing asset, and stops everything after the file.
  */
-export function useBrowserHarness(): BrowserHarness {
+export function useBrowserHarness(options: HarnessOptions = {}): BrowserHarness {
   beforeAll(async () => {
     const smtp = await startSmtpPeer();
     // The server (most of the start-up time) and Chromium start side by side.
     const [started, launched] = await Promise.allSettled([
-      startServer(smtp.url),
+      startServer(smtp.url, options.prepare),
       chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
     ]);
     if (started.status === 'rejected' || launched.status === 'rejected') {

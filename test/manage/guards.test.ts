@@ -143,8 +143,8 @@ describe('bad input on every form is shown back and changes nothing', () => {
     {
       name: 'new course, missing themes and outcomes',
       path: () => `/manage/prospectuses/${ours.prospectusId}/courses`,
-      form: () => courseForm({ themes: [], learningOutcomes: ' \n ', deliveryMode: 'Carrier pigeon' }),
-      messages: ['Enter at least one learning outcome', 'Select at least one theme', 'Select how the course is delivered'],
+      form: () => courseForm({ themes: [], learningOutcomes: ' \n ', deliveryMode: 'Carrier pigeon', asksManagerFollowUp: '' }),
+      messages: ['Enter at least one learning outcome', 'Select at least one theme', 'Select how the course is delivered', 'Select whether to ask the attendee’s line manager about changes in practice three months on'],
     },
     {
       name: 'new course, another partnership’s framework',

@@ -59,6 +59,7 @@ export const courseForm = (overrides: Record<string, string | string[]> = {}) =>
   provider: 'Partnership trainer',
   prerequisites: '',
   requiresManagerApproval: 'no',
+  asksManagerFollowUp: 'no',
   ...overrides,
 });
 

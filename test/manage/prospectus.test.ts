@@ -97,11 +97,15 @@ describe('a coordinator builds next year’s prospectus', () => {
     expect(form).toContain('Explain contextual safeguarding\nMap the places where a young person is at risk');
     expect(form).toMatch(/value="Online safety" checked/);
 
-    const res = await coordinator.post(`/manage/courses/${courseId}`, courseForm({ title: 'Contextual Safeguarding', themes: 'Neglect', requiresManagerApproval: 'yes', durationMinutes: '240' }));
+    expect(form).toMatch(/id="asksManagerFollowUp-2" name="asksManagerFollowUp" type="radio" value="no" checked/);
+
+    const res = await coordinator.post(`/manage/courses/${courseId}`, courseForm({ title: 'Contextual Safeguarding', themes: 'Neglect', requiresManagerApproval: 'yes', asksManagerFollowUp: 'yes', durationMinutes: '240' }));
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/manage/courses/${courseId}?done=changed`);
     const [row] = await database.db.select().from(courses).where(eq(courses.id, courseId));
-    expect(row).toMatchObject({ title: 'Contextual Safeguarding', themes: ['Neglect'], requiresManagerApproval: true, durationMinutes: 240 });
+    expect(row).toMatchObject({ title: 'Contextual Safeguarding', themes: ['Neglect'], requiresManagerApproval: true, asksManagerFollowUp: true, durationMinutes: 240 });
+    const managed = await (await coordinator.get(`/manage/courses/${courseId}`)).text();
+    expect(managed).toMatch(/Line manager follow-up<\/dt>\s*<dd class="govuk-summary-list__value">Asked three months on/);
     const page = await (await anonymous.get(`/courses/${courseId}`)).text();
     expect(page).toContain('<h1 class="govuk-heading-l">Contextual Safeguarding</h1>');
     expect(page).toContain('Your line manager must approve your place');
