@@ -7,15 +7,16 @@ import { count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { openPostgres } from '../../db/postgres';
-import { bookings, followUpLinks, followUpSurveys, outbox, people } from '../../db/schema';
+import { followUpLinks, followUpSurveys, outbox } from '../../db/schema';
 import type { BookingScope } from '../../server/bookings/service';
 import { MINUTE } from '../../server/clock';
 import { sendDueFollowUps, sendFollowUpReminders } from '../../server/follow-ups/service';
 import { smtpMailer } from '../../server/mail/mailer';
 import { CLEARED_TEXT, retryDelay, sendDueMail } from '../../server/mail/outbox';
-import { makePerson, seed } from '../support/app';
+import { seed } from '../support/app';
+import { attendedCrowd as makeCrowd } from '../support/crowd';
 import { createTestDatabase, onRealPostgres } from '../support/database';
-import { bookingScope, makeSession } from '../support/fixtures';
+import { bookingScope } from '../support/fixtures';
 import { startSmtpPeer } from '../support/smtp';
 import { afterDue, DUE } from './helpers';
 
@@ -41,26 +42,7 @@ afterAll(async () => {
 
 const scopeAt = async (db: OpenDatabase['db'], when: string): Promise<BookingScope> => ({ ...(await bookingScope(database.db, when)), db });
 
-/**
- * `size` people who came to one session, each with a survey due at DUE, made in a few
- * statements (making them is not what is measured). Returns their addresses.
- */
-async function attendedCrowd(size: number) {
-  const { session } = await makeSession(database.db, { startsAt: '2026-12-15T10:00:00Z' });
-  const template = await makePerson(database.db);
-  const [row] = await database.db.select().from(people).where(eq(people.id, template.id));
-  const tag = Math.random().toString(36).slice(2, 8);
-  const crowd = await database.db
-    .insert(people)
-    .values(Array.from({ length: size }, (_, i) => ({ partnershipId: row.partnershipId, name: `Crowd ${i}`, email: `crowd.${tag}.${i}@partner.example`, organisationId: row.organisationId, jobTitle: 'Social worker' })))
-    .returning({ id: people.id, email: people.email });
-  const came = await database.db
-    .insert(bookings)
-    .values(crowd.map((p) => ({ partnershipId: row.partnershipId, sessionId: session.id, personId: p.id, status: 'attended' as const })))
-    .returning({ id: bookings.id });
-  await database.db.insert(followUpSurveys).values(came.map((b) => ({ partnershipId: row.partnershipId, bookingId: b.id, respondent: 'attendee' as const, dueAt: new Date(DUE) })));
-  return { emails: crowd.map((p) => p.email), bookingIds: came.map((b) => b.id) };
-}
+const attendedCrowd = (size: number) => makeCrowd(database.db, size, DUE);
 
 /** The one address a received message was sent to. */
 const recipient = (m: { to?: { text: string } | { text: string }[] }) => (Array.isArray(m.to) ? m.to[0]?.text : m.to?.text) ?? '';

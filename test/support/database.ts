@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import type { OpenDatabase } from '../../db/database';
 import { migrate } from '../../db/migrate';
@@ -12,6 +13,9 @@ import { openPostgres } from '../../db/postgres';
 export async function createTestDatabase(): Promise<OpenDatabase & { url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
+    // A copy of the migrated template test/support/pglite-template.ts made for this run, if any.
+    const template = process.env.PGLITE_TEMPLATE;
+    if (template) return openPglite(undefined, new Blob([readFileSync(template)]));
     const open = await openPglite();
     await migrate(open);
     return open;
