@@ -93,13 +93,15 @@ export interface JobOptions {
   onProgress?: (done: number) => void;
 }
 
-/** Surveys with what their emails need, claimed for this transaction (others skip them). */
-function claim(tx: Executor, s: BookingScope, where: ReturnType<typeof and>, batch: number) {
-  return tx
+/** Surveys with who, which course and when: what their emails and pages need. */
+function surveysWithDetails(db: Executor) {
+  return db
     .select({
       survey: followUpSurveys,
+      personId: people.id,
       personName: people.name,
       personEmail: people.email,
+      courseId: courses.id,
       courseTitle: courses.title,
       startsAt: sessions.startsAt,
     })
@@ -107,7 +109,12 @@ function claim(tx: Executor, s: BookingScope, where: ReturnType<typeof and>, bat
     .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
     .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
     .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId))
+    .innerJoin(people, eq(people.id, bookings.personId));
+}
+
+/** Due surveys, claimed for this transaction: other instances skip them rather than wait. */
+function claim(tx: Executor, s: BookingScope, where: ReturnType<typeof and>, batch: number) {
+  return surveysWithDetails(tx)
     .where(and(eq(followUpSurveys.partnershipId, s.partnership.id), where))
     .orderBy(asc(followUpSurveys.id))
     .limit(batch)
@@ -206,22 +213,7 @@ export async function followUpCounts(db: Executor) {
 export type SurveyState = 'open' | 'answered' | 'closed';
 
 async function loadSurvey(s: BookingScope, where: ReturnType<typeof and>) {
-  const [row] = await s.db
-    .select({
-      survey: followUpSurveys,
-      bookingId: bookings.id,
-      personId: people.id,
-      personName: people.name,
-      courseId: courses.id,
-      courseTitle: courses.title,
-      startsAt: sessions.startsAt,
-    })
-    .from(followUpSurveys)
-    .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId))
-    .where(and(eq(followUpSurveys.partnershipId, s.partnership.id), where));
+  const [row] = await surveysWithDetails(s.db).where(and(eq(followUpSurveys.partnershipId, s.partnership.id), where));
   if (!row || row.survey.status === 'scheduled') return undefined;
   const now = s.clock.now();
   const state: SurveyState =

@@ -68,12 +68,15 @@ export function expectAccessiblePage(html: string) {
 export function pdfText(bytes: Uint8Array): string {
   const raw = Buffer.from(bytes).toString('latin1');
   const shown: string[] = [];
-  for (const [, body] of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+  // Each stream's bytes by its /Length: compressed data may itself end in what looks like a line break.
+  for (const match of raw.matchAll(/\/Length (\d+)[^>]*>>\s*stream\r?\n/g)) {
+    const start = match.index! + match[0].length;
+    const body = Buffer.from(raw.slice(start, start + Number(match[1])), 'latin1');
     let content: string;
     try {
-      content = inflateSync(Buffer.from(body, 'latin1')).toString('latin1');
+      content = inflateSync(body).toString('latin1');
     } catch {
-      content = body;
+      content = body.toString('latin1');
     }
     for (const [, hex] of content.matchAll(/<([0-9A-Fa-f]+)>\s*Tj/g)) shown.push(Buffer.from(hex, 'hex').toString('latin1'));
   }
