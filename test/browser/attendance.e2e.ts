@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { checkAccessibility, mailCount, screenshot, signInAs, useBrowserHarness, waitForMail } from './harness';
+import { addSessionDate, banner, follow, h1, submit, summaryValue } from './steps';
 
 const h = useBrowserHarness();
 const UUID = '[0-9a-f-]{36}';
@@ -44,22 +45,6 @@ const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2
 
 // ---- Pages ------------------------------------------------------------------------------
 
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
-const banner = (page: Page) => page.locator('.govuk-notification-banner').innerText();
-const summaryValue = (page: Page, key: string) =>
-  page.locator('.govuk-summary-list__row').filter({ has: page.locator('dt', { hasText: new RegExp(`^${key}$`) }) }).locator('.govuk-summary-list__value').innerText();
-
-/** Presses a form's button and waits for the page the POST leads to. */
-async function submit(page: Page, button: string | RegExp, url: RegExp | string) {
-  await Promise.all([page.waitForURL(url), page.getByRole('button', { name: button, exact: typeof button === 'string' }).click()]);
-  await page.waitForLoadState('load');
-}
-
-async function follow(page: Page, link: Locator, url: RegExp | string) {
-  await Promise.all([page.waitForURL(url), link.click()]);
-  await page.waitForLoadState('load');
-}
-
 describe('attendance, feedback and the certificate', () => {
   it('the trainer marks the register; the attendee gives feedback and gets a certificate anyone can check', { timeout: 240_000 }, async () => {
     // A session starting in about 10 minutes: places can still be booked (it has not
@@ -83,21 +68,8 @@ describe('attendance, feedback and the certificate', () => {
     const courseUrl = coordinator.url();
     await checkAccessibility(coordinator, '/manage/courses/:id');
 
-    await follow(coordinator, coordinator.getByRole('button', { name: 'Add a date' }), `${courseUrl}/sessions/new`);
-    const [y, m, d] = date.split('-');
-    const sessionDate = coordinator.getByRole('group', { name: 'Date', exact: true });
-    await sessionDate.getByLabel('Day').fill(String(Number(d)));
-    await sessionDate.getByLabel('Month').fill(String(Number(m)));
-    await sessionDate.getByLabel('Year').fill(y);
-    await coordinator.getByLabel('Start time').fill(start.time);
-    await coordinator.getByLabel('End time').fill(endTime);
-    await coordinator.getByRole('group', { name: 'Where is it?' }).getByLabel('At a venue').check();
-    await coordinator.getByLabel(/^Venue/).fill('Riverside House, Main Street, Rotherham S60 1AE');
-    await coordinator.getByLabel('Number of places').fill('10');
     // Booking closes by default at 5pm on the working day before: already closed, which a coordinator's booking may pass.
-    await coordinator.getByRole('group', { name: 'Trainers (optional)' }).getByLabel('Tariq Trainer').check();
-    await checkAccessibility(coordinator, '/manage/courses/:id/sessions/new (filled in)');
-    await submit(coordinator, 'Add date', `${courseUrl}?done=session-added`);
+    await addSessionDate(coordinator, courseUrl, { day: date, start: start.time, end: endTime, venue: 'Riverside House, Main Street, Rotherham S60 1AE', places: 10 });
     const row = coordinator.locator('main table tbody tr', { hasText: when });
     await expect(row.count()).resolves.toBe(1);
     await checkAccessibility(coordinator, '/manage/courses/:id (date added)');

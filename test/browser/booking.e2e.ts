@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { calendarIn, checkAccessibility, mailCount, registerAs, screenshot, signInAs, useBrowserHarness, waitForMail } from './harness';
+import { addSessionDate, banner, follow, h1, submit, summaryValue } from './steps';
 
 const h = useBrowserHarness();
 const SERVICE = 'RSCP safeguarding training';
@@ -57,21 +58,6 @@ function currentYear() {
 }
 
 // ---- Pages ---------------------------------------------------------------------------
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
-const banner = (page: Page) => page.locator('.govuk-notification-banner').innerText();
-const summaryValue = (page: Page, key: string) =>
-  page.locator('.govuk-summary-list__row').filter({ has: page.locator('dt', { hasText: new RegExp(`^${key}$`) }) }).locator('.govuk-summary-list__value').innerText();
-
-/** Presses a form's button and waits for the page the POST leads to. */
-async function submit(page: Page, button: string, url: RegExp | string) {
-  await Promise.all([page.waitForURL(url), page.getByRole('button', { name: button, exact: true }).click()]);
-  await page.waitForLoadState('load');
-}
-
-async function follow(page: Page, link: Locator, url: RegExp | string) {
-  await Promise.all([page.waitForURL(url), link.click()]);
-}
 
 /** The rows of "Your bookings": course, when (and where), status, and the action as a screen reader names it. */
 /** The rows of the "Upcoming" table (the demo practitioner also has past courses). */
@@ -127,20 +113,7 @@ describe('the last place on a session', () => {
     await checkAccessibility(coordinator, '/manage/courses/:id (course added)');
 
     // A date with 8 places, then its number of places changed to 1.
-    await follow(coordinator, coordinator.getByRole('button', { name: 'Add a date' }), `${courseUrl}/sessions/new`);
-    const [y, m, d] = date.split('-');
-    const sessionDate = coordinator.getByRole('group', { name: 'Date', exact: true });
-    await sessionDate.getByLabel('Day').fill(String(Number(d)));
-    await sessionDate.getByLabel('Month').fill(String(Number(m)));
-    await sessionDate.getByLabel('Year').fill(y);
-    await coordinator.getByLabel('Start time').fill('10:00');
-    await coordinator.getByLabel('End time').fill('12:00');
-    await coordinator.getByRole('group', { name: 'Where is it?' }).getByLabel('At a venue').check();
-    await coordinator.getByLabel(/^Venue/).fill(venue);
-    await coordinator.getByLabel('Number of places').fill('8');
-    await coordinator.getByRole('group', { name: 'Trainers (optional)' }).getByLabel('Tariq Trainer').check();
-    await checkAccessibility(coordinator, '/manage/courses/:id/sessions/new (filled in)');
-    await submit(coordinator, 'Add date', `${courseUrl}?done=session-added`);
+    await addSessionDate(coordinator, courseUrl, { day: date, start: '10:00', end: '12:00', venue, places: 8 });
     const when = `${dayName(date)}, 10am to 12pm`;
     const row = coordinator.locator('main table tbody tr', { hasText: when });
     expect(await row.locator('td').nth(2).innerText()).toBe('0 of 8');

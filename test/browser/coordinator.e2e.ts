@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { checkAccessibility, screenshot, signInAs, useBrowserHarness } from './harness';
+import { banner, follow, h1, submit, summaryValue } from './steps';
 
 const h = useBrowserHarness();
 const SERVICE = 'RSCP safeguarding training';
@@ -16,32 +17,6 @@ function currentYearStart(now = new Date()): number {
   return month >= 4 ? year : year - 1;
 }
 const yearLabel = (first: number) => `${first}-${String((first + 1) % 100).padStart(2, '0')}`;
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
-const banner = (page: Page) => page.locator('.govuk-notification-banner').innerText();
-/** The value of a summary list row, by its key. */
-const summaryValue = (page: Page, key: string) =>
-  page.locator('.govuk-summary-list__row').filter({ has: page.locator('dt', { hasText: new RegExp(`^${key}$`) }) }).locator('.govuk-summary-list__value').innerText();
-
-/**
- * Presses a form's button and waits for the page the POST leads to: the page at `url`
- * (after a redirect), or else the form again with its error summary (the page it was
- * on had none). Returns the POST's status.
- */
-async function submit(page: Page, button: string, url?: RegExp | string): Promise<number> {
-  const response = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document');
-  await page.getByRole('button', { name: button, exact: true }).click();
-  const status = (await response).status();
-  if (url) await page.waitForURL(url);
-  else await page.locator('.govuk-error-summary').waitFor();
-  await page.waitForLoadState('load');
-  return status;
-}
-
-/** Follows a link and waits for the page it leads to. */
-async function follow(page: Page, link: Locator, url: RegExp | string) {
-  await Promise.all([page.waitForURL(url), link.click()]);
-}
 
 /** The error summary's links, in order. */
 const errorLinks = (page: Page) =>

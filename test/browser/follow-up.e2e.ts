@@ -24,6 +24,7 @@ import { sendDueMail } from '../../server/mail/outbox';
 import { fromLondon, toLondonFields } from '../../web/dates';
 import { testConfig } from '../support/app';
 import { checkAccessibility, screenshot, signInAs, useBrowserHarness, type Preparation } from './harness';
+import { h1 } from './steps';
 
 const COURSE = 'Attachment Training';
 /** The two who came: one answers with JavaScript, one without. */
@@ -78,8 +79,6 @@ async function prepare({ db, baseUrl, smtpUrl }: Preparation) {
 }
 
 const h = useBrowserHarness({ prepare });
-
-const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
 
 /** The survey link in the email to `email` (it arrived before the server started). */
 function surveyLink(email: string): string {
