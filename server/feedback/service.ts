@@ -96,6 +96,16 @@ export async function verifyCertificate(s: Pick<BookingScope, 'db' | 'partnershi
   return row;
 }
 
+/** A copy in uniformly random order (Fisher-Yates; sorting by a random comparison is biased). */
+function shuffle<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 /**
  * A session's feedback in aggregate, for its trainers and for coordinators and reviewers.
  * Below three responses only the count is given.
@@ -127,7 +137,8 @@ export async function sessionFeedbackSummary(s: BookingScope, actor: NonNullable
   const [course] = await s.db.select({ title: courses.title, learningOutcomes: courses.learningOutcomes }).from(courses).where(eq(courses.id, session.courseId));
   if (totals.responses < SUMMARY_THRESHOLD) return { session, course, responses: totals.responses, summary: null };
   const mean = (v: string | null) => (v === null ? null : Math.round(Number(v) * 10) / 10);
-  const shuffled = [...rows].sort(() => Math.random() - 0.5); // free text in no particular order
+  // Free text in no particular order, so the order answers came in cannot point to who gave them.
+  const shuffled = shuffle(rows);
   return {
     session,
     course,
