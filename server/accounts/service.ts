@@ -98,6 +98,7 @@ async function queueSignInLink(tx: Executor, s: Scope, personId: string, email: 
       '',
       s.partnership.name,
     ].join('\n'),
+    clearAfterSending: true,
   });
 }
 

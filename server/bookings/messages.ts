@@ -92,6 +92,7 @@ export const bookingMail = {
       c.partnership.name,
     ].join('\n'),
     attachments: [],
+    clearAfterSending: true,
   }),
 
   approved: (c: Context, r: Recipient, s: SessionDetails) => bookingMail.confirmed(c, r, s, 'Your line manager approved your place, and it is booked.'),

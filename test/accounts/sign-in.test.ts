@@ -1,9 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { authSessions, outbox, people, signInTokens } from '../../db/schema';
 import { MINUTE } from '../../server/clock';
+import { smtpMailer } from '../../server/mail/mailer';
+import { CLEARED_TEXT, sendDueMail } from '../../server/mail/outbox';
 import { hashToken } from '../../server/tokens';
+import { startSmtpPeer } from '../support/smtp';
 import { createTestDatabase } from '../support/database';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
 
@@ -61,6 +64,27 @@ describe('registering and signing in by emailed link', () => {
     expect(reuse.status).toBe(400);
     expect(await reuse.text()).toContain('This sign-in link has expired');
     expect(again.cookies.has('session')).toBe(false);
+  });
+
+  it('keeps the link in the outbox only until the mail server has it', async () => {
+    const person = await makePerson(database.db, [], { email: 'olu.outbox@partner.example' });
+    await new TestClient(built.app, '10.0.0.3').post('/sign-in', { email: person.email });
+    const queued = await latestMailTo(person.email);
+    const [, , token] = linkIn(queued.text);
+    const smtp = await startSmtpPeer();
+    const mailer = smtpMailer(smtp.url, 'RSCP training <training@rscp.example>');
+    try {
+      const { sent: count } = await sendDueMail({ db: database.db, mailer }, built.clock.now());
+      const [received] = (await smtp.waitFor(count)).filter((m) => m.text?.includes(token));
+      expect(received.text).toContain(token);
+      const sent = await latestMailTo(person.email);
+      expect(sent).toMatchObject({ status: 'sent', text: CLEARED_TEXT });
+      const anywhere = await database.db.select().from(outbox).where(like(outbox.text, `%${token}%`));
+      expect(anywhere).toHaveLength(0);
+    } finally {
+      mailer.close();
+      await smtp.close();
+    }
   });
 
   it('refuses a link after 15 minutes', async () => {
