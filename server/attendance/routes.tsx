@@ -20,7 +20,7 @@ import { one, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { attendanceSheet, markableSheet, RECENT_DAYS, readableRegister, trainerSessions, type AttendanceSheet } from './queries';
-import { addWalkIn, markUnmarkedAttended, recordAttendance, type AttendanceMark } from './service';
+import { addWalkIn, markUnmarkedAttended, recordAttendance, type AttendanceMark, ON_REGISTER } from './service';
 import { FeedbackSummaryView, isMark, isMarkField, markField, markingDoneMessages, MarkingForm, MARKS_ANCHOR, RegisterTable, sessionDetails, sessionName, SessionsTable, sessionPath, SignInSheet } from './views';
 
 const TRAINER: Role[] = ['trainer', 'coordinator'];
@@ -97,8 +97,8 @@ type Found = Awaited<ReturnType<typeof searchPeople>>;
 
 function WalkInSearch({ c, register, q, found }: { c: AppContext; register: SessionRegister; q: string; found?: Found }) {
   const base = registerPath(register);
-  // The service refuses anyone already booked, waiting or on the register.
-  const listed = new Map(registerEntries(register).filter((e) => e.status !== 'cancelled').map((e) => [e.person.id, e]));
+  // Anyone booked or already marked is shown as such; someone still waiting for a place can be added (their booking becomes the attendance).
+  const listed = new Map(registerEntries(register).filter((e) => ON_REGISTER.includes(e.status)).map((e) => [e.person.id, e]));
   return (
     <>
       <h2 class="govuk-heading-m">Add someone who came without booking</h2>

@@ -149,12 +149,16 @@ export async function addWalkIn(s: BookingScope, actor: Actor, sessionId: string
       .select({ id: bookings.id, status: bookings.status })
       .from(bookings)
       .where(and(eq(bookings.sessionId, sessionId), eq(bookings.personId, personId), inArray(bookings.status, [...ON_REGISTER, 'waitlisted', 'pending approval'])));
-    if (already) throw conflict('This person is already on the register');
-    const [booking] = await tx
-      .insert(bookings)
-      .values({ partnershipId: s.partnership.id, sessionId, personId, status: 'attended', walkIn: true, createdAt: now, bookedBy: actor?.id ?? null, attendanceRecordedAt: now, attendanceRecordedBy: actor?.id ?? null })
-      .returning();
-    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.walk-in', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, personId } });
+    if (already && ON_REGISTER.includes(already.status)) throw conflict('This person is already on the register');
+    const recorded = { status: 'attended' as const, walkIn: true, attendanceRecordedAt: now, attendanceRecordedBy: actor?.id ?? null };
+    // Someone waiting for a place (on the waiting list, or for approval) who came anyway: their booking becomes the attendance.
+    const [booking] = already
+      ? await tx.update(bookings).set(recorded).where(eq(bookings.id, already.id)).returning()
+      : await tx
+          .insert(bookings)
+          .values({ partnershipId: s.partnership.id, sessionId, personId, createdAt: now, bookedBy: actor?.id ?? null, ...recorded })
+          .returning();
+    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.walk-in', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, personId, ...(already ? { from: already.status } : {}) } });
     if (session.status === 'scheduled') await tx.update(sessions).set({ status: 'delivered' }).where(eq(sessions.id, sessionId));
     await syncFollowUps(tx, s, [booking.id]);
     await queueMail(tx, { partnershipId: s.partnership.id, now }, await feedbackInvitations(tx, s, sessionId, [booking.id]));

@@ -84,6 +84,25 @@ describe('recording attendance', () => {
     await expect(addWalkIn(s, as(trainer.id, 'trainer'), session.id, '00000000-0000-4000-8000-000000000000')).rejects.toThrow('Choose a person');
   });
 
+  it('turns the booking of someone still on the waiting list who came anyway into their attendance, leaving the list', async () => {
+    const s = await bookingScope(database.db, '2026-12-01T09:00:00Z');
+    const { session } = await makeSession(database.db, { startsAt: START, capacity: 1 });
+    const trainer = await makePerson(database.db, ['trainer']);
+    await database.db.insert(sessionTrainers).values({ sessionId: session.id, personId: trainer.id });
+    const [first, waiting] = [await makePerson(database.db), await makePerson(database.db)];
+    await bookPlace(s, as(first.id), { sessionId: session.id, personId: first.id });
+    const queued = await bookPlace(s, as(waiting.id), { sessionId: session.id, personId: waiting.id });
+    expect(queued.status).toBe('waitlisted');
+    s.clock.set(START);
+    const booking = await addWalkIn(s, as(trainer.id, 'trainer'), session.id, waiting.id);
+    expect(booking).toMatchObject({ id: queued.id, status: 'attended', walkIn: true });
+    const rows = await database.db.select().from(bookings).where(and(eq(bookings.sessionId, session.id), eq(bookings.personId, waiting.id)));
+    expect(rows.map((r) => r.status)).toEqual(['attended']);
+    const [entry] = await database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, queued.id), eq(auditLog.action, 'attendance.walk-in')));
+    expect(entry.detail).toMatchObject({ from: 'waitlisted' });
+    await expect(addWalkIn(s, as(trainer.id, 'trainer'), session.id, waiting.id)).rejects.toThrow('already on the register');
+  });
+
   it('refuses marks for bookings that are not on the register', async () => {
     const { s, session, trainer } = await deliveredSession();
     s.clock.set(START);

@@ -230,6 +230,22 @@ describe('adding someone who came without booking', () => {
   });
 });
 
+describe('someone on the waiting list who came anyway', () => {
+  it('is offered to add, and their booking becomes their attendance', async () => {
+    const { session, trainer } = await trainedSession(database.db);
+    const waiting = await newPerson([], 'Wendy Waiting');
+    const [queued] = await database.db
+      .insert(bookings)
+      .values({ partnershipId: session.partnershipId, sessionId: session.id, personId: waiting.id, status: 'waitlisted', waitlistedAt: new Date(TEST_NOW) })
+      .returning();
+    const { client, page, follow } = await browserAt(TIMES.during, trainer.id);
+    expect(await page(`${register(session.id)}?q=${encodeURIComponent(waiting.email)}`)).toContain(`name="personId" value="${waiting.id}"`);
+    const added = await follow(await client.post(`${register(session.id)}/walk-in`, { personId: waiting.id, q: waiting.email }));
+    expect(banner(added)).toBe(`${waiting.name} added to the register as attended, and invited to give feedback.`);
+    expect(await database.db.select().from(bookings).where(eq(bookings.personId, waiting.id))).toEqual([expect.objectContaining({ id: queued.id, status: 'attended', walkIn: true })]);
+  });
+});
+
 describe('who may use the trainer’s pages', () => {
   it('refuses another trainer (403) and a practitioner (403), sends anonymous visitors to sign in, and changes nothing', async () => {
     const { session, attendees } = await trainedSession(database.db);
