@@ -151,7 +151,8 @@ export async function fillFreedPlaces(tx: Tx, s: BookingScope, sessionId: string
   if (!next.length) return 0;
   const details = await sessionDetails(tx, sessionId);
   for (const booking of next) {
-    const status = await takePlace(tx, s, booking, details, false, 'promoted');
+    // Only a coordinator books for someone else (bookedBy), and their booking counts as approved, promoted or not.
+    const status = await takePlace(tx, s, booking, details, booking.bookedBy !== null, 'promoted');
     await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.promoted', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, status } });
   }
   return next.length;
@@ -352,6 +353,7 @@ export async function moveBooking(s: BookingScope, actor: Actor, bookingId: stri
     if (to.status !== 'scheduled' || to.startsAt <= now) throw new DomainError(422, 'That session is not open', { toSessionId: 'That session has been cancelled or has started' });
     if (to.placesTaken >= to.capacity) throw new DomainError(422, 'That session is full', { toSessionId: 'That session is full: raise its capacity first' });
     await endBooking(tx, s, booking, { reason: 'moved', actorId: actor?.id ?? null });
+    // The new booking is the coordinator's, so it is confirmed: as when they book for someone, it counts as approved.
     const [moved] = await tx
       .insert(bookings)
       .values({ partnershipId: s.partnership.id, sessionId: to.id, personId: booking.personId, status: 'confirmed', createdAt: now, bookedBy: actor?.id ?? null })

@@ -134,6 +134,23 @@ describe('line-manager approval', () => {
     return { s, session, person, booking, token };
   }
 
+  it('counts a coordinator’s booking for someone as approved, also when it is promoted from the waiting list', async () => {
+    const s = await bookingScope(database.db);
+    const { session } = await makeSession(database.db, { capacity: 1, requiresManagerApproval: true });
+    const [first, person, booker] = await Promise.all([makePerson(database.db), makePerson(database.db), makePerson(database.db, ['coordinator'])]);
+    const manager = `manager.of.${person.email}`;
+    await database.db.update(people).set({ lineManagerEmail: manager }).where(eq(people.id, person.id));
+    const taken = await bookPlace(s, coordinator(booker.id), { sessionId: session.id, personId: first.id });
+    expect(taken.status).toBe('confirmed');
+    const queued = await bookPlace(s, coordinator(booker.id), { sessionId: session.id, personId: person.id });
+    expect(queued.status).toBe('waitlisted');
+    await cancelBooking(s, coordinator(booker.id), taken.id);
+    const [promoted] = await database.db.select().from(bookings).where(eq(bookings.id, queued.id));
+    expect(promoted.status).toBe('confirmed');
+    expect(await mailTo(manager)).toHaveLength(0);
+    expect((await mailTo(person.email)).map((m) => m.subject)).toEqual([expect.stringMatching(/^On the waiting list/), expect.stringMatching(/^Booking confirmed/)]);
+  });
+
   it('holds the place while pending and confirms on approval', async () => {
     const { s, session, person, booking, token } = await pendingBooking();
     expect(booking.status).toBe('pending approval');

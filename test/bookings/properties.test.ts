@@ -149,6 +149,8 @@ interface ModelBooking {
   approvalExpiresAt?: Date;
   /** The manager's token, learned from the outbox. */
   token?: string;
+  /** Made by a coordinator for the person: counts as approved, when booked and when promoted. */
+  byCoordinator?: boolean;
 }
 interface ModelSession {
   id: string;
@@ -219,7 +221,7 @@ class Model {
     if (!this.open(s, now)) return 0;
     const free = this.sessions[s].capacity - this.held(s);
     const next = this.waiting(s).slice(0, Math.max(0, free));
-    for (const b of next) this.takePlace(b, now, false);
+    for (const b of next) this.takePlace(b, now, Boolean(b.byCoordinator));
     return next.length;
   }
 
@@ -294,7 +296,7 @@ async function play(run: Run, cmd: Command): Promise<string> {
       const live = model.live(cmd.person, cmd.session);
       if (live) return mustRefuse(outcome, 409, live.status === 'waitlisted' ? 'already on the waiting list' : 'already have a place');
       const booked = mustSucceed(outcome);
-      const b: ModelBooking = { id: booked.id, person: cmd.person, session: cmd.session, status: 'waitlisted' };
+      const b: ModelBooking = { id: booked.id, person: cmd.person, session: cmd.session, status: 'waitlisted', byCoordinator };
       model.bookings.push(b);
       if (model.held(cmd.session) < sess.capacity) {
         model.takePlace(b, now, byCoordinator);
@@ -389,7 +391,7 @@ async function play(run: Run, cmd: Command): Promise<string> {
       if (model.live(live.person, to)) return refused(409, 'already have a booking for this session');
       const result = mustSucceed(outcome);
       model.end(live);
-      const moved: ModelBooking = { id: result.booking.id, person: live.person, session: to, status: 'confirmed' };
+      const moved: ModelBooking = { id: result.booking.id, person: live.person, session: to, status: 'confirmed', byCoordinator: true };
       model.bookings.push(moved);
       model.sessionMail(live.person, to, 'Booking confirmed');
       const promoted = model.fill(from, now);
