@@ -31,6 +31,9 @@ async function rolesOf(s: Scope, personIds: string[]) {
 }
 
 /** People whose name or email contains the words, alphabetically; the first page only. */
+/** "p•••@partner.example": enough to tell two people of one name apart, without handing out the address. */
+export const maskEmail = (email: string) => email.replace(/^(.)[^@]*/, '$1•••');
+
 export async function searchPeople(s: Scope, q = '') {
   const words = q.trim().split(/\s+/).filter(Boolean).slice(0, 5);
   const rows = await s.db

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Button, Form, SummaryList, WarningText } from '../../web/components';
 import { formatDate, formatTime } from '../../web/dates';
 import type { Role } from '../../db/schema';
-import { searchPeople } from '../accounts/manage-people';
+import { maskEmail, searchPeople } from '../accounts/manage-people';
 import { registerEntries, type SessionRegister } from '../bookings/queries';
 import { PersonChooser, plural } from '../bookings/register-views';
 import { Done, formPage, submitForm } from '../catalogue/manage-forms';
@@ -124,7 +124,9 @@ async function registerPage(c: AppContext, { register, permission }: AttendanceS
   const errors = options.errors ?? {};
   const base = registerPath(register);
   const q = options.q ?? searchText(c.req.query('q'));
-  const found = q && permission.allowed ? await searchPeople(scope(c), q) : undefined;
+  const matches = q && permission.allowed ? await searchPeople(scope(c), q) : undefined;
+  // Trainers see enough of an email to tell people apart; only coordinators see addresses in full.
+  const found = matches && !c.get('viewer')!.roles.includes('coordinator') ? { ...matches, people: matches.people.map((p) => ({ ...p, email: maskEmail(p.email) })) } : matches;
   const unmarked = register.confirmed.filter((e) => e.status === 'confirmed').length;
   const done = doneQuery.parse(c.req.query());
   return formPage(

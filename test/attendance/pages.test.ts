@@ -203,6 +203,11 @@ describe('adding someone who came without booking', () => {
     const found = await page(search);
     expect(found).toContain('1 person matching');
     expect(found).toContain(`name="personId" value="${walkIn.id}"`);
+    // Found by name, a trainer sees enough of the email to tell people apart, not the address.
+    const byName = await page(`${register(session.id)}?q=${encodeURIComponent(walkIn.name)}`);
+    expect(byName).toContain(`name="personId" value="${walkIn.id}"`);
+    expect(byName).not.toContain(walkIn.email);
+    expect(byName).toContain(`${walkIn.email[0]}•••@${walkIn.email.split('@')[1]}`);
     // Someone already booked is shown with their booking, not a button.
     const booked = await page(`${register(session.id)}?q=${encodeURIComponent(attendees[0].person.email)}`);
     expect(booked).not.toContain(`name="personId" value="${attendees[0].person.id}"`);
