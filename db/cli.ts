@@ -122,4 +122,4 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-await runCommandLine(USAGE, COMMANDS);
+process.exitCode = await runCommandLine(USAGE, COMMANDS, { argv: process.argv.slice(2), env: process.env });

@@ -7,8 +7,8 @@
 // Expected failures are printed as plain messages; only a bug prints a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Database } from '../db/database';
-import { ConfigurationError, type Environment } from './config';
-import { describeDatabase, openDatabaseFrom, readEnvironment } from './runtime';
+import { ConfigurationError, parseEnvironment, type Environment } from './config';
+import { describeDatabase, openDatabaseFrom } from './runtime';
 
 /** An expected failure: the message is printed (no stack trace) and the exit code is 1. */
 export class CommandError extends Error {}
@@ -83,26 +83,25 @@ function parseCommandLine(commands: Record<string, Command>, [name, ...rest]: st
 }
 
 /**
- * Runs the command named by the arguments and sets the exit code. `help`, `--help` and `-h`
- * print the usage.
+ * Runs the command named by the arguments with the environment the entry passes, and returns
+ * the exit code. `help`, `--help` and `-h` print the usage.
  */
-export async function runCommandLine(usage: string, commands: Record<string, Command>, argv = process.argv.slice(2)) {
+export async function runCommandLine(usage: string, commands: Record<string, Command>, given: { argv: string[]; env: Record<string, string | undefined> }): Promise<number> {
+  const { argv } = given;
   try {
-    if (['help', '--help', '-h'].includes(argv[0])) say(usage);
-    else {
-      const { command, values, positionals } = parseCommandLine(commands, argv);
-      process.exitCode = await command.run({ env: readEnvironment(), values, positionals });
+    if (['help', '--help', '-h'].includes(argv[0])) {
+      say(usage);
+      return 0;
     }
+    const { command, values, positionals } = parseCommandLine(commands, argv);
+    return await command.run({ env: parseEnvironment(given.env), values, positionals });
   } catch (error) {
     if (error instanceof UsageError) {
       complain(`${error.message}\n\n${usage}`);
-      process.exitCode = 2;
-    } else if (error instanceof CommandError || error instanceof ConfigurationError) {
-      complain(error.message);
-      process.exitCode = 1;
-    } else {
-      console.error(error);
-      process.exitCode = 1;
+      return 2;
     }
+    if (error instanceof CommandError || error instanceof ConfigurationError) complain(error.message);
+    else console.error(error);
+    return 1;
   }
 }

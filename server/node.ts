@@ -7,11 +7,12 @@ import { seedDemo } from '../db/seed';
 import { createApp } from './app';
 import { systemClock } from './clock';
 import type { Mailer } from './mail/mailer';
-import { nodeConfig, openDatabaseFrom, readEnvironment, requireMailer } from './runtime';
+import { parseEnvironment } from './config';
+import { nodeConfig, openDatabaseFrom, requireMailer } from './runtime';
 import { startScheduler } from '../jobs/scheduler';
 import { runJob } from '../jobs/registry';
 
-const env = readEnvironment();
+const env = parseEnvironment(process.env);
 const config = nodeConfig(env);
 const database = await openDatabaseFrom(env);
 if (config.demo) {

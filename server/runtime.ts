@@ -4,11 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/open';
-import { ConfigurationError, configFrom, parseEnvironment, type Environment } from './config';
+import { ConfigurationError, configFrom, type Environment } from './config';
 import { chooseMailer, type Mailer } from './mail/mailer';
-
-/** The environment of this process, checked; a bad value throws a ConfigurationError that says which. */
-export const readEnvironment = (source: Record<string, string | undefined> = process.env): Environment => parseEnvironment(source);
 
 /** The app's config: outside demo mode SECRET is required; in demo mode without it, a random one for this process. */
 export const nodeConfig = (env: Environment) => configFrom(env, () => randomBytes(32).toString('hex'));
