@@ -5,12 +5,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from './database';
 import { bookings, courseCompetencies, courses, followUpLinks, followUpSurveys, impactResponses, partnerships, people, sessions, COMPETENCY_SELF_ASSESSMENTS, type FollowUpStatus } from './schema';
-import { followUpDueAt } from '../server/follow-ups/service';
+import { followUpDueAt, nextReminder, reminderDays, remindersDueBy } from '../server/follow-ups/service';
 import { followUpMail } from '../server/follow-ups/messages';
+import { DAY } from '../server/clock';
 import { queueMail } from '../server/mail/outbox';
 import { generateToken, hashToken } from '../server/tokens';
-
-const DAY = 86_400_000;
 
 const CHANGES = [
   'I ask about who else lives in the home at every visit, and record it.',
@@ -35,14 +34,12 @@ function stateBy(policy: Partnership, dueAt: Date, now: Date, i: number) {
   if (dueAt > now) return { status: 'scheduled' as FollowUpStatus };
   const sentAt = dueAt;
   const closesAt = new Date(sentAt.getTime() + policy.followUpCloseDays * DAY);
-  const reminders = policy.followUpReminderDays.filter((d) => d < policy.followUpCloseDays).sort((a, b) => a - b);
   // About two in three answer, most in the first fortnight.
   const answeredAt = new Date(sentAt.getTime() + (1 + ((i * 7) % 20)) * DAY);
-  if (i % 3 !== 2 && answeredAt <= now && answeredAt < closesAt) return { status: 'answered' as FollowUpStatus, sentAt, closesAt, answeredAt, remindersSent: reminders.filter((d) => d <= (answeredAt.getTime() - sentAt.getTime()) / DAY).length };
-  if (closesAt <= now) return { status: 'closed' as FollowUpStatus, sentAt, closesAt, closedAt: closesAt, remindersSent: reminders.length };
-  const passed = reminders.filter((d) => sentAt.getTime() + d * DAY <= now.getTime()).length;
-  const next = reminders[passed];
-  return { status: (passed ? 'reminded' : 'sent') as FollowUpStatus, sentAt, closesAt, remindersSent: passed, nextReminderAt: next === undefined ? null : new Date(sentAt.getTime() + next * DAY) };
+  if (i % 3 !== 2 && answeredAt <= now && answeredAt < closesAt) return { status: 'answered' as FollowUpStatus, sentAt, closesAt, answeredAt, remindersSent: remindersDueBy(policy, sentAt, answeredAt) };
+  if (closesAt <= now) return { status: 'closed' as FollowUpStatus, sentAt, closesAt, closedAt: closesAt, remindersSent: reminderDays(policy).length };
+  const passed = remindersDueBy(policy, sentAt, now);
+  return { status: (passed ? 'reminded' : 'sent') as FollowUpStatus, sentAt, closesAt, remindersSent: passed, nextReminderAt: nextReminder(policy, sentAt, passed) };
 }
 
 export async function seedFollowUps(tx: Executor, partnership: Partnership, now: Date, practitionerEmail: string, baseUrl = 'http://localhost:8787') {

@@ -73,10 +73,13 @@ export function runJob(name: JobName, deps: JobDeps, now: Date, progress?: Progr
   return jobs[name](deps, now, progress);
 }
 
-/** Runs every job due for a cron expression (a Worker's scheduled event names its cron). */
-export async function runCron(cron: string, deps: JobDeps, now: Date) {
+/**
+ * Runs every job due for a cron expression (a Worker's scheduled event names its cron), less
+ * those `skip` names (a Worker with no way to send mail leaves it queued).
+ */
+export async function runCron(cron: string, deps: JobDeps, now: Date, skip: (name: JobName) => boolean = () => false) {
   const entry = cronTable.find((e) => e.cron === cron);
   const results: Record<string, Summary> = {};
-  for (const name of entry?.jobs ?? []) results[name] = await runJob(name, deps, now);
+  for (const name of entry?.jobs ?? []) if (!skip(name)) results[name] = await runJob(name, deps, now);
   return results;
 }

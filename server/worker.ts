@@ -5,7 +5,7 @@
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Database } from '../db/database';
-import { cronTable, runCron, runJob, sendsMail as jobSendsMail } from '../jobs/registry';
+import { runCron, runJob, sendsMail as jobSendsMail } from '../jobs/registry';
 import { createApp } from './app';
 import { systemClock } from './clock';
 import { configFrom, parseEnvironment, type Config } from './config';
@@ -79,16 +79,8 @@ function open(env: Env) {
 }
 
 /** The cron table's entry for `cron`, less 'send-mail' when this Worker has no way to send. */
-function runScheduled(cron: string, deps: ReturnType<typeof open>['deps'], sendsMail: boolean) {
-  const now = deps.clock.now();
-  if (sendsMail) return runCron(cron, deps, now);
-  return (async () => {
-    const results: Record<string, unknown> = {};
-    const entry = cronTable.find((e) => e.cron === cron);
-    for (const name of entry?.jobs ?? []) if (!jobSendsMail(name)) results[name] = await runJob(name, deps, now);
-    return results;
-  })();
-}
+const runScheduled = (cron: string, deps: ReturnType<typeof open>['deps'], sendsMail: boolean) =>
+  runCron(cron, deps, deps.clock.now(), (name) => !sendsMail && jobSendsMail(name));
 
 const logFailure = (what: string) => (error: unknown) => console.error(`${what} failed:`, error);
 

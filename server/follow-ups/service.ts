@@ -48,10 +48,13 @@ export function followUpDueAt(policy: Policy, sessionEndsAt: Date): Date {
 }
 
 /** The reminder days that fall before the survey closes, in order. */
-const reminderDays = (policy: Policy) => [...policy.followUpReminderDays].filter((d) => d > 0 && d < policy.followUpCloseDays).sort((a, b) => a - b);
+export const reminderDays = (policy: Policy) => [...policy.followUpReminderDays].filter((d) => d > 0 && d < policy.followUpCloseDays).sort((a, b) => a - b);
+
+/** How many of the policy's reminders have fallen due by `at` for a survey sent at `sentAt`. */
+export const remindersDueBy = (policy: Policy, sentAt: Date, at: Date) => reminderDays(policy).filter((d) => sentAt.getTime() + d * DAY <= at.getTime()).length;
 
 /** When the reminder after `sent` reminders is due, or null when there are no more. */
-function nextReminder(policy: Policy, sentAt: Date, sent: number): Date | null {
+export function nextReminder(policy: Policy, sentAt: Date, sent: number): Date | null {
   const day = reminderDays(policy)[sent];
   return day === undefined ? null : new Date(sentAt.getTime() + day * DAY);
 }
@@ -176,7 +179,7 @@ export async function sendFollowUpReminders(s: BookingScope, options: JobOptions
     await emailLinks(tx, s, due, (row, token) => followUpMail.reminder(s, row, token, row.survey.closesAt!));
     for (const row of due) {
       const sentAt = row.survey.sentAt!;
-      const passed = reminderDays(s.partnership).filter((d) => sentAt.getTime() + d * DAY <= now.getTime()).length;
+      const passed = remindersDueBy(s.partnership, sentAt, now);
       await tx
         .update(followUpSurveys)
         .set({ status: 'reminded', remindersSent: passed, nextReminderAt: nextReminder(s.partnership, sentAt, passed) })
@@ -263,7 +266,6 @@ export async function openSurveysOf(s: BookingScope, personId: string) {
 
 // ---- Answering -----------------------------------------------------------------------------
 
-const required = (message: string) => z.string(message).min(1, message);
 const freeText = (max: number) => z.string().trim().max(max, `Must be ${max} characters or fewer`).default('');
 const yesNo = (message: string) => z.enum(['yes', 'no'], message).transform((v) => v === 'yes');
 

@@ -130,6 +130,7 @@ describe('line-manager approval', () => {
     const booking = await bookPlace(s, practitioner(person.id), { sessionId: session.id, personId: person.id });
     const [managerMail] = await mailTo(manager);
     expect(managerMail.subject).toMatch(/^Please approve: Test Person \d+ on Test course/);
+    expect(managerMail.clearAfterSending).toBe(true); // its approve link is blanked once sent
     const token = managerMail.text.match(/\/approvals\/([a-z2-7]{32})/)![1];
     return { s, session, person, booking, token };
   }

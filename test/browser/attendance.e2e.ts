@@ -7,7 +7,6 @@
 // visitor can check. Every page visited is checked with axe-core.
 
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
 import { checkAccessibility, mailCount, screenshot, signInAs, useBrowserHarness, waitForMail } from './harness';
 import { addSessionDate, banner, follow, h1, submit, summaryValue } from './steps';
 

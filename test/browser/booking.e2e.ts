@@ -5,7 +5,7 @@
 // visited is checked with axe-core.
 
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { calendarIn, checkAccessibility, mailCount, registerAs, screenshot, signInAs, useBrowserHarness, waitForMail } from './harness';
 import { addSessionDate, banner, follow, h1, submit, summaryValue } from './steps';
 

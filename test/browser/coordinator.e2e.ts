@@ -4,7 +4,7 @@
 // the GOV.UK error pattern on the Manage forms. Every page visited is checked with axe-core.
 
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { checkAccessibility, screenshot, signInAs, useBrowserHarness } from './harness';
 import { banner, follow, h1, submit, summaryValue } from './steps';
 

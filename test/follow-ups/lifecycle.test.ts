@@ -37,6 +37,14 @@ async function runJobsAt(when: string) {
   return { ...(await closeExpiredFollowUps(s)), ...(await sendDueFollowUps(s)), ...(await sendFollowUpReminders(s)) };
 }
 
+/** Sends the surveys that are due, then opens the first link emailed to `email` at `openedAt`. */
+async function openedFromEmail(email: string, openedAt: string) {
+  await runJobsAt(afterDue(0));
+  const [mail] = await surveyMailTo(database.db, email);
+  const s = await at(database.db, openedAt);
+  return { mail, s, found: (await surveyByToken(s, mail.token!))! };
+}
+
 const ANSWERS = (competencyIds: string[]): ImpactInput => ({
   practiceChanged: 'yes',
   practiceChangeHow: 'I now ask about the home environment at every visit.',
@@ -101,10 +109,7 @@ describe('a survey from attendance to closing', () => {
 
   it('stops reminding once answered, and the used link cannot be used again', async () => {
     const { attendees } = await attendedSession(database.db);
-    await runJobsAt(afterDue(0));
-    const [mail] = await surveyMailTo(database.db, attendees[0].person.email);
-    const s = await at(database.db, afterDue(3));
-    const found = (await surveyByToken(s, mail.token!))!;
+    const { mail, s, found } = await openedFromEmail(attendees[0].person.email, afterDue(3));
     expect(found).toMatchObject({ state: 'open', personName: attendees[0].name });
     await answerImpactSurvey(s, found, ANSWERS(found.competencies.map((c) => c.id)));
 
@@ -129,10 +134,7 @@ describe('a survey from attendance to closing', () => {
 
   it('says a link has closed once the survey closes, even before the closing job runs, and refuses answers', async () => {
     const { attendees } = await attendedSession(database.db);
-    await runJobsAt(afterDue(0));
-    const [mail] = await surveyMailTo(database.db, attendees[1].person.email);
-    const late = await at(database.db, afterDue(42, 1));
-    const found = (await surveyByToken(late, mail.token!))!;
+    const { s: late, found } = await openedFromEmail(attendees[1].person.email, afterDue(42, 1));
     expect(found.state).toBe('closed');
     await expect(answerImpactSurvey(late, found, ANSWERS(found.competencies.map((c) => c.id)))).rejects.toMatchObject({ status: 409 });
   });
@@ -173,10 +175,7 @@ describe('attendance corrections', () => {
 describe('checking free text for identifying details', () => {
   it('saves nothing while an answer looks like it names a child, and saves once the person confirms', async () => {
     const { attendees } = await attendedSession(database.db);
-    await runJobsAt(afterDue(0));
-    const [mail] = await surveyMailTo(database.db, attendees[0].person.email);
-    const s = await at(database.db, afterDue(2));
-    const found = (await surveyByToken(s, mail.token!))!;
+    const { s, found } = await openedFromEmail(attendees[0].person.email, afterDue(2));
     const answers = { ...ANSWERS(found.competencies.map((c) => c.id)), outcomeExample: 'Jayden, born 03/04/2015, now goes to school every day.' };
     const error = await answerImpactSurvey(s, found, answers).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IdentifyingDetailsFound);
@@ -189,10 +188,7 @@ describe('checking free text for identifying details', () => {
 
   it('refuses missing answers, naming each, and saves nothing', async () => {
     const { attendees } = await attendedSession(database.db);
-    await runJobsAt(afterDue(0));
-    const [mail] = await surveyMailTo(database.db, attendees[0].person.email);
-    const s = await at(database.db, afterDue(2));
-    const found = (await surveyByToken(s, mail.token!))!;
+    const { s, found } = await openedFromEmail(attendees[0].person.email, afterDue(2));
     expect(found.competencies.length).toBeGreaterThan(0);
     const error = (await answerImpactSurvey(s, found, { practiceChanged: 'yes' } as ImpactInput).catch((e: unknown) => e)) as DomainError;
     expect(error.status).toBe(422);
