@@ -14,7 +14,7 @@ import { followUpLinks, followUpSurveys, outbox } from '../db/schema';
 import { sendDueFollowUps } from '../server/follow-ups/service';
 import { smtpMailer } from '../server/mail/mailer';
 import { sendDueMail } from '../server/mail/outbox';
-import { generateToken, hashToken } from '../server/tokens';
+import { generateToken, hashToken } from '../server/shared/tokens';
 import { seed } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
 import { attendedCrowd } from '../test/support/crowd';

@@ -6,7 +6,7 @@ import { findPersonByEmail, normaliseEmail } from '../server/accounts/people';
 import { createPerson, personInput, type PersonInput } from '../server/accounts/service';
 import { audit } from '../server/audit/log';
 import { CommandError } from '../server/command-line';
-import { CsvError, readCsvTable, type CsvRow } from './csv';
+import { CsvError, readCsvTable, type CsvRow } from '../server/shared/csv';
 import type { Database, Executor } from './database';
 import * as ref from './reference-data';
 import { competencyFrameworks, organisations, partnerships, people, personRoles, ROLES, workforceGroups, type Role } from './schema';

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { runCommandLine, say, complain, UsageError, withDatabase, type Command } from '../server/command-line';
 import { describeDatabase } from '../server/runtime';
-import type { Environment } from '../server/config';
+import type { Environment } from '../server/shared/config';
 import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './admin';
 import type { Database } from './database';
 

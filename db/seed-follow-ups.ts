@@ -7,9 +7,9 @@ import type { Executor } from './database';
 import { bookings, courseCompetencies, courses, followUpLinks, followUpSurveys, impactResponses, partnerships, people, sessions, COMPETENCY_SELF_ASSESSMENTS, type FollowUpStatus } from './schema';
 import { followUpDueAt, nextReminder, reminderDays, remindersDueBy } from '../server/follow-ups/service';
 import { followUpMail } from '../server/follow-ups/messages';
-import { DAY } from '../server/clock';
+import { DAY } from '../server/shared/clock';
 import { queueMail } from '../server/mail/outbox';
-import { generateToken, hashToken } from '../server/tokens';
+import { generateToken, hashToken } from '../server/shared/tokens';
 
 const CHANGES = [
   'I ask about who else lives in the home at every visit, and record it.',

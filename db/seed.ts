@@ -22,7 +22,7 @@ import {
   type DeliveryMode,
   type Role,
 } from './schema';
-import { fromLondon, londonParts } from '../web/dates';
+import { fromLondon, londonParts } from '../server/shared/dates';
 import { seedFollowUps } from './seed-follow-ups';
 
 // Competency statements in the shape partnerships publish: domains, each needed from a group up.

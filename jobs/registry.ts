@@ -2,7 +2,7 @@ import type { Database } from '../db/database';
 import { partnerships } from '../db/schema';
 import { lapseApprovals } from '../server/bookings/service';
 import { sendSessionReminders } from '../server/bookings/reminders';
-import type { Config } from '../server/config';
+import type { Config } from '../server/shared/config';
 import type { Mailer } from '../server/mail/mailer';
 import { sendDueMail } from '../server/mail/outbox';
 import type { BookingScope } from '../server/bookings/service';

@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 import { cronTable, runJob, type JobDeps } from './registry';
-import type { Clock } from '../server/clock';
+import type { Clock } from '../server/shared/clock';
 
 /** Schedules the cron table with node-cron; a run still going when the next is due is skipped, not doubled. */
 export function startScheduler(deps: JobDeps & { clock: Clock }) {

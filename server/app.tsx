@@ -8,7 +8,7 @@ import { feedbackRoutes } from './feedback/routes';
 import { catalogueRoutes } from './catalogue/routes';
 import { showsDevMailbox, type AppDeps } from './deps';
 import { devMailboxRoutes } from './mail/routes';
-import { DomainError } from './errors';
+import { DomainError } from './shared/errors';
 import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
 import { allows, isApiPath, type RouteDef } from './http/routes';

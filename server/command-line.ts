@@ -7,7 +7,7 @@
 // Expected failures are printed as plain messages; only a bug prints a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Database } from '../db/database';
-import { ConfigurationError, parseEnvironment, type Environment } from './config';
+import { ConfigurationError, parseEnvironment, type Environment } from './shared/config';
 import { describeDatabase, openDatabaseFrom } from './runtime';
 
 /** An expected failure: the message is printed (no stack trace) and the exit code is 1. */

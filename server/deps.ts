@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
-import type { Clock } from './clock';
-import type { Config } from './config';
+import type { Clock } from './shared/clock';
+import type { Config } from './shared/config';
 import type { Mailer } from './mail/mailer';
 
 /** What the app is built from; each runtime entry wires these and nothing else. */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/open';
-import { ConfigurationError, configFrom, type Environment } from './config';
+import { ConfigurationError, configFrom, type Environment } from './shared/config';
 import { chooseMailer, type Mailer } from './mail/mailer';
 
 /** The app's config: outside demo mode SECRET is required; in demo mode without it, a random one for this process. */

@@ -7,8 +7,8 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Database } from '../db/database';
 import { runCron, runJob, sendsMail as jobSendsMail } from '../jobs/registry';
 import { createApp } from './app';
-import { systemClock } from './clock';
-import { configFrom, parseEnvironment, type Config } from './config';
+import { systemClock } from './shared/clock';
+import { configFrom, parseEnvironment, type Config } from './shared/config';
 import { captureMailer, chooseMailer } from './mail/mailer';
 
 /** The bindings this Worker reads (wrangler.toml); every variable and secret arrives as a string. */

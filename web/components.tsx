@@ -264,3 +264,33 @@ export function WarningText({ children }: { children: Child }) {
     </div>
   );
 }
+
+/** A link whose visible text is short but whose accessible name says what it acts on. */
+export const ActionLink = ({ href, text, about }: { href: string; text: string; about: string }) => (
+  <a class="govuk-link" href={href}>
+    {text}
+    <span class="govuk-visually-hidden"> {about}</span>
+  </a>
+);
+
+const STATUS_COLOURS: Record<string, string> = {
+  draft: 'yellow',
+  published: 'green',
+  scheduled: 'blue',
+  cancelled: 'red',
+  delivered: 'grey',
+  withdrawn: 'red',
+  listed: 'turquoise',
+  active: 'green',
+  inactive: 'grey',
+};
+
+/** A status as a GOV.UK tag: "Draft", "Published", "Cancelled" and so on. */
+export const StatusTag = ({ status }: { status: string }) => <Tag colour={STATUS_COLOURS[status]}>{status[0].toUpperCase() + status.slice(1)}</Tag>;
+
+/** A link styled as a button, for "Add a course" and the like. */
+export const ButtonLink = ({ href, children, secondary }: { href: string; children: Child; secondary?: boolean }) => (
+  <a href={href} role="button" draggable="false" class={`govuk-button${secondary ? ' govuk-button--secondary' : ''}`} data-module="govuk-button">
+    {children}
+  </a>
+);

@@ -2,44 +2,44 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokens } from '../../db/schema';
 import { audit } from '../audit/log';
-import { notFound } from '../errors';
-import type { Scope } from '../http/context';
-import { generateToken, hashToken } from '../tokens';
+import { notFound } from '../shared/errors';
+import type { PersonalContext } from '../shared/context';
+import { generateToken, hashToken } from '../shared/tokens';
 
 export const apiTokenInput = z.object({
   name: z.string('Enter a name for the token').trim().min(1, 'Enter a name for the token').max(100, 'The name must be 100 characters or fewer'),
 });
 
 /** Creates a personal API token; the token itself is returned once and never stored. */
-export async function createApiToken(s: Scope & { viewer: { id: string } }, name: string) {
+export async function createApiToken(s: PersonalContext, name: string) {
   const token = `sct_${generateToken()}`;
   await s.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiTokens)
-      .values({ partnershipId: s.partnership.id, personId: s.viewer.id, name, tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: s.clock.now() })
+      .values({ partnershipId: s.partnership.id, personId: s.actor.id, name, tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: s.clock.now() })
       .returning({ id: apiTokens.id });
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer.id, action: 'api-token.created', subjectType: 'api-token', subjectId: row.id, detail: { name } });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor.id, action: 'api-token.created', subjectType: 'api-token', subjectId: row.id, detail: { name } });
   });
   return token;
 }
 
-export async function listApiTokens(s: Scope & { viewer: { id: string } }) {
+export async function listApiTokens(s: PersonalContext) {
   return s.db
     .select({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
-    .where(and(eq(apiTokens.personId, s.viewer.id), isNull(apiTokens.revokedAt)))
+    .where(and(eq(apiTokens.personId, s.actor.id), isNull(apiTokens.revokedAt)))
     .orderBy(desc(apiTokens.createdAt));
 }
 
 /** Revokes one of the viewer's own tokens. */
-export async function revokeApiToken(s: Scope & { viewer: { id: string } }, tokenId: string) {
+export async function revokeApiToken(s: PersonalContext, tokenId: string) {
   await s.db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiTokens)
       .set({ revokedAt: s.clock.now() })
-      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.personId, s.viewer.id), isNull(apiTokens.revokedAt)))
+      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.personId, s.actor.id), isNull(apiTokens.revokedAt)))
       .returning({ id: apiTokens.id });
     if (!row) throw notFound('API token');
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer.id, action: 'api-token.revoked', subjectType: 'api-token', subjectId: row.id });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor.id, action: 'api-token.revoked', subjectType: 'api-token', subjectId: row.id });
   });
 }

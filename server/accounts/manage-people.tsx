@@ -1,83 +1,20 @@
 // The coordinator's people pages: find people and grant or remove their roles.
-// The rules (searchPeople, getPersonWithRoles, setRoles) are here, above the pages.
-import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { Button, Choices, SummaryList, Table, TextInput } from '../../web/components';
-import { organisations, people, personRoles, ROLES, type Role } from '../../db/schema';
-import { audit } from '../audit/log';
-import { ActionLink, Done, formPage, submitForm, TargetForm } from '../catalogue/manage-forms';
+import { ActionLink, Button, Choices, SummaryList, Table, TextInput } from '../../web/components';
+import { ROLES, type Role } from '../../db/schema';
+import { Done, formPage, submitForm, TargetForm } from '../http/form-pages';
 import { asList } from '../catalogue/manage-service';
-import { uuidParam } from '../catalogue/routes';
-import { invalid, notFound, type FieldErrors } from '../errors';
-import { scope, type AppContext, type Scope } from '../http/context';
+import { uuidParam } from '../http/params';
+import type { FieldErrors } from '../shared/errors';
+import { scope, type AppContext } from '../http/context';
+import { getPersonWithRoles, searchPeople, setRoles } from './people';
 import { many, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 
-// ---- Rules --------------------------------------------------------------------------
-
-export const PEOPLE_PAGE_SIZE = 50;
-
 export const rolesInput = z.object({
   roles: z.preprocess(asList, z.array(z.enum(ROLES, 'Select roles from the list')).min(1, 'Select at least one role')),
 });
-
-/** `%` and `_` typed in a search are matched as themselves. */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
-async function rolesOf(s: Scope, personIds: string[]) {
-  const rows = personIds.length ? await s.db.select().from(personRoles).where(inArray(personRoles.personId, personIds)) : [];
-  return (personId: string) => ROLES.filter((role) => rows.some((r) => r.personId === personId && r.role === role));
-}
-
-/** People whose name or email contains the words, alphabetically; the first page only. */
-/** "p•••@partner.example": enough to tell two people of one name apart, without handing out the address. */
-export const maskEmail = (email: string) => email.replace(/^(.)[^@]*/, '$1•••');
-
-export async function searchPeople(s: Scope, q = '') {
-  const words = q.trim().split(/\s+/).filter(Boolean).slice(0, 5);
-  const rows = await s.db
-    .select({ id: people.id, name: people.name, email: people.email, organisation: organisations.name })
-    .from(people)
-    .innerJoin(organisations, eq(organisations.id, people.organisationId))
-    .where(and(eq(people.partnershipId, s.partnership.id), ...words.map((w) => or(ilike(people.name, likePattern(w)), ilike(people.email, likePattern(w))))))
-    .orderBy(asc(people.name), asc(people.email))
-    .limit(PEOPLE_PAGE_SIZE + 1);
-  const roles = await rolesOf(s, rows.map((r) => r.id));
-  return { people: rows.slice(0, PEOPLE_PAGE_SIZE).map((r) => ({ ...r, roles: roles(r.id) })), more: rows.length > PEOPLE_PAGE_SIZE };
-}
-
-export async function getPersonWithRoles(s: Scope, personId: string) {
-  const [person] = await s.db
-    .select({ id: people.id, name: people.name, email: people.email, jobTitle: people.jobTitle, organisation: organisations.name })
-    .from(people)
-    .innerJoin(organisations, eq(organisations.id, people.organisationId))
-    .where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));
-  if (!person) throw notFound('Person');
-  return { ...person, roles: (await rolesOf(s, [personId]))(personId) };
-}
-
-/**
- * Gives a person exactly these roles. A coordinator cannot remove their own coordinator
- * role, so a partnership is never left without one by accident.
- */
-export async function setRoles(s: Scope, personId: string, roles: Role[]): Promise<{ granted: Role[]; removed: Role[] }> {
-  await getPersonWithRoles(s, personId);
-  if (personId === s.viewer?.id && s.viewer.roles.includes('coordinator') && !roles.includes('coordinator')) {
-    throw invalid({ roles: 'You cannot remove your own coordinator role. Ask another coordinator to do it.' });
-  }
-  return s.db.transaction(async (tx) => {
-    const current = (await tx.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId))).map((r) => r.role);
-    const granted = roles.filter((r) => !current.includes(r));
-    const removed = current.filter((r) => !roles.includes(r));
-    if (removed.length) await tx.delete(personRoles).where(and(eq(personRoles.personId, personId), inArray(personRoles.role, removed)));
-    if (granted.length) await tx.insert(personRoles).values(granted.map((role) => ({ personId, role }))).onConflictDoNothing();
-    if (granted.length || removed.length) {
-      await audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer?.id ?? null, action: 'person.roles.changed', subjectType: 'person', subjectId: personId, detail: { granted, removed } });
-    }
-    return { granted, removed };
-  });
-}
 
 // ---- Pages --------------------------------------------------------------------------
 

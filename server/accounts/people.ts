@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
-import { people, personRoles, type Role } from '../../db/schema';
-import type { SignedInPerson } from '../http/context';
+import { organisations, people, personRoles, ROLES, type Role } from '../../db/schema';
+import { audit } from '../audit/log';
+import type { ServiceContext, SignedInPerson } from '../shared/context';
+import { invalid, notFound } from '../shared/errors';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -23,4 +25,63 @@ export async function findPersonByEmail(db: Executor, partnershipId: string, ema
     .where(and(eq(people.partnershipId, partnershipId), eq(people.email, normaliseEmail(email))))
     .limit(1);
   return person;
+}
+
+export const PEOPLE_PAGE_SIZE = 50;
+
+/** `%` and `_` typed in a search are matched as themselves. */
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+async function rolesOf(s: ServiceContext, personIds: string[]) {
+  const rows = personIds.length ? await s.db.select().from(personRoles).where(inArray(personRoles.personId, personIds)) : [];
+  return (personId: string) => ROLES.filter((role) => rows.some((r) => r.personId === personId && r.role === role));
+}
+
+/** "p•••@partner.example": enough to tell two people of one name apart, without handing out the address. */
+export const maskEmail = (email: string) => email.replace(/^(.)[^@]*/, '$1•••');
+
+/** People whose name or email contains the words, alphabetically; the first page only. */
+export async function searchPeople(s: ServiceContext, q = '') {
+  const words = q.trim().split(/\s+/).filter(Boolean).slice(0, 5);
+  const rows = await s.db
+    .select({ id: people.id, name: people.name, email: people.email, organisation: organisations.name })
+    .from(people)
+    .innerJoin(organisations, eq(organisations.id, people.organisationId))
+    .where(and(eq(people.partnershipId, s.partnership.id), ...words.map((w) => or(ilike(people.name, likePattern(w)), ilike(people.email, likePattern(w))))))
+    .orderBy(asc(people.name), asc(people.email))
+    .limit(PEOPLE_PAGE_SIZE + 1);
+  const roles = await rolesOf(s, rows.map((r) => r.id));
+  return { people: rows.slice(0, PEOPLE_PAGE_SIZE).map((r) => ({ ...r, roles: roles(r.id) })), more: rows.length > PEOPLE_PAGE_SIZE };
+}
+
+export async function getPersonWithRoles(s: ServiceContext, personId: string) {
+  const [person] = await s.db
+    .select({ id: people.id, name: people.name, email: people.email, jobTitle: people.jobTitle, organisation: organisations.name })
+    .from(people)
+    .innerJoin(organisations, eq(organisations.id, people.organisationId))
+    .where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));
+  if (!person) throw notFound('Person');
+  return { ...person, roles: (await rolesOf(s, [personId]))(personId) };
+}
+
+/**
+ * Gives a person exactly these roles. A coordinator cannot remove their own coordinator
+ * role, so a partnership is never left without one by accident.
+ */
+export async function setRoles(s: ServiceContext, personId: string, roles: Role[]): Promise<{ granted: Role[]; removed: Role[] }> {
+  await getPersonWithRoles(s, personId);
+  if (personId === s.actor?.id && s.actor.roles.includes('coordinator') && !roles.includes('coordinator')) {
+    throw invalid({ roles: 'You cannot remove your own coordinator role. Ask another coordinator to do it.' });
+  }
+  return s.db.transaction(async (tx) => {
+    const current = (await tx.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId))).map((r) => r.role);
+    const granted = roles.filter((r) => !current.includes(r));
+    const removed = current.filter((r) => !roles.includes(r));
+    if (removed.length) await tx.delete(personRoles).where(and(eq(personRoles.personId, personId), inArray(personRoles.role, removed)));
+    if (granted.length) await tx.insert(personRoles).values(granted.map((role) => ({ personId, role }))).onConflictDoNothing();
+    if (granted.length || removed.length) {
+      await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'person.roles.changed', subjectType: 'person', subjectId: personId, detail: { granted, removed } });
+    }
+    return { granted, removed };
+  });
 }

@@ -1,19 +1,19 @@
 import { deleteCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { Button, ErrorSummary, Form, NotificationBanner, Select, SummaryList, Table, TextInput } from '../../web/components';
-import { formatShortDate } from '../../web/dates';
+import { formatShortDate } from '../shared/dates';
 import { listWorkforceGroups } from '../catalogue/service';
-import { clientAddress, scope, type AppContext } from '../http/context';
+import { clientAddress, personalScope, scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { setSessionCookie } from '../http/security';
 import { listOrganisations } from '../organisations/service';
-import { uuidParam } from '../catalogue/routes';
+import { uuidParam } from '../http/params';
 import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import { personInput, register, requestSignIn, safeNext, signInInput, signInWithLink } from './service';
 import { endAllSessions, endSession, SESSION_COOKIE } from './sessions';
-import { DomainError } from '../errors';
+import { DomainError } from '../shared/errors';
 
 function signInForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
   return render(
@@ -152,9 +152,8 @@ async function signOutEverywhere(c: AppContext) {
 }
 
 async function accountPage(c: AppContext, created?: string, errors: Record<string, string> = {}, values: FormValues = {}) {
-  const s = scope(c);
   const viewer = c.get('viewer')!;
-  const tokens = await listApiTokens({ ...s, viewer });
+  const tokens = await listApiTokens(personalScope(c));
   return render(
     c,
     { title: 'Your account', hasErrors: Object.keys(errors).length > 0 },
@@ -235,11 +234,11 @@ export const accountRoutes = [
   post('/account/api-tokens', 'signed-in', async (c) => {
     const form = await parseForm(c, apiTokenInput);
     if (!form.ok) return accountPage(c, undefined, form.errors, form.values);
-    const token = await createApiToken({ ...scope(c), viewer: c.get('viewer')! }, form.data.name);
+    const token = await createApiToken(personalScope(c), form.data.name);
     return accountPage(c, token);
   }),
   post('/account/api-tokens/:tokenId/revoke', 'signed-in', async (c) => {
-    await revokeApiToken({ ...scope(c), viewer: c.get('viewer')! }, uuidParam(c, 'tokenId', 'API token'));
+    await revokeApiToken(personalScope(c), uuidParam(c, 'tokenId', 'API token'));
     return seeOther(c, '/account');
   }),
 ];

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { Executor } from '../../db/database';
 import { organisations, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
 import { audit } from '../audit/log';
-import { MINUTE } from '../clock';
-import { invalid, tooManyRequests } from '../errors';
-import type { Scope } from '../http/context';
+import { MINUTE } from '../shared/clock';
+import { invalid, tooManyRequests } from '../shared/errors';
+import type { ServiceContext } from '../shared/context';
 import { queueMail } from '../mail/outbox';
-import { generateToken, hashToken } from '../tokens';
+import { generateToken, hashToken } from '../shared/tokens';
 import { hitRateLimit } from './rate-limit';
 import { findPersonByEmail, normaliseEmail } from './people';
 import { createSession, sessionPolicy } from './sessions';
@@ -80,7 +80,7 @@ export function safeNext(next: string | undefined): string | undefined {
   return next && /^\/(?![/\\])[\w\-/?=&%.]*$/.test(next) && next.length <= 200 ? next : undefined;
 }
 
-async function queueSignInLink(tx: Executor, s: Scope, personId: string, email: string, intro: string, next?: string) {
+async function queueSignInLink(tx: Executor, s: ServiceContext, personId: string, email: string, intro: string, next?: string) {
   const token = generateToken();
   const now = s.clock.now();
   await tx.insert(signInTokens).values({ tokenHash: hashToken(token), personId, createdAt: now, expiresAt: new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE) });
@@ -102,7 +102,7 @@ async function queueSignInLink(tx: Executor, s: Scope, personId: string, email: 
   });
 }
 
-async function limitSignIn(s: Scope, email: string, address: string | undefined) {
+async function limitSignIn(s: ServiceContext, email: string, address: string | undefined) {
   const windowMs = s.config.signInLimitWindowMinutes * MINUTE;
   const now = s.clock.now();
   const byEmail = await hitRateLimit(s.db, `sign-in:email:${normaliseEmail(email)}`, s.config.signInLimitPerEmail, windowMs, now);
@@ -116,7 +116,7 @@ async function limitSignIn(s: Scope, email: string, address: string | undefined)
  * Emails a sign-in link if the email belongs to someone. The caller shows the same
  * page either way, so the answer never tells whether an account exists.
  */
-export async function requestSignIn(s: Scope, email: string, address: string | undefined, next?: string): Promise<void> {
+export async function requestSignIn(s: ServiceContext, email: string, address: string | undefined, next?: string): Promise<void> {
   await limitSignIn(s, email, address);
   const person = await findPersonByEmail(s.db, s.partnership.id, email);
   if (!person) return;
@@ -127,7 +127,7 @@ export async function requestSignIn(s: Scope, email: string, address: string | u
  * Registers a practitioner and emails a sign-in link. An email that already has an
  * account gets a sign-in link instead, and the page says the same thing.
  */
-export async function register(s: Scope, input: PersonInput, address: string | undefined, next?: string): Promise<void> {
+export async function register(s: ServiceContext, input: PersonInput, address: string | undefined, next?: string): Promise<void> {
   await limitSignIn(s, input.email, address);
   await s.db.transaction(async (tx) => {
     const existing = await findPersonByEmail(tx, s.partnership.id, input.email);
@@ -141,7 +141,7 @@ export async function register(s: Scope, input: PersonInput, address: string | u
 }
 
 /** Uses a sign-in link (once, before it expires) and starts a session. */
-export async function signInWithLink(s: Pick<Scope, 'db' | 'clock' | 'config'>, token: string) {
+export async function signInWithLink(s: Pick<ServiceContext, 'db' | 'clock' | 'config'>, token: string) {
   const now = s.clock.now();
   const [used] = await s.db
     .update(signInTokens)

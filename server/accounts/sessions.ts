@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { authSessions } from '../../db/schema';
-import { DAY, MINUTE } from '../clock';
-import type { Config } from '../config';
-import { generateToken, hashToken } from '../tokens';
+import { DAY, MINUTE } from '../shared/clock';
+import type { Config } from '../shared/config';
+import { generateToken, hashToken } from '../shared/tokens';
 
 // Sessions as the Lucia guide describes them: the cookie holds a random token, the
 // database only its SHA-256; an idle timeout that renews with use, and an absolute lifetime.

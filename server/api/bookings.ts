@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findBooking, listPersonBookings, mayReadRegister, sessionRegister } from '../bookings/queries';
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, moveBooking } from '../bookings/service';
-import { forbidden } from '../errors';
+import { forbidden } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { apiDelete, apiGet, apiPatch, apiPost } from './operation';
 import { BookingList, bookingOut, BookingSchema, CancelledBooking, CancelledSession, CapacityChanged, MovedBooking, Register, registerOut } from './schemas';

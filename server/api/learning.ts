@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_MODES } from '../../db/schema';
-import { notFound } from '../errors';
+import { notFound } from '../shared/errors';
 import { attendedCourse, findCertificate, learningRecord, type AttendedCourse } from '../feedback/queries';
 import { feedbackInput, giveFeedback } from '../feedback/service';
 import { scope, type AppContext } from '../http/context';

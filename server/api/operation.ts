@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DomainError, notFound, type FieldErrors } from '../errors';
+import { DomainError, notFound, type FieldErrors } from '../shared/errors';
 import type { AppContext } from '../http/context';
 import { fieldErrors } from '../http/forms';
 import { del, get, patch, post, type Access, type RouteDef } from '../http/routes';

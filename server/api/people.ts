@@ -1,7 +1,8 @@
 import { asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { organisations, people, personRoles, workforceGroups } from '../../db/schema';
-import { scope, type Scope } from '../http/context';
+import { scope } from '../http/context';
+import type { ServiceContext } from '../shared/context';
 import { apiGet, readQuery } from './operation';
 import { Me, PeoplePage, rolesOut } from './schemas';
 
@@ -15,7 +16,7 @@ const pageQuery = z.object({
  * People in the partnership, by name, with their organisation, workforce group and roles.
  * No accounts service lists people yet; this read belongs there once a page needs it too.
  */
-async function listPeople(s: Pick<Scope, 'db' | 'partnership'>, page: number, pageSize: number) {
+async function listPeople(s: Pick<ServiceContext, 'db' | 'partnership'>, page: number, pageSize: number) {
   const inPartnership = eq(people.partnershipId, s.partnership.id);
   const [rows, [{ total }]] = await Promise.all([
     s.db

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { filtersSchema } from '../catalogue/routes';
 import { currentProspectus } from '../catalogue/service';
-import { notFound } from '../errors';
-import { scope, type Scope } from '../http/context';
+import { notFound } from '../shared/errors';
+import { scope } from '../http/context';
+import type { ServiceContext } from '../shared/context';
 import { apiGet, readQuery } from './operation';
 import { prospectusOut, ProspectusSchema } from './schemas';
 
@@ -10,7 +11,7 @@ export const yearParam = filtersSchema.shape.year.describe('A prospectus year li
 export const NO_PROSPECTUS = 'No prospectus you can see for that year (drafts are visible to coordinators only)';
 
 /** The prospectus asked for (or the current one), or a 404. */
-export async function findProspectus(s: Scope, year: string | undefined) {
+export async function findProspectus(s: ServiceContext, year: string | undefined) {
   const prospectus = await currentProspectus(s, year);
   if (!prospectus) throw notFound('Prospectus');
   return prospectus;

@@ -3,10 +3,10 @@
 // and queries are in ./non-attendance; these pages only translate HTTP.
 import { SECTORS, type Role } from '../../db/schema';
 import { Button, Choices, ErrorSummary, SummaryList, Table, TextInput } from '../../web/components';
-import { formatDate, formatShortDate, fromLondon } from '../../web/dates';
-import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../catalogue/manage-forms';
+import { formatDate, formatShortDate, fromLondon } from '../shared/dates';
+import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
 import { duration } from '../catalogue/views';
-import { DomainError, type FieldErrors } from '../errors';
+import { DomainError, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { many, one, type FormValues } from '../http/forms';
 import { render } from '../http/render';

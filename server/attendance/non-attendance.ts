@@ -15,13 +15,13 @@
 import { and, asc, eq, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, organisations, partnerships, people, SECTORS, sessions, type BookingStatus, type Sector } from '../../db/schema';
-import { fromLondon, londonParts, toLondonFields } from '../../web/dates';
+import { fromLondon, londonParts, toLondonFields } from '../shared/dates';
 import { audit } from '../audit/log';
 import { csvField } from '../bookings/register-csv';
 import { currentProspectus } from '../catalogue/service';
 import { duration } from '../catalogue/views';
-import { DomainError } from '../errors';
-import type { Partnership, Scope } from '../http/context';
+import { DomainError } from '../shared/errors';
+import type { Partnership, ServiceContext } from '../shared/context';
 import { fieldErrors } from '../http/forms';
 import { readDay } from '../elearning/service';
 
@@ -53,7 +53,7 @@ export const rangeQuery = z.object({
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The current prospectus's dates, or the partnership's financial year containing today when there is none. */
-async function defaultRange(s: Scope): Promise<ReportRange> {
+async function defaultRange(s: ServiceContext): Promise<ReportRange> {
   const prospectus = await currentProspectus(s);
   if (prospectus) return { from: prospectus.startsOn, to: prospectus.endsOn };
   const today = londonParts(s.clock.now());
@@ -64,7 +64,7 @@ async function defaultRange(s: Scope): Promise<ReportRange> {
 }
 
 /** The range a request asks for; a bad date, or a last date before the first, is a 400 naming the field. */
-export async function reportRange(s: Scope, query: Record<string, string>): Promise<ReportRange> {
+export async function reportRange(s: ServiceContext, query: Record<string, string>): Promise<ReportRange> {
   const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
   const parsed = rangeQuery.safeParse(given);
   if (!parsed.success) throw new DomainError(400, 'The dates are not valid', fieldErrors(parsed.error));
@@ -84,7 +84,7 @@ const dayAfter = (iso: string) => {
 /** Bookings that held a place at the session. */
 const HELD_PLACE: BookingStatus[] = ['confirmed', 'attended', 'partly attended', 'did not attend'];
 
-type ReportScope = Pick<Scope, 'db' | 'clock' | 'partnership'>;
+type ReportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership'>;
 
 /** Every booking that held a place, or was cancelled late, on the sessions the range covers. */
 async function reportBookings(s: ReportScope, range: ReportRange) {
@@ -340,7 +340,7 @@ export const chargePolicyInput = z.object({
 export type ChargePolicyInput = z.output<typeof chargePolicyInput>;
 
 /** Sets the partnership's charges, audited with what they were before. */
-export async function updateChargePolicy(s: Pick<Scope, 'db' | 'partnership'>, actor: { id: string } | null, input: ChargePolicyInput): Promise<ChargePolicy> {
+export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partnership'>, actor: { id: string } | null, input: ChargePolicyInput): Promise<ChargePolicy> {
   const after: ChargePolicy = { halfDayPence: input.halfDay, fullDayPence: input.fullDay, exemptSectors: input.exemptSectors };
   return s.db.transaction(async (tx) => {
     const [before] = await tx.select().from(partnerships).where(eq(partnerships.id, s.partnership.id)).for('update');

@@ -5,8 +5,8 @@ import { and, asc, eq, gte } from 'drizzle-orm';
 import { courses, sessions, sessionTrainers } from '../../db/schema';
 import { mayReadRegister, sessionRegister } from '../bookings/queries';
 import type { Actor, BookingScope } from '../bookings/service';
-import { DAY } from '../clock';
-import { forbidden } from '../errors';
+import { DAY } from '../shared/clock';
+import { forbidden } from '../shared/errors';
 import { markingPermission, markingWindow } from './service';
 
 type Viewer = NonNullable<Actor>;

@@ -5,16 +5,16 @@
 // translate HTTP.
 import { z } from 'zod';
 import { Button, Form, SummaryList, WarningText } from '../../web/components';
-import { formatDate, formatTime } from '../../web/dates';
+import { formatDate, formatTime } from '../shared/dates';
 import type { Role } from '../../db/schema';
-import { maskEmail, searchPeople } from '../accounts/manage-people';
+import { maskEmail, searchPeople } from '../accounts/people';
 import { registerEntries, type SessionRegister } from '../bookings/queries';
 import { PersonChooser, plural } from '../bookings/register-views';
-import { Done, formPage, submitForm } from '../catalogue/manage-forms';
-import { uuidParam } from '../catalogue/routes';
+import { Done, formPage, submitForm } from '../http/form-pages';
+import { uuidParam } from '../http/params';
 import { where } from '../catalogue/views';
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
-import { DomainError, invalid, type FieldErrors } from '../errors';
+import { DomainError, invalid, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { one, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';

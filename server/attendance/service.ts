@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { bookings, courses, feedback, people, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
-import { formatDate } from '../../web/dates';
+import { formatDate } from '../shared/dates';
 import { audit } from '../audit/log';
 import type { Actor, BookingScope } from '../bookings/service';
-import { DAY, MINUTE } from '../clock';
-import { conflict, DomainError, forbidden, notFound } from '../errors';
+import { DAY, MINUTE } from '../shared/clock';
+import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
 import { queueMail, type QueuedMail } from '../mail/outbox';
 import { syncFollowUps } from '../follow-ups/service';
 

@@ -1,9 +1,8 @@
 // The pieces of the trainer's pages: the list of their sessions, the marking form, the
 // printable sign-in sheet and the feedback summary. The pages are in ./routes.
 import type { Child } from 'hono/jsx';
-import { Button, Choices, Form, SummaryList, Table, Tag } from '../../web/components';
-import { formatSessionTime } from '../../web/dates';
-import { ActionLink } from '../catalogue/manage-forms';
+import { ActionLink, Button, Choices, Form, SummaryList, Table, Tag } from '../../web/components';
+import { formatSessionTime } from '../shared/dates';
 import { where } from '../catalogue/views';
 import type { RegisterEntry, SessionRegister } from '../bookings/queries';
 import { plural } from '../bookings/register-views';

@@ -1,7 +1,7 @@
-import type { Config } from '../config';
-import { formatDate, formatSessionTime, formatTime } from '../../web/dates';
+import type { Config } from '../shared/config';
+import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
 import type { QueuedMail } from '../mail/outbox';
-import type { Partnership } from '../http/context';
+import type { Partnership } from '../shared/context';
 import { calendarInvite } from './calendar';
 
 /** What every booking email needs to know about the session. */

@@ -3,7 +3,7 @@
 import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
-import { notFound } from '../errors';
+import { notFound } from '../shared/errors';
 import type { BookingScope } from './service';
 
 export type ReadScope = Pick<BookingScope, 'db' | 'clock' | 'partnership'>;

@@ -1,7 +1,7 @@
 // A session's register as a CSV file for coordinators (RFC 4180: CRLF line ends, fields
 // quoted when they need it). The file is opened in spreadsheets, so a value that a
 // spreadsheet would read as a formula is written as text.
-import { toLondonFields } from '../../web/dates';
+import { toLondonFields } from '../shared/dates';
 import { registerEntries, type RegisterEntry, type SessionRegister } from './queries';
 
 const HEADER = ['status', 'position', 'name', 'email', 'organisation', 'job title', 'booked at (London time)', 'cancelled at (London time)', 'late cancellation'];

@@ -3,15 +3,15 @@
 // their behalf, change the number of places, move or cancel a booking); and the register
 // as CSV. The rules are in ./service; these pages only translate HTTP.
 import { z } from 'zod';
-import { Button, ErrorSummary, Form, Select, SummaryList, TextInput, WarningText } from '../../web/components';
-import { formatSessionTime } from '../../web/dates';
+import { Button, ErrorSummary, Form, Select, StatusTag as SessionTag, SummaryList, TextInput, WarningText } from '../../web/components';
+import { formatSessionTime } from '../shared/dates';
 import { LIVE_BOOKING_STATUSES, type Role } from '../../db/schema';
-import { searchPeople } from '../accounts/manage-people';
-import { Done, formPage, StatusTag as SessionTag, submitForm, TargetForm, type FormTarget } from '../catalogue/manage-forms';
-import { uuidParam } from '../catalogue/routes';
+import { searchPeople } from '../accounts/people';
+import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
+import { uuidParam } from '../http/params';
 import { getCourse, placesLeft } from '../catalogue/service';
 import { where } from '../catalogue/views';
-import { DomainError, invalid, notFound, type FieldErrors } from '../errors';
+import { DomainError, invalid, notFound, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { one, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';

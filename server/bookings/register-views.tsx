@@ -1,9 +1,8 @@
 // The tables of a session's register on the coordinator's register page, and the
 // success messages its actions lead back to.
 import type { Child } from 'hono/jsx';
-import { Button, Form, Table, TextInput } from '../../web/components';
-import { formatShortDate, formatTime } from '../../web/dates';
-import { ActionLink } from '../catalogue/manage-forms';
+import { ActionLink, Button, Form, Table, TextInput } from '../../web/components';
+import { formatShortDate, formatTime } from '../shared/dates';
 import type { RegisterEntry, SessionRegister } from './queries';
 import { StatusTag as BookingTag } from './views';
 

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import { bookings, courses, people, sentReminders, sessions } from '../../db/schema';
-import { DAY } from '../clock';
+import { DAY } from '../shared/clock';
 import { queueMail } from '../mail/outbox';
 import { bookingMail, type SessionDetails } from './messages';
 import type { BookingScope } from './service';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Button, Choices, ErrorSummary, Form, NotificationBanner, SummaryList } from '../../web/components';
-import { formatDate, formatSessionTime, formatTime } from '../../web/dates';
-import { uuidParam } from '../catalogue/routes';
+import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
+import { uuidParam } from '../http/params';
 import { where } from '../catalogue/views';
-import { DomainError, notFound } from '../errors';
+import { DomainError, notFound } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { parseForm } from '../http/forms';
 import { render, seeOther } from '../http/render';

@@ -11,12 +11,12 @@ import {
   type BookingStatus,
 } from '../../db/schema';
 import { audit } from '../audit/log';
-import { conflict, DomainError, forbidden, notFound } from '../errors';
-import type { Partnership, Scope, SignedInPerson } from '../http/context';
+import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
+import type { Partnership, ServiceContext, SignedInPerson } from '../shared/context';
 import { queueMail, type QueuedMail } from '../mail/outbox';
-import { generateToken, hashToken } from '../tokens';
+import { generateToken, hashToken } from '../shared/tokens';
 import { bookingMail, type Recipient, type SessionDetails } from './messages';
-import { addWorkingDays } from './working-days';
+import { addWorkingDays } from '../shared/working-days';
 
 // The booking rules. Promise 1: a session never has more places held (confirmed or pending
 // approval) than its capacity. Every change that takes or frees a place first locks the
@@ -33,7 +33,7 @@ export type Actor = Pick<SignedInPerson, 'id' | 'roles'> | null;
 export interface BookingScope {
   db: Database;
   clock: { now(): Date };
-  config: Scope['config'];
+  config: ServiceContext['config'];
   partnership: Partnership;
 }
 

@@ -1,5 +1,5 @@
 import { Button, Form, Tag } from '../../web/components';
-import { formatDate, formatTime } from '../../web/dates';
+import { formatDate, formatTime } from '../shared/dates';
 import type { BookingStatus } from '../../db/schema';
 import type { SessionSummary } from '../catalogue/service';
 import type { liveBookingFor } from './service';

@@ -1,27 +1,14 @@
 // The coordinator's pages for building the prospectus: prospectuses, courses and
 // sessions. The rules live in manage-service.ts; these pages only translate HTTP.
-import { Button, Choices, Form, Table, Textarea, TextInput, WarningText } from '../../web/components';
-import { formatDate, formatSessionTime, fromLondon, toLondonFields } from '../../web/dates';
+import { ActionLink, Button, ButtonLink, Choices, Form, StatusTag, Table, Textarea, TextInput, WarningText } from '../../web/components';
+import { formatDate, formatSessionTime, fromLondon, toLondonFields } from '../shared/dates';
 import { DELIVERY_MODES, THEMES, type Role } from '../../db/schema';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { many, one, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
-import {
-  ActionLink,
-  ButtonLink,
-  ChangeableSummary,
-  DateInput,
-  dateValues,
-  Done,
-  formPage,
-  StatusTag,
-  submitForm,
-  TargetForm,
-  withDateParts,
-  type FormTarget,
-} from './manage-forms';
+import { ChangeableSummary, DateInput, dateValues, Done, formPage, submitForm, TargetForm, withDateParts, type FormTarget } from '../http/form-pages';
 import {
   cancelInput,
   cancelSession,
@@ -44,7 +31,7 @@ import {
   updateSession,
   withdrawCourse,
 } from './manage-service';
-import { uuidParam } from './routes';
+import { uuidParam } from '../http/params';
 import { getCourse, listCompetencies, listWorkforceGroups, type Prospectus } from './service';
 import { duration, where } from './views';
 

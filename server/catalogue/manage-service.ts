@@ -19,11 +19,11 @@ import {
   THEMES,
   workforceGroups,
 } from '../../db/schema';
-import { formatDate, fromLondon, londonParts } from '../../web/dates';
+import { formatDate, fromLondon, londonParts } from '../shared/dates';
 import { audit } from '../audit/log';
 import { cancelSession as cancelSessionAndBookings, fillFreedPlaces } from '../bookings/service';
-import { conflict, invalid, notFound } from '../errors';
-import type { Scope } from '../http/context';
+import { conflict, invalid, notFound } from '../shared/errors';
+import type { ServiceContext } from '../shared/context';
 import type { Course, Prospectus, Session } from './service';
 
 // ---- Input: shared field rules ------------------------------------------------------
@@ -105,8 +105,8 @@ export const prospectusInput = z
 export type ProspectusInput = z.infer<typeof prospectusInput>;
 
 /** The audit entry for a coordinator's change, in the change's transaction. */
-const record = (tx: Executor, s: Scope, action: string, subjectType: string, subjectId: string, detail: Record<string, unknown> = {}) =>
-  audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer?.id ?? null, action, subjectType, subjectId, detail });
+const record = (tx: Executor, s: ServiceContext, action: string, subjectType: string, subjectId: string, detail: Record<string, unknown> = {}) =>
+  audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action, subjectType, subjectId, detail });
 
 /** PostgreSQL's unique_violation, however the driver wraps it. */
 function isUniqueViolation(error: unknown): boolean {
@@ -128,7 +128,7 @@ async function withUniqueYear<T>(year: string, write: () => Promise<T>): Promise
   }
 }
 
-export async function listProspectusesWithCounts(s: Scope) {
+export async function listProspectusesWithCounts(s: ServiceContext) {
   return s.db
     .select({ ...getTableColumns(prospectuses), courseCount: count(courses.id) })
     .from(prospectuses)
@@ -138,14 +138,14 @@ export async function listProspectusesWithCounts(s: Scope) {
     .orderBy(desc(prospectuses.startsOn));
 }
 
-export async function getProspectus(s: Scope, id: string): Promise<Prospectus> {
+export async function getProspectus(s: ServiceContext, id: string): Promise<Prospectus> {
   const [p] = await s.db.select().from(prospectuses).where(and(eq(prospectuses.id, id), eq(prospectuses.partnershipId, s.partnership.id)));
   if (!p) throw notFound('Prospectus');
   return p;
 }
 
 /** The year after the latest prospectus (or the current one), as the partnership's year runs: "2027-28", 1 April to 31 March. */
-export async function nextProspectusYear(s: Scope) {
+export async function nextProspectusYear(s: ServiceContext) {
   const startMonth = s.partnership.yearStartMonth;
   const [latest] = await s.db.select({ year: prospectuses.year }).from(prospectuses).where(eq(prospectuses.partnershipId, s.partnership.id)).orderBy(desc(prospectuses.year)).limit(1);
   const now = londonParts(s.clock.now());
@@ -157,7 +157,7 @@ export async function nextProspectusYear(s: Scope) {
   };
 }
 
-export async function createProspectus(s: Scope, input: ProspectusInput): Promise<Prospectus> {
+export async function createProspectus(s: ServiceContext, input: ProspectusInput): Promise<Prospectus> {
   return withUniqueYear(input.year, () =>
     s.db.transaction(async (tx) => {
       const [p] = await tx.insert(prospectuses).values({ partnershipId: s.partnership.id, ...input, status: 'draft' }).returning();
@@ -167,7 +167,7 @@ export async function createProspectus(s: Scope, input: ProspectusInput): Promis
   );
 }
 
-export async function updateProspectus(s: Scope, id: string, input: ProspectusInput): Promise<Prospectus> {
+export async function updateProspectus(s: ServiceContext, id: string, input: ProspectusInput): Promise<Prospectus> {
   await getProspectus(s, id);
   return withUniqueYear(input.year, () =>
     s.db.transaction(async (tx) => {
@@ -179,7 +179,7 @@ export async function updateProspectus(s: Scope, id: string, input: ProspectusIn
 }
 
 /** Publishing makes a draft visible to everyone. Publishing twice changes nothing. */
-export async function publishProspectus(s: Scope, id: string): Promise<{ published: boolean }> {
+export async function publishProspectus(s: ServiceContext, id: string): Promise<{ published: boolean }> {
   await getProspectus(s, id);
   return s.db.transaction(async (tx) => {
     const [p] = await tx
@@ -217,14 +217,14 @@ export const courseInput = z.object({
 export type CourseInput = z.infer<typeof courseInput>;
 
 /** A course in the partnership, whatever its prospectus's status. */
-async function courseIn(s: Scope, db: Executor, courseId: string): Promise<Course> {
+async function courseIn(s: ServiceContext, db: Executor, courseId: string): Promise<Course> {
   const [course] = await db.select().from(courses).where(and(eq(courses.id, courseId), eq(courses.partnershipId, s.partnership.id)));
   if (!course) throw notFound('Course');
   return course;
 }
 
 /** Workforce groups and competencies must come from the partnership's current framework. */
-async function checkFramework(s: Scope, db: Executor, input: Pick<CourseInput, 'workforceGroupIds' | 'competencyIds'>) {
+async function checkFramework(s: ServiceContext, db: Executor, input: Pick<CourseInput, 'workforceGroupIds' | 'competencyIds'>) {
   const current = and(eq(competencyFrameworks.partnershipId, s.partnership.id), eq(competencyFrameworks.current, true));
   const [groups, comps] = await Promise.all([
     input.workforceGroupIds.length
@@ -253,7 +253,7 @@ async function writeCourseLinks(tx: Executor, courseId: string, input: CourseInp
 const courseColumns = ({ workforceGroupIds: _g, competencyIds: _c, ...columns }: CourseInput) => columns;
 
 /** Courses can be added to a draft or a published prospectus (published ones show at once). */
-export async function createCourse(s: Scope, prospectusId: string, input: CourseInput): Promise<Course> {
+export async function createCourse(s: ServiceContext, prospectusId: string, input: CourseInput): Promise<Course> {
   await getProspectus(s, prospectusId);
   await checkFramework(s, s.db, input);
   return s.db.transaction(async (tx) => {
@@ -268,7 +268,7 @@ export async function createCourse(s: Scope, prospectusId: string, input: Course
   });
 }
 
-export async function updateCourse(s: Scope, courseId: string, input: CourseInput): Promise<Course> {
+export async function updateCourse(s: ServiceContext, courseId: string, input: CourseInput): Promise<Course> {
   await courseIn(s, s.db, courseId);
   await checkFramework(s, s.db, input);
   return s.db.transaction(async (tx) => {
@@ -284,7 +284,7 @@ export async function updateCourse(s: Scope, courseId: string, input: CourseInpu
 }
 
 /** Scheduled sessions still to come: each must be cancelled (telling who booked) before the course is withdrawn. */
-export async function upcomingSessionCount(s: Scope, courseId: string, db: Executor = s.db): Promise<number> {
+export async function upcomingSessionCount(s: ServiceContext, courseId: string, db: Executor = s.db): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(sessions)
@@ -293,7 +293,7 @@ export async function upcomingSessionCount(s: Scope, courseId: string, db: Execu
 }
 
 /** Takes the course off the prospectus. Its past sessions and their records stay. */
-export async function withdrawCourse(s: Scope, courseId: string): Promise<void> {
+export async function withdrawCourse(s: ServiceContext, courseId: string): Promise<void> {
   await s.db.transaction(async (tx) => {
     const course = await courseIn(s, tx, courseId);
     if (course.withdrawn) return;
@@ -305,7 +305,7 @@ export async function withdrawCourse(s: Scope, courseId: string): Promise<void> 
 }
 
 /** Every course of a prospectus, withdrawn ones too, with how many dates are scheduled. */
-export async function listCoursesForManaging(s: Scope, prospectusId: string) {
+export async function listCoursesForManaging(s: ServiceContext, prospectusId: string) {
   return s.db
     .select({
       ...getTableColumns(courses),
@@ -385,7 +385,7 @@ export const cancelInput = z.object({
 });
 
 /** People who hold the trainer role in the partnership. */
-export async function listTrainers(s: Scope, db: Executor = s.db) {
+export async function listTrainers(s: ServiceContext, db: Executor = s.db) {
   return db
     .select({ id: people.id, name: people.name, email: people.email })
     .from(people)
@@ -395,7 +395,7 @@ export async function listTrainers(s: Scope, db: Executor = s.db) {
 }
 
 /** A session and its course, for changing; another partnership's session is not found. */
-export async function getSessionForManaging(s: Scope, sessionId: string, db: Executor = s.db) {
+export async function getSessionForManaging(s: ServiceContext, sessionId: string, db: Executor = s.db) {
   const [row] = await db
     .select({ session: sessions, course: courses, prospectus: prospectuses })
     .from(sessions)
@@ -408,7 +408,7 @@ export async function getSessionForManaging(s: Scope, sessionId: string, db: Exe
 }
 
 /** Dates must fall in the prospectus's year, and trainers must hold the trainer role. */
-async function checkSession(s: Scope, db: Executor, prospectus: Prospectus, input: SessionInput) {
+async function checkSession(s: ServiceContext, db: Executor, prospectus: Prospectus, input: SessionInput) {
   const errors: Record<string, string> = {};
   const first = fromLondon(prospectus.startsOn);
   const afterLast = fromLondon(prospectus.endsOn, '23:59');
@@ -429,7 +429,7 @@ async function writeTrainers(tx: Executor, sessionId: string, trainerIds: string
 
 const sessionColumns = ({ trainerIds: _t, ...columns }: SessionInput) => columns;
 
-export async function createSession(s: Scope, courseId: string, input: SessionInput): Promise<Session> {
+export async function createSession(s: ServiceContext, courseId: string, input: SessionInput): Promise<Session> {
   const course = await courseIn(s, s.db, courseId);
   if (course.withdrawn) throw conflict('This course has been withdrawn: it cannot have new dates');
   await checkSession(s, s.db, await getProspectus(s, course.prospectusId), input);
@@ -448,7 +448,7 @@ const placesTakenMessage = (taken: number) =>
  * Changes a session. The capacity check is part of the UPDATE itself, so a booking that
  * takes a place at the same moment cannot leave more places taken than there are.
  */
-export async function updateSession(s: Scope, sessionId: string, input: SessionInput): Promise<Session> {
+export async function updateSession(s: ServiceContext, sessionId: string, input: SessionInput): Promise<Session> {
   const current = await getSessionForManaging(s, sessionId);
   if (current.session.status === 'cancelled') throw conflict('This session has been cancelled: it cannot be changed');
   await checkSession(s, s.db, current.prospectus, input);
@@ -475,8 +475,8 @@ export async function updateSession(s: Scope, sessionId: string, input: SessionI
  * and everyone booked or waiting is emailed the reason (with a calendar cancellation), in
  * one transaction. Cancelling it again changes nothing.
  */
-export async function cancelSession(s: Scope, sessionId: string, reason: string): Promise<{ cancelled: boolean; told: number }> {
+export async function cancelSession(s: ServiceContext, sessionId: string, reason: string): Promise<{ cancelled: boolean; told: number }> {
   await getSessionForManaging(s, sessionId);
-  const result = await cancelSessionAndBookings(s, s.viewer ?? null, sessionId, reason);
+  const result = await cancelSessionAndBookings(s, s.actor ?? null, sessionId, reason);
   return { cancelled: !result.alreadyCancelled, told: result.bookingsEnded };
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/components';
-import { formatDate, formatSessionTime, formatTime, monthName } from '../../web/dates';
+import { formatDate, formatSessionTime, formatTime, monthName } from '../shared/dates';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
-import { notFound } from '../errors';
+import { notFound } from '../shared/errors';
+import { uuidParam } from '../http/params';
 import { fieldErrors } from '../http/forms';
 import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
@@ -31,12 +32,6 @@ export function readFilters(c: AppContext) {
   return { filters: filtersSchema.parse(kept), errors };
 }
 
-export const courseIdParam = z.uuid();
-export function uuidParam(c: AppContext, name: string, what: string) {
-  const parsed = courseIdParam.safeParse(c.req.param(name));
-  if (!parsed.success) throw notFound(what);
-  return parsed.data;
-}
 
 async function prospectusPage(c: AppContext) {
   const s = scope(c);
@@ -131,7 +126,7 @@ async function coursePage(c: AppContext) {
 async function sessionPage(c: AppContext) {
   const s = scope(c);
   const { course, session } = await getSession(s, uuidParam(c, 'sessionId', 'Session'));
-  const booking = s.viewer ? await liveBookingFor(s.db, session.id, s.viewer.id) : undefined;
+  const booking = s.actor ? await liveBookingFor(s.db, session.id, s.actor.id) : undefined;
   return render(
     c,
     { title: `${course.title}: ${formatSessionTime(session.startsAt, session.endsAt)}`, backLink: `/courses/${course.id}` },
@@ -146,7 +141,7 @@ async function sessionPage(c: AppContext) {
         { key: 'Places', value: <PlacesLeft session={session} /> },
         { key: 'Booking closes', value: `${formatDate(session.bookingClosesAt)}, ${formatTime(session.bookingClosesAt)}` },
       ]} />
-      <BookingPanel session={session} signedIn={Boolean(s.viewer)} booking={booking} csrfToken={c.get('csrfToken')} requiresApproval={course.requiresManagerApproval} />
+      <BookingPanel session={session} signedIn={Boolean(s.actor)} booking={booking} csrfToken={c.get('csrfToken')} requiresApproval={course.requiresManagerApproval} />
       <p class="govuk-body">
         <a class="govuk-link" href={`/courses/${course.id}`}>More about {course.title}</a>
       </p>

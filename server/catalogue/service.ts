@@ -12,9 +12,9 @@ import {
   sessionTrainers,
   workforceGroups,
 } from '../../db/schema';
-import { londonMonth, toLondonFields } from '../../web/dates';
-import { notFound } from '../errors';
-import type { Scope } from '../http/context';
+import { londonMonth, toLondonFields } from '../shared/dates';
+import { notFound } from '../shared/errors';
+import type { ServiceContext } from '../shared/context';
 
 export type Course = typeof courses.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
@@ -42,10 +42,10 @@ export interface CourseListing extends Course {
 }
 
 /** Coordinators see drafts; everyone else only published prospectuses. */
-const canSeeDrafts = (s: Pick<Scope, 'viewer'>) => Boolean(s.viewer?.roles.includes('coordinator'));
+const canSeeDrafts = (s: Pick<ServiceContext, 'actor'>) => Boolean(s.actor?.roles.includes('coordinator'));
 
 /** The prospectus for the year that contains today, or else the latest one; drafts only for coordinators. */
-export async function currentProspectus(s: Scope, year?: string): Promise<Prospectus | undefined> {
+export async function currentProspectus(s: ServiceContext, year?: string): Promise<Prospectus | undefined> {
   const visible = and(eq(prospectuses.partnershipId, s.partnership.id), canSeeDrafts(s) ? undefined : eq(prospectuses.status, 'published'));
   if (year) {
     const [p] = await s.db.select().from(prospectuses).where(and(visible, eq(prospectuses.year, year)));
@@ -62,7 +62,7 @@ export async function currentProspectus(s: Scope, year?: string): Promise<Prospe
   return latest;
 }
 
-export async function listProspectuses(s: Scope) {
+export async function listProspectuses(s: ServiceContext) {
   return s.db.select().from(prospectuses).where(eq(prospectuses.partnershipId, s.partnership.id)).orderBy(desc(prospectuses.startsOn));
 }
 
@@ -110,7 +110,7 @@ export function matchesFilters(course: CourseListing, filters: CourseFilters): b
 }
 
 /** The prospectus's courses with their sessions, filtered. Withdrawn courses are left out. */
-export async function listCourses(s: Scope, prospectusId: string, filters: CourseFilters = {}): Promise<CourseListing[]> {
+export async function listCourses(s: ServiceContext, prospectusId: string, filters: CourseFilters = {}): Promise<CourseListing[]> {
   const rows = await s.db
     .select()
     .from(courses)
@@ -131,7 +131,7 @@ export async function listCourses(s: Scope, prospectusId: string, filters: Cours
 }
 
 /** A course the viewer may see, with its sessions, groups and competencies. */
-export async function getCourse(s: Scope, courseId: string) {
+export async function getCourse(s: ServiceContext, courseId: string) {
   const [row] = await s.db
     .select({ course: courses, prospectus: prospectuses })
     .from(courses)
@@ -156,7 +156,7 @@ export async function getCourse(s: Scope, courseId: string) {
   return { ...row.course, prospectus: row.prospectus, workforceGroups: groups, competencies: comps, sessions: sessionsByCourse.get(courseId) ?? [] };
 }
 
-export async function getSession(s: Scope, sessionId: string) {
+export async function getSession(s: ServiceContext, sessionId: string) {
   const [row] = await s.db.select({ courseId: sessions.courseId }).from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id)));
   if (!row) throw notFound('Session');
   const course = await getCourse(s, row.courseId);
@@ -165,7 +165,7 @@ export async function getSession(s: Scope, sessionId: string) {
 }
 
 /** The current framework's workforce groups, in order. */
-export async function listWorkforceGroups(s: Pick<Scope, 'db' | 'partnership'>) {
+export async function listWorkforceGroups(s: Pick<ServiceContext, 'db' | 'partnership'>) {
   return s.db
     .select({ id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name, who: workforceGroups.who })
     .from(workforceGroups)
@@ -174,7 +174,7 @@ export async function listWorkforceGroups(s: Pick<Scope, 'db' | 'partnership'>) 
     .orderBy(asc(workforceGroups.sortOrder));
 }
 
-export async function listCompetencies(s: Pick<Scope, 'db' | 'partnership'>) {
+export async function listCompetencies(s: Pick<ServiceContext, 'db' | 'partnership'>) {
   return s.db
     .select({ id: competencies.id, code: competencies.code, domain: competencies.domain, statement: competencies.statement })
     .from(competencies)

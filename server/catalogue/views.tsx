@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Tag } from '../../web/components';
-import { formatSessionTime, formatShortDate, formatTime } from '../../web/dates';
+import { formatSessionTime, formatShortDate, formatTime } from '../shared/dates';
 import type { SessionSummary } from './service';
 
 export function PlacesLeft({ session }: { session: SessionSummary }) {

@@ -4,8 +4,8 @@
 // the same file again is harmless, because a completion already recorded is not added twice.
 import type { Role } from '../../db/schema';
 import { Button, NotificationBanner, SummaryList, Table, Textarea } from '../../web/components';
-import { formPage } from '../catalogue/manage-forms';
-import { DomainError, type FieldErrors } from '../errors';
+import { formPage } from '../http/form-pages';
+import { DomainError, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';

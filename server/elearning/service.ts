@@ -6,15 +6,15 @@
 // so the coordinator can fix those and import the file again: a completion already recorded
 // (same person, course and date) is never recorded twice.
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { CsvError, readCsvTable, type CsvRow } from '../../db/csv';
+import { CsvError, readCsvTable, type CsvRow } from '../shared/csv';
 import { courses, eLearningCompletions, people, prospectuses } from '../../db/schema';
 import { normaliseEmail } from '../accounts/people';
 import { audit } from '../audit/log';
-import { invalid } from '../errors';
-import type { Scope } from '../http/context';
-import { toLondonFields } from '../../web/dates';
+import { invalid } from '../shared/errors';
+import type { ServiceContext } from '../shared/context';
+import { toLondonFields } from '../shared/dates';
 
-export type ImportScope = Pick<Scope, 'db' | 'clock' | 'partnership'>;
+export type ImportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership'>;
 
 export const COMPLETION_COLUMNS = { required: ['email', 'course', 'completed'], optional: ['name'], allowOtherColumns: true } as const;
 
@@ -177,7 +177,7 @@ export async function importCompletions(s: ImportScope, actor: { id: string } | 
 }
 
 /** The titles the course column can name: the partnership's e-learning courses, each once. */
-export async function eLearningCourseTitles(s: Pick<Scope, 'db' | 'partnership'>): Promise<string[]> {
+export async function eLearningCourseTitles(s: Pick<ServiceContext, 'db' | 'partnership'>): Promise<string[]> {
   const rows = await s.db
     .selectDistinct({ title: courses.title })
     .from(courses)

@@ -4,7 +4,7 @@
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { bookings, courses, eLearningCompletions, feedback, sessions, type BookingStatus } from '../../db/schema';
 import type { ReadScope } from '../bookings/queries';
-import { notFound } from '../errors';
+import { notFound } from '../shared/errors';
 import { verifyCertificate } from './service';
 
 const CAME: BookingStatus[] = ['attended', 'partly attended'];

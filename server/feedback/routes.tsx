@@ -3,10 +3,10 @@
 // The rules are in ./service; these pages only translate HTTP to its calls.
 import { z } from 'zod';
 import { Button, ErrorSummary, SummaryList, TextInput } from '../../web/components';
-import { formatDate } from '../../web/dates';
-import { uuidParam } from '../catalogue/routes';
+import { formatDate } from '../shared/dates';
+import { uuidParam } from '../http/params';
 import { duration } from '../catalogue/views';
-import { DomainError, type FieldErrors } from '../errors';
+import { DomainError, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';
 import { render } from '../http/render';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bookings, courses, feedback, people, sessions, sessionTrainers } from '../../db/schema';
 import { audit } from '../audit/log';
 import type { Actor, BookingScope } from '../bookings/service';
-import { conflict, DomainError, forbidden, notFound } from '../errors';
+import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 
 // Feedback on the day, and the certificate it unlocks. Only the attendee gives it, once.

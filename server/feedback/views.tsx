@@ -1,8 +1,8 @@
 // The attendee's feedback form, their learning record and the certificate, as page parts.
 import { Button, Choices, Form, SummaryList, Table, Textarea, WarningText, type Option } from '../../web/components';
-import { formatDate, fromLondon } from '../../web/dates';
+import { formatDate, fromLondon } from '../shared/dates';
 import { StatusTag } from '../bookings/views';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../shared/errors';
 import { one, type FormValues } from '../http/forms';
 import type { CertificateContent } from './certificate-pdf';
 import type { AttendedCourse, eLearningCompletionsOf } from './queries';

@@ -1,8 +1,8 @@
 // The follow-up survey's emails. Each carries a personal link, so each is marked to be blanked
 // in the outbox once the mail server has it: the token then exists only in the recipient's inbox.
-import { formatDate } from '../../web/dates';
-import type { Config } from '../config';
-import type { Partnership } from '../http/context';
+import { formatDate } from '../shared/dates';
+import type { Config } from '../shared/config';
+import type { Partnership } from '../shared/context';
 import type { QueuedMail } from '../mail/outbox';
 
 interface Context {

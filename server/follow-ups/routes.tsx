@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { tokenParam } from '../bookings/routes';
 import type { BookingScope } from '../bookings/service';
-import { uuidParam } from '../catalogue/routes';
-import { DomainError } from '../errors';
+import { uuidParam } from '../http/params';
+import { DomainError } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';
 import { render } from '../http/render';

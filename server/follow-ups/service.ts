@@ -23,13 +23,13 @@ import {
   type BookingStatus,
   type FollowUpStatus,
 } from '../../db/schema';
-import { fromLondon, londonParts } from '../../web/dates';
+import { fromLondon, londonParts } from '../shared/dates';
 import { audit } from '../audit/log';
 import type { BookingScope } from '../bookings/service';
-import { DAY } from '../clock';
-import { conflict, DomainError, notFound, type FieldErrors } from '../errors';
+import { DAY } from '../shared/clock';
+import { conflict, DomainError, notFound, type FieldErrors } from '../shared/errors';
 import { queueMail, type QueuedMail } from '../mail/outbox';
-import { generateToken, hashToken } from '../tokens';
+import { generateToken, hashToken } from '../shared/tokens';
 import { identifyingDetails, type Finding } from './identifying-details';
 import { followUpMail } from './messages';
 

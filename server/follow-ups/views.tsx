@@ -4,8 +4,8 @@
 import type { Child } from 'hono/jsx';
 import { COMPETENCY_SELF_ASSESSMENTS } from '../../db/schema';
 import { Button, Choices, ErrorSummary, Form, Table, Textarea, WarningText, type Option } from '../../web/components';
-import { formatDate } from '../../web/dates';
-import type { FieldErrors } from '../errors';
+import { formatDate } from '../shared/dates';
+import type { FieldErrors } from '../shared/errors';
 import { CONFIDENCE, CONFIDENCE_HINT } from '../feedback/views';
 import { many, one, type FormValues } from '../http/forms';
 import { describeFindings, type Finding } from './identifying-details';

@@ -1,16 +1,7 @@
 import type { Context } from 'hono';
-import type { partnerships, Role } from '../../db/schema';
 import type { AppDeps } from '../deps';
-
-export type Partnership = typeof partnerships.$inferSelect;
-
-export interface SignedInPerson {
-  id: string;
-  name: string;
-  email: string;
-  organisationId: string;
-  roles: Role[];
-}
+import { forbidden } from '../shared/errors';
+import type { Partnership, PersonalContext, ServiceContext, SignedInPerson } from '../shared/context';
 
 export interface AppEnv {
   Variables: {
@@ -25,12 +16,19 @@ export interface AppEnv {
 
 export type AppContext = Context<AppEnv>;
 
-/** The service context a request hands to feature services. */
-export function scope(c: AppContext) {
+/** The service context for a request: the signed-in person (if any) is the actor. */
+export function scope(c: AppContext): ServiceContext {
   const { db, clock, config } = c.get('deps');
-  return { db, clock, config, partnership: c.get('partnership'), viewer: c.get('viewer') };
+  const viewer = c.get('viewer');
+  return { db, clock, config, partnership: c.get('partnership'), actor: viewer ? { id: viewer.id, roles: viewer.roles } : null };
 }
-export type Scope = ReturnType<typeof scope>;
+
+/** The service context for a route that is only for signed-in people. */
+export function personalScope(c: AppContext): PersonalContext {
+  const s = scope(c);
+  if (!s.actor) throw forbidden('Sign in to do that');
+  return { ...s, actor: s.actor };
+}
 
 /** The client's address for rate limits: the proxy's header only when the proxy is trusted. */
 export function clientAddress(c: AppContext): string | undefined {

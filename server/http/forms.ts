@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldErrors } from '../errors';
+import type { FieldErrors } from '../shared/errors';
 import type { AppContext } from './context';
 
 export type FormValues = Record<string, string | string[]>;

@@ -4,8 +4,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { apiTokens } from '../../db/schema';
 import { loadSignedInPerson } from '../accounts/people';
 import { SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
-import { DomainError } from '../errors';
-import { generateToken, hashToken, hmac, sameText } from '../tokens';
+import { DomainError } from '../shared/errors';
+import { generateToken, hashToken, hmac, sameText } from '../shared/tokens';
 import type { AppEnv } from './context';
 import { isApiPath } from './routes';
 

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { Config } from '../config';
+import type { Config } from '../shared/config';
 
 export interface MailMessage {
   to: string;

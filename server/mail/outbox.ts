@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { outbox } from '../../db/schema';
-import { MINUTE } from '../clock';
+import { MINUTE } from '../shared/clock';
 import type { Mailer, MailMessage } from './mailer';
 
 export type QueuedMail = Omit<MailMessage, 'attachments'> & {

@@ -1,9 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { outbox } from '../../db/schema';
 import { SummaryList, Table } from '../../web/components';
-import { formatShortDate, formatTime } from '../../web/dates';
-import { uuidParam } from '../catalogue/routes';
-import { notFound } from '../errors';
+import { formatShortDate, formatTime } from '../shared/dates';
+import { uuidParam } from '../http/params';
+import { notFound } from '../shared/errors';
 import type { AppContext } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';

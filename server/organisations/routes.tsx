@@ -1,10 +1,10 @@
 // The coordinator's pages for the partner organisations people register under.
-import { Choices, Table, TextInput } from '../../web/components';
+import { ActionLink, ButtonLink, Choices, StatusTag, Table, TextInput } from '../../web/components';
 import type { Role } from '../../db/schema';
 import { PARTNER_STATUSES, SECTORS } from '../../db/schema';
-import { ActionLink, ButtonLink, Done, formPage, StatusTag, submitForm, TargetForm, type FormTarget } from '../catalogue/manage-forms';
-import { uuidParam } from '../catalogue/routes';
-import type { FieldErrors } from '../errors';
+import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
+import { uuidParam } from '../http/params';
+import type { FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { many, one, type FormValues } from '../http/forms';
 import { render } from '../http/render';

@@ -2,8 +2,8 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { organisations, PARTNER_STATUSES, SECTORS } from '../../db/schema';
 import { audit } from '../audit/log';
-import { conflict, notFound } from '../errors';
-import type { Scope } from '../http/context';
+import { conflict, notFound } from '../shared/errors';
+import type { ServiceContext } from '../shared/context';
 
 export type Organisation = typeof organisations.$inferSelect;
 
@@ -18,7 +18,7 @@ export const organisationInput = z.object({
 });
 export type OrganisationInput = z.infer<typeof organisationInput>;
 
-export async function listOrganisations(s: Pick<Scope, 'db' | 'partnership'>, options: { activeOnly?: boolean } = {}) {
+export async function listOrganisations(s: Pick<ServiceContext, 'db' | 'partnership'>, options: { activeOnly?: boolean } = {}) {
   return s.db
     .select()
     .from(organisations)
@@ -26,13 +26,13 @@ export async function listOrganisations(s: Pick<Scope, 'db' | 'partnership'>, op
     .orderBy(asc(organisations.name));
 }
 
-export async function getOrganisation(s: Scope, id: string) {
+export async function getOrganisation(s: ServiceContext, id: string) {
   const [org] = await s.db.select().from(organisations).where(and(eq(organisations.id, id), eq(organisations.partnershipId, s.partnership.id)));
   if (!org) throw notFound('Organisation');
   return org;
 }
 
-async function assertNameFree(s: Scope, name: string, exceptId?: string) {
+async function assertNameFree(s: ServiceContext, name: string, exceptId?: string) {
   const [clash] = await s.db
     .select({ id: organisations.id })
     .from(organisations)
@@ -40,21 +40,21 @@ async function assertNameFree(s: Scope, name: string, exceptId?: string) {
   if (clash) throw conflict('An organisation with that name already exists', { name: 'An organisation with that name already exists' });
 }
 
-export async function createOrganisation(s: Scope, input: OrganisationInput) {
+export async function createOrganisation(s: ServiceContext, input: OrganisationInput) {
   await assertNameFree(s, input.name);
   return s.db.transaction(async (tx) => {
     const [org] = await tx.insert(organisations).values({ partnershipId: s.partnership.id, ...input }).returning();
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer?.id ?? null, action: 'organisation.created', subjectType: 'organisation', subjectId: org.id, detail: input });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'organisation.created', subjectType: 'organisation', subjectId: org.id, detail: input });
     return org;
   });
 }
 
-export async function updateOrganisation(s: Scope, id: string, input: OrganisationInput) {
+export async function updateOrganisation(s: ServiceContext, id: string, input: OrganisationInput) {
   await getOrganisation(s, id);
   await assertNameFree(s, input.name, id);
   return s.db.transaction(async (tx) => {
     const [org] = await tx.update(organisations).set(input).where(and(eq(organisations.id, id), eq(organisations.partnershipId, s.partnership.id))).returning();
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.viewer?.id ?? null, action: 'organisation.updated', subjectType: 'organisation', subjectId: id, detail: input });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'organisation.updated', subjectType: 'organisation', subjectId: id, detail: input });
     return org;
   });
 }

@@ -30,7 +30,7 @@ beforeAll(async () => {
     personOf.set(role, person.id);
     clients.set(role, await new TestClient(built.app).signInAs(database.db, person.id, built.clock.now(), built.config));
     const viewer = (await loadSignedInPerson(database.db, person.id))!;
-    tokens.set(role, await createApiToken({ db: database.db, clock: built.clock, config: built.config, partnership, viewer }, `${role} token`));
+    tokens.set(role, await createApiToken({ db: database.db, clock: built.clock, config: built.config, partnership, actor: viewer }, `${role} token`));
   }
 });
 afterAll(() => database.close());

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { apiTokens, auditLog } from '../../db/schema';
-import { hashToken } from '../../server/tokens';
+import { hashToken } from '../../server/shared/tokens';
 import { createTestDatabase } from '../support/database';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
 

@@ -15,7 +15,7 @@ export async function personWithToken(db: Database, built: Built, roles: Role[])
   const person = await makePerson(db, roles);
   const [partnership] = await db.select().from(partnerships).where(eq(partnerships.slug, built.config.partnership));
   const viewer = (await loadSignedInPerson(db, person.id))!;
-  const scope = { db, clock: built.clock, config: built.config, partnership, viewer };
+  const scope = { db, clock: built.clock, config: built.config, partnership, actor: viewer };
   const token = await createApiToken(scope, 'Integration');
   const revoke = async () => revokeApiToken(scope, (await listApiTokens(scope))[0].id);
   return { ...person, token, revoke };

@@ -4,7 +4,7 @@ import type { OpenDatabase } from '../../db/database';
 import { auditLog, bookings, outbox, sessions, sessionTrainers } from '../../db/schema';
 import { addWalkIn, markUnmarkedAttended, recordAttendance } from '../../server/attendance/service';
 import { bookPlace } from '../../server/bookings/service';
-import { DAY, MINUTE } from '../../server/clock';
+import { DAY, MINUTE } from '../../server/shared/clock';
 import { certificateFor, giveFeedback, sessionFeedbackSummary, verifyCertificate } from '../../server/feedback/service';
 import { createTestDatabase } from '../support/database';
 import { makePerson, seed } from '../support/app';

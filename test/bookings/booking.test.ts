@@ -4,7 +4,7 @@ import type { OpenDatabase } from '../../db/database';
 import { auditLog, bookingApprovals, bookings, outbox, people, sessions } from '../../db/schema';
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, decideApproval, lapseApprovals, moveBooking } from '../../server/bookings/service';
 import { sendSessionReminders } from '../../server/bookings/reminders';
-import { DAY, HOUR } from '../../server/clock';
+import { DAY, HOUR } from '../../server/shared/clock';
 import { createTestDatabase } from '../support/database';
 import { makePerson, seed } from '../support/app';
 import { bookingScope, makeSession } from '../support/fixtures';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { bookingApprovals, bookings, outbox, people, sessions } from '../../db/schema';
-import { addWorkingDays } from '../../server/bookings/working-days';
+import { addWorkingDays } from '../../server/shared/working-days';
 import {
   bookPlace,
   cancelBooking,
@@ -14,10 +14,10 @@ import {
   moveBooking,
   type BookingScope,
 } from '../../server/bookings/service';
-import { DAY, HOUR } from '../../server/clock';
-import { DomainError } from '../../server/errors';
-import { hashToken } from '../../server/tokens';
-import { formatDate } from '../../web/dates';
+import { DAY, HOUR } from '../../server/shared/clock';
+import { DomainError } from '../../server/shared/errors';
+import { hashToken } from '../../server/shared/tokens';
+import { formatDate } from '../../server/shared/dates';
 import { createTestDatabase } from '../support/database';
 import { makePerson, seed, TEST_NOW } from '../support/app';
 import { bookingScope, makeSession } from '../support/fixtures';

@@ -17,11 +17,11 @@ import { courses, organisations, partnerships, prospectuses, sessions, workforce
 import { createPerson } from '../../server/accounts/service';
 import { recordAttendance } from '../../server/attendance/service';
 import { bookPlace } from '../../server/bookings/service';
-import { fixedClock } from '../../server/clock';
+import { fixedClock } from '../../server/shared/clock';
 import { sendDueFollowUps } from '../../server/follow-ups/service';
 import { smtpMailer } from '../../server/mail/mailer';
 import { sendDueMail } from '../../server/mail/outbox';
-import { fromLondon, toLondonFields } from '../../web/dates';
+import { fromLondon, toLondonFields } from '../../server/shared/dates';
 import { testConfig } from '../support/app';
 import { checkAccessibility, screenshot, signInAs, useBrowserHarness, type Preparation } from './harness';
 import { h1 } from './steps';

@@ -3,7 +3,7 @@ import type { Database, OpenDatabase } from '../../db/database';
 import { bookings, courses, people, sessions } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { createApp } from '../../server/app';
-import { fixedClock } from '../../server/clock';
+import { fixedClock } from '../../server/shared/clock';
 import { captureMailer } from '../../server/mail/mailer';
 import { createTestDatabase } from '../support/database';
 import { seed, testConfig, TEST_NOW, TestClient } from '../support/app';

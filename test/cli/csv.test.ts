@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvError, parseCsv, readCsvTable } from '../../db/csv';
+import { CsvError, parseCsv, readCsvTable } from '../../server/shared/csv';
 
 const fields = (text: string) => parseCsv(text).map((r) => r.fields);
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, courses, eLearningCompletions, partnerships, people, prospectuses } from '../../db/schema';
 import { importCompletions } from '../../server/elearning/service';
-import { DomainError } from '../../server/errors';
+import { DomainError } from '../../server/shared/errors';
 import { buildApp, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { bookingScope } from '../support/fixtures';

@@ -9,7 +9,7 @@ import type { OpenDatabase } from '../../db/database';
 import { openPostgres } from '../../db/postgres';
 import { followUpLinks, followUpSurveys, outbox } from '../../db/schema';
 import type { BookingScope } from '../../server/bookings/service';
-import { MINUTE } from '../../server/clock';
+import { MINUTE } from '../../server/shared/clock';
 import { sendDueFollowUps, sendFollowUpReminders } from '../../server/follow-ups/service';
 import { smtpMailer } from '../../server/mail/mailer';
 import { CLEARED_TEXT, retryDelay, sendDueMail } from '../../server/mail/outbox';

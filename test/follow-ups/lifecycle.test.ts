@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, followUpLinks, impactResponses, managerResponses } from '../../db/schema';
 import { recordAttendance } from '../../server/attendance/service';
-import { DomainError } from '../../server/errors';
+import { DomainError } from '../../server/shared/errors';
 import {
   answerImpactSurvey,
   answerManagerSurvey,
@@ -18,7 +18,7 @@ import {
   surveyByToken,
   type ImpactInput,
 } from '../../server/follow-ups/service';
-import { hashToken } from '../../server/tokens';
+import { hashToken } from '../../server/shared/tokens';
 import { seed } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { TIMES } from '../attendance/helpers';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, competencies, courseCompetencies, followUpSurveys, impactResponses, managerResponses } from '../../db/schema';
 import { sendDueFollowUps } from '../../server/follow-ups/service';
-import { formatDate } from '../../web/dates';
+import { formatDate } from '../../server/shared/dates';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { expectAccessiblePage } from '../feedback/helpers';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { outbox, partnerships } from '../../db/schema';
-import { MINUTE } from '../../server/clock';
+import { MINUTE } from '../../server/shared/clock';
 import { smtpMailer } from '../../server/mail/mailer';
 import { queueMail, retryDelay, sendDueMail } from '../../server/mail/outbox';
 import { createTestDatabase } from '../support/database';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { chargesCsv, nonAttendance, reportRange, type ReportRange } from '../../server/attendance/non-attendance';
-import { DomainError } from '../../server/errors';
+import { DomainError } from '../../server/shared/errors';
 import { loadSignedInPerson } from '../../server/accounts/people';
 import { buildApp, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
@@ -74,7 +74,7 @@ describe('the report by organisation and by session', () => {
 });
 
 describe('the dates a report covers', () => {
-  const coordinatorScope = async () => ({ ...(await bookingScope(database.db)), viewer: await loadSignedInPerson(database.db, coordinatorId) });
+  const coordinatorScope = async () => ({ ...(await bookingScope(database.db)), actor: (await loadSignedInPerson(database.db, coordinatorId)) ?? null });
   const refusal = async (query: Record<string, string>) => {
     const error = await reportRange(await coordinatorScope(), query).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);

@@ -1,7 +1,7 @@
 // The register as a CSV file: its headers, one row per booking, London times, quoting,
 // and values a spreadsheet would run as formulas written as text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../db/csv';
+import { parseCsv } from '../../server/shared/csv';
 import type { OpenDatabase } from '../../db/database';
 import { csvField } from '../../server/bookings/register-csv';
 import { cancelBooking } from '../../server/bookings/service';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { courses, partnerships, prospectuses, sessions } from '../../db/schema';
 import type { BookingScope } from '../../server/bookings/service';
-import { fixedClock } from '../../server/clock';
+import { fixedClock } from '../../server/shared/clock';
 import { testConfig, TEST_NOW } from './app';
 
 /** The seeded partnership as a service scope, with its own clock. */

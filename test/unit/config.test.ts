@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFrom, parseEnvironment } from '../../server/config';
+import { configFrom, parseEnvironment } from '../../server/shared/config';
 
 const fallback = () => 'generated-secret-generated-secret-00';
 

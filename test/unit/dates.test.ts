@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatSessionTime, formatTime, fromLondon, londonMonth, toLondonFields } from '../../web/dates';
+import { formatDate, formatSessionTime, formatTime, fromLondon, londonMonth, toLondonFields } from '../../server/shared/dates';
 
 describe('London dates and times', () => {
   it('reads London wall time in summer (BST) and winter (GMT)', () => {

@@ -12,7 +12,7 @@ import type { OpenDatabase } from '../../db/database';
 import { bookings, followUpLinks, followUpSurveys, outbox, partnerships, sessions } from '../../db/schema';
 import { seedDemo } from '../../db/seed';
 import { CLEARED_TEXT } from '../../server/mail/outbox';
-import { hashToken } from '../../server/tokens';
+import { hashToken } from '../../server/shared/tokens';
 import worker, { type Env } from '../../server/worker';
 import { makePerson } from '../support/app';
 import { createTestDatabase } from '../support/database';

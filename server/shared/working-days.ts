@@ -1,4 +1,4 @@
-import { DAY } from '../clock';
+import { DAY } from './clock';
 
 // Working days are Monday to Friday in London. Bank holidays are not counted out: the
 // partnership's windows (late cancellation, approval hold) are short enough that a day's

@@ -1,13 +1,13 @@
-// Page and form pieces shared by the coordinator's "Manage" pages (catalogue,
-// organisations and people): a form page frame, the save-or-show-errors step, GOV.UK
-// date inputs, summary lists with Change links and success banners.
+// Page and form pieces shared by every feature's forms: a form page frame, the
+// save-or-show-errors step, GOV.UK date inputs, summary lists with Change links and
+// success banners.
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { Button, ErrorSummary, Form, NotificationBanner, Tag } from '../../web/components';
-import { DomainError, type FieldErrors } from '../errors';
-import type { AppContext } from '../http/context';
-import { one, parseForm, type FormValues } from '../http/forms';
-import { render, seeOther } from '../http/render';
+import { DomainError, type FieldErrors } from '../shared/errors';
+import type { AppContext } from './context';
+import { one, parseForm, type FormValues } from './forms';
+import { render, seeOther } from './render';
 
 type Page = Response | Promise<Response>;
 
@@ -169,33 +169,3 @@ export function ChangeableSummary({ rows }: { rows: SummaryRow[] }) {
     </dl>
   );
 }
-
-/** A link whose visible text is short but whose accessible name says what it acts on. */
-export const ActionLink = ({ href, text, about }: { href: string; text: string; about: string }) => (
-  <a class="govuk-link" href={href}>
-    {text}
-    <span class="govuk-visually-hidden"> {about}</span>
-  </a>
-);
-
-const STATUS_COLOURS: Record<string, string> = {
-  draft: 'yellow',
-  published: 'green',
-  scheduled: 'blue',
-  cancelled: 'red',
-  delivered: 'grey',
-  withdrawn: 'red',
-  listed: 'turquoise',
-  active: 'green',
-  inactive: 'grey',
-};
-
-/** A status as a GOV.UK tag: "Draft", "Published", "Cancelled" and so on. */
-export const StatusTag = ({ status }: { status: string }) => <Tag colour={STATUS_COLOURS[status]}>{status[0].toUpperCase() + status.slice(1)}</Tag>;
-
-/** A link styled as a button, for "Add a course" and the like. */
-export const ButtonLink = ({ href, children, secondary }: { href: string; children: Child; secondary?: boolean }) => (
-  <a href={href} role="button" draggable="false" class={`govuk-button${secondary ? ' govuk-button--secondary' : ''}`} data-module="govuk-button">
-    {children}
-  </a>
-);
