@@ -5,8 +5,8 @@ import { sendSessionReminders } from '../server/bookings/reminders';
 import type { Config } from '../server/shared/config';
 import type { Mailer } from '../server/mail/mailer';
 import { sendDueMail } from '../server/mail/outbox';
-import type { BookingScope } from '../server/bookings/service';
 import { closeExpiredFollowUps, sendDueFollowUps, sendFollowUpReminders, type JobOptions } from '../server/follow-ups/service';
+import type { ServiceContext } from '../server/shared/context';
 
 /** What a job is given: the database, the mail port and the configuration. The time is passed separately. */
 export interface JobDeps {
@@ -21,13 +21,13 @@ export type Progress = (done: number) => void;
 export type Job = (deps: JobDeps, now: Date, progress?: Progress) => Promise<Summary>;
 
 /** Runs a partnership-level job for every partnership in the database and adds up the summaries. */
-function forEachPartnership(work: (scope: BookingScope, options: JobOptions) => Promise<Summary>): Job {
+function forEachPartnership(work: (scope: ServiceContext, options: JobOptions) => Promise<Summary>): Job {
   return async (deps, now, progress) => {
     const total: Summary = {};
     let before = 0;
     for (const partnership of await deps.db.select().from(partnerships)) {
       const onProgress = progress && ((done: number) => progress(before + done));
-      const summary = await work({ db: deps.db, config: deps.config, partnership, clock: { now: () => now } }, { onProgress });
+      const summary = await work({ db: deps.db, config: deps.config, partnership, clock: { now: () => now }, actor: null }, { onProgress });
       for (const [key, value] of Object.entries(summary)) total[key] = (total[key] ?? 0) + value;
       before += Object.values(summary).reduce((a, b) => a + b, 0);
     }

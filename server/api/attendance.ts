@@ -4,7 +4,7 @@ import { sessionRegister, type RegisterEntry, type SessionRegister } from '../bo
 import { attendanceSheet, REGISTER_STATES, trainerSessions, type TrainerSession } from '../attendance/queries';
 import { addWalkIn, ATTENDANCE_MARKS, recordAttendance } from '../attendance/service';
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
-import { scope, type AppContext } from '../http/context';
+import { personalScope, scope, type AppContext } from '../http/context';
 import { apiGet, apiPost } from './operation';
 import { instant, iso, named, venueOut } from './schemas';
 
@@ -140,7 +140,7 @@ export const attendanceOperations = [
       response: TrainerSessionList,
     },
     async (c) => {
-      const { upcoming, past } = await trainerSessions(scope(c), viewer(c));
+      const { upcoming, past } = await trainerSessions(personalScope(c));
       return { upcoming: upcoming.map(trainerSessionOut), past: past.map(trainerSessionOut) };
     },
   ),
@@ -158,7 +158,7 @@ export const attendanceOperations = [
       notFound: NO_SESSION,
     },
     async (c, { sessionId }) => {
-      const { register, permission } = await attendanceSheet(scope(c), viewer(c), sessionId);
+      const { register, permission } = await attendanceSheet(personalScope(c), sessionId);
       return {
         session: sessionFieldsOut(register.session),
         marking: { allowed: permission.allowed, reason: permission.allowed ? null : permission.reason, opensAt: iso(permission.window.opensAt), locksAt: iso(permission.window.locksAt) },
@@ -182,7 +182,7 @@ export const attendanceOperations = [
       notFound: NO_SESSION,
       unprocessable: 'A booking is not on this session’s register (named as mark-{bookingId})',
     },
-    async (c, { sessionId }, { marks }) => recordAttendance(scope(c), viewer(c), sessionId, marks),
+    async (c, { sessionId }, { marks }) => recordAttendance(scope(c), sessionId, marks),
   ),
   apiPost(
     '/api/v1/sessions/:sessionId/walk-ins',
@@ -203,7 +203,7 @@ export const attendanceOperations = [
     },
     async (c, { sessionId }, { personId }) => {
       const s = scope(c);
-      const booking = await addWalkIn(s, viewer(c), sessionId, personId);
+      const booking = await addWalkIn(s, sessionId, personId);
       const register = await sessionRegister(s, sessionId);
       return attendeeOut(register.confirmed.find((e) => e.id === booking.id)!);
     },
@@ -222,7 +222,7 @@ export const attendanceOperations = [
       notFound: NO_SESSION,
     },
     async (c, { sessionId }) => {
-      const { session, course, responses, summary } = await sessionFeedbackSummary(scope(c), viewer(c), sessionId);
+      const { session, course, responses, summary } = await sessionFeedbackSummary(personalScope(c), sessionId);
       return { sessionId: session.id, courseTitle: course.title, responses, threshold: SUMMARY_THRESHOLD, summary };
     },
   ),

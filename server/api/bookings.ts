@@ -66,7 +66,7 @@ export const bookingOperations = [
     },
     async (c, { sessionId }, { personId }) => {
       const s = scope(c);
-      const booking = await bookPlace(s, viewer(c), { sessionId, personId: personId ?? viewer(c).id });
+      const booking = await bookPlace(s, { sessionId, personId: personId ?? viewer(c).id });
       return bookingOut(await findBooking(s, booking.id));
     },
   ),
@@ -83,7 +83,7 @@ export const bookingOperations = [
       notFound: NO_BOOKING,
       conflict: 'The booking has already ended, or the session has started',
     },
-    async (c, { bookingId }) => cancelBooking(scope(c), viewer(c), bookingId),
+    async (c, { bookingId }) => cancelBooking(scope(c), bookingId),
   ),
   apiGet(
     '/api/v1/sessions/:sessionId/register',
@@ -118,7 +118,7 @@ export const bookingOperations = [
       notFound: NO_SESSION,
       unprocessable: 'The capacity is fewer than the places already taken',
     },
-    async (c, { sessionId }, { capacity }) => changeCapacity(scope(c), viewer(c), sessionId, capacity),
+    async (c, { sessionId }, { capacity }) => changeCapacity(scope(c), sessionId, capacity),
   ),
   apiPost(
     '/api/v1/bookings/:bookingId/move',
@@ -137,7 +137,7 @@ export const bookingOperations = [
     },
     async (c, { bookingId }, { toSessionId }) => {
       const s = scope(c);
-      const { booking, promoted } = await moveBooking(s, viewer(c), bookingId, toSessionId);
+      const { booking, promoted } = await moveBooking(s, bookingId, toSessionId);
       return { booking: bookingOut(await findBooking(s, booking.id)), promoted };
     },
   ),
@@ -155,6 +155,6 @@ export const bookingOperations = [
       notFound: NO_SESSION,
       conflict: 'The session has been delivered',
     },
-    async (c, { sessionId }, { reason }) => cancelSession(scope(c), viewer(c), sessionId, reason),
+    async (c, { sessionId }, { reason }) => cancelSession(scope(c), sessionId, reason),
   ),
 ];

@@ -36,7 +36,7 @@ const importRequest = z.strictObject({
 });
 
 async function runImport(c: AppContext, csvText: string): Promise<z.output<typeof ELearningImportResult>> {
-  return importCompletions(scope(c), c.get('viewer')!, csvText);
+  return importCompletions(scope(c), csvText);
 }
 
 const importAsJson = apiPost(

@@ -224,6 +224,6 @@ export const nonAttendanceRoutes = [
   get(CSV_PATH, COORDINATOR, chargesCsvFile),
   get(SETTINGS_PATH, COORDINATOR, (c) => settingsPage(c, currentSettings(c))),
   post(SETTINGS_PATH, COORDINATOR, (c) =>
-    submitForm(c, chargePolicyInput, (values, errors) => settingsPage(c, values, errors), (input) => updateChargePolicy(scope(c), c.get('viewer')!, input), () => `${PATH}?done=charges`),
+    submitForm(c, chargePolicyInput, (values, errors) => settingsPage(c, values, errors), (input) => updateChargePolicy(scope(c), input), () => `${PATH}?done=charges`),
   ),
 ];

@@ -340,7 +340,7 @@ export const chargePolicyInput = z.object({
 export type ChargePolicyInput = z.output<typeof chargePolicyInput>;
 
 /** Sets the partnership's charges, audited with what they were before. */
-export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partnership'>, actor: { id: string } | null, input: ChargePolicyInput): Promise<ChargePolicy> {
+export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partnership' | 'actor'>, input: ChargePolicyInput): Promise<ChargePolicy> {
   const after: ChargePolicy = { halfDayPence: input.halfDay, fullDayPence: input.fullDay, exemptSectors: input.exemptSectors };
   return s.db.transaction(async (tx) => {
     const [before] = await tx.select().from(partnerships).where(eq(partnerships.id, s.partnership.id)).for('update');
@@ -350,7 +350,7 @@ export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partner
       .where(eq(partnerships.id, s.partnership.id));
     await audit(tx, {
       partnershipId: s.partnership.id,
-      actorId: actor?.id ?? null,
+      actorId: s.actor?.id ?? null,
       action: 'partnership.charges.changed',
       subjectType: 'partnership',
       subjectId: s.partnership.id,

@@ -4,10 +4,10 @@
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { courses, sessions, sessionTrainers } from '../../db/schema';
 import { mayReadRegister, sessionRegister } from '../bookings/queries';
-import type { Actor, BookingScope } from '../bookings/service';
 import { DAY } from '../shared/clock';
 import { forbidden } from '../shared/errors';
 import { markingPermission, markingWindow } from './service';
+import type { Actor, PersonalContext, ServiceContext } from '../shared/context';
 
 type Viewer = NonNullable<Actor>;
 
@@ -33,7 +33,8 @@ function registerState(session: { status: string; startsAt: Date; endsAt: Date }
  * The sessions the viewer trains: upcoming (not yet ended) soonest first, and those that
  * ended in the last RECENT_DAYS days, most recent first.
  */
-export async function trainerSessions(s: BookingScope, viewer: Viewer) {
+export async function trainerSessions(s: PersonalContext) {
+  const viewer = s.actor;
   const now = s.clock.now();
   const rows = await s.db
     .select({
@@ -59,23 +60,24 @@ export async function trainerSessions(s: BookingScope, viewer: Viewer) {
 export type TrainerSession = Awaited<ReturnType<typeof trainerSessions>>['upcoming'][number];
 
 /** A session's register, for its trainers and for coordinators; anyone else is refused. */
-export async function readableRegister(s: BookingScope, viewer: Viewer, sessionId: string) {
+export async function readableRegister(s: PersonalContext, sessionId: string) {
+  const viewer = s.actor;
   const register = await sessionRegister(s, sessionId);
   if (!mayReadRegister(viewer, register)) throw forbidden('Only the session’s trainers and coordinators can see its register');
   return register;
 }
 
 /** The register, and whether the viewer may mark it now (and if not, why not). */
-export async function attendanceSheet(s: BookingScope, viewer: Viewer, sessionId: string) {
-  const register = await readableRegister(s, viewer, sessionId);
+export async function attendanceSheet(s: PersonalContext, sessionId: string) {
+  const register = await readableRegister(s, sessionId);
   const [session] = await s.db.select().from(sessions).where(eq(sessions.id, register.session.id));
-  return { register, permission: await markingPermission(s.db, s, viewer, session) };
+  return { register, permission: await markingPermission(s.db, s, session) };
 }
 export type AttendanceSheet = Awaited<ReturnType<typeof attendanceSheet>>;
 
 /** Refuses a change to the register before reading the form: the page says why. */
-export async function markableSheet(s: BookingScope, viewer: Viewer, sessionId: string) {
-  const sheet = await attendanceSheet(s, viewer, sessionId);
+export async function markableSheet(s: PersonalContext, sessionId: string) {
+  const sheet = await attendanceSheet(s, sessionId);
   if (!sheet.permission.allowed) throw forbidden(sheet.permission.reason);
   return sheet;
 }

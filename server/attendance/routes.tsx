@@ -15,7 +15,7 @@ import { uuidParam } from '../http/params';
 import { where } from '../catalogue/views';
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
 import { DomainError, invalid, type FieldErrors } from '../shared/errors';
-import { scope, type AppContext } from '../http/context';
+import { personalScope, scope, type AppContext } from '../http/context';
 import { one, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
@@ -29,9 +29,9 @@ const HOME = '/trainer/sessions';
 
 const viewer = (c: AppContext) => c.get('viewer')!;
 const sessionId = (c: AppContext) => uuidParam(c, 'sessionId', 'Session');
-const loadSheet = (c: AppContext) => attendanceSheet(scope(c), viewer(c), sessionId(c));
+const loadSheet = (c: AppContext) => attendanceSheet(personalScope(c), sessionId(c));
 /** For a change: refused (403, with the reason) before the form is read when marking is not allowed now. */
-const loadMarkable = (c: AppContext) => markableSheet(scope(c), viewer(c), sessionId(c));
+const loadMarkable = (c: AppContext) => markableSheet(personalScope(c), sessionId(c));
 const registerPath = (register: SessionRegister) => sessionPath(register.session.id, 'register');
 /** The search for a walk-in, as typed, within reason. */
 const searchText = (q: string | undefined) => (q ?? '').trim().slice(0, 100);
@@ -40,7 +40,7 @@ const searchText = (q: string | undefined) => (q ?? '').trim().slice(0, 100);
 
 async function sessionsPage(c: AppContext) {
   const now = c.get('deps').clock.now();
-  const { upcoming, past } = await trainerSessions(scope(c), viewer(c));
+  const { upcoming, past } = await trainerSessions(personalScope(c));
   return render(
     c,
     { title: 'Your sessions' },
@@ -171,7 +171,7 @@ const afterMarking = (register: SessionRegister, { changed, invited }: { changed
 /** The service's refusals of a walk-in, as a message beside the list of people. */
 async function walkIn(c: AppContext, register: SessionRegister, personId: string) {
   try {
-    return await addWalkIn(scope(c), viewer(c), register.session.id, personId);
+    return await addWalkIn(scope(c), register.session.id, personId);
   } catch (error) {
     if (error instanceof DomainError && error.status === 409) throw invalid({ personId: error.message });
     throw error;
@@ -181,7 +181,7 @@ async function walkIn(c: AppContext, register: SessionRegister, personId: string
 // ---- The sign-in sheet and the feedback summary -------------------------------------
 
 async function signInSheetPage(c: AppContext) {
-  const register = await readableRegister(scope(c), viewer(c), sessionId(c));
+  const register = await readableRegister(personalScope(c), sessionId(c));
   const { session } = register;
   return render(
     c,
@@ -204,7 +204,7 @@ async function signInSheetPage(c: AppContext) {
 }
 
 async function feedbackPage(c: AppContext) {
-  const feedback = await sessionFeedbackSummary(scope(c), viewer(c), sessionId(c));
+  const feedback = await sessionFeedbackSummary(personalScope(c), sessionId(c));
   const { session, course } = feedback;
   return formPage(
     c,
@@ -223,13 +223,13 @@ export const attendanceRoutes = [
       c,
       marksInput(register),
       (values, errors) => registerPage(c, sheet, { values, errors }),
-      (marks) => recordAttendance(scope(c), viewer(c), register.session.id, marks),
+      (marks) => recordAttendance(scope(c), register.session.id, marks),
       (result) => afterMarking(register, result),
     );
   }),
   post(`${BASE}/register/all-attended`, TRAINER, async (c) => {
     const { register } = await loadMarkable(c);
-    return seeOther(c, afterMarking(register, await markUnmarkedAttended(scope(c), viewer(c), register.session.id)));
+    return seeOther(c, afterMarking(register, await markUnmarkedAttended(scope(c), register.session.id)));
   }),
   post(`${BASE}/register/walk-in`, TRAINER, async (c) => {
     const sheet = await loadMarkable(c);

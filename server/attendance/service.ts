@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import { bookings, courses, feedback, people, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
 import { formatDate } from '../shared/dates';
 import { audit } from '../audit/log';
-import type { Actor, BookingScope } from '../bookings/service';
+import type { Actor, PersonalContext, ServiceContext } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
 import { queueMail, type QueuedMail } from '../mail/outbox';
@@ -31,7 +31,8 @@ export function markingWindow(session: { startsAt: Date; endsAt: Date }, lockDay
 }
 
 /** Whether the actor may mark this session's register now, and if not, why not. */
-export async function markingPermission(db: Database | Tx, s: BookingScope, actor: NonNullable<Actor>, session: typeof sessions.$inferSelect) {
+export async function markingPermission(db: Database | Tx, s: PersonalContext, session: typeof sessions.$inferSelect) {
+  const { actor } = s;
   const window = markingWindow(session, s.partnership.attendanceLockDays);
   const now = s.clock.now();
   if (session.status === 'cancelled') return { allowed: false as const, reason: 'This session was cancelled', window };
@@ -46,7 +47,7 @@ export async function markingPermission(db: Database | Tx, s: BookingScope, acto
   return { allowed: true as const, window };
 }
 
-async function lockedSession(tx: Tx, s: BookingScope, sessionId: string) {
+async function lockedSession(tx: Tx, s: ServiceContext, sessionId: string) {
   const [session] = await tx
     .select()
     .from(sessions)
@@ -56,9 +57,10 @@ async function lockedSession(tx: Tx, s: BookingScope, sessionId: string) {
   return session;
 }
 
-async function assertMayMark(tx: Tx, s: BookingScope, actor: Actor, session: typeof sessions.$inferSelect) {
+async function assertMayMark(tx: Tx, s: ServiceContext, session: typeof sessions.$inferSelect) {
+  const { actor } = s;
   if (!actor) return;
-  const permission = await markingPermission(tx, s, actor, session);
+  const permission = await markingPermission(tx, { ...s, actor }, session);
   if (!permission.allowed) {
     // A person who is neither coordinator nor trainer learns nothing about the session.
     if (!actor.roles.includes('coordinator') && !actor.roles.includes('trainer')) throw notFound('Session');
@@ -67,7 +69,7 @@ async function assertMayMark(tx: Tx, s: BookingScope, actor: Actor, session: typ
 }
 
 /** The email inviting an attendee to give feedback, sent when they are first marked as having come. */
-async function feedbackInvitations(tx: Tx, s: BookingScope, sessionId: string, bookingIds: string[]): Promise<QueuedMail[]> {
+async function feedbackInvitations(tx: Tx, s: ServiceContext, sessionId: string, bookingIds: string[]): Promise<QueuedMail[]> {
   if (!bookingIds.length) return [];
   const rows = await tx
     .select({ bookingId: bookings.id, name: people.name, email: people.email, title: courses.title, startsAt: sessions.startsAt })
@@ -98,11 +100,12 @@ async function feedbackInvitations(tx: Tx, s: BookingScope, sessionId: string, b
  * Records attendance for bookings on a session's register. Attendees marked as having come
  * for the first time are invited to give feedback. Returns how many bookings changed.
  */
-export async function recordAttendance(s: BookingScope, actor: Actor, sessionId: string, marks: Record<string, AttendanceMark>) {
+export async function recordAttendance(s: ServiceContext, sessionId: string, marks: Record<string, AttendanceMark>) {
+  const { actor } = s;
   const now = s.clock.now();
   return s.db.transaction(async (tx) => {
     const session = await lockedSession(tx, s, sessionId);
-    await assertMayMark(tx, s, actor, session);
+    await assertMayMark(tx, s, session);
     const ids = Object.keys(marks);
     const current = ids.length
       ? await tx.select().from(bookings).where(and(eq(bookings.sessionId, sessionId), inArray(bookings.id, ids)))
@@ -129,20 +132,22 @@ export async function recordAttendance(s: BookingScope, actor: Actor, sessionId:
 }
 
 /** "Everyone else came": marks every booking not yet marked as attended. */
-export async function markUnmarkedAttended(s: BookingScope, actor: Actor, sessionId: string) {
+export async function markUnmarkedAttended(s: ServiceContext, sessionId: string) {
+  const { actor } = s;
   const unmarked = await s.db
     .select({ id: bookings.id })
     .from(bookings)
     .where(and(eq(bookings.sessionId, sessionId), eq(bookings.partnershipId, s.partnership.id), eq(bookings.status, 'confirmed')));
-  return recordAttendance(s, actor, sessionId, Object.fromEntries(unmarked.map((b) => [b.id, 'attended' as const])));
+  return recordAttendance(s, sessionId, Object.fromEntries(unmarked.map((b) => [b.id, 'attended' as const])));
 }
 
 /** Adds someone who came without a booking, as attended. It takes no place: the session has happened. */
-export async function addWalkIn(s: BookingScope, actor: Actor, sessionId: string, personId: string) {
+export async function addWalkIn(s: ServiceContext, sessionId: string, personId: string) {
+  const { actor } = s;
   const now = s.clock.now();
   return s.db.transaction(async (tx) => {
     const session = await lockedSession(tx, s, sessionId);
-    await assertMayMark(tx, s, actor, session);
+    await assertMayMark(tx, s, session);
     const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));
     if (!person) throw new DomainError(422, 'Choose a person', { personId: 'Choose a person from the list' });
     const [already] = await tx

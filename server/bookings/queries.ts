@@ -4,9 +4,7 @@ import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
 import { notFound } from '../shared/errors';
-import type { BookingScope } from './service';
-
-export type ReadScope = Pick<BookingScope, 'db' | 'clock' | 'partnership'>;
+import type { ServiceContext } from '../shared/context';
 
 /** Statuses of a booking that had a place: confirmed, and after the session what attendance recorded. */
 const HAD_PLACE: BookingStatus[] = ['confirmed', 'attended', 'partly attended', 'did not attend'];
@@ -15,7 +13,7 @@ const ahead = alias(bookings, 'ahead');
 /** Whoever made a booking on someone's behalf (a coordinator). */
 const booker = alias(people, 'booker');
 /** A waitlisted booking's place in the queue (1 is next), counted as the booking service counts it; else null. */
-function waitingPosition(s: ReadScope): SQL<number | null> {
+function waitingPosition(s: ServiceContext): SQL<number | null> {
   const waitingUpTo = s.db
     .select({ n: count() })
     .from(ahead)
@@ -23,7 +21,7 @@ function waitingPosition(s: ReadScope): SQL<number | null> {
   return sql<number | null>`case when ${bookings.status} = 'waitlisted' then (${waitingUpTo}) end`.mapWith((n) => (n === null ? null : Number(n)));
 }
 
-function selectPersonBookings(s: ReadScope, where: SQL) {
+function selectPersonBookings(s: ServiceContext, where: SQL) {
   return s.db
     .select({
       id: bookings.id,
@@ -73,14 +71,14 @@ export type PersonBooking = ReturnType<typeof withActions>;
  * A person's bookings, every status: upcoming (the session has not ended) soonest first,
  * and past, most recent first.
  */
-export async function listPersonBookings(s: ReadScope, personId: string): Promise<{ upcoming: PersonBooking[]; past: PersonBooking[] }> {
+export async function listPersonBookings(s: ServiceContext, personId: string): Promise<{ upcoming: PersonBooking[]; past: PersonBooking[] }> {
   const now = s.clock.now();
   const rows = (await selectPersonBookings(s, eq(bookings.personId, personId))).map((row) => withActions(row, now));
   return { upcoming: rows.filter((b) => b.session.endsAt > now), past: rows.filter((b) => b.session.endsAt <= now).reverse() };
 }
 
 /** One booking in the same shape as listPersonBookings; callers check whose it is. */
-export async function findBooking(s: ReadScope, bookingId: string): Promise<PersonBooking> {
+export async function findBooking(s: ServiceContext, bookingId: string): Promise<PersonBooking> {
   const [row] = await selectPersonBookings(s, eq(bookings.id, bookingId));
   if (!row) throw notFound('Booking');
   return withActions(row, s.clock.now());
@@ -92,7 +90,7 @@ export async function findBooking(s: ReadScope, bookingId: string): Promise<Pers
  * cancelled (with the late flag). Each with their name, email, job title and organisation, and
  * who booked it when someone booked on their behalf.
  */
-export async function sessionRegister(s: ReadScope, sessionId: string) {
+export async function sessionRegister(s: ServiceContext, sessionId: string) {
   const [session] = await s.db
     .select({
       id: sessions.id,

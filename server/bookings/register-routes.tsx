@@ -29,7 +29,6 @@ const loadRegister = (c: AppContext) => sessionRegister(scope(c), uuidParam(c, '
 const registerPath = (r: SessionRegister) => `/manage/sessions/${r.session.id}/register`;
 const entryPath = (r: SessionRegister, e: RegisterEntry, action: 'move' | 'cancel') => `${registerPath(r)}/bookings/${e.id}/${action}`;
 const sessionName = ({ session }: SessionRegister) => `${session.courseTitle}: ${formatSessionTime(session.startsAt, session.endsAt)}`;
-const actor = (c: AppContext) => c.get('viewer')!;
 const started = (c: AppContext, r: SessionRegister) => r.session.startsAt <= c.get('deps').clock.now();
 
 /** Places can be booked and moved in while the session is scheduled and has not started. */
@@ -179,7 +178,7 @@ const forSomeoneElse = (message: string) => message.replace(/^You already have/,
 
 async function bookOnBehalf(c: AppContext, register: SessionRegister, personId: string) {
   try {
-    return await bookPlace(scope(c), actor(c), { sessionId: register.session.id, personId });
+    return await bookPlace(scope(c), { sessionId: register.session.id, personId });
   } catch (error) {
     // The session is known, so "not found" is the person: unknown, or another partnership's.
     if (error instanceof DomainError && error.status === 404) throw invalid({ personId: 'Choose a person from the list' });
@@ -270,7 +269,7 @@ export const registerRoutes = [
       c,
       capacityInput,
       (values, errors) => registerPage(c, register, values, errors),
-      (input) => changeCapacity(scope(c), actor(c), register.session.id, input.capacity),
+      (input) => changeCapacity(scope(c), register.session.id, input.capacity),
       ({ promoted }) => `${registerPath(register)}?done=capacity&promoted=${promoted}`,
     );
   }),
@@ -294,7 +293,7 @@ export const registerRoutes = [
         c,
         moveInput,
         (values, errors) => movePage(c, register, entry, values, errors),
-        (input) => moveBooking(scope(c), actor(c), entry.id, input.toSessionId),
+        (input) => moveBooking(scope(c), entry.id, input.toSessionId),
         ({ promoted }) => afterward(register, 'moved', entry.id, promoted),
       ),
     ),
@@ -303,7 +302,7 @@ export const registerRoutes = [
   get(`${BASE}/bookings/:bookingId/cancel`, COORDINATOR, (c) => withEntry(c, canCancel, (register, entry) => cancelPage(c, register, entry))),
   post(`${BASE}/bookings/:bookingId/cancel`, COORDINATOR, (c) =>
     withEntry(c, canCancel, async (register, entry) => {
-      const { promoted } = await cancelBooking(scope(c), actor(c), entry.id);
+      const { promoted } = await cancelBooking(scope(c), entry.id);
       return seeOther(c, afterward(register, 'cancelled', entry.id, promoted));
     }),
   ),

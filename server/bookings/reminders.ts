@@ -3,7 +3,7 @@ import { bookings, courses, people, sentReminders, sessions } from '../../db/sch
 import { DAY } from '../shared/clock';
 import { queueMail } from '../mail/outbox';
 import { bookingMail, type SessionDetails } from './messages';
-import type { BookingScope } from './service';
+import type { ServiceContext } from '../shared/context';
 
 /**
  * Job: reminds people with a confirmed place before their session (by default 7 days and
@@ -11,7 +11,7 @@ import type { BookingScope } from './service';
  * reminder is recorded in the same transaction as its email, so it goes once. Only the
  * nearest reminder is sent: someone who books two days before gets the 1-day one only.
  */
-export async function sendSessionReminders(s: BookingScope): Promise<{ reminded: number }> {
+export async function sendSessionReminders(s: ServiceContext): Promise<{ reminded: number }> {
   const now = s.clock.now();
   const days = [...s.partnership.sessionReminderDays].sort((a, b) => a - b);
   if (!days.length) return { reminded: 0 };

@@ -9,10 +9,11 @@ import { parseForm } from '../http/forms';
 import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { findBooking, listPersonBookings, type PersonBooking } from './queries';
-import { bookPlace, cancelBooking, decideApproval, findApproval, type BookingScope } from './service';
+import { bookPlace, cancelBooking, decideApproval, findApproval } from './service';
 import { StatusTag } from './views';
+import type { ServiceContext } from '../shared/context';
 
-const bookingScope = (c: AppContext): BookingScope => scope(c);
+const bookingScope = (c: AppContext): ServiceContext => scope(c);
 
 /** A booking failure a person can act on (full, closed, already booked) is shown on a page, not as an error. */
 function cannotBook(c: AppContext, error: DomainError, sessionId: string) {
@@ -33,7 +34,7 @@ async function book(c: AppContext) {
   const sessionId = uuidParam(c, 'sessionId', 'Session');
   const viewer = c.get('viewer')!;
   try {
-    const booking = await bookPlace(bookingScope(c), viewer, { sessionId, personId: viewer.id });
+    const booking = await bookPlace(bookingScope(c), { sessionId, personId: viewer.id });
     return seeOther(c, `/bookings?done=${encodeURIComponent(booking.status)}`);
   } catch (error) {
     if (error instanceof DomainError && error.status === 409) return cannotBook(c, error, sessionId);
@@ -74,7 +75,7 @@ async function confirmCancel(c: AppContext) {
 }
 
 async function cancel(c: AppContext) {
-  const result = await cancelBooking(bookingScope(c), c.get('viewer')!, uuidParam(c, 'bookingId', 'Booking'));
+  const result = await cancelBooking(bookingScope(c), uuidParam(c, 'bookingId', 'Booking'));
   return seeOther(c, `/bookings?done=${result.late ? 'cancelled-late' : 'cancelled'}`);
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../../db/schema';
 import { audit } from '../audit/log';
 import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
-import type { Partnership, ServiceContext, SignedInPerson } from '../shared/context';
+import type { Actor, Partnership, ServiceContext } from '../shared/context';
 import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { bookingMail, type Recipient, type SessionDetails } from './messages';
@@ -26,16 +26,6 @@ import { addWorkingDays } from '../shared/working-days';
 
 export type Booking = typeof bookings.$inferSelect;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-
-/** Who is acting: a signed-in person, or null for jobs and the command line. */
-export type Actor = Pick<SignedInPerson, 'id' | 'roles'> | null;
-
-export interface BookingScope {
-  db: Database;
-  clock: { now(): Date };
-  config: ServiceContext['config'];
-  partnership: Partnership;
-}
 
 const HOLDS_PLACE: BookingStatus[] = ['confirmed', 'pending approval'];
 const isCoordinator = (actor: Actor) => actor === null || actor.roles.includes('coordinator');
@@ -104,7 +94,7 @@ async function adjustPlaces(tx: Tx, sessionId: string, delta: number) {
  */
 async function takePlace(
   tx: Tx,
-  s: BookingScope,
+  s: ServiceContext,
   booking: Booking,
   details: Awaited<ReturnType<typeof sessionDetails>>,
   approvedByCoordinator: boolean,
@@ -137,7 +127,7 @@ async function takePlace(
  * Gives freed places to the waiting list, first come first served, while places are left.
  * The caller holds the session row's lock (it locked it, or updated the row in this transaction).
  */
-export async function fillFreedPlaces(tx: Tx, s: BookingScope, sessionId: string): Promise<number> {
+export async function fillFreedPlaces(tx: Tx, s: ServiceContext, sessionId: string): Promise<number> {
   const [session] = await tx.select().from(sessions).where(eq(sessions.id, sessionId));
   if (session.status !== 'scheduled' || session.startsAt <= s.clock.now()) return 0;
   const free = session.capacity - session.placesTaken;
@@ -159,7 +149,7 @@ export async function fillFreedPlaces(tx: Tx, s: BookingScope, sessionId: string
 }
 
 /** Runs `work` in one transaction with the sessions locked; maps a unique-index clash to a clear message. */
-async function withLockedSessions<T>(s: BookingScope, sessionIds: string[], work: (tx: Tx, locked: Awaited<ReturnType<typeof lockSessions>>) => Promise<T>): Promise<T> {
+async function withLockedSessions<T>(s: ServiceContext, sessionIds: string[], work: (tx: Tx, locked: Awaited<ReturnType<typeof lockSessions>>) => Promise<T>): Promise<T> {
   try {
     return await s.db.transaction(async (tx) => work(tx, await lockSessions(tx, s.partnership.id, sessionIds)));
   } catch (error) {
@@ -178,7 +168,8 @@ export interface BookInput {
  * Books a place, or a place on the waiting list when the session is full. A person may
  * book for themselves; a coordinator may book for anyone (and even after booking closes).
  */
-export async function bookPlace(s: BookingScope, actor: Actor, input: BookInput): Promise<Booking & { position?: number }> {
+export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Booking & { position?: number }> {
+  const { actor } = s;
   if (actor && actor.id !== input.personId && !isCoordinator(actor)) throw forbidden('You can only book a place for yourself');
   const now = s.clock.now();
   return withLockedSessions(s, [input.sessionId], async (tx, locked) => {
@@ -223,7 +214,7 @@ async function loadBooking(db: Executor, partnershipId: string, bookingId: strin
 /** Ends a live booking with a reason, frees its place and fills it from the waiting list. */
 async function endBooking(
   tx: Tx,
-  s: BookingScope,
+  s: ServiceContext,
   booking: Booking,
   change: { reason: 'cancelled' | 'declined' | 'lapsed' | 'moved'; actorId: string | null; late?: boolean },
 ) {
@@ -242,7 +233,8 @@ async function endBooking(
  * partnership's late window (working days before the start) a cancelled place is
  * recorded as late. The freed place goes to the waiting list in the same transaction.
  */
-export async function cancelBooking(s: BookingScope, actor: Actor, bookingId: string): Promise<{ late: boolean; promoted: number }> {
+export async function cancelBooking(s: ServiceContext, bookingId: string): Promise<{ late: boolean; promoted: number }> {
+  const { actor } = s;
   const now = s.clock.now();
   const first = await loadBooking(s.db, s.partnership.id, bookingId);
   if (actor && actor.id !== first.personId && !isCoordinator(actor)) throw notFound('Booking');
@@ -261,7 +253,7 @@ export async function cancelBooking(s: BookingScope, actor: Actor, bookingId: st
 }
 
 /** The approval a manager's link leads to, if it is still waiting for a decision. */
-export async function findApproval(s: BookingScope, token: string) {
+export async function findApproval(s: ServiceContext, token: string) {
   const [row] = await s.db
     .select({ approval: bookingApprovals, booking: bookings, personName: people.name, jobTitle: people.jobTitle })
     .from(bookingApprovals)
@@ -274,7 +266,7 @@ export async function findApproval(s: BookingScope, token: string) {
 }
 
 /** A line manager approves or declines through their emailed link (no account needed). */
-export async function decideApproval(s: BookingScope, token: string, decision: 'approved' | 'declined') {
+export async function decideApproval(s: ServiceContext, token: string, decision: 'approved' | 'declined') {
   const found = await findApproval(s, token);
   if (!found) throw notFound('Approval');
   const now = s.clock.now();
@@ -302,7 +294,7 @@ export async function decideApproval(s: BookingScope, token: string, decision: '
 }
 
 /** Job: releases places held for approval past their time, and fills them from the waiting list. */
-export async function lapseApprovals(s: BookingScope): Promise<{ lapsed: number }> {
+export async function lapseApprovals(s: ServiceContext): Promise<{ lapsed: number }> {
   const now = s.clock.now();
   const due = await s.db
     .select({ id: bookings.id, sessionId: bookings.sessionId })
@@ -324,7 +316,8 @@ export async function lapseApprovals(s: BookingScope): Promise<{ lapsed: number 
 }
 
 /** Changes a session's capacity; never below the places held. Raising it promotes from the waiting list. */
-export async function changeCapacity(s: BookingScope, actor: Actor, sessionId: string, capacity: number) {
+export async function changeCapacity(s: ServiceContext, sessionId: string, capacity: number) {
+  const { actor } = s;
   return withLockedSessions(s, [sessionId], async (tx, locked) => {
     const session = locked.get(sessionId);
     if (!session) throw notFound('Session');
@@ -339,7 +332,8 @@ export async function changeCapacity(s: BookingScope, actor: Actor, sessionId: s
 }
 
 /** Moves a booking to another session of the same course (a coordinator's action). */
-export async function moveBooking(s: BookingScope, actor: Actor, bookingId: string, toSessionId: string) {
+export async function moveBooking(s: ServiceContext, bookingId: string, toSessionId: string) {
+  const { actor } = s;
   const now = s.clock.now();
   const first = await loadBooking(s.db, s.partnership.id, bookingId);
   return withLockedSessions(s, [first.sessionId, toSessionId], async (tx, locked) => {
@@ -368,7 +362,8 @@ export async function moveBooking(s: BookingScope, actor: Actor, bookingId: stri
 }
 
 /** Cancels a session: every live booking ends and everyone booked or waiting is emailed. */
-export async function cancelSession(s: BookingScope, actor: Actor, sessionId: string, reason: string) {
+export async function cancelSession(s: ServiceContext, sessionId: string, reason: string) {
+  const { actor } = s;
   const now = s.clock.now();
   return withLockedSessions(s, [sessionId], async (tx, locked) => {
     const session = locked.get(sessionId);

@@ -477,6 +477,6 @@ export async function updateSession(s: ServiceContext, sessionId: string, input:
  */
 export async function cancelSession(s: ServiceContext, sessionId: string, reason: string): Promise<{ cancelled: boolean; told: number }> {
   await getSessionForManaging(s, sessionId);
-  const result = await cancelSessionAndBookings(s, s.actor ?? null, sessionId, reason);
+  const result = await cancelSessionAndBookings(s, sessionId, reason);
   return { cancelled: !result.alreadyCancelled, told: result.bookingsEnded };
 }

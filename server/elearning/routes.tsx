@@ -137,7 +137,7 @@ async function importPost(c: AppContext) {
   const upload = await readUpload(c);
   if ('errors' in upload) return importForm(c, upload.pasted, upload.errors);
   try {
-    return resultPage(c, await importCompletions(scope(c), c.get('viewer')!, upload.text));
+    return resultPage(c, await importCompletions(scope(c), upload.text));
   } catch (error) {
     if (error instanceof DomainError && error.fields.csv) return importForm(c, upload.pasted, { [upload.field]: error.fields.csv });
     throw error;

@@ -14,7 +14,7 @@ import { invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { toLondonFields } from '../shared/dates';
 
-export type ImportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership'>;
+export type ImportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership' | 'actor'>;
 
 export const COMPLETION_COLUMNS = { required: ['email', 'course', 'completed'], optional: ['name'], allowOtherColumns: true } as const;
 
@@ -134,7 +134,7 @@ const INSERT_BATCH = 1000;
  * (counts only). Throws a 422 DomainError (field `csv`), writing nothing, when the file as a
  * whole cannot be read; otherwise imports the good rows and reports every other line.
  */
-export async function importCompletions(s: ImportScope, actor: { id: string } | null, csvText: string): Promise<CompletionImport> {
+export async function importCompletions(s: ImportScope, csvText: string): Promise<CompletionImport> {
   const { rows, problems: tableProblems } = readCompletionsCsv(csvText);
   const tooMany = new Map(tableProblems.map((p) => [p.line, p.message]));
   const partnershipId = s.partnership.id;
@@ -166,7 +166,7 @@ export async function importCompletions(s: ImportScope, actor: { id: string } | 
     const result: CompletionImport = { rows: rows.length, imported, alreadyRecorded: values.length - imported, unmatched, skipped };
     await audit(tx, {
       partnershipId,
-      actorId: actor?.id ?? null,
+      actorId: s.actor?.id ?? null,
       action: 'e-learning.imported',
       subjectType: 'partnership',
       subjectId: partnershipId,

@@ -3,13 +3,13 @@
 // (feedback once, a certificate after it) are in ./service.
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { bookings, courses, eLearningCompletions, feedback, sessions, type BookingStatus } from '../../db/schema';
-import type { ReadScope } from '../bookings/queries';
 import { notFound } from '../shared/errors';
 import { verifyCertificate } from './service';
+import type { ServiceContext } from '../shared/context';
 
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
 
-function selectAttended(s: ReadScope, personId: string, where?: SQL) {
+function selectAttended(s: ServiceContext, personId: string, where?: SQL) {
   return s.db
     .select({
       bookingId: bookings.id,
@@ -31,26 +31,26 @@ function selectAttended(s: ReadScope, personId: string, where?: SQL) {
  * Where an attendance stands. The certificate is available as certificateFor allows it: once
  * attended, and after feedback when the partnership asks for feedback first.
  */
-function withState(s: ReadScope, { feedbackId, ...row }: Awaited<ReturnType<typeof selectAttended>>[number]) {
+function withState(s: ServiceContext, { feedbackId, ...row }: Awaited<ReturnType<typeof selectAttended>>[number]) {
   const feedbackGiven = feedbackId !== null;
   return { ...row, partial: row.status === 'partly attended', feedbackGiven, certificateAvailable: feedbackGiven || !s.partnership.certificateNeedsFeedback };
 }
 export type AttendedCourse = ReturnType<typeof withState>;
 
 /** The courses a person came to (attended or partly), most recent first. */
-export async function attendedCourses(s: ReadScope, personId: string): Promise<AttendedCourse[]> {
+export async function attendedCourses(s: ServiceContext, personId: string): Promise<AttendedCourse[]> {
   return (await selectAttended(s, personId)).map((row) => withState(s, row));
 }
 
 /** One of the person's attendances; anyone else's booking, or one not attended, is "not found". */
-export async function attendedCourse(s: ReadScope, personId: string, bookingId: string): Promise<AttendedCourse> {
+export async function attendedCourse(s: ServiceContext, personId: string, bookingId: string): Promise<AttendedCourse> {
   const [row] = await selectAttended(s, personId, eq(bookings.id, bookingId));
   if (!row) throw notFound('Booking');
   return withState(s, row);
 }
 
 /** E-learning a person has completed, most recent first. */
-export function eLearningCompletionsOf(s: ReadScope, personId: string) {
+export function eLearningCompletionsOf(s: ServiceContext, personId: string) {
   return s.db
     .select({ id: eLearningCompletions.id, courseId: courses.id, courseTitle: courses.title, completedOn: eLearningCompletions.completedOn })
     .from(eLearningCompletions)
@@ -60,7 +60,7 @@ export function eLearningCompletionsOf(s: ReadScope, personId: string) {
 }
 
 /** A person's learning record: courses attended and e-learning completed. */
-export async function learningRecord(s: ReadScope, personId: string) {
+export async function learningRecord(s: ServiceContext, personId: string) {
   const [attended, eLearning] = await Promise.all([attendedCourses(s, personId), eLearningCompletionsOf(s, personId)]);
   return { attended, eLearning };
 }
@@ -76,7 +76,7 @@ export function normaliseCertificateCode(typed: string): string | undefined {
 }
 
 /** What checking a certificate shows: the name, course, date and duration, and nothing else. */
-export async function findCertificate(s: Pick<ReadScope, 'db' | 'partnership'>, typed: string) {
+export async function findCertificate(s: Pick<ServiceContext, 'db' | 'partnership'>, typed: string) {
   const code = normaliseCertificateCode(typed);
   const found = code && (await verifyCertificate(s, code));
   if (!found) return undefined;

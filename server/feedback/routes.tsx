@@ -7,7 +7,7 @@ import { formatDate } from '../shared/dates';
 import { uuidParam } from '../http/params';
 import { duration } from '../catalogue/views';
 import { DomainError, type FieldErrors } from '../shared/errors';
-import { scope, type AppContext } from '../http/context';
+import { personalScope, scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
@@ -86,23 +86,23 @@ function noFormPage(c: AppContext, a: Attendance, status: 200 | 409) {
 }
 
 async function showFeedback(c: AppContext) {
-  const a = await attendanceForFeedback(scope(c), viewerId(c), bookingIdOf(c));
+  const a = await attendanceForFeedback(personalScope(c), bookingIdOf(c));
   return a.attended && !a.feedbackGiven ? feedbackPage(c, a) : noFormPage(c, a, 200);
 }
 
 async function sendFeedback(c: AppContext) {
   const s = scope(c);
-  const a = await attendanceForFeedback(s, viewerId(c), bookingIdOf(c));
+  const a = await attendanceForFeedback(personalScope(c), bookingIdOf(c));
   if (!a.attended || a.feedbackGiven) return noFormPage(c, a, 409);
   // The form only gives the values here: they are checked as answers once each outcome's is in place.
   const { values } = await parseForm(c, z.unknown());
   const answers = feedbackInput.safeParse(answersFrom(values, a.course.learningOutcomes.length));
   if (!answers.success) return feedbackPage(c, a, values, answerErrors(answers.error));
   try {
-    await giveFeedback(s, viewerId(c), a.booking.id, answers.data);
+    await giveFeedback(personalScope(c), a.booking.id, answers.data);
   } catch (error) {
     // Sent twice at once, or the register changed meanwhile: say where it stands now.
-    if (isConflict(error)) return noFormPage(c, await attendanceForFeedback(s, viewerId(c), a.booking.id), 409);
+    if (isConflict(error)) return noFormPage(c, await attendanceForFeedback(personalScope(c), a.booking.id), 409);
     throw error;
   }
   return render(
@@ -149,7 +149,7 @@ async function learningPage(c: AppContext) {
 async function withCertificate(c: AppContext, show: (content: CertificateContent, bookingId: string) => Response | Promise<Response>) {
   const s = scope(c);
   const bookingId = bookingIdOf(c);
-  const certificate = await certificateFor(s, viewerId(c), bookingId).catch((error: unknown) => {
+  const certificate = await certificateFor(personalScope(c), bookingId).catch((error: unknown) => {
     if (isConflict(error)) return error;
     throw error;
   });

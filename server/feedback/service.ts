@@ -2,9 +2,9 @@ import { and, avg, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, feedback, people, sessions, sessionTrainers } from '../../db/schema';
 import { audit } from '../audit/log';
-import type { Actor, BookingScope } from '../bookings/service';
 import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import type { Actor, PersonalContext, ServiceContext } from '../shared/context';
 
 // Feedback on the day, and the certificate it unlocks. Only the attendee gives it, once.
 // Trainers see their sessions' feedback only in aggregate, and only from three responses,
@@ -28,7 +28,8 @@ export const feedbackInput = z.object({
 export type FeedbackInput = z.infer<typeof feedbackInput>;
 
 /** An attendance of the viewer's, with what the feedback form needs. */
-export async function attendanceForFeedback(s: BookingScope, viewerId: string, bookingId: string) {
+export async function attendanceForFeedback(s: PersonalContext, bookingId: string) {
+  const viewerId = s.actor.id;
   const [row] = await s.db
     .select({ booking: bookings, course: courses, session: sessions, personName: people.name, given: feedback.id })
     .from(bookings)
@@ -50,8 +51,9 @@ function certificateCode(): string {
   return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
 }
 
-export async function giveFeedback(s: BookingScope, viewerId: string, bookingId: string, input: FeedbackInput) {
-  const found = await attendanceForFeedback(s, viewerId, bookingId);
+export async function giveFeedback(s: PersonalContext, bookingId: string, input: FeedbackInput) {
+  const viewerId = s.actor.id;
+  const found = await attendanceForFeedback(s, bookingId);
   if (!found.attended) throw conflict('You can give feedback once your attendance has been recorded');
   if (found.feedbackGiven) throw conflict('You have already given feedback for this course');
   if (input.outcomesMet.length !== found.course.learningOutcomes.length) {
@@ -71,8 +73,8 @@ export async function giveFeedback(s: BookingScope, viewerId: string, bookingId:
 }
 
 /** The certificate of an attendance, once the partnership's rules allow it. */
-export async function certificateFor(s: BookingScope, viewerId: string, bookingId: string) {
-  const found = await attendanceForFeedback(s, viewerId, bookingId);
+export async function certificateFor(s: PersonalContext, bookingId: string) {
+  const found = await attendanceForFeedback(s, bookingId);
   if (!found.attended) throw conflict('A certificate is available once your attendance has been recorded');
   if (s.partnership.certificateNeedsFeedback && !found.feedbackGiven) throw conflict('Give feedback on the course to download your certificate');
   let code = found.booking.certificateCode;
@@ -85,7 +87,7 @@ export async function certificateFor(s: BookingScope, viewerId: string, bookingI
 }
 
 /** What /verify/CODE shows: the name, course, date and duration, and nothing else. */
-export async function verifyCertificate(s: Pick<BookingScope, 'db' | 'partnership'>, code: string) {
+export async function verifyCertificate(s: Pick<ServiceContext, 'db' | 'partnership'>, code: string) {
   const [row] = await s.db
     .select({ name: people.name, courseTitle: courses.title, startsAt: sessions.startsAt, durationMinutes: courses.durationMinutes, status: bookings.status })
     .from(bookings)
@@ -110,7 +112,8 @@ function shuffle<T>(items: readonly T[]): T[] {
  * A session's feedback in aggregate, for its trainers and for coordinators and reviewers.
  * Below three responses only the count is given.
  */
-export async function sessionFeedbackSummary(s: BookingScope, actor: NonNullable<Actor>, sessionId: string) {
+export async function sessionFeedbackSummary(s: PersonalContext, sessionId: string) {
+  const { actor } = s;
   const [session] = await s.db.select().from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id)));
   if (!session) throw notFound('Session');
   const seesAll = actor.roles.includes('coordinator') || actor.roles.includes('reviewer');

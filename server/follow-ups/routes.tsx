@@ -4,10 +4,9 @@
 // identifying details) are in ./service; these pages only translate HTTP to its calls.
 import { z } from 'zod';
 import { tokenParam } from '../bookings/routes';
-import type { BookingScope } from '../bookings/service';
 import { uuidParam } from '../http/params';
 import { DomainError } from '../shared/errors';
-import { scope, type AppContext } from '../http/context';
+import { personalScope, scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
@@ -24,8 +23,9 @@ import {
   type ManagerInput,
 } from './service';
 import { competencyField, CONFIRM_FIELD, SurveyForm, surveyDone, surveyNotFound, surveyThanks, surveyTitle, type PagePart, type SurveyFormProps } from './views';
+import type { ServiceContext } from '../shared/context';
 
-const bookingScope = (c: AppContext): BookingScope => scope(c);
+const bookingScope = (c: AppContext): ServiceContext => scope(c);
 
 /** A way in to a survey: how to find it from the request, where its form posts, and where "Back" goes. */
 interface Entry {
@@ -44,7 +44,7 @@ const byLink: Entry = {
 
 const fromLearning: Entry = {
   // Anyone else's survey, or one not sent yet, is "not found" (surveyForAttendee says so).
-  find: (c) => surveyForAttendee(bookingScope(c), c.get('viewer')!.id, uuidParam(c, 'surveyId', 'Survey')),
+  find: (c) => surveyForAttendee(personalScope(c), uuidParam(c, 'surveyId', 'Survey')),
   action: (c) => `/learning/follow-ups/${c.req.param('surveyId')}`,
   backLink: '/learning',
 };

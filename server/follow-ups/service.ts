@@ -25,20 +25,20 @@ import {
 } from '../../db/schema';
 import { fromLondon, londonParts } from '../shared/dates';
 import { audit } from '../audit/log';
-import type { BookingScope } from '../bookings/service';
 import { DAY } from '../shared/clock';
 import { conflict, DomainError, notFound, type FieldErrors } from '../shared/errors';
 import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { identifyingDetails, type Finding } from './identifying-details';
 import { followUpMail } from './messages';
+import type { PersonalContext, ServiceContext } from '../shared/context';
 
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
 /** Surveys that are out and may be answered, until they close. */
 const OUT: FollowUpStatus[] = ['sent', 'reminded'];
 const BATCH = 100;
 
-type Policy = Pick<BookingScope['partnership'], 'followUpDelayDays' | 'followUpReminderDays' | 'followUpCloseDays'>;
+type Policy = Pick<ServiceContext['partnership'], 'followUpDelayDays' | 'followUpReminderDays' | 'followUpCloseDays'>;
 
 /** 9am London time on the day `followUpDelayDays` after the session: people read it in the morning. */
 export function followUpDueAt(policy: Policy, sessionEndsAt: Date): Date {
@@ -66,7 +66,7 @@ export function nextReminder(policy: Policy, sentAt: Date, sent: number): Date |
  * having come (and one for the line manager where the course asks and a manager was given),
  * and none for a booking corrected to "did not attend" before its survey went out.
  */
-export async function syncFollowUps(tx: Executor, s: Pick<BookingScope, 'partnership'>, bookingIds: string[]) {
+export async function syncFollowUps(tx: Executor, s: Pick<ServiceContext, 'partnership'>, bookingIds: string[]) {
   if (!bookingIds.length) return;
   const rows = await tx
     .select({ id: bookings.id, status: bookings.status, endsAt: sessions.endsAt, asksManager: courses.asksManagerFollowUp, managerEmail: people.lineManagerEmail })
@@ -116,7 +116,7 @@ function surveysWithDetails(db: Executor) {
 }
 
 /** Due surveys, claimed for this transaction: other instances skip them rather than wait. */
-function claim(tx: Executor, s: BookingScope, where: ReturnType<typeof and>, batch: number) {
+function claim(tx: Executor, s: ServiceContext, where: ReturnType<typeof and>, batch: number) {
   return surveysWithDetails(tx)
     .where(and(eq(followUpSurveys.partnershipId, s.partnership.id), where))
     .orderBy(asc(followUpSurveys.id))
@@ -129,7 +129,7 @@ type Claimed = Awaited<ReturnType<typeof claim>>[number];
  * Emails each claimed survey a new link: the token goes in the email, only its hash in the
  * database, both in the claiming transaction.
  */
-async function emailLinks(tx: Executor, s: BookingScope, rows: Claimed[], letter: (row: Claimed, token: string) => QueuedMail) {
+async function emailLinks(tx: Executor, s: ServiceContext, rows: Claimed[], letter: (row: Claimed, token: string) => QueuedMail) {
   const now = s.clock.now();
   const tokens = rows.map(() => generateToken());
   await tx.insert(followUpLinks).values(rows.map((row, i) => ({ tokenHash: hashToken(tokens[i]), surveyId: row.survey.id, createdAt: now })));
@@ -137,7 +137,7 @@ async function emailLinks(tx: Executor, s: BookingScope, rows: Claimed[], letter
 }
 
 /** Claims batches until none is left, each batch in its own transaction. */
-async function inBatches(s: BookingScope, options: JobOptions, work: (tx: Executor) => Promise<number>) {
+async function inBatches(s: ServiceContext, options: JobOptions, work: (tx: Executor) => Promise<number>) {
   let done = 0;
   const batch = options.batch ?? BATCH;
   for (;;) {
@@ -149,7 +149,7 @@ async function inBatches(s: BookingScope, options: JobOptions, work: (tx: Execut
 }
 
 /** Job: emails every survey that has fallen due and not gone out. */
-export async function sendDueFollowUps(s: BookingScope, options: JobOptions = {}) {
+export async function sendDueFollowUps(s: ServiceContext, options: JobOptions = {}) {
   const now = s.clock.now();
   const batch = options.batch ?? BATCH;
   const sent = await inBatches(s, options, async (tx) => {
@@ -170,7 +170,7 @@ export async function sendDueFollowUps(s: BookingScope, options: JobOptions = {}
  * Job: reminds people who have not answered, as the policy says (by default 14 and 28 days after
  * sending). After a long outage only one reminder goes, the latest that has fallen due.
  */
-export async function sendFollowUpReminders(s: BookingScope, options: JobOptions = {}) {
+export async function sendFollowUpReminders(s: ServiceContext, options: JobOptions = {}) {
   const now = s.clock.now();
   const batch = options.batch ?? BATCH;
   const reminded = await inBatches(s, options, async (tx) => {
@@ -191,7 +191,7 @@ export async function sendFollowUpReminders(s: BookingScope, options: JobOptions
 }
 
 /** Job: closes surveys whose time is up. Their links stop working (they already do, by date). */
-export async function closeExpiredFollowUps(s: BookingScope) {
+export async function closeExpiredFollowUps(s: ServiceContext) {
   const now = s.clock.now();
   const closed = await s.db
     .update(followUpSurveys)
@@ -215,7 +215,7 @@ export async function followUpCounts(db: Executor) {
 /** Where a survey stands for the person holding its link. */
 export type SurveyState = 'open' | 'answered' | 'closed';
 
-async function loadSurvey(s: BookingScope, where: ReturnType<typeof and>) {
+async function loadSurvey(s: ServiceContext, where: ReturnType<typeof and>) {
   const [row] = await surveysWithDetails(s.db).where(and(eq(followUpSurveys.partnershipId, s.partnership.id), where));
   if (!row || row.survey.status === 'scheduled') return undefined;
   const now = s.clock.now();
@@ -232,20 +232,20 @@ async function loadSurvey(s: BookingScope, where: ReturnType<typeof and>) {
 export type FoundSurvey = NonNullable<Awaited<ReturnType<typeof loadSurvey>>>;
 
 /** The survey an emailed link leads to; undefined for a link that never was (or is mistyped). */
-export async function surveyByToken(s: BookingScope, token: string) {
+export async function surveyByToken(s: ServiceContext, token: string) {
   const [link] = await s.db.select({ surveyId: followUpLinks.surveyId }).from(followUpLinks).where(eq(followUpLinks.tokenHash, hashToken(token)));
   return link ? loadSurvey(s, eq(followUpSurveys.id, link.surveyId)) : undefined;
 }
 
 /** An attendee's own survey, reached from "Your learning" when signed in; anyone else's is not found. */
-export async function surveyForAttendee(s: BookingScope, viewerId: string, surveyId: string) {
+export async function surveyForAttendee(s: PersonalContext, surveyId: string) {
   const found = await loadSurvey(s, and(eq(followUpSurveys.id, surveyId), eq(followUpSurveys.respondent, 'attendee')));
-  if (!found || found.personId !== viewerId) throw notFound('Survey');
+  if (!found || found.personId !== s.actor.id) throw notFound('Survey');
   return found;
 }
 
 /** The attendee's surveys that are out and open, soonest closing first, for "Your learning". */
-export async function openSurveysOf(s: BookingScope, personId: string) {
+export async function openSurveysOf(s: ServiceContext, personId: string) {
   return s.db
     .select({ surveyId: followUpSurveys.id, courseTitle: courses.title, startsAt: sessions.startsAt, closesAt: followUpSurveys.closesAt })
     .from(followUpSurveys)
@@ -335,7 +335,7 @@ function parse<S extends z.ZodObject>(schema: S, input: Record<string, unknown>,
 }
 
 /** Marks the survey answered if it still may be, or says why not: the one-use rule, kept in SQL. */
-async function takeAnswer(tx: Executor, s: BookingScope, survey: FoundSurvey) {
+async function takeAnswer(tx: Executor, s: ServiceContext, survey: FoundSurvey) {
   const now = s.clock.now();
   const [taken] = await tx
     .update(followUpSurveys)
@@ -347,7 +347,7 @@ async function takeAnswer(tx: Executor, s: BookingScope, survey: FoundSurvey) {
 }
 
 /** Saves the attendee's answers, once, while the survey is open. */
-export async function answerImpactSurvey(s: BookingScope, survey: FoundSurvey, input: ImpactInput) {
+export async function answerImpactSurvey(s: ServiceContext, survey: FoundSurvey, input: ImpactInput) {
   if (survey.survey.respondent !== 'attendee') throw notFound('Survey');
   const expected = survey.competencies.map((c) => c.id);
   const rated = (input.competencies ?? {}) as Record<string, unknown>;
@@ -368,7 +368,7 @@ export async function answerImpactSurvey(s: BookingScope, survey: FoundSurvey, i
 }
 
 /** Saves the line manager's answers, once, while the survey is open. */
-export async function answerManagerSurvey(s: BookingScope, survey: FoundSurvey, input: ManagerInput) {
+export async function answerManagerSurvey(s: ServiceContext, survey: FoundSurvey, input: ManagerInput) {
   if (survey.survey.respondent !== 'manager') throw notFound('Survey');
   const answers = parse(managerInput, { ...input });
   checkIdentifyingDetails(answers, MANAGER_FREE_TEXT, answers.confirmedNoIdentifyingDetails);

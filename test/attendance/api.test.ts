@@ -109,7 +109,7 @@ describe('recording attendance', () => {
 
   it('lets a coordinator amend after the lock, audited', async () => {
     const { session, attendees, trainerId } = await trainedWithToken();
-    await markUnmarkedAttended(await bookingScope(database.db, TIMES.during), { id: trainerId, roles: ['trainer'] }, session.id);
+    await markUnmarkedAttended({ ...await bookingScope(database.db, TIMES.during), actor: { id: trainerId, roles: ['trainer'] } }, session.id);
     const coordinator = await personWithToken(database.db, at(), ['coordinator']);
     const bookingId = attendees[1].booking.id;
     expect(await expectBody(await mark(TIMES.locked, coordinator.token, session.id, { [bookingId]: 'did not attend' }), AttendanceRecorded)).toEqual({ changed: 1, invited: 0 });
@@ -165,7 +165,7 @@ describe('who may use the attendance API', () => {
 describe('the feedback summary', () => {
   it('gives only the count below three responses, then the averages and answers without names', async () => {
     const { session, course, token, attendees, trainerId } = await trainedWithToken();
-    await markUnmarkedAttended(await bookingScope(database.db, TIMES.during), { id: trainerId, roles: ['trainer'] }, session.id);
+    await markUnmarkedAttended({ ...await bookingScope(database.db, TIMES.during), actor: { id: trainerId, roles: ['trainer'] } }, session.id);
     const path = `/api/v1/sessions/${session.id}/feedback-summary`;
     await feedbackFrom(database.db, attendees[0], { comments: 'Clear and practical' });
     await feedbackFrom(database.db, attendees[1], { delivery: 2 });

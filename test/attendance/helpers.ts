@@ -5,7 +5,7 @@ import type { Database } from '../../db/database';
 import { bookings, outbox, sessions, sessionTrainers } from '../../db/schema';
 import { giveFeedback } from '../../server/feedback/service';
 import { makePerson } from '../support/app';
-import { bookingScope, makeSession } from '../support/fixtures';
+import { actingAs, bookingScope, makeSession } from '../support/fixtures';
 import { selfBooked } from '../register/helpers';
 
 /** The session's start; it ends three hours later, and locks for trainers seven days after that. */
@@ -49,5 +49,5 @@ export const answers = { outcomesMet: [4], relevance: 5, delivery: 4, confidence
 
 /** Feedback from an attendee already marked as having come. */
 export async function feedbackFrom(db: Database, attendee: { person: { id: string }; booking: { id: string } }, overrides: Partial<typeof answers> = {}) {
-  await giveFeedback(await bookingScope(db, TIMES.during), attendee.person.id, attendee.booking.id, { ...answers, ...overrides });
+  await giveFeedback(actingAs(await bookingScope(db, TIMES.during), attendee.person.id), attendee.booking.id, { ...answers, ...overrides });
 }

@@ -142,7 +142,7 @@ describe('marking the register', () => {
   it('locks for the trainer after the lock period (ask a coordinator); a coordinator can still amend it, and it is audited', async () => {
     const { session, trainer, attendees } = await trainedSession(database.db);
     const [ann] = attendees;
-    await markUnmarkedAttended(await bookingScope(database.db, TIMES.during), { id: trainer.id, roles: ['trainer'] }, session.id);
+    await markUnmarkedAttended({ ...await bookingScope(database.db, TIMES.during), actor: { id: trainer.id, roles: ['trainer'] } }, session.id);
 
     const asTrainer = await browserAt(TIMES.locked, trainer.id);
     const html = await asTrainer.page(register(session.id));
@@ -312,7 +312,7 @@ describe('the sign-in sheet', () => {
 describe('the feedback summary', () => {
   it('gives only the count below three responses, then averages and the written answers without names', async () => {
     const { session, trainer, attendees } = await trainedSession(database.db);
-    await markUnmarkedAttended(await bookingScope(database.db, TIMES.during), { id: trainer.id, roles: ['trainer'] }, session.id);
+    await markUnmarkedAttended({ ...await bookingScope(database.db, TIMES.during), actor: { id: trainer.id, roles: ['trainer'] } }, session.id);
     const { page } = await browserAt(TIMES.during, trainer.id);
     const path = `/trainer/sessions/${session.id}/feedback`;
     expect(await page(path)).toContain('0 responses so far; the summary appears from 3 so no answer can be traced to one person.');

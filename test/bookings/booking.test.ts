@@ -26,11 +26,11 @@ describe('booking a place', () => {
     const s = await bookingScope(database.db);
     const { session } = await makeSession(database.db, { capacity: 2 });
     const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => makePerson(database.db)));
-    expect((await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id })).status).toBe('confirmed');
-    expect((await bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id })).status).toBe('confirmed');
-    const third = await bookPlace(s, practitioner(c.id), { sessionId: session.id, personId: c.id });
+    expect((await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id })).status).toBe('confirmed');
+    expect((await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id })).status).toBe('confirmed');
+    const third = await bookPlace({ ...s, actor: practitioner(c.id) }, { sessionId: session.id, personId: c.id });
     expect(third).toMatchObject({ status: 'waitlisted', position: 1 });
-    expect((await bookPlace(s, practitioner(d.id), { sessionId: session.id, personId: d.id })).position).toBe(2);
+    expect((await bookPlace({ ...s, actor: practitioner(d.id) }, { sessionId: session.id, personId: d.id })).position).toBe(2);
     expect(await placesTaken(session.id)).toBe(2);
 
     const [confirmation] = await mailTo(a.email);
@@ -48,19 +48,19 @@ describe('booking a place', () => {
     const s = await bookingScope(database.db);
     const { session } = await makeSession(database.db, { capacity: 1 });
     const [a, b] = await Promise.all([makePerson(database.db), makePerson(database.db)]);
-    await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id });
-    await expect(bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id })).rejects.toThrow('You already have a place on this session');
-    await bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id });
-    await expect(bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id })).rejects.toThrow('already on the waiting list');
-    await expect(bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: b.id })).rejects.toThrow('only book a place for yourself');
+    await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id })).rejects.toThrow('You already have a place on this session');
+    await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id });
+    await expect(bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id })).rejects.toThrow('already on the waiting list');
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: b.id })).rejects.toThrow('only book a place for yourself');
 
     const closed = (await makeSession(database.db, { bookingClosesAt: '2026-11-22T17:00:00Z' })).session;
-    await expect(bookPlace(s, practitioner(a.id), { sessionId: closed.id, personId: a.id })).rejects.toThrow('Booking for this session has closed');
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: closed.id, personId: a.id })).rejects.toThrow('Booking for this session has closed');
     // A coordinator can still book someone in after booking closes.
-    expect((await bookPlace(s, coordinator(b.id), { sessionId: closed.id, personId: a.id })).status).toBe('confirmed');
+    expect((await bookPlace({ ...s, actor: coordinator(b.id) }, { sessionId: closed.id, personId: a.id })).status).toBe('confirmed');
     const started = (await makeSession(database.db, { startsAt: '2026-11-23T09:00:00Z' })).session;
-    await expect(bookPlace(s, coordinator(b.id), { sessionId: started.id, personId: a.id })).rejects.toThrow('already started');
-    await expect(bookPlace(s, practitioner(a.id), { sessionId: '00000000-0000-4000-8000-000000000000', personId: a.id })).rejects.toThrow('Session not found');
+    await expect(bookPlace({ ...s, actor: coordinator(b.id) }, { sessionId: started.id, personId: a.id })).rejects.toThrow('already started');
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: '00000000-0000-4000-8000-000000000000', personId: a.id })).rejects.toThrow('Session not found');
     expect((await database.db.select().from(bookings).where(eq(bookings.personId, a.id))).length).toBe(2);
   });
 });
@@ -70,11 +70,11 @@ describe('cancelling and the waiting list', () => {
     const s = await bookingScope(database.db);
     const { session } = await makeSession(database.db, { capacity: 1, startsAt: '2026-12-15T10:00:00Z' });
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => makePerson(database.db)));
-    const booked = await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id });
-    await bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id });
-    await bookPlace(s, practitioner(c.id), { sessionId: session.id, personId: c.id });
+    const booked = await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
+    await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id });
+    await bookPlace({ ...s, actor: practitioner(c.id) }, { sessionId: session.id, personId: c.id });
 
-    const result = await cancelBooking(s, practitioner(a.id), booked.id);
+    const result = await cancelBooking({ ...s, actor: practitioner(a.id) }, booked.id);
     expect(result).toEqual({ late: false, promoted: 1 });
     const statuses = await database.db.select({ personId: bookings.personId, status: bookings.status }).from(bookings).where(eq(bookings.sessionId, session.id));
     expect(statuses.find((x) => x.personId === b.id)!.status).toBe('confirmed');
@@ -95,27 +95,27 @@ describe('cancelling and the waiting list', () => {
     const s = await bookingScope(database.db, '2026-11-25T09:00:00Z');
     const { session } = await makeSession(database.db, { startsAt: '2026-11-30T10:00:00Z' });
     const [a, b] = await Promise.all([makePerson(database.db), makePerson(database.db)]);
-    const early = await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id });
-    const later = await bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id });
-    expect((await cancelBooking(s, practitioner(a.id), early.id)).late).toBe(false);
+    const early = await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
+    const later = await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id });
+    expect((await cancelBooking({ ...s, actor: practitioner(a.id) }, early.id)).late).toBe(false);
     s.clock.set('2026-11-25T11:00:00Z');
-    expect((await cancelBooking(s, practitioner(b.id), later.id)).late).toBe(true);
+    expect((await cancelBooking({ ...s, actor: practitioner(b.id) }, later.id)).late).toBe(true);
     const [row] = await database.db.select().from(bookings).where(eq(bookings.id, later.id));
     expect(row).toMatchObject({ status: 'cancelled', lateCancellation: true, cancelledBy: b.id });
 
-    const again = await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id });
+    const again = await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
     s.clock.set('2026-11-30T10:00:00Z');
-    await expect(cancelBooking(s, practitioner(a.id), again.id)).rejects.toThrow('The session has started');
+    await expect(cancelBooking({ ...s, actor: practitioner(a.id) }, again.id)).rejects.toThrow('The session has started');
   });
 
   it('lets a person leave a waiting list, and hides other people’s bookings', async () => {
     const s = await bookingScope(database.db);
     const { session } = await makeSession(database.db, { capacity: 1 });
     const [a, b] = await Promise.all([makePerson(database.db), makePerson(database.db)]);
-    await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id });
-    const waiting = await bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id });
-    await expect(cancelBooking(s, practitioner(a.id), waiting.id)).rejects.toThrow('Booking not found');
-    expect(await cancelBooking(s, practitioner(b.id), waiting.id)).toEqual({ late: false, promoted: 0 });
+    await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
+    const waiting = await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id });
+    await expect(cancelBooking({ ...s, actor: practitioner(a.id) }, waiting.id)).rejects.toThrow('Booking not found');
+    expect(await cancelBooking({ ...s, actor: practitioner(b.id) }, waiting.id)).toEqual({ late: false, promoted: 0 });
     expect(await placesTaken(session.id)).toBe(1);
   });
 });
@@ -127,7 +127,7 @@ describe('line-manager approval', () => {
     const person = await makePerson(database.db);
     const manager = `manager.of.${person.email}`;
     await database.db.update(people).set({ lineManagerEmail: manager }).where(eq(people.id, person.id));
-    const booking = await bookPlace(s, practitioner(person.id), { sessionId: session.id, personId: person.id });
+    const booking = await bookPlace({ ...s, actor: practitioner(person.id) }, { sessionId: session.id, personId: person.id });
     const [managerMail] = await mailTo(manager);
     expect(managerMail.subject).toMatch(/^Please approve: Test Person \d+ on Test course/);
     expect(managerMail.clearAfterSending).toBe(true); // its approve link is blanked once sent
@@ -141,11 +141,11 @@ describe('line-manager approval', () => {
     const [first, person, booker] = await Promise.all([makePerson(database.db), makePerson(database.db), makePerson(database.db, ['coordinator'])]);
     const manager = `manager.of.${person.email}`;
     await database.db.update(people).set({ lineManagerEmail: manager }).where(eq(people.id, person.id));
-    const taken = await bookPlace(s, coordinator(booker.id), { sessionId: session.id, personId: first.id });
+    const taken = await bookPlace({ ...s, actor: coordinator(booker.id) }, { sessionId: session.id, personId: first.id });
     expect(taken.status).toBe('confirmed');
-    const queued = await bookPlace(s, coordinator(booker.id), { sessionId: session.id, personId: person.id });
+    const queued = await bookPlace({ ...s, actor: coordinator(booker.id) }, { sessionId: session.id, personId: person.id });
     expect(queued.status).toBe('waitlisted');
-    await cancelBooking(s, coordinator(booker.id), taken.id);
+    await cancelBooking({ ...s, actor: coordinator(booker.id) }, taken.id);
     const [promoted] = await database.db.select().from(bookings).where(eq(bookings.id, queued.id));
     expect(promoted.status).toBe('confirmed');
     expect(await mailTo(manager)).toHaveLength(0);
@@ -169,7 +169,7 @@ describe('line-manager approval', () => {
   it('releases the place to the waiting list when declined', async () => {
     const { s, session, token } = await pendingBooking();
     const next = await makePerson(database.db);
-    await bookPlace(s, practitioner(next.id), { sessionId: session.id, personId: next.id });
+    await bookPlace({ ...s, actor: practitioner(next.id) }, { sessionId: session.id, personId: next.id });
     await decideApproval(s, token, 'declined');
     const [nextRow] = await database.db.select().from(bookings).where(and(eq(bookings.sessionId, session.id), eq(bookings.personId, next.id)));
     expect(nextRow.status).toBe('confirmed');
@@ -195,11 +195,11 @@ describe('a coordinator’s changes', () => {
     const s = await bookingScope(database.db);
     const { session } = await makeSession(database.db, { capacity: 1 });
     const people3 = await Promise.all([1, 2, 3].map(() => makePerson(database.db)));
-    for (const p of people3) await bookPlace(s, practitioner(p.id), { sessionId: session.id, personId: p.id });
+    for (const p of people3) await bookPlace({ ...s, actor: practitioner(p.id) }, { sessionId: session.id, personId: p.id });
     const admin = await makePerson(database.db, ['coordinator']);
-    expect(await changeCapacity(s, coordinator(admin.id), session.id, 3)).toEqual({ promoted: 2 });
+    expect(await changeCapacity({ ...s, actor: coordinator(admin.id) }, session.id, 3)).toEqual({ promoted: 2 });
     expect(await placesTaken(session.id)).toBe(3);
-    await expect(changeCapacity(s, coordinator(admin.id), session.id, 2)).rejects.toThrow('Capacity is too low');
+    await expect(changeCapacity({ ...s, actor: coordinator(admin.id) }, session.id, 2)).rejects.toThrow('Capacity is too low');
     const [row] = await database.db.select().from(sessions).where(eq(sessions.id, session.id));
     expect(row.capacity).toBe(3);
   });
@@ -209,15 +209,15 @@ describe('a coordinator’s changes', () => {
     const { sessions: [first, second] } = await makeSession(database.db, { capacity: 1, extraSessions: 1 });
     const [a, b] = await Promise.all([makePerson(database.db), makePerson(database.db)]);
     const admin = await makePerson(database.db, ['coordinator']);
-    const booking = await bookPlace(s, practitioner(a.id), { sessionId: first.id, personId: a.id });
-    await bookPlace(s, practitioner(b.id), { sessionId: first.id, personId: b.id });
-    const moved = await moveBooking(s, coordinator(admin.id), booking.id, second.id);
+    const booking = await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: first.id, personId: a.id });
+    await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: first.id, personId: b.id });
+    const moved = await moveBooking({ ...s, actor: coordinator(admin.id) }, booking.id, second.id);
     expect(moved.promoted).toBe(1);
     expect(moved.booking.status).toBe('confirmed');
     expect(await placesTaken(first.id)).toBe(1);
     expect(await placesTaken(second.id)).toBe(1);
     const other = await makeSession(database.db);
-    await expect(moveBooking(s, coordinator(admin.id), moved.booking.id, other.session.id)).rejects.toThrow('Choose another session of the same course');
+    await expect(moveBooking({ ...s, actor: coordinator(admin.id) }, moved.booking.id, other.session.id)).rejects.toThrow('Choose another session of the same course');
     const mail = (await mailTo(a.email)).find((m) => m.text.includes('Your booking has moved'))!;
     expect(mail.attachments.map((x) => x.filename)).toEqual(['invite.ics', 'cancel.ics']);
   });
@@ -227,9 +227,9 @@ describe('a coordinator’s changes', () => {
     const { session } = await makeSession(database.db, { capacity: 1 });
     const [a, b] = await Promise.all([makePerson(database.db), makePerson(database.db)]);
     const admin = await makePerson(database.db, ['coordinator']);
-    await bookPlace(s, practitioner(a.id), { sessionId: session.id, personId: a.id });
-    await bookPlace(s, practitioner(b.id), { sessionId: session.id, personId: b.id });
-    expect(await cancelSession(s, coordinator(admin.id), session.id, 'Trainer unwell')).toEqual({ bookingsEnded: 2, alreadyCancelled: false });
+    await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
+    await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id });
+    expect(await cancelSession({ ...s, actor: coordinator(admin.id) }, session.id, 'Trainer unwell')).toEqual({ bookingsEnded: 2, alreadyCancelled: false });
     expect(await placesTaken(session.id)).toBe(0);
     const toA = (await mailTo(a.email)).find((m) => m.subject.startsWith('Session cancelled'))!;
     expect(toA.text).toContain('Trainer unwell');
@@ -246,7 +246,7 @@ describe('reminders before a session', () => {
     const s = await bookingScope(database.db, '2026-12-01T09:00:00Z');
     const { session } = await makeSession(database.db, { startsAt: '2026-12-15T10:00:00Z' });
     const early = await makePerson(database.db);
-    await bookPlace(s, practitioner(early.id), { sessionId: session.id, personId: early.id });
+    await bookPlace({ ...s, actor: practitioner(early.id) }, { sessionId: session.id, personId: early.id });
     const reminders = async (email: string) => (await mailTo(email)).filter((m) => m.subject.startsWith('Reminder')).map((m) => m.subject);
 
     await sendSessionReminders(s);
@@ -258,7 +258,7 @@ describe('reminders before a session', () => {
 
     const late = await makePerson(database.db);
     s.clock.set('2026-12-14T11:00:00Z');
-    await bookPlace({ ...s, clock: { now: () => new Date('2026-12-14T09:00:00Z') } }, coordinator(late.id), { sessionId: session.id, personId: late.id });
+    await bookPlace({ ...{ ...s, clock: { now: () => new Date('2026-12-14T09:00:00Z') } }, actor: coordinator(late.id) }, { sessionId: session.id, personId: late.id });
     await sendSessionReminders(s);
     expect((await reminders(early.email)).length).toBe(2);
     expect(await reminders(late.email)).toEqual([expect.stringContaining('tomorrow')]);

@@ -4,16 +4,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { bookingApprovals, bookings, outbox, people, sessions } from '../../db/schema';
 import { addWorkingDays } from '../../server/shared/working-days';
-import {
-  bookPlace,
-  cancelBooking,
-  cancelSession,
-  changeCapacity,
-  decideApproval,
-  lapseApprovals,
-  moveBooking,
-  type BookingScope,
-} from '../../server/bookings/service';
+import { bookPlace, cancelBooking, cancelSession, changeCapacity, decideApproval, lapseApprovals, moveBooking } from '../../server/bookings/service';
 import { DAY, HOUR } from '../../server/shared/clock';
 import { DomainError } from '../../server/shared/errors';
 import { hashToken } from '../../server/shared/tokens';
@@ -21,6 +12,7 @@ import { formatDate } from '../../server/shared/dates';
 import { createTestDatabase } from '../support/database';
 import { makePerson, seed, TEST_NOW } from '../support/app';
 import { bookingScope, makeSession } from '../support/fixtures';
+import type { ServiceContext } from '../../server/shared/context';
 
 // Promises 1 and 2 under random sequences of booking actions. Each run builds a small world
 // (one course, two sessions, six people, a movable clock), plays 25-40 generated commands
@@ -124,7 +116,7 @@ const label = (c: Command): string => {
     case 'wait':
       return `wait(+${c.hours}h)`;
     case 'capacity':
-      return `changeCapacity(${S[c.session]}, ${c.capacity})`;
+      return `changeCapacity({ ...${S[c.session]}, actor: ${c.capacity} })`;
     case 'move':
       return `move(booking #${c.pick})`;
     case 'cancelSession':
@@ -274,7 +266,7 @@ const practitioner = (id: string) => ({ id, roles: ['practitioner' as const] });
 const coordinator = (id: string) => ({ id, roles: ['coordinator' as const, 'practitioner' as const] });
 
 interface Run {
-  scope: BookingScope & { clock: { now(): Date; advance(ms: number): void } };
+  scope: ServiceContext & { clock: { now(): Date; advance(ms: number): void } };
   model: Model;
   coordinatorId: string;
 }
@@ -289,7 +281,7 @@ async function play(run: Run, cmd: Command): Promise<string> {
       const sess = model.sessions[cmd.session];
       const p = model.pool[cmd.person];
       const byCoordinator = cmd.by === 'coordinator';
-      const outcome = await attempt(() => bookPlace(s, byCoordinator ? admin : practitioner(p.id), { sessionId: sess.id, personId: p.id }));
+      const outcome = await attempt(() => bookPlace({ ...s, actor: byCoordinator ? admin : practitioner(p.id) }, { sessionId: sess.id, personId: p.id }));
       if (sess.cancelled) return mustRefuse(outcome, 409, 'has been cancelled');
       if (sess.startsAt <= now) return mustRefuse(outcome, 409, 'already started');
       if (sess.closesAt <= now && !byCoordinator) return mustRefuse(outcome, 409, 'Booking for this session has closed');
@@ -315,7 +307,7 @@ async function play(run: Run, cmd: Command): Promise<string> {
       if (!target) return `skipped (no ${cmd.stale ? 'ended' : 'live'} booking)`;
       const sess = model.sessions[target.session];
       const was = model.name(target);
-      const outcome = await attempt(() => cancelBooking(s, practitioner(model.pool[target.person].id), target.id));
+      const outcome = await attempt(() => cancelBooking({ ...s, actor: practitioner(model.pool[target.person].id) }, target.id));
       if (cmd.stale) return `${was}: ${mustRefuse(outcome, 409, 'already ended')}`;
       if (sess.startsAt <= now) return `${was}: ${mustRefuse(outcome, 409, 'session has started')}`;
       const result = mustSucceed(outcome);
@@ -367,7 +359,7 @@ async function play(run: Run, cmd: Command): Promise<string> {
 
     case 'capacity': {
       const sess = model.sessions[cmd.session];
-      const outcome = await attempt(() => changeCapacity(s, admin, sess.id, cmd.capacity));
+      const outcome = await attempt(() => changeCapacity({ ...s, actor: admin }, sess.id, cmd.capacity));
       if (sess.cancelled) return mustRefuse(outcome, 409, 'has been cancelled');
       if (cmd.capacity < model.held(cmd.session)) return mustRefuse(outcome, 422, 'Capacity is too low');
       const result = mustSucceed(outcome);
@@ -383,7 +375,7 @@ async function play(run: Run, cmd: Command): Promise<string> {
       const from = live.session;
       const to = 1 - from;
       const was = model.name(live);
-      const outcome = await attempt(() => moveBooking(s, admin, live.id, model.sessions[to].id));
+      const outcome = await attempt(() => moveBooking({ ...s, actor: admin }, live.id, model.sessions[to].id));
       const refused = (status: number, message: string) => `${was} -> ${S[to]}: ${mustRefuse(outcome, status, message)}`;
       if (live.status === 'waitlisted') return refused(409, 'Only a booking with a place can be moved');
       if (!model.open(to, now)) return refused(422, 'That session is not open');
@@ -401,7 +393,7 @@ async function play(run: Run, cmd: Command): Promise<string> {
 
     case 'cancelSession': {
       const sess = model.sessions[cmd.session];
-      const result = mustSucceed(await attempt(() => cancelSession(s, admin, sess.id, 'Trainer unwell')));
+      const result = mustSucceed(await attempt(() => cancelSession({ ...s, actor: admin }, sess.id, 'Trainer unwell')));
       if (sess.cancelled) {
         same('cancelSession result', result, { bookingsEnded: 0, alreadyCancelled: true });
         return 'already cancelled';

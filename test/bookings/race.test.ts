@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { openPostgres } from '../../db/postgres';
 import { bookings, outbox, people, sessions } from '../../db/schema';
-import { bookPlace, cancelBooking, type BookingScope } from '../../server/bookings/service';
+import { bookPlace, cancelBooking } from '../../server/bookings/service';
 import { createTestDatabase, onRealPostgres } from '../support/database';
 import { makePerson, seed } from '../support/app';
 import { bookingScope, makeSession } from '../support/fixtures';
+import type { ServiceContext } from '../../server/shared/context';
 
 // On PostgreSQL (CI runs this file against a server) these requests really do run at once,
 // over two connection pools standing for two app instances. On PGlite they run one at a
@@ -14,7 +15,7 @@ import { bookingScope, makeSession } from '../support/fixtures';
 
 let database: OpenDatabase;
 let second: OpenDatabase | undefined;
-let instances: BookingScope[];
+let instances: ServiceContext[];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -58,7 +59,7 @@ describe('capacity under concurrent requests', () => {
     const { session } = await makeSession(database.db, { capacity: 20 });
     const requesters = await crowd(200);
     const results = await Promise.all(
-      requesters.map((p, i) => bookPlace(instances[i % instances.length], practitioner(p.id), { sessionId: session.id, personId: p.id })),
+      requesters.map((p, i) => bookPlace({ ...instances[i % instances.length], actor: practitioner(p.id) }, { sessionId: session.id, personId: p.id })),
     );
     const { confirmed, waiting, session: after } = await sessionState(session.id);
     expect(confirmed).toHaveLength(20);
@@ -78,15 +79,15 @@ describe('capacity under concurrent requests', () => {
     const { session } = await makeSession(database.db, { capacity: 10 });
     const s = instances[0];
     const first = await crowd(30);
-    for (const p of first) await bookPlace(s, practitioner(p.id), { sessionId: session.id, personId: p.id });
+    for (const p of first) await bookPlace({ ...s, actor: practitioner(p.id) }, { sessionId: session.id, personId: p.id });
     const before = await sessionState(session.id);
     const waitingBefore = before.waiting.map((r) => r.personId);
 
     const latecomers = await crowd(20);
     const cancellers = before.confirmed.slice(0, 6);
     await Promise.all([
-      ...cancellers.map((b, i) => cancelBooking(instances[i % instances.length], practitioner(b.personId), b.id)),
-      ...latecomers.map((p, i) => bookPlace(instances[(i + 1) % instances.length], practitioner(p.id), { sessionId: session.id, personId: p.id })),
+      ...cancellers.map((b, i) => cancelBooking({ ...instances[i % instances.length], actor: practitioner(b.personId) }, b.id)),
+      ...latecomers.map((p, i) => bookPlace({ ...instances[(i + 1) % instances.length], actor: practitioner(p.id) }, { sessionId: session.id, personId: p.id })),
     ]);
 
     const after = await sessionState(session.id);
@@ -107,7 +108,7 @@ describe('capacity under concurrent requests', () => {
     const { session } = await makeSession(database.db, { capacity: 5 });
     const [person] = await crowd(1);
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => bookPlace(instances[i % instances.length], practitioner(person.id), { sessionId: session.id, personId: person.id })),
+      Array.from({ length: 10 }, (_, i) => bookPlace({ ...instances[i % instances.length], actor: practitioner(person.id) }, { sessionId: session.id, personId: person.id })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

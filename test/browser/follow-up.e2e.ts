@@ -39,7 +39,7 @@ async function prepare({ db, baseUrl, smtpUrl }: Preparation) {
   const now = new Date();
   const [partnership] = await db.select().from(partnerships).where(eq(partnerships.slug, 'rotherham'));
   const config = testConfig({ baseUrl });
-  const at = (when: Date) => ({ db, config, partnership, clock: fixedClock(when) });
+  const at = (when: Date) => ({ db, config, partnership, clock: fixedClock(when), actor: null });
   const [course] = await db
     .select({ id: courses.id })
     .from(courses)
@@ -64,10 +64,10 @@ async function prepare({ db, baseUrl, smtpUrl }: Preparation) {
   const marks: Record<string, 'attended'> = {};
   for (const person of ATTENDEES) {
     const id = await createPerson(db, partnership.id, { ...person, organisationId: organisation.id, jobTitle: 'Family support worker', workforceGroupId: group.id }, [], null);
-    const booking = await bookPlace(at(new Date(startsAt.getTime() - 7 * DAY)), { id, roles: ['practitioner'] }, { sessionId: session.id, personId: id });
+    const booking = await bookPlace({ ...at(new Date(startsAt.getTime() - 7 * DAY)), actor: { id, roles: ['practitioner'] } }, { sessionId: session.id, personId: id });
     marks[booking.id] = 'attended';
   }
-  await recordAttendance(at(new Date(startsAt.getTime() + 30 * 60_000)), null, session.id, marks);
+  await recordAttendance(at(new Date(startsAt.getTime() + 30 * 60_000)), session.id, marks);
   const { sent } = await sendDueFollowUps(at(now));
   if (sent !== 2) throw new Error(`Expected 2 surveys to go out, ${sent} did`);
   const mailer = smtpMailer(smtpUrl, config.mailFrom);

@@ -7,7 +7,7 @@ import { importCompletions } from '../../server/elearning/service';
 import { DomainError } from '../../server/shared/errors';
 import { buildApp, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
-import { bookingScope } from '../support/fixtures';
+import { actingAs, bookingScope } from '../support/fixtures';
 import { errorSummary, signedIn, type Built } from '../manage/helpers';
 import { expectWellFormedPage } from '../register/helpers';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const db = () => database.db;
-const runImport = async (csv: string) => importCompletions(await bookingScope(db()), { id: coordinatorId }, csv);
+const runImport = async (csv: string) => importCompletions(actingAs(await bookingScope(db()), { id: coordinatorId, roles: ['coordinator'] }), csv);
 const countCompletions = async () => (await db().select({ n: count() }).from(eLearningCompletions))[0].n;
 const importAudit = () => db().select().from(auditLog).where(eq(auditLog.action, 'e-learning.imported')).orderBy(asc(auditLog.at), asc(auditLog.id));
 

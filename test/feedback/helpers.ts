@@ -37,11 +37,11 @@ export async function attendance(
   const { session, course } = await makeSession(db, { startsAt });
   const [withOutcomes] = await db.update(courses).set({ learningOutcomes: OUTCOMES }).where(eq(courses.id, course.id)).returning();
   const person = options.person ?? (await newPerson(db, options.name));
-  const booking = await bookPlace(s, { id: person.id, roles: ['practitioner'] }, { sessionId: session.id, personId: person.id });
+  const booking = await bookPlace({ ...s, actor: { id: person.id, roles: ['practitioner'] } }, { sessionId: session.id, personId: person.id });
   const mark = options.mark === undefined ? 'attended' : options.mark;
   if (mark) {
     s.clock.set(startsAt);
-    await recordAttendance(s, null, session.id, { [booking.id]: mark });
+    await recordAttendance(s, session.id, { [booking.id]: mark });
   }
   const [organisation] = await db.select().from(organisations).where(eq(organisations.id, person.organisationId));
   const client = await new TestClient(built.app).signInAs(db, person.id, built.clock.now(), built.config);

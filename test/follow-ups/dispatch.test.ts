@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { openPostgres } from '../../db/postgres';
 import { followUpLinks, followUpSurveys, outbox } from '../../db/schema';
-import type { BookingScope } from '../../server/bookings/service';
 import { MINUTE } from '../../server/shared/clock';
 import { sendDueFollowUps, sendFollowUpReminders } from '../../server/follow-ups/service';
 import { smtpMailer } from '../../server/mail/mailer';
@@ -19,6 +18,7 @@ import { createTestDatabase, onRealPostgres } from '../support/database';
 import { bookingScope } from '../support/fixtures';
 import { startSmtpPeer } from '../support/smtp';
 import { afterDue, DUE } from './helpers';
+import type { ServiceContext } from '../../server/shared/context';
 
 let database: OpenDatabase;
 let second: OpenDatabase | undefined;
@@ -40,7 +40,7 @@ afterAll(async () => {
   await database.close();
 });
 
-const scopeAt = async (db: OpenDatabase['db'], when: string): Promise<BookingScope> => ({ ...(await bookingScope(database.db, when)), db });
+const scopeAt = async (db: OpenDatabase['db'], when: string): Promise<ServiceContext> => ({ ...(await bookingScope(database.db, when)), db });
 
 const attendedCrowd = (size: number) => makeCrowd(database.db, size, DUE);
 
@@ -91,7 +91,7 @@ describe('two dispatchers at once', () => {
     const { emails, bookingIds } = await attendedCrowd(10);
     // An instance claims a batch, makes its links and queues its mail, then dies before the
     // commit: its transaction rolls back, and with it the claim.
-    const dying: BookingScope = {
+    const dying: ServiceContext = {
       ...(await scopeAt(database.db, afterDue(0))),
       db: new Proxy(database.db, {
         get: (target, key) =>

@@ -25,7 +25,7 @@ export async function attendedSession(db: Database, options: { managerEmail?: st
     for (const a of trained.attendees) await db.update(people).set({ lineManagerEmail: options.managerEmail }).where(eq(people.id, a.person.id));
   }
   const marks = Object.fromEntries(trained.attendees.map((a) => [a.booking.id, 'attended' as const]));
-  await recordAttendance(await bookingScope(db, TIMES.during), { id: trained.trainer.id, roles: ['trainer'] }, trained.session.id, marks);
+  await recordAttendance({ ...await bookingScope(db, TIMES.during), actor: { id: trained.trainer.id, roles: ['trainer'] } }, trained.session.id, marks);
   return trained;
 }
 

@@ -165,9 +165,9 @@ describe('attendance corrections', () => {
     const { attendees, session, trainer } = await attendedSession(database.db);
     const target = attendees[2].booking.id;
     const actor = { id: trainer.id, roles: ['trainer' as const] };
-    await recordAttendance(await at(database.db, TIMES.during), actor, session.id, { [target]: 'did not attend' });
+    await recordAttendance({ ...await at(database.db, TIMES.during), actor: actor }, session.id, { [target]: 'did not attend' });
     expect(await surveysOf(database.db, target)).toHaveLength(0);
-    await recordAttendance(await at(database.db, TIMES.during), actor, session.id, { [target]: 'partly attended' });
+    await recordAttendance({ ...await at(database.db, TIMES.during), actor: actor }, session.id, { [target]: 'partly attended' });
     expect((await surveysOf(database.db, target)).map((x) => x.status)).toEqual(['scheduled']);
   });
 });

@@ -186,7 +186,7 @@ describe('sessions', () => {
 
   it('cancels a session with a reason: it stays visible marked Cancelled, bookers are emailed, and it is audited', async () => {
     const booker = await makePerson(database.db, [], { email: 'booker@partner.example' });
-    await bookPlace(await bookingScope(database.db), null, { sessionId: bstSession, personId: booker.id });
+    await bookPlace(await bookingScope(database.db), { sessionId: bstSession, personId: booker.id });
 
     const form = await coordinator.get(`/manage/sessions/${bstSession}/cancel`);
     expect(form.status).toBe(200);

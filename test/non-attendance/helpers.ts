@@ -20,10 +20,10 @@ async function personIn(db: Database, shortName: string, name: string) {
 
 /** Books a place before the session, then ends it as told: an attendance mark, or a cancellation late or in time. */
 async function booked(db: Database, sessionId: string, personId: string, startsAt: Date, outcome: BookingStatus | 'late' | 'in time') {
-  const booking = await bookPlace(await bookingScope(db, '2026-09-01T09:00:00Z'), null, { sessionId, personId });
+  const booking = await bookPlace(await bookingScope(db, '2026-09-01T09:00:00Z'), { sessionId, personId });
   if (outcome === 'late' || outcome === 'in time') {
     const daysBefore = outcome === 'late' ? 1 : 20;
-    await cancelBooking(await bookingScope(db, new Date(startsAt.getTime() - daysBefore * 86_400_000).toISOString()), null, booking.id);
+    await cancelBooking(await bookingScope(db, new Date(startsAt.getTime() - daysBefore * 86_400_000).toISOString()), booking.id);
   } else if (outcome !== 'confirmed') {
     await db.update(bookings).set({ status: outcome, attendanceRecordedAt: startsAt }).where(eq(bookings.id, booking.id));
   }
@@ -79,7 +79,7 @@ export type BookingYear = Awaited<ReturnType<typeof bookingYear>>;
 
 /** Sets the partnership's charges as the settings form would. */
 export async function setCharges(db: Database, halfDay: number, fullDay: number, exemptSectors: Sector[] = []) {
-  await updateChargePolicy({ db, partnership: await rotherham(db) }, null, { halfDay, fullDay, exemptSectors });
+  await updateChargePolicy({ db, partnership: await rotherham(db), actor: null }, { halfDay, fullDay, exemptSectors });
 }
 
 /** The seeded partnership, as it is now. */

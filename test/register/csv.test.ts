@@ -42,7 +42,7 @@ describe('GET /manage/sessions/:sessionId/register.csv', () => {
     const waiting = await selfBooked(database.db, session.id, { name: '@Wren Waiting' });
     const second = await selfBooked(database.db, session.id, { name: 'Ned Next' });
     // Two days before the session: a late cancellation; Wren gets the place.
-    await cancelBooking(await bookingScope(database.db), { id: formula.person.id, roles: ['practitioner'] }, formula.booking.id);
+    await cancelBooking({ ...await bookingScope(database.db), actor: { id: formula.person.id, roles: ['practitioner'] } }, formula.booking.id);
 
     const res = await coordinator.get(`${registerPath(session.id)}.csv`);
     expect(res.status).toBe(200);

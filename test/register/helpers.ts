@@ -15,7 +15,7 @@ export const registerPath = (sessionId: string) => `/manage/sessions/${sessionId
 export async function selfBooked(db: Database, sessionId: string, options: { name?: string; lineManagerEmail?: string; now?: string } = {}) {
   const person = await makePerson(db, [], { name: options.name });
   if (options.lineManagerEmail) await db.update(people).set({ lineManagerEmail: options.lineManagerEmail }).where(eq(people.id, person.id));
-  const booking = await bookPlace(await bookingScope(db, options.now), { id: person.id, roles: ['practitioner'] }, { sessionId, personId: person.id });
+  const booking = await bookPlace({ ...await bookingScope(db, options.now), actor: { id: person.id, roles: ['practitioner'] } }, { sessionId, personId: person.id });
   return { person, booking };
 }
 

@@ -64,7 +64,7 @@ describe('the register page', () => {
     const second = await selfBooked(database.db, session.id, { name: 'Will Waiting' });
     expect([first.booking.position, second.booking.position]).toEqual([1, 2]);
     // Eve cancels: her place goes to Wyn, first on the waiting list.
-    await cancelBooking(await bookingScope(database.db), { id: early.person.id, roles: ['practitioner'] }, early.booking.id);
+    await cancelBooking({ ...await bookingScope(database.db), actor: { id: early.person.id, roles: ['practitioner'] } }, early.booking.id);
 
     const html = await page(registerPath(session.id));
     expect(html).toContain('<h1 class="govuk-heading-l">Register</h1>');

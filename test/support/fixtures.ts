@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { courses, partnerships, prospectuses, sessions } from '../../db/schema';
-import type { BookingScope } from '../../server/bookings/service';
 import { fixedClock } from '../../server/shared/clock';
 import { testConfig, TEST_NOW } from './app';
+import type { Actor, PersonalContext, ServiceContext } from '../../server/shared/context';
 
 /** The seeded partnership as a service scope, with its own clock. */
-export async function bookingScope(db: Database, now = TEST_NOW): Promise<BookingScope & { clock: ReturnType<typeof fixedClock> }> {
+export async function bookingScope(db: Database, now = TEST_NOW): Promise<ServiceContext & { clock: ReturnType<typeof fixedClock> }> {
   const [partnership] = await db.select().from(partnerships).where(eq(partnerships.slug, 'rotherham'));
-  return { db, clock: fixedClock(now), config: testConfig(), partnership };
+  return { db, clock: fixedClock(now), config: testConfig(), partnership, actor: null };
 }
 
 let made = 0;
@@ -54,3 +54,9 @@ export async function makeSession(
     .returning();
   return { course, session: rows[0], sessions: rows };
 }
+
+/** The scope with a person acting: an id alone is a practitioner acting for themselves. */
+export const actingAs = <S extends ServiceContext>(s: S, who: string | NonNullable<Actor>): S & PersonalContext => ({
+  ...s,
+  actor: typeof who === 'string' ? { id: who, roles: ['practitioner'] } : who,
+});
