@@ -22,7 +22,7 @@ import {
   type DeliveryMode,
   type Role,
 } from './schema';
-import { fromLondon, londonParts } from '../server/shared/dates';
+import { fromLondon, yearContaining } from '../server/shared/dates';
 import { seedFollowUps } from './seed-follow-ups';
 
 // Competency statements in the shape partnerships publish: domains, each needed from a group up.
@@ -149,18 +149,6 @@ export async function seedPartnership(db: Database): Promise<{ partnershipId: st
   });
 }
 
-/** "2026-27" and its first and last days, for the financial year containing `now`. */
-export function financialYear(now: Date, startMonth = 4) {
-  const { year, month } = londonParts(now);
-  const first = month >= startMonth ? year : year - 1;
-  const end = new Date(Date.UTC(first + 1, startMonth - 1, 0));
-  return {
-    label: `${first}-${String((first + 1) % 100).padStart(2, '0')}`,
-    startsOn: `${first}-${String(startMonth).padStart(2, '0')}-01`,
-    endsOn: end.toISOString().slice(0, 10),
-  };
-}
-
 const DEMO_PEOPLE: { name: string; email: string; org: string; jobTitle: string; group: string; roles: Role[] }[] = [
   { name: 'Chris Coordinator', email: 'coordinator@rscp.example', org: 'RMBC', jobTitle: 'Learning and development officer', group: '4', roles: ['coordinator'] },
   { name: 'Tariq Trainer', email: 'trainer@rscp.example', org: 'RMBC', jobTitle: 'Safeguarding trainer', group: '4', roles: ['trainer'] },
@@ -188,7 +176,7 @@ function previousWorkingDay(date: string): string {
  */
 export async function seedDemo(db: Database, now: Date, options: { baseUrl?: string } = {}): Promise<{ created: boolean }> {
   const { partnershipId } = await seedPartnership(db);
-  const year = financialYear(now);
+  const year = yearContaining(now, 4);
   const [existing] = await db
     .select({ id: prospectuses.id })
     .from(prospectuses)

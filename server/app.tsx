@@ -8,7 +8,7 @@ import { feedbackRoutes } from './feedback/routes';
 import { catalogueRoutes } from './catalogue/routes';
 import { showsDevMailbox, type AppDeps } from './deps';
 import { devMailboxRoutes } from './mail/routes';
-import { DomainError } from './shared/errors';
+import { isEdgeError, statusOf, titleOf } from './http/errors';
 import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
 import { allows, isApiPath, type RouteDef } from './http/routes';
@@ -118,10 +118,9 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => errorPage(c, 404, 'Page not found', 'If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.'));
 
   app.onError((error, c) => {
-    if (error instanceof DomainError) {
-      if (isApiPath(c.req.path)) return problem(c, error.status, error.message, Object.keys(error.fields).length ? { errors: error.fields } : {});
-      const title = error.status === 404 ? 'Page not found' : error.status === 403 ? 'You cannot do that' : error.status === 429 ? 'Too many requests' : 'There is a problem';
-      return errorPage(c, error.status, title, error.message);
+    if (isEdgeError(error)) {
+      if (isApiPath(c.req.path)) return problem(c, statusOf(error), error.message, Object.keys(error.fields).length ? { errors: error.fields } : {});
+      return errorPage(c, statusOf(error), titleOf(error), error.message);
     }
     console.error(error);
     // Never show a stack trace: the page only says what happened.

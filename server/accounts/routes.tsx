@@ -13,7 +13,7 @@ import { uuidParam } from '../http/params';
 import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import { personInput, register, requestSignIn, safeNext, signInInput, signInWithLink } from './service';
 import { endAllSessions, endSession, SESSION_COOKIE } from './sessions';
-import { DomainError } from '../shared/errors';
+import { isDomainError } from '../shared/errors';
 
 function signInForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
   return render(
@@ -207,7 +207,7 @@ export const accountRoutes = [
     try {
       await requestSignIn(scope(c), form.data.email, clientAddress(c), safeNext(form.data.next));
     } catch (error) {
-      if (error instanceof DomainError && error.status === 429) return signInForm(c, form.values, { email: error.message });
+      if (isDomainError(error, 'rate_limited')) return signInForm(c, form.values, { email: error.message });
       throw error;
     }
     return checkEmail(c, form.data.email);
@@ -221,7 +221,7 @@ export const accountRoutes = [
     try {
       await register(scope(c), form.data, clientAddress(c), safeNext(one(form.values, 'next')));
     } catch (error) {
-      if (error instanceof DomainError && (error.status === 422 || error.status === 429)) {
+      if (isDomainError(error, 'invalid', 'rate_limited')) {
         return registerForm(c, form.values, Object.keys(error.fields).length ? error.fields : { email: error.message });
       }
       throw error;

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database';
 import { organisations, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
 import { audit } from '../audit/log';
 import { MINUTE } from '../shared/clock';
-import { invalid, tooManyRequests } from '../shared/errors';
+import { invalid, rateLimited } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { queueMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
@@ -108,7 +108,7 @@ async function limitSignIn(s: ServiceContext, email: string, address: string | u
   const byEmail = await hitRateLimit(s.db, `sign-in:email:${normaliseEmail(email)}`, s.config.signInLimitPerEmail, windowMs, now);
   const byAddress = address ? await hitRateLimit(s.db, `sign-in:address:${address}`, s.config.signInLimitPerAddress, windowMs, now) : true;
   if (!byEmail || !byAddress) {
-    throw tooManyRequests(`Too many sign-in requests. Wait ${s.config.signInLimitWindowMinutes} minutes and try again.`);
+    throw rateLimited(`Too many sign-in requests. Wait ${s.config.signInLimitWindowMinutes} minutes and try again.`);
   }
 }
 

@@ -4,7 +4,7 @@ import { sessionRegister, type RegisterEntry, type SessionRegister } from '../bo
 import { attendanceSheet, REGISTER_STATES, trainerSessions, type TrainerSession } from '../attendance/queries';
 import { addWalkIn, ATTENDANCE_MARKS, recordAttendance } from '../attendance/service';
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
-import { personalScope, scope, type AppContext } from '../http/context';
+import { personalScope, scope } from '../http/context';
 import { apiGet, apiPost } from './operation';
 import { instant, iso, named, venueOut } from './schemas';
 
@@ -19,7 +19,6 @@ const NO_SESSION = 'No session with that id';
 const NOT_THEIRS = 'the token holder is a trainer, but not of this session';
 
 /** Every operation here needs a token, so the viewer is there. */
-const viewer = (c: AppContext) => c.get('viewer')!;
 const venue = z.string().nullable().describe('Null when online or not yet confirmed');
 
 const sessionFields = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { filtersSchema } from '../catalogue/routes';
 import { getCourse, getSession, listCourses } from '../catalogue/service';
 import { scope } from '../http/context';
-import { apiGet, readQuery } from './operation';
+import { apiGet } from './operation';
 import { findProspectus, NO_PROSPECTUS, yearParam } from './prospectus';
 import { CourseDetail, courseDetailOut, CourseList, courseSummaryOut, prospectusOut, SessionDetail, sessionOut } from './schemas';
 
@@ -22,9 +22,8 @@ export const courseOperations = [
     '/api/v1/courses',
     'public',
     { operationId: 'listCourses', tag: 'Prospectus', summary: 'Courses in the prospectus, filtered as on the courses page', description: 'Withdrawn courses are left out.', query: courseQuery, response: CourseList, notFound: NO_PROSPECTUS },
-    async (c) => {
+    async (c, _params, { year, ...filters }) => {
       const s = scope(c);
-      const { year, ...filters } = readQuery(c, courseQuery);
       const prospectus = await findProspectus(s, year);
       const courses = await listCourses(s, prospectus.id, filters);
       return { prospectus: prospectusOut(prospectus), courses: courses.map(courseSummaryOut) };

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { DomainError, notFound, type FieldErrors } from '../shared/errors';
+import { notFound, type FieldErrors } from '../shared/errors';
+import { RequestError } from '../http/errors';
+import { readQuery } from '../http/params';
 import type { AppContext } from '../http/context';
-import { fieldErrors } from '../http/forms';
 import { del, get, patch, post, type Access, type RouteDef } from '../http/routes';
 
 export const TAGS = {
@@ -24,6 +25,7 @@ export interface Operation {
   description?: string;
   /** Path parameters, checked before anything else; a malformed value is answered 404 like an unknown one. */
   params?: z.ZodObject;
+  /** The query, checked before the handler runs (which gets its values); a bad one is a 400 problem naming each parameter. */
   query?: z.ZodObject;
   /** A JSON request body, checked before the handler runs; a bad one is a 400 problem naming each field. */
   body?: z.ZodObject;
@@ -40,7 +42,8 @@ export interface Operation {
   unprocessable?: string;
 }
 
-type Doc<R extends z.ZodType, P extends z.ZodObject> = Omit<Operation, 'route' | 'response' | 'params' | 'body' | 'status'> & { response: R; params?: P };
+type Doc<R extends z.ZodType, P extends z.ZodObject> = Omit<Operation, 'route' | 'response' | 'params' | 'query' | 'body' | 'status'> & { response: R; params?: P };
+type QueryDoc<R extends z.ZodType, P extends z.ZodObject, Q extends z.ZodObject> = Doc<R, P> & { query?: Q };
 type BodyDoc<R extends z.ZodType, P extends z.ZodObject, B extends z.ZodObject> = Doc<R, P> & { body: B; status?: 200 | 201 };
 type NoParams = z.ZodObject<Record<never, never>>;
 type RouteMaker = typeof get;
@@ -61,11 +64,22 @@ function operation(define: RouteMaker, path: string, access: Access, doc: Omit<O
   return { ...doc, route: define(path, access, async (c) => c.json((await answer(c)) as object, doc.status)) };
 }
 
-/** A documented JSON operation without a body; the handler returns a value of the response schema's type. */
+/**
+ * A documented JSON operation without a body: the path parameters are checked first (404),
+ * then the query (400), so a declared query is always the one the handler reads.
+ */
 const withoutBody =
   (define: RouteMaker) =>
-  <R extends z.ZodType, P extends z.ZodObject = NoParams>(path: string, access: Access, doc: Doc<R, P>, handler: (c: AppContext, params: z.output<P>) => Promise<z.output<R>>): Operation =>
-    operation(define, path, access, { ...doc, status: 200 }, async (c) => handler(c, readParams(c, doc.params)));
+  <R extends z.ZodType, P extends z.ZodObject = NoParams, Q extends z.ZodObject = NoParams>(
+    path: string,
+    access: Access,
+    doc: QueryDoc<R, P, Q>,
+    handler: (c: AppContext, params: z.output<P>, query: z.output<Q>) => Promise<z.output<R>>,
+  ): Operation =>
+    operation(define, path, access, { ...doc, status: 200 }, async (c) => {
+      const params = readParams(c, doc.params);
+      return handler(c, params, doc.query ? readQuery(c, doc.query) : ({} as z.output<Q>));
+    });
 
 /** A documented JSON operation with a body: the path parameters are checked first (404), then the body (400). */
 const withBody =
@@ -86,16 +100,7 @@ export const apiDelete = withoutBody(del);
 export const apiPost = withBody(post);
 export const apiPatch = withBody(patch);
 
-/** The query checked against its schema; a bad value is a 400 problem naming the parameter. */
-export function readQuery<S extends z.ZodObject>(c: AppContext, schema: S): z.output<S> {
-  // An empty value means "not given", as it does for the page's filter form.
-  const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new DomainError(400, 'The query is not valid', fieldErrors(parsed.error));
-  return parsed.data;
-}
-
-const badBody = (errors: FieldErrors) => new DomainError(400, 'The request body is not valid', errors);
+const badBody = (errors: FieldErrors) => new RequestError(400, 'The request body is not valid', errors);
 
 /** The first message per field; a field the schema does not know is named as such rather than ignored. */
 function bodyErrors(error: z.ZodError): FieldErrors {

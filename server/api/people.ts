@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { organisations, people, personRoles, workforceGroups } from '../../db/schema';
 import { scope } from '../http/context';
 import type { ServiceContext } from '../shared/context';
-import { apiGet, readQuery } from './operation';
+import { apiGet } from './operation';
 import { Me, PeoplePage, rolesOut } from './schemas';
 
 const wholeNumber = (what: string) => z.coerce.number(`Enter the ${what} as a whole number`).int(`Enter the ${what} as a whole number`);
@@ -51,8 +51,7 @@ export const peopleOperations = [
     '/api/v1/people',
     ['coordinator'],
     { operationId: 'listPeople', tag: 'People', summary: 'People with accounts, by name, a page at a time', query: pageQuery, response: PeoplePage },
-    async (c) => {
-      const { page, pageSize } = readQuery(c, pageQuery);
+    async (c, _params, { page, pageSize }) => {
       return { ...(await listPeople(scope(c), page, pageSize)), page, pageSize };
     },
   ),

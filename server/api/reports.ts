@@ -2,7 +2,8 @@
 // CSV, non-attendance and the charges to invoice. The same services as the pages.
 import { z } from 'zod';
 import { SECTORS, type Role } from '../../db/schema';
-import { nonAttendance, reportRange, rangeQuery, type ChargesList, type Counts, type NonAttendanceReport } from '../attendance/non-attendance';
+import { nonAttendance, reportRange, type ChargesList, type Counts, type NonAttendanceReport, type ReportRange } from '../attendance/non-attendance';
+import { rangeQuery } from '../attendance/schemas';
 import { importCompletions } from '../elearning/service';
 import { scope, type AppContext } from '../http/context';
 import { apiGet, apiPost, type Operation } from './operation';
@@ -164,9 +165,9 @@ const chargesOut = (list: ChargesList): z.output<typeof ChargesSchema> => ({
   totalPence: list.totalPence,
 });
 
-const forRange = async (c: AppContext) => {
+const forRange = async (c: AppContext, given: Partial<ReportRange>) => {
   const s = scope(c);
-  return nonAttendance(s, await reportRange(s, c.req.query()));
+  return nonAttendance(s, await reportRange(s, given));
 };
 
 export const reportOperations: Operation[] = [
@@ -181,7 +182,7 @@ export const reportOperations: Operation[] = [
       query: rangeQuery,
       response: NonAttendanceReportSchema,
     },
-    async (c) => reportOut((await forRange(c)).report),
+    async (c, _params, range) => reportOut((await forRange(c, range)).report),
   ),
   apiGet(
     '/api/v1/reports/charges',
@@ -193,6 +194,6 @@ export const reportOperations: Operation[] = [
       query: rangeQuery,
       response: ChargesSchema,
     },
-    async (c) => chargesOut((await forRange(c)).charges),
+    async (c, _params, range) => chargesOut((await forRange(c, range)).charges),
   ),
 ];

@@ -3,10 +3,11 @@
 // and queries are in ./non-attendance; these pages only translate HTTP.
 import { SECTORS, type Role } from '../../db/schema';
 import { Button, Choices, ErrorSummary, SummaryList, Table, TextInput } from '../../web/components';
-import { formatDate, formatShortDate, fromLondon } from '../shared/dates';
+import { formatDate, formatShortDate, fromLondon, duration } from '../shared/dates';
 import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
-import { duration } from '../catalogue/views';
-import { DomainError, type FieldErrors } from '../shared/errors';
+import { isDomainError, type FieldErrors } from '../shared/errors';
+import { parseQuery, readQuery } from '../http/params';
+import { rangeQuery } from './schemas';
 import { scope, type AppContext } from '../http/context';
 import { many, one, type FormValues } from '../http/forms';
 import { render } from '../http/render';
@@ -143,23 +144,28 @@ function ChargesSection({ list }: { list: ChargesList }) {
   );
 }
 
+/** The report's form again with what is wrong with its dates, and no report. */
+const badRange = (c: AppContext, errors: FieldErrors) =>
+  render(
+    c,
+    { title: TITLE, hasErrors: true, status: 400, backLink: '/manage' },
+    <>
+      <ErrorSummary errors={errors} />
+      <h1 class="govuk-heading-l">{TITLE}</h1>
+      <RangeForm values={c.req.query()} errors={errors} />
+    </>,
+  );
+
 async function reportPage(c: AppContext) {
   const s = scope(c);
-  const query = c.req.query();
+  const given = parseQuery(c, rangeQuery);
+  if (!given.ok) return badRange(c, given.errors);
   let range: ReportRange;
   try {
-    range = await reportRange(s, query);
+    range = await reportRange(s, given.data);
   } catch (error) {
-    if (!(error instanceof DomainError && Object.keys(error.fields).length)) throw error;
-    return render(
-      c,
-      { title: TITLE, hasErrors: true, status: 400, backLink: '/manage' },
-      <>
-        <ErrorSummary errors={error.fields} />
-        <h1 class="govuk-heading-l">{TITLE}</h1>
-        <RangeForm values={query} errors={error.fields} />
-      </>,
-    );
+    if (isDomainError(error, 'invalid')) return badRange(c, error.fields);
+    throw error;
   }
   const { report, charges } = await nonAttendance(s, range);
   return render(
@@ -181,7 +187,7 @@ async function reportPage(c: AppContext) {
 
 async function chargesCsvFile(c: AppContext) {
   const s = scope(c);
-  const range = await reportRange(s, c.req.query());
+  const range = await reportRange(s, readQuery(c, rangeQuery));
   const { charges } = await nonAttendance(s, range);
   return c.body(chargesCsv(charges), 200, {
     'content-type': 'text/csv; charset=utf-8',

@@ -15,17 +15,17 @@
 import { and, asc, eq, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, organisations, partnerships, people, SECTORS, sessions, type BookingStatus, type Sector } from '../../db/schema';
-import { fromLondon, londonParts, toLondonFields } from '../shared/dates';
+import { duration, fromLondon, toLondonFields, yearContaining } from '../shared/dates';
 import { audit } from '../audit/log';
 import { csvField } from '../bookings/register-csv';
 import { currentProspectus } from '../catalogue/service';
-import { duration } from '../catalogue/views';
-import { DomainError } from '../shared/errors';
+import { invalid } from '../shared/errors';
 import type { Partnership, ServiceContext } from '../shared/context';
-import { fieldErrors } from '../http/forms';
-import { readDay } from '../elearning/service';
 
 // ---- The dates a report covers -------------------------------------------------------
+
+/** The one message for a range that ends before it starts, whether the edge or the rule finds it. */
+export const LAST_BEFORE_FIRST = 'The last date must be the same as or after the first date';
 
 export interface ReportRange {
   /** First and last London dates, "YYYY-MM-DD", both included. */
@@ -33,44 +33,24 @@ export interface ReportRange {
   to: string;
 }
 
-const dayParam = (which: 'first' | 'last') =>
-  z
-    .string()
-    .trim()
-    .transform((value, ctx) => {
-      const day = readDay(value);
-      if (!day) ctx.addIssue({ code: 'custom', message: `Enter the ${which} date as a real date, like 2026-04-01 or 01/04/2026` });
-      return day ?? z.NEVER;
-    })
-    .optional();
-
-/** The report's query: both dates optional, defaulting to the current prospectus year. */
-export const rangeQuery = z.object({
-  from: dayParam('first').describe('The first London date of sessions to include, YYYY-MM-DD (or DD/MM/YYYY); by default the first day of the current prospectus year'),
-  to: dayParam('last').describe('The last London date of sessions to include; by default the last day of the current prospectus year'),
-});
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The current prospectus's dates, or the partnership's financial year containing today when there is none. */
 async function defaultRange(s: ServiceContext): Promise<ReportRange> {
   const prospectus = await currentProspectus(s);
   if (prospectus) return { from: prospectus.startsOn, to: prospectus.endsOn };
-  const today = londonParts(s.clock.now());
-  const start = s.partnership.yearStartMonth;
-  const first = today.month >= start ? today.year : today.year - 1;
-  const last = new Date(Date.UTC(first + 1, start - 1, 0));
-  return { from: `${first}-${pad(start)}-01`, to: last.toISOString().slice(0, 10) };
+  const { startsOn: from, endsOn: to } = yearContaining(s.clock.now(), s.partnership.yearStartMonth);
+  return { from, to };
 }
 
-/** The range a request asks for; a bad date, or a last date before the first, is a 400 naming the field. */
-export async function reportRange(s: ServiceContext, query: Record<string, string>): Promise<ReportRange> {
-  const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
-  const parsed = rangeQuery.safeParse(given);
-  if (!parsed.success) throw new DomainError(400, 'The dates are not valid', fieldErrors(parsed.error));
-  const defaults = parsed.data.from && parsed.data.to ? undefined : await defaultRange(s);
-  const range = { from: parsed.data.from ?? defaults!.from, to: parsed.data.to ?? defaults!.to };
-  if (range.to < range.from) throw new DomainError(400, 'The dates are not valid', { to: 'The last date must be the same as or after the first date' });
+/**
+ * The range asked for, each date left out taken from the current prospectus year. Given dates
+ * are real (the edge checks them); a last date before the first is refused naming it.
+ */
+export async function reportRange(s: ServiceContext, given: Partial<ReportRange>): Promise<ReportRange> {
+  const defaults = given.from && given.to ? undefined : await defaultRange(s);
+  const range = { from: given.from ?? defaults!.from, to: given.to ?? defaults!.to };
+  if (range.to < range.from) throw invalid({ to: LAST_BEFORE_FIRST }, 'The dates are not valid');
   return range;
 }
 

@@ -7,7 +7,7 @@ import { mayReadRegister, sessionRegister } from '../bookings/queries';
 import { DAY } from '../shared/clock';
 import { forbidden } from '../shared/errors';
 import { markingPermission, markingWindow } from './service';
-import type { Actor, PersonalContext, ServiceContext } from '../shared/context';
+import type { Actor, PersonalContext } from '../shared/context';
 
 type Viewer = NonNullable<Actor>;
 

@@ -14,7 +14,7 @@ import { Done, formPage, submitForm } from '../http/form-pages';
 import { uuidParam } from '../http/params';
 import { where } from '../catalogue/views';
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
-import { DomainError, invalid, type FieldErrors } from '../shared/errors';
+import type { FieldErrors } from '../shared/errors';
 import { personalScope, scope, type AppContext } from '../http/context';
 import { one, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';
@@ -168,16 +168,6 @@ async function registerPage(c: AppContext, { register, permission }: AttendanceS
 /** After a change, back to the register with what changed. */
 const afterMarking = (register: SessionRegister, { changed, invited }: { changed: number; invited: number }) => `${registerPath(register)}?done=marked&changed=${changed}&invited=${invited}`;
 
-/** The service's refusals of a walk-in, as a message beside the list of people. */
-async function walkIn(c: AppContext, register: SessionRegister, personId: string) {
-  try {
-    return await addWalkIn(scope(c), register.session.id, personId);
-  } catch (error) {
-    if (error instanceof DomainError && error.status === 409) throw invalid({ personId: error.message });
-    throw error;
-  }
-}
-
 // ---- The sign-in sheet and the feedback summary -------------------------------------
 
 async function signInSheetPage(c: AppContext) {
@@ -238,7 +228,7 @@ export const attendanceRoutes = [
       c,
       walkInInput,
       (values, errors) => registerPage(c, sheet, { errors, q: searchText(one(values, 'q')) }),
-      (input) => walkIn(c, register, input.personId),
+      (input) => addWalkIn(scope(c), register.session.id, input.personId),
       (booking) => `${registerPath(register)}?done=walk-in&booking=${booking.id}`,
     );
   }),

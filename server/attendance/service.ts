@@ -3,9 +3,9 @@ import type { Database } from '../../db/database';
 import { bookings, courses, feedback, people, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
 import { formatDate } from '../shared/dates';
 import { audit } from '../audit/log';
-import type { Actor, PersonalContext, ServiceContext } from '../shared/context';
+import type { PersonalContext, ServiceContext } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
-import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { queueMail, type QueuedMail } from '../mail/outbox';
 import { syncFollowUps } from '../follow-ups/service';
 
@@ -111,7 +111,7 @@ export async function recordAttendance(s: ServiceContext, sessionId: string, mar
       ? await tx.select().from(bookings).where(and(eq(bookings.sessionId, sessionId), inArray(bookings.id, ids)))
       : [];
     const unknown = ids.filter((id) => !current.some((b) => b.id === id && ON_REGISTER.includes(b.status)));
-    if (unknown.length) throw new DomainError(422, 'Some people are not on this register', { [`mark-${unknown[0]}`]: 'This person is not on the register' });
+    if (unknown.length) throw invalid({ [`mark-${unknown[0]}`]: 'This person is not on the register' }, 'Some people are not on this register');
     const invite: string[] = [];
     const changedIds: string[] = [];
     for (const booking of current) {
@@ -133,7 +133,6 @@ export async function recordAttendance(s: ServiceContext, sessionId: string, mar
 
 /** "Everyone else came": marks every booking not yet marked as attended. */
 export async function markUnmarkedAttended(s: ServiceContext, sessionId: string) {
-  const { actor } = s;
   const unmarked = await s.db
     .select({ id: bookings.id })
     .from(bookings)
@@ -149,12 +148,12 @@ export async function addWalkIn(s: ServiceContext, sessionId: string, personId: 
     const session = await lockedSession(tx, s, sessionId);
     await assertMayMark(tx, s, session);
     const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));
-    if (!person) throw new DomainError(422, 'Choose a person', { personId: 'Choose a person from the list' });
+    if (!person) throw invalid({ personId: 'Choose a person from the list' }, 'Choose a person');
     const [already] = await tx
       .select({ id: bookings.id, status: bookings.status })
       .from(bookings)
       .where(and(eq(bookings.sessionId, sessionId), eq(bookings.personId, personId), inArray(bookings.status, [...ON_REGISTER, 'waitlisted', 'pending approval'])));
-    if (already && ON_REGISTER.includes(already.status)) throw conflict('This person is already on the register');
+    if (already && ON_REGISTER.includes(already.status)) throw conflict('This person is already on the register', { personId: 'This person is already on the register' });
     const recorded = { status: 'attended' as const, walkIn: true, attendanceRecordedAt: now, attendanceRecordedBy: actor?.id ?? null };
     // Someone waiting for a place (on the waiting list, or for approval) who came anyway: their booking becomes the attendance.
     const [booking] = already

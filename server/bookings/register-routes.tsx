@@ -11,7 +11,7 @@ import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http
 import { uuidParam } from '../http/params';
 import { getCourse, placesLeft } from '../catalogue/service';
 import { where } from '../catalogue/views';
-import { DomainError, invalid, notFound, type FieldErrors } from '../shared/errors';
+import { notFound, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { one, type FormValues } from '../http/forms';
 import { render, seeOther } from '../http/render';
@@ -173,20 +173,6 @@ async function choosePage(c: AppContext, register: SessionRegister, q: string, e
   );
 }
 
-/** The booking rules speak to the person booking; here a coordinator books for someone else. */
-const forSomeoneElse = (message: string) => message.replace(/^You already have/, 'They already have').replace(/^You are already/, 'They are already');
-
-async function bookOnBehalf(c: AppContext, register: SessionRegister, personId: string) {
-  try {
-    return await bookPlace(scope(c), { sessionId: register.session.id, personId });
-  } catch (error) {
-    // The session is known, so "not found" is the person: unknown, or another partnership's.
-    if (error instanceof DomainError && error.status === 404) throw invalid({ personId: 'Choose a person from the list' });
-    if (error instanceof DomainError && error.status === 409) throw invalid({ personId: forSomeoneElse(error.message) });
-    throw error;
-  }
-}
-
 // ---- Moving and cancelling a booking ------------------------------------------------
 
 const moveInput = z.object({ toSessionId: z.uuid('Choose the date to move them to') });
@@ -281,7 +267,7 @@ export const registerRoutes = [
       c,
       bookInput,
       (values, errors) => choosePage(c, register, one(values, 'q').trim().slice(0, 100), errors),
-      (input) => bookOnBehalf(c, register, input.personId),
+      (input) => bookPlace(scope(c), { sessionId: register.session.id, personId: input.personId }),
       (booking) => afterward(register, 'booked', booking.id, 0),
     );
   }),

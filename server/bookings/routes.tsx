@@ -3,7 +3,7 @@ import { Button, Choices, ErrorSummary, Form, NotificationBanner, SummaryList } 
 import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
 import { uuidParam } from '../http/params';
 import { where } from '../catalogue/views';
-import { DomainError, notFound } from '../shared/errors';
+import { isDomainError, notFound, type DomainError } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { parseForm } from '../http/forms';
 import { render, seeOther } from '../http/render';
@@ -19,7 +19,7 @@ const bookingScope = (c: AppContext): ServiceContext => scope(c);
 function cannotBook(c: AppContext, error: DomainError, sessionId: string) {
   return render(
     c,
-    { title: 'You cannot book this session', status: error.status as 409 },
+    { title: 'You cannot book this session', status: 409 },
     <>
       <h1 class="govuk-heading-l">You cannot book this session</h1>
       <p class="govuk-body">{error.message}.</p>
@@ -37,7 +37,7 @@ async function book(c: AppContext) {
     const booking = await bookPlace(bookingScope(c), { sessionId, personId: viewer.id });
     return seeOther(c, `/bookings?done=${encodeURIComponent(booking.status)}`);
   } catch (error) {
-    if (error instanceof DomainError && error.status === 409) return cannotBook(c, error, sessionId);
+    if (isDomainError(error, 'conflict')) return cannotBook(c, error, sessionId);
     throw error;
   }
 }
@@ -143,7 +143,7 @@ async function decide(c: AppContext) {
   try {
     await decideApproval(bookingScope(c), token.data, form.data.decision);
   } catch (error) {
-    if (error instanceof DomainError && (error.status === 409 || error.status === 404)) return approvalPage(c);
+    if (isDomainError(error, 'conflict', 'not_found')) return approvalPage(c);
     throw error;
   }
   return render(

@@ -11,8 +11,8 @@ import {
   type BookingStatus,
 } from '../../db/schema';
 import { audit } from '../audit/log';
-import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
-import type { Actor, Partnership, ServiceContext } from '../shared/context';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors';
+import type { Actor, ServiceContext } from '../shared/context';
 import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { bookingMail, type Recipient, type SessionDetails } from './messages';
@@ -170,13 +170,14 @@ export interface BookInput {
  */
 export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Booking & { position?: number }> {
   const { actor } = s;
-  if (actor && actor.id !== input.personId && !isCoordinator(actor)) throw forbidden('You can only book a place for yourself');
+  const forSomeoneElse = Boolean(actor && actor.id !== input.personId);
+  if (forSomeoneElse && !isCoordinator(actor)) throw forbidden('You can only book a place for yourself');
   const now = s.clock.now();
   return withLockedSessions(s, [input.sessionId], async (tx, locked) => {
     const session = locked.get(input.sessionId);
     if (!session) throw notFound('Session');
     const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, input.personId), eq(people.partnershipId, s.partnership.id)));
-    if (!person) throw notFound('Person');
+    if (!person) throw notFound('Person', { personId: 'Choose a person from the list' });
     const details = await sessionDetails(tx, session.id);
     if (!details.published && !isCoordinator(actor)) throw notFound('Session');
     if (session.status === 'cancelled') throw conflict('This session has been cancelled');
@@ -186,16 +187,20 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       .select({ status: bookings.status })
       .from(bookings)
       .where(and(eq(bookings.sessionId, session.id), eq(bookings.personId, input.personId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
-    if (live) throw conflict(live.status === 'waitlisted' ? 'You are already on the waiting list for this session' : 'You already have a place on this session');
+    if (live) {
+      const who = forSomeoneElse ? 'They' : 'You';
+      const message = live.status === 'waitlisted' ? `${who} are already on the waiting list for this session` : `${who} already have a place on this session`;
+      throw conflict(message, forSomeoneElse ? { personId: message } : {});
+    }
 
     const [booking] = await tx
       .insert(bookings)
-      .values({ partnershipId: s.partnership.id, sessionId: session.id, personId: input.personId, status: 'waitlisted', waitlistedAt: now, createdAt: now, bookedBy: actor && actor.id !== input.personId ? actor.id : null })
+      .values({ partnershipId: s.partnership.id, sessionId: session.id, personId: input.personId, status: 'waitlisted', waitlistedAt: now, createdAt: now, bookedBy: forSomeoneElse ? actor!.id : null })
       .returning();
     let status: BookingStatus = 'waitlisted';
     let position: number | undefined;
     if (session.placesTaken < session.capacity) {
-      status = await takePlace(tx, s, booking, details, Boolean(actor && actor.id !== input.personId && isCoordinator(actor)), 'booked');
+      status = await takePlace(tx, s, booking, details, forSomeoneElse && isCoordinator(actor), 'booked');
     } else {
       position = await waitingPosition(tx, booking);
       await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.waitlisted(s, await recipient(tx, booking), details, position));
@@ -277,7 +282,7 @@ export async function decideApproval(s: ServiceContext, token: string, decision:
       .where(and(eq(bookingApprovals.tokenHash, hashToken(token)), sql`${bookingApprovals.decision} is null`, sql`${bookingApprovals.expiresAt} > ${now.toISOString()}::timestamptz`))
       .returning();
     const booking = await loadBooking(tx, s.partnership.id, found.booking.id);
-    if (!approval || booking.status !== 'pending approval') throw new DomainError(409, 'This request has already been decided or has expired');
+    if (!approval || booking.status !== 'pending approval') throw conflict('This request has already been decided or has expired');
     const who = await recipient(tx, booking);
     const details = await sessionDetails(tx, booking.sessionId);
     if (decision === 'approved') {
@@ -323,7 +328,7 @@ export async function changeCapacity(s: ServiceContext, sessionId: string, capac
     if (!session) throw notFound('Session');
     if (session.status !== 'scheduled') throw conflict(`This session has been ${session.status}: its capacity cannot change`);
     if (capacity < session.placesTaken) {
-      throw new DomainError(422, 'Capacity is too low', { capacity: `Capacity must be at least ${session.placesTaken}, the number of places already booked` });
+      throw invalid({ capacity: `Capacity must be at least ${session.placesTaken}, the number of places already booked` }, 'Capacity is too low');
     }
     await tx.update(sessions).set({ capacity }).where(eq(sessions.id, sessionId));
     await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'session.capacity-changed', subjectType: 'session', subjectId: sessionId, detail: { from: session.capacity, to: capacity } });
@@ -341,11 +346,11 @@ export async function moveBooking(s: ServiceContext, bookingId: string, toSessio
     const from = locked.get(booking.sessionId)!;
     const to = locked.get(toSessionId);
     if (!to || to.courseId !== from.courseId || to.id === from.id) {
-      throw new DomainError(422, 'Choose another session of the same course', { toSessionId: 'Choose another session of the same course' });
+      throw invalid({ toSessionId: 'Choose another session of the same course' }, 'Choose another session of the same course');
     }
     if (!HOLDS_PLACE.includes(booking.status)) throw conflict('Only a booking with a place can be moved');
-    if (to.status !== 'scheduled' || to.startsAt <= now) throw new DomainError(422, 'That session is not open', { toSessionId: 'That session has been cancelled or has started' });
-    if (to.placesTaken >= to.capacity) throw new DomainError(422, 'That session is full', { toSessionId: 'That session is full: raise its capacity first' });
+    if (to.status !== 'scheduled' || to.startsAt <= now) throw invalid({ toSessionId: 'That session has been cancelled or has started' }, 'That session is not open');
+    if (to.placesTaken >= to.capacity) throw invalid({ toSessionId: 'That session is full: raise its capacity first' }, 'That session is full');
     await endBooking(tx, s, booking, { reason: 'moved', actorId: actor?.id ?? null });
     // The new booking is the coordinator's, so it is confirmed: as when they book for someone, it counts as approved.
     const [moved] = await tx

@@ -1,7 +1,7 @@
 // The coordinator's pages for building the prospectus: prospectuses, courses and
 // sessions. The rules live in manage-service.ts; these pages only translate HTTP.
 import { ActionLink, Button, ButtonLink, Choices, Form, StatusTag, Table, Textarea, TextInput, WarningText } from '../../web/components';
-import { formatDate, formatSessionTime, fromLondon, toLondonFields } from '../shared/dates';
+import { formatDate, formatSessionTime, fromLondon, toLondonFields, duration } from '../shared/dates';
 import { DELIVERY_MODES, THEMES, type Role } from '../../db/schema';
 import type { FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
@@ -33,7 +33,7 @@ import {
 } from './manage-service';
 import { uuidParam } from '../http/params';
 import { getCourse, listCompetencies, listWorkforceGroups, type Prospectus } from './service';
-import { duration, where } from './views';
+import { where } from './views';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const prospectusId = (c: AppContext) => uuidParam(c, 'prospectusId', 'Prospectus');

@@ -19,7 +19,7 @@ import {
   THEMES,
   workforceGroups,
 } from '../../db/schema';
-import { formatDate, fromLondon, londonParts } from '../shared/dates';
+import { formatDate, fromLondon, yearContaining, yearStarting } from '../shared/dates';
 import { audit } from '../audit/log';
 import { cancelSession as cancelSessionAndBookings, fillFreedPlaces } from '../bookings/service';
 import { conflict, invalid, notFound } from '../shared/errors';
@@ -148,13 +148,8 @@ export async function getProspectus(s: ServiceContext, id: string): Promise<Pros
 export async function nextProspectusYear(s: ServiceContext) {
   const startMonth = s.partnership.yearStartMonth;
   const [latest] = await s.db.select({ year: prospectuses.year }).from(prospectuses).where(eq(prospectuses.partnershipId, s.partnership.id)).orderBy(desc(prospectuses.year)).limit(1);
-  const now = londonParts(s.clock.now());
-  const first = latest ? Number(latest.year.slice(0, 4)) + 1 : now.month >= startMonth ? now.year : now.year - 1;
-  return {
-    year: `${first}-${String((first + 1) % 100).padStart(2, '0')}`,
-    startsOn: `${first}-${String(startMonth).padStart(2, '0')}-01`,
-    endsOn: new Date(Date.UTC(first + 1, startMonth - 1, 0)).toISOString().slice(0, 10),
-  };
+  const { label, startsOn, endsOn } = latest ? yearStarting(Number(latest.year.slice(0, 4)) + 1, startMonth) : yearContaining(s.clock.now(), startMonth);
+  return { year: label, startsOn, endsOn };
 }
 
 export async function createProspectus(s: ServiceContext, input: ProspectusInput): Promise<Prospectus> {

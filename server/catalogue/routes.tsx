@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/components';
-import { formatDate, formatSessionTime, formatTime, monthName } from '../shared/dates';
+import { formatDate, formatSessionTime, formatTime, monthName, duration } from '../shared/dates';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
-import { notFound } from '../shared/errors';
-import { uuidParam } from '../http/params';
+import { givenValues, uuidParam } from '../http/params';
 import { fieldErrors } from '../http/forms';
 import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';
 import { currentProspectus, getCourse, getSession, listCourses, listWorkforceGroups, prospectusMonths } from './service';
-import { duration, NextDates, PlacesLeft, SessionTable, where } from './views';
+import { NextDates, PlacesLeft, SessionTable, where } from './views';
 import { BookingPanel } from '../bookings/views';
 import { liveBookingFor } from '../bookings/service';
 
@@ -24,7 +23,7 @@ export const filtersSchema = z.object({
 
 /** Reads the query; a bad value is reported and left out rather than failing the page. */
 export function readFilters(c: AppContext) {
-  const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
+  const raw = givenValues(c.req.query());
   const parsed = filtersSchema.safeParse(raw);
   if (parsed.success) return { filters: parsed.data, errors: {} as Record<string, string> };
   const errors = fieldErrors(parsed.error);

@@ -48,13 +48,6 @@ export function SessionTable({ sessions, link }: { sessions: SessionSummary[]; l
   );
 }
 
-export function duration(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  const parts = [h ? `${h} ${h === 1 ? 'hour' : 'hours'}` : '', m ? `${m} minutes` : ''].filter(Boolean);
-  return parts.join(' ') || '0 minutes';
-}
-
 export function NextDates({ sessions, now }: { sessions: SessionSummary[]; now: Date }): Child {
   const upcoming = sessions.filter((x) => x.status === 'scheduled' && x.startsAt > now).slice(0, 3);
   if (!upcoming.length) return <span>No upcoming dates</span>;

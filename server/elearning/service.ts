@@ -12,7 +12,7 @@ import { normaliseEmail } from '../accounts/people';
 import { audit } from '../audit/log';
 import { invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
-import { toLondonFields } from '../shared/dates';
+import { readDay, toLondonFields } from '../shared/dates';
 
 export type ImportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership' | 'actor'>;
 
@@ -38,21 +38,6 @@ export interface CompletionImport {
   unmatched: { line: number; email: string }[];
   /** Bad rows: unknown or non-e-learning course, bad or future date, missing email. */
   skipped: SkippedLine[];
-}
-
-const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
-const UK_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** "2026-05-04" or "4/5/2026" (UK order) as "2026-05-04"; undefined when it is not a real date. */
-export function readDay(value: string): string | undefined {
-  const iso = value.trim().match(ISO_DATE);
-  const uk = value.trim().match(UK_DATE);
-  const [year, month, day] = iso ? [iso[1], iso[2], iso[3]].map(Number) : uk ? [uk[3], uk[2], uk[1]].map(Number) : [];
-  if (year === undefined) return undefined;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return `${year}-${pad(month)}-${pad(day)}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,8 +1,7 @@
 // A certificate of attendance: its wording, shared by the printable page and the PDF, and the
 // PDF itself (A4 landscape, the standard Helvetica fonts, so nothing is embedded or fetched).
 import { PageSizes, PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
-import { formatDate } from '../shared/dates';
-import { duration } from '../catalogue/views';
+import { formatDate, duration } from '../shared/dates';
 import type { certificateFor } from './service';
 
 type Certificate = Awaited<ReturnType<typeof certificateFor>>;

@@ -3,10 +3,9 @@
 // The rules are in ./service; these pages only translate HTTP to its calls.
 import { z } from 'zod';
 import { Button, ErrorSummary, SummaryList, TextInput } from '../../web/components';
-import { formatDate } from '../shared/dates';
+import { formatDate, duration } from '../shared/dates';
 import { uuidParam } from '../http/params';
-import { duration } from '../catalogue/views';
-import { DomainError, type FieldErrors } from '../shared/errors';
+import { DomainError, isDomainError, type FieldErrors } from '../shared/errors';
 import { personalScope, scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';
 import { render } from '../http/render';
@@ -24,7 +23,7 @@ const viewerId = (c: AppContext) => c.get('viewer')!.id;
 const bookingIdOf = (c: AppContext) => uuidParam(c, 'bookingId', 'Booking');
 /** "Neglect awareness on Tuesday 15 December 2026" */
 const courseOn = (a: Attendance) => `${a.course.title} on ${formatDate(a.session.startsAt)}`;
-const isConflict = (error: unknown): error is DomainError => error instanceof DomainError && error.status === 409;
+const isConflict = (error: unknown): error is DomainError => isDomainError(error, 'conflict');
 
 // ---- Feedback on the day ------------------------------------------------------------------
 
@@ -91,7 +90,6 @@ async function showFeedback(c: AppContext) {
 }
 
 async function sendFeedback(c: AppContext) {
-  const s = scope(c);
   const a = await attendanceForFeedback(personalScope(c), bookingIdOf(c));
   if (!a.attended || a.feedbackGiven) return noFormPage(c, a, 409);
   // The form only gives the values here: they are checked as answers once each outcome's is in place.

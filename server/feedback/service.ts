@@ -2,9 +2,9 @@ import { and, avg, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, feedback, people, sessions, sessionTrainers } from '../../db/schema';
 import { audit } from '../audit/log';
-import { conflict, DomainError, forbidden, notFound } from '../shared/errors';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
-import type { Actor, PersonalContext, ServiceContext } from '../shared/context';
+import type { PersonalContext, ServiceContext } from '../shared/context';
 
 // Feedback on the day, and the certificate it unlocks. Only the attendee gives it, once.
 // Trainers see their sessions' feedback only in aggregate, and only from three responses,
@@ -57,7 +57,7 @@ export async function giveFeedback(s: PersonalContext, bookingId: string, input:
   if (!found.attended) throw conflict('You can give feedback once your attendance has been recorded');
   if (found.feedbackGiven) throw conflict('You have already given feedback for this course');
   if (input.outcomesMet.length !== found.course.learningOutcomes.length) {
-    throw new DomainError(422, 'Answer every question', { outcomesMet: 'Select how well each learning outcome was met' });
+    throw invalid({ outcomesMet: 'Select how well each learning outcome was met' }, 'Answer every question');
   }
   return s.db.transaction(async (tx) => {
     const [row] = await tx

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { tokenParam } from '../bookings/routes';
 import { uuidParam } from '../http/params';
-import { DomainError } from '../shared/errors';
+import { isDomainError } from '../shared/errors';
 import { personalScope, scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';
 import { render } from '../http/render';
@@ -93,9 +93,9 @@ async function sendSurvey(c: AppContext, entry: Entry) {
     else await answerImpactSurvey(s, found, answers as ImpactInput);
   } catch (error) {
     if (error instanceof IdentifyingDetailsFound) return formPage(c, entry, found, { values, errors: {}, findings: error.findings });
-    if (error instanceof DomainError && error.status === 422) return formPage(c, entry, found, { values, errors: error.fields });
+    if (isDomainError(error, 'invalid')) return formPage(c, entry, found, { values, errors: error.fields });
     // Answered in another tab meanwhile, or closed since the form was opened: say where it stands now.
-    if (error instanceof DomainError && error.status === 409) {
+    if (isDomainError(error, 'conflict')) {
       const now = await entry.find(c);
       return show(c, entry, surveyDone(now && now.state !== 'open' ? now : { ...found, state: 'answered' }), 409);
     }

@@ -26,7 +26,7 @@ import {
 import { fromLondon, londonParts } from '../shared/dates';
 import { audit } from '../audit/log';
 import { DAY } from '../shared/clock';
-import { conflict, DomainError, notFound, type FieldErrors } from '../shared/errors';
+import { conflict, DomainError, invalid, notFound, type FieldErrors } from '../shared/errors';
 import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { identifyingDetails, type Finding } from './identifying-details';
@@ -305,7 +305,7 @@ const MANAGER_FREE_TEXT = ['example'] as const;
  */
 export class IdentifyingDetailsFound extends DomainError {
   constructor(readonly findings: Record<string, Finding[]>) {
-    super(422, 'Check your answers do not identify a child or family');
+    super('invalid', 'Check your answers do not identify a child or family');
   }
 }
 
@@ -331,7 +331,7 @@ function parse<S extends z.ZodObject>(schema: S, input: Record<string, unknown>,
   const ordered = Object.fromEntries(
     [...Object.keys(schema.shape), 'form'].flatMap((key) => (key === 'competencies' ? Object.entries(found).filter(([k]) => k.startsWith('competency-')) : found[key] ? [[key, found[key]]] : [])),
   );
-  throw new DomainError(422, 'There is a problem', ordered);
+  throw invalid(ordered);
 }
 
 /** Marks the survey answered if it still may be, or says why not: the one-use rule, kept in SQL. */

@@ -3,7 +3,7 @@
 // success banners.
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { Button, ErrorSummary, Form, NotificationBanner, Tag } from '../../web/components';
+import { Button, ErrorSummary, Form, NotificationBanner } from '../../web/components';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import type { AppContext } from './context';
 import { one, parseForm, type FormValues } from './forms';

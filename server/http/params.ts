@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { notFound } from '../shared/errors';
 import type { AppContext } from './context';
+import { RequestError } from './errors';
+import { fieldErrors } from './forms';
 
 const uuid = z.uuid();
 
@@ -8,5 +10,21 @@ const uuid = z.uuid();
 export function uuidParam(c: AppContext, name: string, what: string) {
   const parsed = uuid.safeParse(c.req.param(name));
   if (!parsed.success) throw notFound(what);
+  return parsed.data;
+}
+
+/** The query string's values; an empty one means "not given", as a GET form sends it. */
+export const givenValues = (query: Record<string, string>) => Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
+
+/** The query checked against its schema: the values, or each bad one's message by name. */
+export function parseQuery<S extends z.ZodType>(c: AppContext, schema: S): { ok: true; data: z.output<S> } | { ok: false; errors: Record<string, string> } {
+  const parsed = schema.safeParse(givenValues(c.req.query()));
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+/** The query checked against its schema; a bad value is a 400 naming the parameter. */
+export function readQuery<S extends z.ZodType>(c: AppContext, schema: S): z.output<S> {
+  const parsed = parseQuery(c, schema);
+  if (!parsed.ok) throw new RequestError(400, 'The query is not valid', parsed.errors);
   return parsed.data;
 }

@@ -4,9 +4,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { apiTokens } from '../../db/schema';
 import { loadSignedInPerson } from '../accounts/people';
 import { SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
-import { DomainError } from '../shared/errors';
 import { generateToken, hashToken, hmac, sameText } from '../shared/tokens';
 import type { AppEnv } from './context';
+import { RequestError } from './errors';
 import { isApiPath } from './routes';
 
 const CSRF_COOKIE = 'csrf';
@@ -24,7 +24,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       .set({ lastUsedAt: now })
       .where(and(eq(apiTokens.tokenHash, hashToken(bearer)), isNull(apiTokens.revokedAt), eq(apiTokens.partnershipId, c.get('partnership').id)))
       .returning({ personId: apiTokens.personId });
-    if (!token) throw new DomainError(401, 'The API token is not valid or has been revoked');
+    if (!token) throw new RequestError(401, 'The API token is not valid or has been revoked');
     c.set('viewer', await loadSignedInPerson(db, token.personId));
     return next();
   }
@@ -74,7 +74,7 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
     const body = type.includes('form') ? await c.req.parseBody() : {};
     const sent = typeof body._csrf === 'string' ? body._csrf : (c.req.header('x-csrf-token') ?? '');
     if (!sameText(sent, expected)) {
-      throw new DomainError(403, 'This form has expired. Go back, refresh the page and try again.');
+      throw new RequestError(403, 'This form has expired. Go back, refresh the page and try again.');
     }
   }
   return next();

@@ -65,3 +65,40 @@ export function monthName(month: string): string {
   const [y, m] = month.split('-').map(Number);
   return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 15)));
 }
+
+/** "1 hour 30 minutes", for a course's length */
+export function duration(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const parts = [h ? `${h} ${h === 1 ? 'hour' : 'hours'}` : '', m ? `${m} minutes` : ''].filter(Boolean);
+  return parts.join(' ') || '0 minutes';
+}
+
+const ISO_DAY = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const UK_DAY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
+/** "2026-05-04" or "4/5/2026" (UK order) as "2026-05-04"; undefined when it is not a real date. */
+export function readDay(value: string): string | undefined {
+  const iso = value.trim().match(ISO_DAY);
+  const uk = value.trim().match(UK_DAY);
+  const [year, month, day] = iso ? [iso[1], iso[2], iso[3]].map(Number) : uk ? [uk[3], uk[2], uk[1]].map(Number) : [];
+  if (year === undefined) return undefined;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** A partnership's year (April to March by default) that starts in `first`: "2026-27" and its first and last days. */
+export function yearStarting(first: number, startMonth: number) {
+  return {
+    label: `${first}-${String((first + 1) % 100).padStart(2, '0')}`,
+    startsOn: `${first}-${String(startMonth).padStart(2, '0')}-01`,
+    endsOn: new Date(Date.UTC(first + 1, startMonth - 1, 0)).toISOString().slice(0, 10),
+  };
+}
+
+/** The partnership's year that the London date of `now` falls in. */
+export function yearContaining(now: Date, startMonth: number) {
+  const { year, month } = londonParts(now);
+  return yearStarting(month >= startMonth ? year : year - 1, startMonth);
+}

@@ -1,18 +1,29 @@
-/** Typed failures a service raises; the HTTP layer turns each into a page or a problem body. */
+// Typed failures a service raises. A failure says what went wrong (its code), never how
+// HTTP spells it: the edge maps each code to a status, a page or a problem+json body.
 export type FieldErrors = Record<string, string>;
+
+export const ERROR_CODES = ['not_found', 'forbidden', 'conflict', 'invalid', 'rate_limited'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429,
+    readonly code: ErrorCode,
     message: string,
+    /** Messages by form field, for the error summary; a refusal that names a field shows the form again. */
     readonly fields: FieldErrors = {},
   ) {
     super(message);
   }
 }
 
-export const notFound = (what = 'Page') => new DomainError(404, `${what} not found`);
-export const forbidden = (message = 'You do not have permission to do that') => new DomainError(403, message);
-export const conflict = (message: string, fields: FieldErrors = {}) => new DomainError(409, message, fields);
-export const invalid = (fields: FieldErrors, message = 'There is a problem') => new DomainError(422, message, fields);
-export const tooManyRequests = (message: string) => new DomainError(429, message);
+/** Not there, or not the caller's to see: both read the same, so nothing leaks. */
+export const notFound = (what = 'Page', fields: FieldErrors = {}) => new DomainError('not_found', `${what} not found`, fields);
+export const forbidden = (message = 'You do not have permission to do that') => new DomainError('forbidden', message);
+/** The request is well formed but the records as they stand refuse it (full, already done, closed). */
+export const conflict = (message: string, fields: FieldErrors = {}) => new DomainError('conflict', message, fields);
+/** The input breaks a rule: each field's message says how to put it right. */
+export const invalid = (fields: FieldErrors, message = 'There is a problem') => new DomainError('invalid', message, fields);
+export const rateLimited = (message: string) => new DomainError('rate_limited', message);
+
+export const isDomainError = (error: unknown, ...codes: ErrorCode[]): error is DomainError =>
+  error instanceof DomainError && (codes.length === 0 || codes.includes(error.code));

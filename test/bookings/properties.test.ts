@@ -7,6 +7,7 @@ import { addWorkingDays } from '../../server/shared/working-days';
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, decideApproval, lapseApprovals, moveBooking } from '../../server/bookings/service';
 import { DAY, HOUR } from '../../server/shared/clock';
 import { DomainError } from '../../server/shared/errors';
+import { statusOf } from '../../server/http/errors';
 import { hashToken } from '../../server/shared/tokens';
 import { formatDate } from '../../server/shared/dates';
 import { createTestDatabase } from '../support/database';
@@ -241,13 +242,13 @@ async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-const describeError = (e: unknown) => (e instanceof DomainError ? `DomainError ${e.status} "${e.message}"` : `${(e as Error)?.stack ?? e}`);
+const describeError = (e: unknown) => (e instanceof DomainError ? `DomainError ${statusOf(e)} "${e.message}"` : `${(e as Error)?.stack ?? e}`);
 
 /** The service must refuse with this DomainError (status and message fragment). */
 function mustRefuse(outcome: Outcome<unknown>, status: number, message: string) {
   if (outcome.ok) broken('rule refusals match the model', `expected a refusal (${status}, "${message}") but the service accepted: ${JSON.stringify(outcome.value)}`);
   const e = (outcome as { error: unknown }).error;
-  if (!(e instanceof DomainError) || e.status !== status || !e.message.includes(message)) {
+  if (!(e instanceof DomainError) || statusOf(e) !== status || !e.message.includes(message)) {
     broken('rule refusals match the model', `expected DomainError ${status} "${message}", got ${describeError(e)}`);
   }
   return `refused (${status} ${(e as DomainError).message})`;

@@ -54,7 +54,7 @@ async function completionsOf(email: string) {
 async function refusal(csv: string) {
   const error = await runImport(csv).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(DomainError);
-  expect((error as DomainError).status).toBe(422);
+  expect((error as DomainError).code).toBe('invalid');
   return (error as DomainError).fields.csv;
 }
 

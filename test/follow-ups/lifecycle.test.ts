@@ -123,7 +123,7 @@ describe('a survey from attendance to closing', () => {
     // The link now says it has been used; answering again is refused and saves nothing.
     const again = (await surveyByToken(s, mail.token!))!;
     expect(again.state).toBe('answered');
-    await expect(answerImpactSurvey(s, found, ANSWERS(found.competencies.map((c) => c.id)))).rejects.toMatchObject({ status: 409 });
+    await expect(answerImpactSurvey(s, found, ANSWERS(found.competencies.map((c) => c.id)))).rejects.toMatchObject({ code: 'conflict' });
     expect(await database.db.select().from(impactResponses).where(eq(impactResponses.surveyId, answered.id))).toHaveLength(1);
 
     expect((await runJobsAt(afterDue(14))).reminded).toBe(2); // the other two attendees only
@@ -136,7 +136,7 @@ describe('a survey from attendance to closing', () => {
     const { attendees } = await attendedSession(database.db);
     const { s: late, found } = await openedFromEmail(attendees[1].person.email, afterDue(42, 1));
     expect(found.state).toBe('closed');
-    await expect(answerImpactSurvey(late, found, ANSWERS(found.competencies.map((c) => c.id)))).rejects.toMatchObject({ status: 409 });
+    await expect(answerImpactSurvey(late, found, ANSWERS(found.competencies.map((c) => c.id)))).rejects.toMatchObject({ code: 'conflict' });
   });
 });
 
@@ -191,7 +191,7 @@ describe('checking free text for identifying details', () => {
     const { s, found } = await openedFromEmail(attendees[0].person.email, afterDue(2));
     expect(found.competencies.length).toBeGreaterThan(0);
     const error = (await answerImpactSurvey(s, found, { practiceChanged: 'yes' } as ImpactInput).catch((e: unknown) => e)) as DomainError;
-    expect(error.status).toBe(422);
+    expect(error.code).toBe('invalid');
     expect(Object.keys(error.fields)).toEqual(expect.arrayContaining(['practiceChangeHow', 'sharedLearning', 'confidenceNow', 'quotationConsent']));
     const partial = (await answerImpactSurvey(s, found, { ...ANSWERS([]) }).catch((e: unknown) => e)) as DomainError;
     expect(partial.fields).toHaveProperty('competency-0');
@@ -213,10 +213,10 @@ describe('the line manager’s survey', () => {
     const s = await at(database.db, afterDue(5));
     const found = (await surveyByToken(s, mails.find((m) => m.text.includes(attendees[0].name))!.token!))!;
     expect(found.survey.respondent).toBe('manager');
-    await expect(answerImpactSurvey(s, found, ANSWERS([]))).rejects.toMatchObject({ status: 404 });
+    await expect(answerImpactSurvey(s, found, ANSWERS([]))).rejects.toMatchObject({ code: 'not_found' });
     await answerManagerSurvey(s, found, { seenChange: 'yes', example: 'Referrals are clearer and sooner.' });
     const [response] = await database.db.select().from(managerResponses).where(eq(managerResponses.surveyId, found.survey.id));
     expect(response).toMatchObject({ seenChange: 'yes', example: 'Referrals are clearer and sooner.' });
-    await expect(answerManagerSurvey(s, found, { seenChange: 'no' })).rejects.toMatchObject({ status: 409 });
+    await expect(answerManagerSurvey(s, found, { seenChange: 'no' })).rejects.toMatchObject({ code: 'conflict' });
   });
 });

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { chargesCsv, nonAttendance, reportRange, type ReportRange } from '../../server/attendance/non-attendance';
 import { DomainError } from '../../server/shared/errors';
+import { rangeQuery } from '../../server/attendance/schemas';
+import { fieldErrors } from '../../server/http/forms';
+import { givenValues } from '../../server/http/params';
 import { loadSignedInPerson } from '../../server/accounts/people';
 import { buildApp, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
@@ -75,21 +78,27 @@ describe('the report by organisation and by session', () => {
 
 describe('the dates a report covers', () => {
   const coordinatorScope = async () => ({ ...(await bookingScope(database.db)), actor: (await loadSignedInPerson(database.db, coordinatorId)) ?? null });
+  /** The query as the edge reads it (blank means not given), then the rule. */
+  const rangeOf = async (query: Record<string, string>) => reportRange(await coordinatorScope(), rangeQuery.parse(givenValues(query)));
   const refusal = async (query: Record<string, string>) => {
-    const error = await reportRange(await coordinatorScope(), query).catch((e: unknown) => e);
+    const parsed = rangeQuery.safeParse(givenValues(query));
+    if (!parsed.success) return fieldErrors(parsed.error);
+    const error = await reportRange(await coordinatorScope(), parsed.data).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     return (error as DomainError).fields;
   };
 
   it('defaults to the current prospectus year, and reads both date forms', async () => {
-    expect(await reportRange(await coordinatorScope(), {})).toEqual(YEAR);
-    expect(await reportRange(await coordinatorScope(), { from: '01/10/2026', to: '' })).toEqual(FROM_OCTOBER);
+    expect(await rangeOf({})).toEqual(YEAR);
+    expect(await rangeOf({ from: '01/10/2026', to: '' })).toEqual(FROM_OCTOBER);
   });
 
   it('refuses a date that is not real, and a last date before the first', async () => {
     expect(await refusal({ from: '2026-02-30' })).toEqual({ from: expect.stringContaining('Enter the first date as a real date') });
     expect(await refusal({ to: 'soon' })).toEqual({ to: expect.stringContaining('Enter the last date as a real date') });
     expect(await refusal({ from: '2026-10-02', to: '2026-10-01' })).toEqual({ to: 'The last date must be the same as or after the first date' });
+    // A first date after the year's end, with the last date left to the default, breaks the rule itself.
+    expect(await refusal({ from: '2027-06-01' })).toEqual({ to: 'The last date must be the same as or after the first date' });
   });
 });
 

@@ -1,0 +1,43 @@
+// How failures read at the edge: a service's DomainError by its code, and the refusals only
+// the edge makes (a request it cannot read, a bad API token, an expired form) by their status.
+import { DomainError, type ErrorCode, type FieldErrors } from '../shared/errors';
+
+/** A refusal before any service runs: the request itself is wrong. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 413,
+    message: string,
+    readonly fields: FieldErrors = {},
+  ) {
+    super(message);
+  }
+}
+
+const STATUS: Record<ErrorCode, 403 | 404 | 409 | 422 | 429> = {
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  invalid: 422,
+  rate_limited: 429,
+};
+
+export type EdgeError = DomainError | RequestError;
+export const isEdgeError = (error: unknown): error is EdgeError => error instanceof DomainError || error instanceof RequestError;
+
+export const statusOf = (error: EdgeError) => (error instanceof RequestError ? error.status : STATUS[error.code]);
+
+/** The heading of the page that explains the failure. */
+export function titleOf(error: EdgeError): string {
+  switch (statusOf(error)) {
+    case 404:
+      return 'Page not found';
+    case 403:
+      return 'You cannot do that';
+    case 429:
+      return 'Too many requests';
+    case 413:
+      return 'The file or form is too large';
+    default:
+      return 'There is a problem';
+  }
+}
