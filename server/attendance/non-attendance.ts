@@ -16,8 +16,8 @@ import { and, asc, eq, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, organisations, partnerships, people, SECTORS, sessions, type BookingStatus, type Sector } from '../../db/schema';
 import { duration, fromLondon, toLondonFields, yearContaining } from '../shared/dates';
+import { writeCsv } from '../shared/csv';
 import { audit } from '../audit/log';
-import { csvField } from '../bookings/register-csv';
 import { currentProspectus } from '../catalogue/service';
 import { invalid } from '../shared/errors';
 import type { Partnership, ServiceContext } from '../shared/context';
@@ -274,14 +274,13 @@ export const formatRate = (rate: number | null) => (rate === null ? 'No bookings
 // ---- The list to invoice, as CSV ------------------------------------------------------
 
 const CSV_HEADER = ['organisation', 'person', 'email', 'course', 'session date (London)', 'duration', 'amount £'];
-const csvLine = (fields: string[]) => fields.map(csvField).join(',') + '\r\n';
 
 /** One line per charge, by organisation; values a spreadsheet would run as a formula are written as text. */
 export function chargesCsv(list: ChargesList): string {
   const lines = list.organisations.flatMap((o) =>
-    o.charges.map((x) => csvLine([o.name, x.personName, x.email, x.courseTitle, toLondonFields(x.startsAt).date, duration(x.durationMinutes), poundsValue(x.amountPence)])),
+    o.charges.map((x) => [o.name, x.personName, x.email, x.courseTitle, toLondonFields(x.startsAt).date, duration(x.durationMinutes), poundsValue(x.amountPence)]),
   );
-  return '\uFEFF' + csvLine(CSV_HEADER) + lines.join('');
+  return writeCsv([CSV_HEADER, ...lines]);
 }
 
 export const chargesFilename = (range: ReportRange) => `non-attendance-charges-${range.from}-to-${range.to}.csv`;

@@ -1,6 +1,6 @@
-// A session's register as a CSV file for coordinators (RFC 4180: CRLF line ends, fields
-// quoted when they need it). The file is opened in spreadsheets, so a value that a
-// spreadsheet would read as a formula is written as text.
+// A session's register as a CSV file for coordinators, written by the app's CSV writer
+// (../shared/csv), which also writes as text a value that a spreadsheet would run as a formula.
+import { writeCsv } from '../shared/csv';
 import { toLondonFields } from '../shared/dates';
 import { registerEntries, type RegisterEntry, type SessionRegister } from './queries';
 
@@ -12,18 +12,6 @@ const londonDateTime = (d: Date | null) => {
   const { date, time } = toLondonFields(d);
   return `${date} ${time}`;
 };
-
-/**
- * One field: a leading = + - @ (or tab or carriage return) would start a formula in
- * Excel and others, so it gets a ' in front (OWASP "CSV injection"); then quoted when it
- * holds a quote, comma or line break.
- */
-export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-const csvLine = (fields: string[]) => fields.map(csvField).join(',') + '\r\n';
 
 function entryFields(e: RegisterEntry): string[] {
   return [
@@ -41,8 +29,7 @@ function entryFields(e: RegisterEntry): string[] {
 
 /** Places first, then approvals pending, the waiting list in order, and cancellations. */
 export function registerCsv(register: SessionRegister): string {
-  // The byte order mark makes Excel read the file as UTF-8 (names with accents).
-  return '\uFEFF' + csvLine(HEADER) + registerEntries(register).map((e) => csvLine(entryFields(e))).join('');
+  return writeCsv([HEADER, ...registerEntries(register).map(entryFields)]);
 }
 
 /** "register-neglect-awareness-2026-12-15.csv": the course and the session's London date. */

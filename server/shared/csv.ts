@@ -1,6 +1,9 @@
-// A small RFC 4180 CSV reader for the admin imports (people now, e-learning completions later).
-// It knows quoted fields (with commas, doubled quotes and line breaks inside), CRLF, LF or CR
-// line ends and a UTF-8 byte order mark, and it keeps each record's line number for messages.
+// The CSV files of the admin imports (people, e-learning completions) and of the exports
+// (the session register, the charges to invoice). csv-parse reads and csv-stringify writes;
+// this module holds what the app adds: each record's line number for messages, the header
+// rules of the imports, messages a coordinator can act on, and the formula guard.
+import { CsvError as ParseError, parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 
 /** One record and the line of the file it starts on (1 is the first line). */
 export interface CsvRecord {
@@ -18,61 +21,50 @@ export class CsvError extends Error {
   }
 }
 
-/** Splits CSV text into records. Records whose fields are all empty (blank lines) are left out. */
+/** The parse errors the options below allow, in words for whoever fixes the file. */
+const PARSE_ERRORS: Partial<Record<ParseError['code'], string>> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted value is not closed; check for a missing "',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'there is text after a closing quote; put the whole value in quotes, and write a quote inside it as ""',
+};
+
+/** CRLF, a lone CR and a lone LF each end one line. */
+const lineBreaks = (text: string) => text.match(/\r\n?|\n/g)?.length ?? 0;
+
+/**
+ * Splits CSV text into records: RFC 4180 quoting (commas, doubled quotes and line breaks
+ * inside quotes), CRLF, LF or CR line ends, a UTF-8 byte order mark, a quote inside an
+ * unquoted value kept as text, and white space after a closing quote or at the end of an
+ * unquoted value dropped. Records whose fields are all empty (blank lines) are left out.
+ * Errors name the line the record starts on.
+ */
 export function parseCsv(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
+  // The line the next record starts on. csv-parse's own count (info.lines) counts a CRLF
+  // inside quotes as two lines, so the lines are counted here: every record but the last
+  // ends with one line end, and the others in it are inside its quoted values.
   let line = 1;
-  let recordLine = 1;
-  let quoted = false;
-  // After a closing quote only a separator or a line end may follow.
-  let closed = false;
-
-  const endField = () => {
-    fields.push(field);
-    field = '';
-    closed = false;
-  };
-  const endRecord = () => {
-    endField();
-    if (fields.some((f) => f !== '')) records.push({ line: recordLine, fields });
-    fields = [];
-  };
-
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    const lineBreak = char === '\n' || (char === '\r' && source[i + 1] !== '\n');
-    if (quoted) {
-      if (char === '"' && source[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') {
-        quoted = false;
-        closed = true;
-      } else {
-        field += char;
-        if (lineBreak) line++;
-      }
-    } else if (char === ',') {
-      endField();
-    } else if (lineBreak) {
-      endRecord();
-      line++;
-      recordLine = line;
-    } else if (char === '\r' || (closed && (char === ' ' || char === '\t'))) {
-      // The first half of a CRLF (the \n that follows ends the record), or space after a closing quote.
-    } else if (closed) {
-      throw new CsvError('there is text after a closing quote; put the whole value in quotes, and write a quote inside it as ""', line);
-    } else if (char === '"' && field === '') {
-      quoted = true;
-    } else {
-      field += char;
-    }
+  try {
+    parse(text, {
+      bom: true,
+      // All three in one file; by default csv-parse keeps to the first one it finds.
+      record_delimiter: ['\r\n', '\n', '\r'],
+      // Short and long rows are readCsvTable's to judge.
+      relax_column_count: true,
+      // A quote inside an unquoted value (6" ruler) is text.
+      relax_quotes: true,
+      // White space after a closing quote is allowed, and anything else after it an error.
+      rtrim: true,
+      on_record: (fields) => {
+        if (fields.some((f) => f !== '')) records.push({ line, fields });
+        line += fields.reduce((n, f) => n + lineBreaks(f), 1);
+        return null;
+      },
+    });
+  } catch (error) {
+    const message = error instanceof ParseError && PARSE_ERRORS[error.code];
+    if (message) throw new CsvError(message, line);
+    throw error;
   }
-  if (quoted) throw new CsvError('a quoted value is not closed; check for a missing "', recordLine);
-  endRecord();
   return records;
 }
 
@@ -128,3 +120,17 @@ export function readCsvTable(text: string, spec: CsvColumns): CsvTable {
 }
 
 const quoteList = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
+
+/** A value a spreadsheet would run as a formula gets a ' in front, so it is shown as text (OWASP "CSV injection"). */
+const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+/**
+ * Rows (the header first) as a CSV file for spreadsheets: a UTF-8 byte order mark, so that
+ * Excel reads names with accents; a CRLF after every line (RFC 4180); values quoted when
+ * they hold a quote, comma or line break; and values that would start a formula as text.
+ */
+export function writeCsv(rows: string[][]): string {
+  // With a record_delimiter given, csv-stringify only quotes a value holding that whole CRLF
+  // unless told to quote a lone CR or LF too; readers would split the line there.
+  return stringify(rows, { bom: true, record_delimiter: 'windows', quote_record_delimiter: true, cast: { string: asText } });
+}

@@ -221,4 +221,16 @@ describe('import-people', () => {
       { line: 2, message: expect.stringContaining('a quoted value is not closed') },
     ]);
   });
+
+  it('imports nothing from a file with a quote not closed after good rows, and names the line it opens on', async () => {
+    const file = [
+      'name,email,organisation,job_title,workforce_group',
+      'Good Row,good.row@rmbc.example,RMBC,"Social\r\nworker",3',
+      '"Open,open@rmbc.example,RMBC,Social worker,3',
+      'After,after@rmbc.example,RMBC,Social worker,3',
+    ].join('\r\n');
+    const before = await countPeople();
+    expect(await importPeople(db(), partnershipId, file)).toEqual({ imported: 0, skipped: [], errors: [{ line: 4, message: 'a quoted value is not closed; check for a missing "' }], hints: [] });
+    expect(await countPeople()).toBe(before);
+  });
 });

@@ -46,9 +46,33 @@ describe('parseCsv', () => {
     expect(() => parseCsv('"x"y')).toThrow(CsvError);
   });
 
+  it('gives the record after a value with line breaks in it its own line, whatever the line ends', () => {
+    for (const eol of ['\r\n', '\n', '\r']) {
+      const text = ['h1,h2', '"two', 'lines",x', 'next,y', '"three', '', 'lines",z', 'last,w'].join(eol);
+      expect(parseCsv(text).map((r) => r.line), JSON.stringify(eol)).toEqual([1, 2, 4, 5, 8]);
+    }
+  });
+
+  it('says in words which line an unclosed quote or text after a closing quote is on, after values with line breaks', () => {
+    const before = 'h1,h2\r\n"two\r\nlines",x\r\nok,y\r\n';
+    const error = (text: string) => {
+      try {
+        parseCsv(text);
+      } catch (e) {
+        return e;
+      }
+    };
+    const unclosed = error(`${before}"open,z\r\nnever\r\nclosed\r\n`);
+    expect(unclosed).toBeInstanceOf(CsvError);
+    expect(unclosed).toMatchObject({ line: 5, message: 'a quoted value is not closed; check for a missing "' });
+    const afterQuote = error(`${before}"x" y,z\r\n`);
+    expect(afterQuote).toBeInstanceOf(CsvError);
+    expect(afterQuote).toMatchObject({ line: 5, message: 'there is text after a closing quote; put the whole value in quotes, and write a quote inside it as ""' });
+  });
+
   it('reads back whatever a spreadsheet would write', () => {
     const value = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', '\r', 'é', ';') });
-    const quote = (v: string) => (/[",\r\n]/.test(v) || v.startsWith(' ') ? `"${v.replace(/"/g, '""')}"` : v);
+    const quote = (v: string) => (/[",\r\n]/.test(v) || v.startsWith(' ') || v.endsWith(' ') ? `"${v.replace(/"/g, '""')}"` : v);
     fc.assert(
       fc.property(fc.array(fc.array(value, { minLength: 1, maxLength: 5 }), { maxLength: 6 }), fc.constantFrom('\n', '\r\n'), (rows, eol) => {
         const text = rows.map((r) => r.map(quote).join(',')).join(eol);
@@ -65,6 +89,15 @@ describe('readCsvTable', () => {
     const table = readCsvTable('EMAIL, Job Title ,Name,roles\n jo@x.example ,Nurse,Jo\n', spec);
     expect(table.rows).toEqual([{ line: 2, values: { email: 'jo@x.example', job_title: 'Nurse', name: 'Jo', roles: '' } }]);
     expect(table.problems).toEqual([]);
+  });
+
+  it('reads a file with a BOM before a quoted heading, CRLF line ends and values with line breaks, numbering each row by its first line', () => {
+    const table = readCsvTable('\uFEFF"Name",Email,Job title\r\n"Jo\r\nSmith",jo@x.example,"Nurse,\r\nlead"\r\nSam,sam@x.example,Nurse,extra\r\n', spec);
+    expect(table.rows).toEqual([
+      { line: 2, values: { name: 'Jo\r\nSmith', email: 'jo@x.example', job_title: 'Nurse,\r\nlead' } },
+      { line: 5, values: { name: 'Sam', email: 'sam@x.example', job_title: 'Nurse' } },
+    ]);
+    expect(table.problems).toEqual([{ line: 5, message: expect.stringContaining('has 4 values but the header has 3 columns') }]);
   });
 
   it('reports a row with more values than columns', () => {

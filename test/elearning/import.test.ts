@@ -163,6 +163,25 @@ describe('importing the provider’s CSV', () => {
     expect({ completions: await countCompletions(), audit: (await importAudit()).length }).toEqual(before);
   });
 
+  it('imports nothing from a file with a quote not closed after good rows, and names the line it opens on', async () => {
+    const before = { completions: await countCompletions(), audit: (await importAudit()).length };
+    const file = [
+      'email,name,course,completed',
+      `lead@rscp.example,"Olu\r\nLead",${ESAFETY},2026-10-02`,
+      `lead@rscp.example,"Olu,${CORE},2026-10-02`,
+      `trainer@rscp.example,Tariq,${CORE},2026-10-02`,
+    ].join('\r\n');
+    expect(await refusal(file)).toBe('The file cannot be read: line 4: a quoted value is not closed; check for a missing "');
+    expect({ completions: await countCompletions(), audit: (await importAudit()).length }).toEqual(before);
+  });
+
+  it('numbers the lines after a quoted value with line breaks in it, in a file with CRLF line ends', async () => {
+    const file = ['email,name,course,completed', `nobody@elsewhere.example,"Two\r\nLines",${CORE},2026-09-30`, `lead@rscp.example,Olu,${CORE},31/02/2026`, ''].join('\r\n');
+    const result = await runImport(file);
+    expect(result.unmatched).toEqual([{ line: 2, email: 'nobody@elsewhere.example' }]);
+    expect(result.skipped).toEqual([{ line: 4, message: "completed date '31/02/2026' is not a real date in the form YYYY-MM-DD or DD/MM/YYYY" }]);
+  });
+
   it('imports the example in docs/e-learning-import.md', async () => {
     const docs = readFileSync(new URL('../../docs/e-learning-import.md', import.meta.url), 'utf8');
     const example = docs.match(/```csv\n([\s\S]*?)```/)![1];

@@ -1,9 +1,8 @@
 // The register as a CSV file: its headers, one row per booking, London times, quoting,
 // and values a spreadsheet would run as formulas written as text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../server/shared/csv';
+import { parseCsv, writeCsv } from '../../server/shared/csv';
 import type { OpenDatabase } from '../../db/database';
-import { csvField } from '../../server/bookings/register-csv';
 import { cancelBooking } from '../../server/bookings/service';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
@@ -22,6 +21,9 @@ beforeAll(async () => {
   coordinator = await new TestClient(built.app).signInAs(database.db, person.id, built.clock.now(), built.config);
 });
 afterAll(() => database.close());
+
+/** One value as the CSV writer writes it: the file without its byte order mark and line end. */
+const csvField = (value: string) => writeCsv([[value]]).slice(1, -2);
 
 describe('a CSV field', () => {
   it('is written as text when a spreadsheet would read it as a formula', () => {
