@@ -9,10 +9,8 @@ import { formatDate, formatTime } from '../shared/dates';
 import type { Role } from '../../db/schema';
 import { maskEmail, searchPeople } from '../accounts/people';
 import { registerEntries, type SessionRegister } from '../bookings/queries';
-import { PersonChooser, plural } from '../bookings/register-views';
 import { Done, formPage, submitForm } from '../http/form-pages';
 import { uuidParam } from '../http/params';
-import { where } from '../catalogue/views';
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
 import type { FieldErrors } from '../shared/errors';
 import { personalScope, scope, type AppContext } from '../http/context';
@@ -22,6 +20,7 @@ import { get, post } from '../http/routes';
 import { attendanceSheet, markableSheet, RECENT_DAYS, readableRegister, trainerSessions, type AttendanceSheet } from './queries';
 import { addWalkIn, markUnmarkedAttended, recordAttendance, type AttendanceMark, ON_REGISTER } from './service';
 import { FeedbackSummaryView, isMark, isMarkField, markField, markingDoneMessages, MarkingForm, MARKS_ANCHOR, RegisterTable, sessionDetails, sessionName, SessionsTable, sessionPath, SignInSheet } from './views';
+import { PersonChooser, plural, where } from '../../web/domain';
 
 const TRAINER: Role[] = ['trainer', 'coordinator'];
 const BASE = '/trainer/sessions/:sessionId';

@@ -3,10 +3,8 @@
 import type { Child } from 'hono/jsx';
 import { ActionLink, Button, Choices, Form, SummaryList, Table, Tag } from '../../web/components';
 import { formatSessionTime } from '../shared/dates';
-import { where } from '../catalogue/views';
 import type { RegisterEntry, SessionRegister } from '../bookings/queries';
-import { plural } from '../bookings/register-views';
-import { StatusTag as BookingTag } from '../bookings/views';
+import { BookingTag, where, plural } from '../../web/domain';
 import type { sessionFeedbackSummary } from '../feedback/service';
 import { one, type FormValues } from '../http/forms';
 import type { RegisterState, TrainerSession } from './queries';

@@ -1,14 +1,12 @@
 // The tables of a session's register on the coordinator's register page, and the
 // success messages its actions lead back to.
 import type { Child } from 'hono/jsx';
-import { ActionLink, Button, Form, Table, TextInput } from '../../web/components';
+import { ActionLink, Table } from '../../web/components';
 import { formatShortDate, formatTime } from '../shared/dates';
 import type { RegisterEntry, SessionRegister } from './queries';
-import { StatusTag as BookingTag } from './views';
+import { BookingTag, plural } from '../../web/domain';
 
 /** "1 place", "3 places" */
-export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** "23 Nov 2026, 10am" */
 const shortWhen = (d: Date) => `${formatShortDate(d)}, ${formatTime(d)}`;
 
@@ -111,63 +109,4 @@ export function registerDoneMessages(register: SessionRegister, done: { booking?
   messages.moved = `${name} has been moved to the other date, and we have emailed them.${more}`;
   messages.cancelled = `${name}’s booking has been cancelled${booking.late ? ', as a late cancellation' : ''}. We have emailed them.${more}`;
   return messages;
-}
-
-export type FoundPeople = { people: { id: string; name: string; email: string; organisation: string }[]; more: boolean };
-
-/**
- * Find a person and act on them (book them, add them as a walk-in): a search form, then a
- * table of matches with the action's button, or their current booking if they have one.
- */
-export function PersonChooser(props: {
-  searchAction: string;
-  searchLabel: string;
-  searchButton: string;
-  ariaLabel: string;
-  prompt: string;
-  q: string;
-  found?: FoundPeople;
-  entries: Map<string, { status: RegisterEntry['status']; position: number | null }>;
-  action: string;
-  actionLabel: (name: string) => Child;
-  bookingColumn: string;
-  csrfToken: string;
-}) {
-  const { found, q } = props;
-  return (
-    <>
-      <form method="get" action={props.searchAction} role="search" aria-label={props.ariaLabel}>
-        <TextInput name="q" label={props.searchLabel} width="20" spellcheck={false} value={q} />
-        <Button secondary>{props.searchButton}</Button>
-      </form>
-      {/* The error summary's link for a refused choice lands here, above the list. */}
-      <p class="govuk-body" role="status" id="personId">
-        {!found
-          ? props.prompt
-          : `${found.people.length ? `${found.more ? 'The first ' : ''}${plural(found.people.length, 'person', 'people')}` : 'Nobody'} matching ‘${q}’${found.more ? '. Search to narrow the list.' : ''}`}
-      </p>
-      {found?.people.length ? (
-        <Table
-          head={['Name', 'Email', 'Organisation', props.bookingColumn]}
-          rows={found.people.map((p) => {
-            const entry = props.entries.get(p.id);
-            return [
-              p.name,
-              p.email,
-              p.organisation,
-              entry ? (
-                <BookingTag status={entry.status} position={entry.position ?? undefined} />
-              ) : (
-                <Form action={props.action} csrfToken={props.csrfToken}>
-                  <input type="hidden" name="personId" value={p.id} />
-                  <input type="hidden" name="q" value={q} />
-                  <Button secondary>{props.actionLabel(p.name)}</Button>
-                </Form>
-              ),
-            ];
-          })}
-        />
-      ) : null}
-    </>
-  );
 }

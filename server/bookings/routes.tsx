@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { Button, Choices, ErrorSummary, Form, NotificationBanner, SummaryList } from '../../web/components';
 import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
-import { uuidParam } from '../http/params';
-import { where } from '../catalogue/views';
+import { tokenParam, uuidParam } from '../http/params';
 import { isDomainError, notFound, type DomainError } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { parseForm } from '../http/forms';
@@ -10,7 +9,7 @@ import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { findBooking, listPersonBookings, type PersonBooking } from './queries';
 import { bookPlace, cancelBooking, decideApproval, findApproval } from './service';
-import { StatusTag } from './views';
+import { BookingTag, where } from '../../web/domain';
 import type { ServiceContext } from '../shared/context';
 
 const bookingScope = (c: AppContext): ServiceContext => scope(c);
@@ -78,9 +77,6 @@ async function cancel(c: AppContext) {
   const result = await cancelBooking(bookingScope(c), uuidParam(c, 'bookingId', 'Booking'));
   return seeOther(c, `/bookings?done=${result.late ? 'cancelled-late' : 'cancelled'}`);
 }
-
-/** A token from an emailed link (32 characters of base32): anything else is not looked up. */
-export const tokenParam = z.string().regex(/^[a-z2-7]{32}$/);
 
 async function approvalPage(c: AppContext, errors: Record<string, string> = {}) {
   const token = tokenParam.safeParse(c.req.param('token'));
@@ -186,7 +182,7 @@ function BookingsTable({ caption, rows }: { caption: string; rows: PersonBooking
             </td>
             <td class="govuk-table__cell">{formatSessionTime(b.session.startsAt, b.session.endsAt)}<br />{where(b.session)}</td>
             <td class="govuk-table__cell">
-              {b.session.status === 'cancelled' ? <strong class="govuk-tag govuk-tag--red">Session cancelled</strong> : <StatusTag status={b.status} position={b.position ?? undefined} />}
+              {b.session.status === 'cancelled' ? <strong class="govuk-tag govuk-tag--red">Session cancelled</strong> : <BookingTag status={b.status} position={b.position ?? undefined} />}
               {b.late ? <><br /><span class="govuk-body-s">Late cancellation</span></> : null}
             </td>
             <td class="govuk-table__cell">

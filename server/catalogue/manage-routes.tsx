@@ -33,7 +33,7 @@ import {
 } from './manage-service';
 import { uuidParam } from '../http/params';
 import { getCourse, listCompetencies, listWorkforceGroups, type Prospectus } from './service';
-import { where } from './views';
+import { where } from '../../web/domain';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const prospectusId = (c: AppContext) => uuidParam(c, 'prospectusId', 'Prospectus');

@@ -8,9 +8,10 @@ import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';
 import { currentProspectus, getCourse, getSession, listCourses, listWorkforceGroups, prospectusMonths } from './service';
-import { NextDates, PlacesLeft, SessionTable, where } from './views';
-import { BookingPanel } from '../bookings/views';
+import { BookingPanel, NextDates, PlacesLeft, SessionTable } from './views';
+
 import { liveBookingFor } from '../bookings/service';
+import { where } from '../../web/domain';
 
 export const filtersSchema = z.object({
   theme: z.enum(THEMES, 'Choose a theme from the list').optional(),

@@ -1,7 +1,11 @@
 import type { Child } from 'hono/jsx';
-import { Tag } from '../../web/components';
-import { formatSessionTime, formatShortDate, formatTime } from '../shared/dates';
+import { Button, Form, Tag } from '../../web/components';
+import { BookingTag, where } from '../../web/domain';
+import { formatDate, formatSessionTime, formatShortDate, formatTime } from '../shared/dates';
+import type { liveBookingFor } from '../bookings/service';
 import type { SessionSummary } from './service';
+
+type LiveBooking = NonNullable<Awaited<ReturnType<typeof liveBookingFor>>>;
 
 export function PlacesLeft({ session }: { session: SessionSummary }) {
   if (session.status === 'cancelled') return <Tag colour="red">Cancelled</Tag>;
@@ -15,7 +19,6 @@ export function PlacesLeft({ session }: { session: SessionSummary }) {
   );
 }
 
-export const where = (session: Pick<SessionSummary, 'online' | 'venue'>) => (session.online ? 'Online' : session.venue || 'Venue to be confirmed');
 
 export function SessionTable({ sessions, link }: { sessions: SessionSummary[]; link: (s: SessionSummary) => string }) {
   if (!sessions.length) return <p class="govuk-body">There are no dates for this course yet.</p>;
@@ -59,5 +62,44 @@ export function NextDates({ sessions, now }: { sessions: SessionSummary[]; now: 
         </li>
       ))}
     </ul>
+  );
+}
+
+/** What the session page offers: sign in, book, join the waiting list, or the booking already held. */
+export function BookingPanel(props: { session: SessionSummary; signedIn: boolean; booking?: LiveBooking; csrfToken: string; requiresApproval: boolean }) {
+  const { session, booking } = props;
+  if (booking) {
+    const message =
+      booking.status === 'confirmed'
+        ? 'You have a place on this session.'
+        : booking.status === 'pending approval'
+          ? `Your place is held while your line manager decides, until ${formatDate(booking.approvalExpiresAt!)}, ${formatTime(booking.approvalExpiresAt!)}.`
+          : `You are number ${booking.position} on the waiting list. If a place comes up, it is yours and we will email you.`;
+    return (
+      <div class="govuk-inset-text">
+        <p class="govuk-body">
+          <BookingTag status={booking.status} position={booking.position} /> {message}
+        </p>
+        <p class="govuk-body">
+          <a class="govuk-link" href="/bookings">Manage your bookings</a>
+        </p>
+      </div>
+    );
+  }
+  if (!session.bookable) return null;
+  if (!props.signedIn) {
+    return (
+      <p class="govuk-body">
+        <a class="govuk-button" data-module="govuk-button" role="button" draggable="false" href={`/sign-in?next=${encodeURIComponent(`/sessions/${session.id}`)}`}>
+          Sign in to book a place
+        </a>
+      </p>
+    );
+  }
+  return (
+    <Form action={`/sessions/${session.id}/book`} csrfToken={props.csrfToken}>
+      {props.requiresApproval ? <p class="govuk-body">This course needs your line manager’s approval. We will email them when you book, and hold your place while they decide.</p> : null}
+      <Button>{session.placesLeft > 0 ? 'Book a place' : 'Join the waiting list'}</Button>
+    </Form>
   );
 }

@@ -12,10 +12,9 @@ import { render } from '../http/render';
 import { get, post } from '../http/routes';
 import { certificateContent, certificateFilename, certificatePdf, type CertificateContent } from './certificate-pdf';
 import { openSurveysOf } from '../follow-ups/service';
-import { OpenSurveys } from '../follow-ups/views';
 import { findCertificate, learningRecord, normaliseCertificateCode } from './queries';
 import { attendanceForFeedback, certificateFor, feedbackInput, giveFeedback } from './service';
-import { AttendedTable, CertificateLinks, CertificateView, ELearningTable, FeedbackForm, outcomeError, outcomeField } from './views';
+import { AttendedTable, CertificateLinks, CertificateView, ELearningTable, FeedbackForm, OpenSurveys, outcomeError, outcomeField } from './views';
 
 type Attendance = Awaited<ReturnType<typeof attendanceForFeedback>>;
 

@@ -1,20 +1,18 @@
 // The attendee's feedback form, their learning record and the certificate, as page parts.
 import { Button, Choices, Form, SummaryList, Table, Textarea, WarningText, type Option } from '../../web/components';
 import { formatDate, fromLondon } from '../shared/dates';
-import { StatusTag } from '../bookings/views';
+import { BookingTag, CONFIDENCE, CONFIDENCE_HINT } from '../../web/domain';
 import type { FieldErrors } from '../shared/errors';
 import { one, type FormValues } from '../http/forms';
 import type { CertificateContent } from './certificate-pdf';
 import type { AttendedCourse, eLearningCompletionsOf } from './queries';
+import type { openSurveysOf } from '../follow-ups/service';
 
 /** A rating scale: the words for 1, 2, 3 and so on. */
 const scale = (...words: string[]): Option[] => words.map((text, i) => ({ value: String(i + 1), text }));
 const OUTCOME_MET = scale('Not met', 'Partly met', 'Mostly met', 'Fully met');
 const RELEVANCE = scale('Not relevant', 'Slightly relevant', 'Fairly relevant', 'Very relevant', 'Highly relevant');
 const DELIVERY = scale('Poor', 'Fair', 'Good', 'Very good', 'Excellent');
-/** The 1 to 10 confidence scale, asked on the day and again three months on (the same words both times). */
-export const CONFIDENCE = Array.from({ length: 10 }, (_, i) => ({ value: String(i + 1), text: String(i + 1) }));
-export const CONFIDENCE_HINT = '1 means not at all confident, 10 means completely confident';
 
 /** The form names each outcome's answer outcomesMet-0, outcomesMet-1 and so on, in the course's order. */
 export const outcomeField = (index: number) => `outcomesMet-${index}`;
@@ -68,7 +66,7 @@ export function AttendedTable({ rows }: { rows: AttendedCourse[] }) {
         return [
           r.course.title,
           formatDate(r.session.startsAt),
-          <StatusTag status={r.status} />,
+          <BookingTag status={r.status} />,
           r.feedbackGiven ? 'Feedback given' : <a class="govuk-link" href={`/feedback/${r.bookingId}`}>Give feedback<span class="govuk-visually-hidden"> on {r.course.title}</span></a>,
           r.certificateAvailable ? (
             <>
@@ -111,6 +109,30 @@ export function CertificateView({ content }: { content: CertificateContent }) {
       <p class="govuk-body">
         Anyone can check this certificate is genuine at <a class="govuk-link" href={content.verifyUrl}>{content.verifyUrl}</a>
       </p>
+    </>
+  );
+}
+
+type OpenSurvey = Awaited<ReturnType<typeof openSurveysOf>>[number];
+
+/** "Your learning": the three-month surveys the viewer can answer now, soonest closing first. */
+export function OpenSurveys({ rows }: { rows: OpenSurvey[] }) {
+  if (!rows.length) return null;
+  return (
+    <>
+      <h2 class="govuk-heading-m">Three months on: what difference has the course made?</h2>
+      <p class="govuk-body">Tell us whether these courses have changed your practice. Each survey takes about 5 minutes.</p>
+      <Table
+        head={['Course', 'Date attended', 'Closes on', 'Survey']}
+        rows={rows.map((r) => [
+          r.courseTitle,
+          formatDate(r.startsAt),
+          formatDate(r.closesAt!),
+          <a class="govuk-link" href={`/learning/follow-ups/${r.surveyId}`}>
+            Answer the three-month survey<span class="govuk-visually-hidden"> about {r.courseTitle}</span>
+          </a>,
+        ])}
+      />
     </>
   );
 }

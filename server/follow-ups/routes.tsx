@@ -3,8 +3,7 @@
 // learning" for a signed-in attendee. The rules (one answer, open until it closes, the check for
 // identifying details) are in ./service; these pages only translate HTTP to its calls.
 import { z } from 'zod';
-import { tokenParam } from '../bookings/routes';
-import { uuidParam } from '../http/params';
+import { tokenParam, uuidParam } from '../http/params';
 import { isDomainError } from '../shared/errors';
 import { personalScope, scope, type AppContext } from '../http/context';
 import { one, parseForm, type FormValues } from '../http/forms';

@@ -3,13 +3,13 @@
 // link that cannot be used, the thank-you page, and the list on "Your learning".
 import type { Child } from 'hono/jsx';
 import { COMPETENCY_SELF_ASSESSMENTS } from '../../db/schema';
-import { Button, Choices, ErrorSummary, Form, Table, Textarea, WarningText, type Option } from '../../web/components';
+import { Button, Choices, ErrorSummary, Form, Textarea, WarningText, type Option } from '../../web/components';
 import { formatDate } from '../shared/dates';
 import type { FieldErrors } from '../shared/errors';
-import { CONFIDENCE, CONFIDENCE_HINT } from '../feedback/views';
 import { many, one, type FormValues } from '../http/forms';
 import { describeFindings, type Finding } from './identifying-details';
-import type { FoundSurvey, openSurveysOf } from './service';
+import type { FoundSurvey } from './service';
+import { CONFIDENCE, CONFIDENCE_HINT } from '../../web/domain';
 
 /** The form names each competency's answer competency-0, competency-1 and so on, in the course's order. */
 export const competencyField = (index: number) => `competency-${index}`;
@@ -248,28 +248,4 @@ export function surveyThanks(found: FoundSurvey, quotable: boolean | undefined):
       </>
     ),
   };
-}
-
-type OpenSurvey = Awaited<ReturnType<typeof openSurveysOf>>[number];
-
-/** "Your learning": the three-month surveys the viewer can answer now, soonest closing first. */
-export function OpenSurveys({ rows }: { rows: OpenSurvey[] }) {
-  if (!rows.length) return null;
-  return (
-    <>
-      <h2 class="govuk-heading-m">Three months on: what difference has the course made?</h2>
-      <p class="govuk-body">Tell us whether these courses have changed your practice. Each survey takes about 5 minutes.</p>
-      <Table
-        head={['Course', 'Date attended', 'Closes on', 'Survey']}
-        rows={rows.map((r) => [
-          r.courseTitle,
-          formatDate(r.startsAt),
-          formatDate(r.closesAt!),
-          <a class="govuk-link" href={`/learning/follow-ups/${r.surveyId}`}>
-            Answer the three-month survey<span class="govuk-visually-hidden"> about {r.courseTitle}</span>
-          </a>,
-        ])}
-      />
-    </>
-  );
 }

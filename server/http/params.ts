@@ -13,6 +13,9 @@ export function uuidParam(c: AppContext, name: string, what: string) {
   return parsed.data;
 }
 
+/** A token from an emailed link (32 characters of base32, as generateToken makes): anything else is not looked up. */
+export const tokenParam = z.string().regex(/^[a-z2-7]{32}$/);
+
 /** The query string's values; an empty one means "not given", as a GET form sends it. */
 export const givenValues = (query: Record<string, string>) => Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
 
