@@ -211,7 +211,7 @@ async function addRoles(tx: Executor, partnershipId: string, personId: string, r
   const added = roles.filter((r) => !held.includes(r));
   if (!added.length) return [];
   await tx.insert(personRoles).values(added.map((role) => ({ personId, role })));
-  await audit(tx, { partnershipId, actorId: null, action: 'person.roles-added', subjectType: 'person', subjectId: personId, detail: { roles: added } });
+  await audit(tx, { partnershipId, actorId: null, action: 'person.roles.changed', subjectType: 'person', subjectId: personId, detail: { granted: added, removed: [] } });
   return added;
 }
 

@@ -1,12 +1,49 @@
 import type { Executor } from '../../db/database';
 import { auditLog } from '../../db/schema';
 
+/** Every change the audit log records, by one name each: subject, then what happened to it. */
+export const AUDIT_ACTIONS = [
+  'person.created',
+  'person.roles.changed',
+  'api-token.created',
+  'api-token.revoked',
+  'organisation.created',
+  'organisation.updated',
+  'partnership.charges.changed',
+  'prospectus.created',
+  'prospectus.updated',
+  'prospectus.published',
+  'course.created',
+  'course.updated',
+  'course.withdrawn',
+  'session.created',
+  'session.updated',
+  'session.capacity-changed',
+  'session.cancelled',
+  'booking.created',
+  'booking.approved',
+  'booking.declined',
+  'booking.lapsed',
+  'booking.promoted',
+  'booking.moved',
+  'booking.cancelled',
+  'attendance.recorded',
+  'attendance.walk-in',
+  'feedback.given',
+  'follow-up.answered',
+  'e-learning.imported',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey'] as const;
+export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
+
 export interface AuditEntry {
   partnershipId: string;
-  /** Null for the command line and jobs. */
+  /** Null when the partnership itself acts: the command line, the jobs, the demo seed. */
   actorId: string | null;
-  action: string;
-  subjectType: string;
+  action: AuditAction;
+  subjectType: AuditSubject;
   subjectId: string;
   detail?: Record<string, unknown>;
 }

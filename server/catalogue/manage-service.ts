@@ -20,7 +20,7 @@ import {
   workforceGroups,
 } from '../../db/schema';
 import { formatDate, fromLondon, yearContaining, yearStarting } from '../shared/dates';
-import { audit } from '../audit/log';
+import { audit, type AuditAction, type AuditSubject } from '../audit/log';
 import { cancelSession as cancelSessionAndBookings, fillFreedPlaces } from '../bookings/service';
 import { conflict, invalid, notFound } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
@@ -105,7 +105,7 @@ export const prospectusInput = z
 export type ProspectusInput = z.infer<typeof prospectusInput>;
 
 /** The audit entry for a coordinator's change, in the change's transaction. */
-const record = (tx: Executor, s: ServiceContext, action: string, subjectType: string, subjectId: string, detail: Record<string, unknown> = {}) =>
+const record = (tx: Executor, s: ServiceContext, action: AuditAction, subjectType: AuditSubject, subjectId: string, detail: Record<string, unknown> = {}) =>
   audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action, subjectType, subjectId, detail });
 
 /** PostgreSQL's unique_violation, however the driver wraps it. */

@@ -88,8 +88,8 @@ describe('add-user', () => {
     expect(result).toMatchObject({ personId, created: false, name: 'Sam Trainer', added: ['reviewer'], roles: ['practitioner', 'trainer', 'reviewer'] });
     expect(await countPeople()).toBe(before);
     expect(await detailsOf('sam@rmbc.example')).toMatchObject({ name: 'Sam Trainer', organisation: 'RMBC' });
-    const roleAudit = (await auditFor(personId)).find((a) => a.action === 'person.roles-added');
-    expect(roleAudit?.detail).toEqual({ roles: ['reviewer'] });
+    const roleAudit = (await auditFor(personId)).find((a) => a.action === 'person.roles.changed');
+    expect(roleAudit?.detail).toEqual({ granted: ['reviewer'], removed: [] });
 
     const again = await addUser(db(), partnershipId, { email: 'sam@rmbc.example', name: 'Sam Trainer', organisation: 'RMBC', roles: ['reviewer'] });
     expect(again).toMatchObject({ created: false, added: [] });
