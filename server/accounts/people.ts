@@ -1,6 +1,6 @@
-import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
-import { organisations, people, personRoles, ROLES, type Role } from '../../db/schema';
+import { organisations, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
 import { audit } from '../audit/log';
 import type { ServiceContext, SignedInPerson } from '../shared/context';
 import { invalid, notFound } from '../shared/errors';
@@ -84,4 +84,30 @@ export async function setRoles(s: ServiceContext, personId: string, roles: Role[
     }
     return { granted, removed };
   });
+}
+
+/** People in the partnership, by name, with their organisation, workforce group and roles, a page at a time. */
+export async function listPeople(s: ServiceContext, page: number, pageSize: number) {
+  const inPartnership = eq(people.partnershipId, s.partnership.id);
+  const [rows, [{ total }]] = await Promise.all([
+    s.db
+      .select({
+        id: people.id,
+        name: people.name,
+        email: people.email,
+        jobTitle: people.jobTitle,
+        organisation: { id: organisations.id, name: organisations.name },
+        workforceGroup: { id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name },
+      })
+      .from(people)
+      .innerJoin(organisations, eq(organisations.id, people.organisationId))
+      .leftJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId))
+      .where(inPartnership)
+      .orderBy(asc(people.name), asc(people.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    s.db.select({ total: count() }).from(people).where(inPartnership),
+  ]);
+  const roles = await rolesOf(s, rows.map((r) => r.id));
+  return { people: rows.map((row) => ({ ...row, roles: roles(row.id) })), total };
 }

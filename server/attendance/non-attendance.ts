@@ -12,6 +12,7 @@
 //   partnership, and the place could be offered again. A course of up to 4 hours is charged
 //   the half-day amount, a longer one the full-day amount; organisations in an exempt sector
 //   are never charged, and nothing is charged while both amounts are 0.
+import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, asc, eq, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, organisations, partnerships, people, SECTORS, sessions, type BookingStatus, type Sector } from '../../db/schema';
@@ -68,8 +69,7 @@ type ReportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership'>;
 
 /** Every booking that held a place, or was cancelled late, on the sessions the range covers. */
 async function reportBookings(s: ReportScope, range: ReportRange) {
-  return s.db
-    .select({
+  return withSessionCourseAndPerson(s.db.select({
       id: bookings.id,
       status: bookings.status,
       late: bookings.lateCancellation,
@@ -77,11 +77,7 @@ async function reportBookings(s: ReportScope, range: ReportRange) {
       organisation: { id: organisations.id, name: organisations.name, sector: organisations.sector },
       session: { id: sessions.id, startsAt: sessions.startsAt, capacity: sessions.capacity },
       course: { id: courses.id, title: courses.title, durationMinutes: courses.durationMinutes },
-    })
-    .from(bookings)
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId))
+    }).from(bookings).$dynamic())
     .innerJoin(organisations, eq(organisations.id, people.organisationId))
     .where(
       and(

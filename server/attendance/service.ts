@@ -1,3 +1,4 @@
+import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { bookings, courses, feedback, people, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
@@ -71,12 +72,7 @@ async function assertMayMark(tx: Tx, s: ServiceContext, session: typeof sessions
 /** The email inviting an attendee to give feedback, sent when they are first marked as having come. */
 async function feedbackInvitations(tx: Tx, s: ServiceContext, sessionId: string, bookingIds: string[]): Promise<QueuedMail[]> {
   if (!bookingIds.length) return [];
-  const rows = await tx
-    .select({ bookingId: bookings.id, name: people.name, email: people.email, title: courses.title, startsAt: sessions.startsAt })
-    .from(bookings)
-    .innerJoin(people, eq(people.id, bookings.personId))
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
+  const rows = await withSessionCourseAndPerson(tx.select({ bookingId: bookings.id, name: people.name, email: people.email, title: courses.title, startsAt: sessions.startsAt }).from(bookings).$dynamic())
     .where(and(eq(bookings.sessionId, sessionId), inArray(bookings.id, bookingIds)));
   return rows.map((r) => ({
     to: r.email,

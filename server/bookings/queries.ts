@@ -1,5 +1,6 @@
 // Read-only views of bookings, for the API and the pages: a person's own bookings, and a
 // session's register. The rules that change bookings are in ./service.
+import { withSessionCourseAndPerson } from './joins';
 import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
@@ -22,8 +23,7 @@ function waitingPosition(s: ServiceContext): SQL<number | null> {
 }
 
 function selectPersonBookings(s: ServiceContext, where: SQL) {
-  return s.db
-    .select({
+  return withSessionCourseAndPerson(s.db.select({
       id: bookings.id,
       personId: bookings.personId,
       status: bookings.status,
@@ -44,10 +44,7 @@ function selectPersonBookings(s: ServiceContext, where: SQL) {
         joiningLink: sessions.joiningLink,
       },
       course: { id: courses.id, title: courses.title, deliveryMode: courses.deliveryMode },
-    })
-    .from(bookings)
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    }).from(bookings).$dynamic())
     .where(and(eq(bookings.partnershipId, s.partnership.id), where))
     .orderBy(asc(sessions.startsAt), asc(bookings.createdAt));
 }

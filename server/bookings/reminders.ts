@@ -1,3 +1,4 @@
+import { withSessionCourseAndPerson } from './joins';
 import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import { bookings, courses, people, sentReminders, sessions } from '../../db/schema';
 import { DAY } from '../shared/clock';
@@ -16,8 +17,7 @@ export async function sendSessionReminders(s: ServiceContext): Promise<{ reminde
   const days = [...s.partnership.sessionReminderDays].sort((a, b) => a - b);
   if (!days.length) return { reminded: 0 };
   const horizon = new Date(now.getTime() + days[days.length - 1] * DAY);
-  const due = await s.db
-    .select({
+  const due = await withSessionCourseAndPerson(s.db.select({
       bookingId: bookings.id,
       name: people.name,
       email: people.email,
@@ -29,11 +29,7 @@ export async function sendSessionReminders(s: ServiceContext): Promise<{ reminde
       online: sessions.online,
       venue: sessions.venue,
       joiningLink: sessions.joiningLink,
-    })
-    .from(bookings)
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId))
+    }).from(bookings).$dynamic())
     .where(and(eq(bookings.partnershipId, s.partnership.id), eq(bookings.status, 'confirmed'), eq(sessions.status, 'scheduled'), gt(sessions.startsAt, now), lte(sessions.startsAt, horizon)));
   if (!due.length) return { reminded: 0 };
   const sent = await s.db

@@ -1,6 +1,7 @@
 // Read-only views of a person's learning, for the pages and the API: the courses they came to,
 // with where their feedback and certificate stand, and e-learning finished elsewhere. The rules
 // (feedback once, a certificate after it) are in ./service.
+import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { bookings, courses, eLearningCompletions, feedback, sessions, type BookingStatus } from '../../db/schema';
 import { notFound } from '../shared/errors';
@@ -10,18 +11,14 @@ import type { ServiceContext } from '../shared/context';
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
 
 function selectAttended(s: ServiceContext, personId: string, where?: SQL) {
-  return s.db
-    .select({
+  return withSessionCourseAndPerson(s.db.select({
       bookingId: bookings.id,
       status: bookings.status,
       certificateCode: bookings.certificateCode,
       feedbackId: feedback.id,
       session: { id: sessions.id, startsAt: sessions.startsAt, endsAt: sessions.endsAt },
       course: { id: courses.id, title: courses.title, deliveryMode: courses.deliveryMode, durationMinutes: courses.durationMinutes },
-    })
-    .from(bookings)
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    }).from(bookings).$dynamic())
     .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
     .where(and(eq(bookings.partnershipId, s.partnership.id), eq(bookings.personId, personId), inArray(bookings.status, CAME), where))
     .orderBy(desc(sessions.startsAt));

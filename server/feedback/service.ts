@@ -1,3 +1,4 @@
+import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, avg, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, feedback, people, sessions, sessionTrainers } from '../../db/schema';
@@ -30,12 +31,7 @@ export type FeedbackInput = z.infer<typeof feedbackInput>;
 /** An attendance of the viewer's, with what the feedback form needs. */
 export async function attendanceForFeedback(s: PersonalContext, bookingId: string) {
   const viewerId = s.actor.id;
-  const [row] = await s.db
-    .select({ booking: bookings, course: courses, session: sessions, personName: people.name, given: feedback.id })
-    .from(bookings)
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId))
+  const [row] = await withSessionCourseAndPerson(s.db.select({ booking: bookings, course: courses, session: sessions, personName: people.name, given: feedback.id }).from(bookings).$dynamic())
     .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
     .where(and(eq(bookings.id, bookingId), eq(bookings.partnershipId, s.partnership.id)));
   // Someone else's booking is "not found", so it does not reveal that it exists.
@@ -88,12 +84,7 @@ export async function certificateFor(s: PersonalContext, bookingId: string) {
 
 /** What /verify/CODE shows: the name, course, date and duration, and nothing else. */
 export async function verifyCertificate(s: Pick<ServiceContext, 'db' | 'partnership'>, code: string) {
-  const [row] = await s.db
-    .select({ name: people.name, courseTitle: courses.title, startsAt: sessions.startsAt, durationMinutes: courses.durationMinutes, status: bookings.status })
-    .from(bookings)
-    .innerJoin(people, eq(people.id, bookings.personId))
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
+  const [row] = await withSessionCourseAndPerson(s.db.select({ name: people.name, courseTitle: courses.title, startsAt: sessions.startsAt, durationMinutes: courses.durationMinutes, status: bookings.status }).from(bookings).$dynamic())
     .where(and(eq(bookings.certificateCode, code.toUpperCase()), eq(bookings.partnershipId, s.partnership.id), inArray(bookings.status, [...CAME])));
   return row;
 }

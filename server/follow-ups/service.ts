@@ -5,6 +5,7 @@
 // FOR UPDATE SKIP LOCKED so two app instances never take the same survey. Each email is queued
 // in the outbox in the same transaction that moves the survey on: it goes if and only if the
 // survey's new state commits.
+import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, asc, count, eq, gt, inArray, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/database';
@@ -68,12 +69,7 @@ export function nextReminder(policy: Policy, sentAt: Date, sent: number): Date |
  */
 export async function syncFollowUps(tx: Executor, s: Pick<ServiceContext, 'partnership'>, bookingIds: string[]) {
   if (!bookingIds.length) return;
-  const rows = await tx
-    .select({ id: bookings.id, status: bookings.status, endsAt: sessions.endsAt, asksManager: courses.asksManagerFollowUp, managerEmail: people.lineManagerEmail })
-    .from(bookings)
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId))
+  const rows = await withSessionCourseAndPerson(tx.select({ id: bookings.id, status: bookings.status, endsAt: sessions.endsAt, asksManager: courses.asksManagerFollowUp, managerEmail: people.lineManagerEmail }).from(bookings).$dynamic())
     .where(and(inArray(bookings.id, bookingIds), eq(bookings.partnershipId, s.partnership.id)));
   const came = rows.filter((r) => CAME.includes(r.status));
   const gone = rows.filter((r) => !CAME.includes(r.status)).map((r) => r.id);
@@ -98,8 +94,7 @@ export interface JobOptions {
 
 /** Surveys with who, which course and when: what their emails and pages need. */
 function surveysWithDetails(db: Executor) {
-  return db
-    .select({
+  return withSessionCourseAndPerson(db.select({
       survey: followUpSurveys,
       personId: people.id,
       personName: people.name,
@@ -107,12 +102,7 @@ function surveysWithDetails(db: Executor) {
       courseId: courses.id,
       courseTitle: courses.title,
       startsAt: sessions.startsAt,
-    })
-    .from(followUpSurveys)
-    .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId));
+    }).from(followUpSurveys).innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId)).$dynamic());
 }
 
 /** Due surveys, claimed for this transaction: other instances skip them rather than wait. */
@@ -246,12 +236,7 @@ export async function surveyForAttendee(s: PersonalContext, surveyId: string) {
 
 /** The attendee's surveys that are out and open, soonest closing first, for "Your learning". */
 export async function openSurveysOf(s: ServiceContext, personId: string) {
-  return s.db
-    .select({ surveyId: followUpSurveys.id, courseTitle: courses.title, startsAt: sessions.startsAt, closesAt: followUpSurveys.closesAt })
-    .from(followUpSurveys)
-    .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
+  return withSessionCourseAndPerson(s.db.select({ surveyId: followUpSurveys.id, courseTitle: courses.title, startsAt: sessions.startsAt, closesAt: followUpSurveys.closesAt }).from(followUpSurveys).innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId)).$dynamic())
     .where(
       and(
         eq(followUpSurveys.partnershipId, s.partnership.id),
