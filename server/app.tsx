@@ -14,7 +14,7 @@ import { problem, render } from './http/render';
 import { allows, isApiPath, type RouteDef } from './http/routes';
 import { authenticate, csrf } from './http/security';
 import { siteRoutes } from './site/routes';
-import { manageRoutes } from './catalogue/manage-routes';
+import { manageRoutes } from './catalogue/manage/routes';
 import { organisationRoutes } from './organisations/routes';
 import { peopleRoutes } from './accounts/manage-people';
 import { apiRoutes } from './api/routes';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ActionLink, Button, Choices, SummaryList, Table, TextInput } from '../../web/components';
 import { ROLES, type Role } from '../../db/schema';
 import { Done, formPage, submitForm, TargetForm } from '../http/form-pages';
-import { asList } from '../catalogue/manage-service';
+import { asList } from '../shared/input';
 import { uuidParam } from '../http/params';
 import type { FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findBooking, listPersonBookings, mayReadRegister, sessionRegister } from '../bookings/queries';
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, moveBooking } from '../bookings/service';
+import { cancelReason, capacityNumber } from '../catalogue/schemas';
 import { forbidden } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { apiDelete, apiGet, apiPatch, apiPost } from './operation';
@@ -21,21 +22,10 @@ const bookRequest = z.strictObject({
   personId: z.uuid('Give the person as their id').optional().describe('Coordinators only: the person to book; by default the token holder'),
 });
 const capacityRequest = z.strictObject({
-  capacity: z
-    .int('Enter the number of places as a whole number, like 20')
-    .min(1, 'The number of places must be between 1 and 1,000')
-    .max(1000, 'The number of places must be between 1 and 1,000')
-    .describe('The number of places; not fewer than the places already taken'),
+  capacity: capacityNumber.describe('The number of places; not fewer than the places already taken'),
 });
 const moveRequest = z.strictObject({ toSessionId: z.uuid('Choose another session of the same course by its id').describe('Another session of the same course, with a place free') });
-const cancelRequest = z.strictObject({
-  reason: z
-    .string('Enter the reason the session is cancelled')
-    .trim()
-    .min(1, 'Enter the reason the session is cancelled')
-    .max(500, 'The reason must be 500 characters or fewer')
-    .describe('Sent to everyone booked or waiting'),
-});
+const cancelRequest = z.strictObject({ reason: cancelReason.describe('Sent to everyone booked or waiting') });
 
 export const bookingOperations = [
   apiGet(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filtersSchema } from '../catalogue/routes';
+import { filtersSchema } from '../catalogue/schemas';
 import { getCourse, getSession, listCourses } from '../catalogue/service';
 import { scope } from '../http/context';
 import { apiGet } from './operation';

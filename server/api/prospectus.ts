@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filtersSchema } from '../catalogue/routes';
+import { filtersSchema } from '../catalogue/schemas';
 import { currentProspectus } from '../catalogue/service';
 import { notFound } from '../shared/errors';
 import { scope } from '../http/context';

@@ -22,6 +22,7 @@ import { audit } from '../audit/log';
 import { currentProspectus } from '../catalogue/service';
 import { invalid } from '../shared/errors';
 import type { Partnership, ServiceContext } from '../shared/context';
+import { asList, penceField } from '../shared/input';
 
 // ---- The dates a report covers -------------------------------------------------------
 
@@ -286,29 +287,11 @@ export const chargesFilename = (range: ReportRange) => `non-attendance-charges-$
 /** The most either charge may be, in pence. */
 const MAX_CHARGE_PENCE = 100_000;
 
-/** An amount in pounds ("25", "25.00", "£1,000") as pence. */
-const penceField = (what: string) =>
-  z.string(`Enter the ${what}, or 0 for no charge`).transform((raw, ctx) => {
-    const value = raw.trim().replace(/^£\s*/, '').replaceAll(',', '');
-    const fail = (message: string) => {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    };
-    if (!value) return fail(`Enter the ${what}, or 0 for no charge`);
-    if (value.startsWith('-')) return fail(`The ${what} cannot be negative`);
-    const parts = value.match(/^(\d+)(?:\.(\d+))?$/);
-    if (!parts) return fail(`Enter the ${what} as an amount in pounds, like 25.00`);
-    if ((parts[2] ?? '').length > 2) return fail(`Enter the ${what} in pounds and pence, with no more than 2 decimal places`);
-    const pence = Number(parts[1]) * 100 + Number((parts[2] ?? '').padEnd(2, '0'));
-    if (pence > MAX_CHARGE_PENCE) return fail(`The ${what} must be £1,000 or less`);
-    return pence;
-  });
-
 export const chargePolicyInput = z.object({
-  halfDay: penceField('half-day charge'),
-  fullDay: penceField('full-day charge'),
+  halfDay: penceField('half-day charge', MAX_CHARGE_PENCE),
+  fullDay: penceField('full-day charge', MAX_CHARGE_PENCE),
   exemptSectors: z.preprocess(
-    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    asList,
     z.array(z.enum(SECTORS, 'Select sectors from the list')).transform((list) => SECTORS.filter((sector) => list.includes(sector))),
   ),
 });

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database';
 import { auditLog } from '../../db/schema';
+import type { ServiceContext } from '../shared/context';
 
 /** Every change the audit log records, by one name each: subject, then what happened to it. */
 export const AUDIT_ACTIONS = [
@@ -52,3 +53,7 @@ export interface AuditEntry {
 export async function audit(tx: Executor, entry: AuditEntry): Promise<void> {
   await tx.insert(auditLog).values({ ...entry, detail: entry.detail ?? {} });
 }
+
+/** The entry for a change the context's actor made in its partnership. */
+export const auditChange = (tx: Executor, s: Pick<ServiceContext, 'partnership' | 'actor'>, action: AuditAction, subjectType: AuditSubject, subjectId: string, detail: Record<string, unknown> = {}) =>
+  audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action, subjectType, subjectId, detail });

@@ -9,6 +9,7 @@ import { LIVE_BOOKING_STATUSES, type Role } from '../../db/schema';
 import { searchPeople } from '../accounts/people';
 import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
 import { uuidParam } from '../http/params';
+import { capacityField } from '../catalogue/schemas';
 import { getCourse, placesLeft } from '../catalogue/service';
 import { notFound, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
@@ -47,16 +48,7 @@ async function loadEntry(c: AppContext) {
 
 // ---- The register -------------------------------------------------------------------
 
-const placesRange = 'The number of places must be between 1 and 1,000';
-const capacityInput = z.object({
-  capacity: z
-    .string('Enter the number of places')
-    .trim()
-    .min(1, 'Enter the number of places')
-    .regex(/^\d+$/, 'Enter the number of places as a whole number, like 20')
-    .transform(Number)
-    .pipe(z.number().int().min(1, placesRange).max(1000, placesRange)),
-});
+const capacityInput = z.object({ capacity: capacityField });
 
 /** What the success banner may say: a booking of this register and a count, both checked. */
 const doneQuery = z.object({ booking: z.uuid().optional().catch(undefined), promoted: z.coerce.number().int().min(0).max(1000).catch(0) });

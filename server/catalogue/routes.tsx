@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/components';
 import { formatDate, formatSessionTime, formatTime, monthName, duration } from '../shared/dates';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
@@ -7,20 +6,12 @@ import { fieldErrors } from '../http/forms';
 import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';
+import { filtersSchema } from './schemas';
 import { currentProspectus, getCourse, getSession, listCourses, listWorkforceGroups, prospectusMonths } from './service';
 import { BookingPanel, NextDates, PlacesLeft, SessionTable } from './views';
 
 import { liveBookingFor } from '../bookings/service';
 import { where } from '../../web/domain';
-
-export const filtersSchema = z.object({
-  theme: z.enum(THEMES, 'Choose a theme from the list').optional(),
-  mode: z.enum(DELIVERY_MODES, 'Choose a delivery mode from the list').optional(),
-  group: z.uuid('Choose a workforce group from the list').optional(),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Choose a month from the list').optional(),
-  q: z.string().trim().max(100, 'Search words must be 100 characters or fewer').optional(),
-  year: z.string().regex(/^\d{4}-\d{2}$/, 'Choose a prospectus year like 2026-27').optional(),
-});
 
 /** Reads the query; a bad value is reported and left out rather than failing the page. */
 export function readFilters(c: AppContext) {

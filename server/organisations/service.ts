@@ -4,17 +4,16 @@ import { organisations, PARTNER_STATUSES, SECTORS } from '../../db/schema';
 import { audit } from '../audit/log';
 import { conflict, notFound } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
+import { requiredText, yesNo } from '../shared/input';
 
 export type Organisation = typeof organisations.$inferSelect;
 
 export const organisationInput = z.object({
-  name: z.string('Enter the organisation’s name').trim().min(1, 'Enter the organisation’s name').max(200, 'The name must be 200 characters or fewer'),
-  shortName: z.string('Enter a short name').trim().min(1, 'Enter a short name').max(40, 'The short name must be 40 characters or fewer'),
+  name: requiredText('Enter the organisation’s name', 200, 'The name must be 200 characters or fewer'),
+  shortName: requiredText('Enter a short name', 40, 'The short name must be 40 characters or fewer'),
   sector: z.enum(SECTORS, 'Select the sector'),
   partnerStatus: z.enum(PARTNER_STATUSES, 'Select whether it is a statutory partner, a relevant agency or neither'),
-  active: z
-    .enum(['yes', 'no'], 'Select whether people can choose this organisation')
-    .transform((v) => v === 'yes'),
+  active: yesNo('Select whether people can choose this organisation'),
 });
 export type OrganisationInput = z.infer<typeof organisationInput>;
 

@@ -1,4 +1,5 @@
 import { DAY } from './clock';
+import { fromLondon, toLondonFields } from './dates';
 
 // Working days are Monday to Friday in London. Bank holidays are not counted out: the
 // partnership's windows (late cancellation, approval hold) are short enough that a day's
@@ -19,4 +20,10 @@ export function addWorkingDays(from: Date, days: number): Date {
     if (!isWeekend(current)) left--;
   }
   return current;
+}
+
+/** The London date ("2027-10-29") of the working day before a London date. */
+export function workingDayBefore(date: string): string {
+  // Counted from midday: a day's step across the clocks changing stays on the London date.
+  return toLondonFields(addWorkingDays(fromLondon(date, '12:00'), -1)).date;
 }

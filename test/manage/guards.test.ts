@@ -15,7 +15,7 @@ import {
   workforceGroups,
 } from '../../db/schema';
 import { peopleRoutes } from '../../server/accounts/manage-people';
-import { manageRoutes } from '../../server/catalogue/manage-routes';
+import { manageRoutes } from '../../server/catalogue/manage/routes';
 import type { RouteDef } from '../../server/http/routes';
 import { organisationRoutes } from '../../server/organisations/routes';
 import { createTestDatabase } from '../support/database';
