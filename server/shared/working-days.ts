@@ -1,29 +1,27 @@
-import { DAY } from './clock';
-import { fromLondon, toLondonFields } from './dates';
+import { fromLondon, londonParts } from './dates';
 
 // Working days are Monday to Friday in London. Bank holidays are not counted out: the
 // partnership's windows (late cancellation, approval hold) are short enough that a day's
 // difference over a holiday is accepted.
 
-const isWeekend = (d: Date) => {
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short' }).format(d);
-  return day === 'Sat' || day === 'Sun';
-};
-
-/** The moment `days` working days after (or, negative, before) `from`, at the same time of day. */
+/**
+ * The moment `days` working days after (or, negative, before) `from`, at the same London
+ * time of day: counted on London's calendar, so the clocks changing in between does not move
+ * the time by an hour.
+ */
 export function addWorkingDays(from: Date, days: number): Date {
-  const step = days < 0 ? -DAY : DAY;
-  let left = Math.abs(days);
-  let current = new Date(from);
-  while (left > 0) {
-    current = new Date(current.getTime() + step);
-    if (!isWeekend(current)) left--;
+  const wall = londonParts(from);
+  const day = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
+  const step = days < 0 ? -1 : 1;
+  for (let left = Math.abs(days); left > 0; ) {
+    day.setUTCDate(day.getUTCDate() + step);
+    if (day.getUTCDay() !== 0 && day.getUTCDay() !== 6) left--;
   }
-  return current;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  // London's offset is a whole number of hours, so the seconds within the minute carry over as they are.
+  const withinMinute = ((from.getTime() % 60_000) + 60_000) % 60_000;
+  return new Date(fromLondon(day.toISOString().slice(0, 10), `${pad(wall.hour)}:${pad(wall.minute)}`).getTime() + withinMinute);
 }
 
 /** The London date ("2027-10-29") of the working day before a London date. */
-export function workingDayBefore(date: string): string {
-  // Counted from midday: a day's step across the clocks changing stays on the London date.
-  return toLondonFields(addWorkingDays(fromLondon(date, '12:00'), -1)).date;
-}
+export const workingDayBefore = (date: string): string => addWorkingDays(fromLondon(date, '12:00'), -1).toISOString().slice(0, 10);
