@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ilike, inArray, or } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { organisations, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
-import { audit } from '../audit/log';
+import { auditChange } from '../audit/log';
 import type { ServiceContext, SignedInPerson } from '../shared/context';
 import { invalid, notFound } from '../shared/errors';
 
@@ -80,7 +80,7 @@ export async function setRoles(s: ServiceContext, personId: string, roles: Role[
     if (removed.length) await tx.delete(personRoles).where(and(eq(personRoles.personId, personId), inArray(personRoles.role, removed)));
     if (granted.length) await tx.insert(personRoles).values(granted.map((role) => ({ personId, role }))).onConflictDoNothing();
     if (granted.length || removed.length) {
-      await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'person.roles.changed', subjectType: 'person', subjectId: personId, detail: { granted, removed } });
+      await auditChange(tx, s, 'person.roles.changed', 'person', personId, { granted, removed });
     }
     return { granted, removed };
   });

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { bookings, courses, organisations, partnerships, people, SECTORS, sessions, type BookingStatus, type Sector } from '../../db/schema';
 import { duration, fromLondon, toLondonFields, yearContaining } from '../shared/dates';
 import { writeCsv } from '../shared/csv';
-import { audit } from '../audit/log';
+import { auditChange } from '../audit/log';
 import { currentProspectus } from '../catalogue/service';
 import { invalid } from '../shared/errors';
 import type { Partnership, ServiceContext } from '../shared/context';
@@ -306,14 +306,7 @@ export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partner
       .update(partnerships)
       .set({ nonAttendanceChargeHalfDayPence: after.halfDayPence, nonAttendanceChargeFullDayPence: after.fullDayPence, chargeExemptSectors: after.exemptSectors })
       .where(eq(partnerships.id, s.partnership.id));
-    await audit(tx, {
-      partnershipId: s.partnership.id,
-      actorId: s.actor?.id ?? null,
-      action: 'partnership.charges.changed',
-      subjectType: 'partnership',
-      subjectId: s.partnership.id,
-      detail: { before: chargePolicy(before), after: { ...after } },
-    });
+    await auditChange(tx, s, 'partnership.charges.changed', 'partnership', s.partnership.id, { before: chargePolicy(before), after: { ...after } });
     return after;
   });
 }

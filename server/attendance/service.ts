@@ -3,7 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { bookings, courses, feedback, people, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
 import { formatDate } from '../shared/dates';
-import { audit } from '../audit/log';
+import { auditChange } from '../audit/log';
 import type { PersonalContext, ServiceContext } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
@@ -114,7 +114,7 @@ export async function recordAttendance(s: ServiceContext, sessionId: string, mar
       const mark = marks[booking.id];
       if (booking.status === mark) continue;
       await tx.update(bookings).set({ status: mark, attendanceRecordedAt: now, attendanceRecordedBy: actor?.id ?? null }).where(eq(bookings.id, booking.id));
-      await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.recorded', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, from: booking.status, to: mark } });
+      await auditChange(tx, s, 'attendance.recorded', 'booking', booking.id, { sessionId, from: booking.status, to: mark });
       const [given] = await tx.select({ id: feedback.id }).from(feedback).where(eq(feedback.bookingId, booking.id));
       if (CAME.includes(mark) && !CAME.includes(booking.status) && !given) invite.push(booking.id);
       changedIds.push(booking.id);
@@ -158,7 +158,7 @@ export async function addWalkIn(s: ServiceContext, sessionId: string, personId: 
           .insert(bookings)
           .values({ partnershipId: s.partnership.id, sessionId, personId, createdAt: now, bookedBy: actor?.id ?? null, ...recorded })
           .returning();
-    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'attendance.walk-in', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, personId, ...(already ? { from: already.status } : {}) } });
+    await auditChange(tx, s, 'attendance.walk-in', 'booking', booking.id, { sessionId, personId, ...(already ? { from: already.status } : {}) });
     if (session.status === 'scheduled') await tx.update(sessions).set({ status: 'delivered' }).where(eq(sessions.id, sessionId));
     await syncFollowUps(tx, s, [booking.id]);
     await queueMail(tx, { partnershipId: s.partnership.id, now }, await feedbackInvitations(tx, s, sessionId, [booking.id]));

@@ -10,7 +10,7 @@ import {
   sessions,
   type BookingStatus,
 } from '../../db/schema';
-import { audit } from '../audit/log';
+import { audit, auditChange } from '../audit/log';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import type { Actor, ServiceContext } from '../shared/context';
 import { queueMail, type QueuedMail } from '../mail/outbox';
@@ -205,7 +205,7 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       position = await waitingPosition(tx, booking);
       await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.waitlisted(s, await recipient(tx, booking), details, position));
     }
-    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'booking.created', subjectType: 'booking', subjectId: booking.id, detail: { sessionId: session.id, personId: input.personId, status } });
+    await auditChange(tx, s, 'booking.created', 'booking', booking.id, { sessionId: session.id, personId: input.personId, status });
     return { ...booking, status, waitlistedAt: status === 'waitlisted' ? now : null, position };
   });
 }
@@ -251,7 +251,7 @@ export async function cancelBooking(s: ServiceContext, bookingId: string): Promi
     const late = HOLDS_PLACE.includes(booking.status) && now > addWorkingDays(session.startsAt, -s.partnership.lateCancellationWorkingDays);
     const heldPlace = await endBooking(tx, s, booking, { reason: 'cancelled', actorId: actor?.id ?? null, late });
     await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.cancelled(s, await recipient(tx, booking), await sessionDetails(tx, session.id), heldPlace));
-    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'booking.cancelled', subjectType: 'booking', subjectId: booking.id, detail: { late, heldPlace } });
+    await auditChange(tx, s, 'booking.cancelled', 'booking', booking.id, { late, heldPlace });
     const promoted = heldPlace ? await fillFreedPlaces(tx, s, session.id) : 0;
     return { late, promoted };
   });
@@ -322,7 +322,6 @@ export async function lapseApprovals(s: ServiceContext): Promise<{ lapsed: numbe
 
 /** Changes a session's capacity; never below the places held. Raising it promotes from the waiting list. */
 export async function changeCapacity(s: ServiceContext, sessionId: string, capacity: number) {
-  const { actor } = s;
   return withLockedSessions(s, [sessionId], async (tx, locked) => {
     const session = locked.get(sessionId);
     if (!session) throw notFound('Session');
@@ -331,7 +330,7 @@ export async function changeCapacity(s: ServiceContext, sessionId: string, capac
       throw invalid({ capacity: `Capacity must be at least ${session.placesTaken}, the number of places already booked` }, 'Capacity is too low');
     }
     await tx.update(sessions).set({ capacity }).where(eq(sessions.id, sessionId));
-    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'session.capacity-changed', subjectType: 'session', subjectId: sessionId, detail: { from: session.capacity, to: capacity } });
+    await auditChange(tx, s, 'session.capacity-changed', 'session', sessionId, { from: session.capacity, to: capacity });
     return { promoted: await fillFreedPlaces(tx, s, sessionId) };
   });
 }
@@ -360,7 +359,7 @@ export async function moveBooking(s: ServiceContext, bookingId: string, toSessio
     await adjustPlaces(tx, to.id, 1);
     const who = await recipient(tx, moved);
     await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.moved(s, who, await sessionDetails(tx, from.id), await sessionDetails(tx, to.id)));
-    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'booking.moved', subjectType: 'booking', subjectId: moved.id, detail: { fromBookingId: booking.id, fromSessionId: from.id, toSessionId: to.id } });
+    await auditChange(tx, s, 'booking.moved', 'booking', moved.id, { fromBookingId: booking.id, fromSessionId: from.id, toSessionId: to.id });
     const promoted = await fillFreedPlaces(tx, s, from.id);
     return { booking: moved, promoted };
   });
@@ -384,7 +383,7 @@ export async function cancelSession(s: ServiceContext, sessionId: string, reason
     }
     await tx.update(sessions).set({ status: 'cancelled', cancelledReason: reason }).where(eq(sessions.id, sessionId));
     await queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
-    await audit(tx, { partnershipId: s.partnership.id, actorId: actor?.id ?? null, action: 'session.cancelled', subjectType: 'session', subjectId: sessionId, detail: { reason, bookingsEnded: live.length } });
+    await auditChange(tx, s, 'session.cancelled', 'session', sessionId, { reason, bookingsEnded: live.length });
     return { bookingsEnded: live.length, alreadyCancelled: false };
   });
 }

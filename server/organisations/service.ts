@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { organisations, PARTNER_STATUSES, SECTORS } from '../../db/schema';
-import { audit } from '../audit/log';
+import { auditChange } from '../audit/log';
 import { conflict, notFound } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { requiredText, yesNo } from '../shared/input';
@@ -43,7 +43,7 @@ export async function createOrganisation(s: ServiceContext, input: OrganisationI
   await assertNameFree(s, input.name);
   return s.db.transaction(async (tx) => {
     const [org] = await tx.insert(organisations).values({ partnershipId: s.partnership.id, ...input }).returning();
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'organisation.created', subjectType: 'organisation', subjectId: org.id, detail: input });
+    await auditChange(tx, s, 'organisation.created', 'organisation', org.id, input);
     return org;
   });
 }
@@ -53,7 +53,7 @@ export async function updateOrganisation(s: ServiceContext, id: string, input: O
   await assertNameFree(s, input.name, id);
   return s.db.transaction(async (tx) => {
     const [org] = await tx.update(organisations).set(input).where(and(eq(organisations.id, id), eq(organisations.partnershipId, s.partnership.id))).returning();
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'organisation.updated', subjectType: 'organisation', subjectId: id, detail: input });
+    await auditChange(tx, s, 'organisation.updated', 'organisation', id, input);
     return org;
   });
 }
