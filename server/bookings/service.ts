@@ -320,6 +320,9 @@ export async function lapseApprovals(s: ServiceContext): Promise<{ lapsed: numbe
   return { lapsed };
 }
 
+/** The one message for a capacity below the places held, wherever a capacity is changed. */
+export const capacityBelowPlacesTaken = (taken: number) => `Capacity must be at least ${taken}, the number of places already booked`;
+
 /** Changes a session's capacity; never below the places held. Raising it promotes from the waiting list. */
 export async function changeCapacity(s: ServiceContext, sessionId: string, capacity: number) {
   return withLockedSessions(s, [sessionId], async (tx, locked) => {
@@ -327,7 +330,7 @@ export async function changeCapacity(s: ServiceContext, sessionId: string, capac
     if (!session) throw notFound('Session');
     if (session.status !== 'scheduled') throw conflict(`This session has been ${session.status}: its capacity cannot change`);
     if (capacity < session.placesTaken) {
-      throw invalid({ capacity: `Capacity must be at least ${session.placesTaken}, the number of places already booked` }, 'Capacity is too low');
+      throw invalid({ capacity: capacityBelowPlacesTaken(session.placesTaken) }, 'Capacity is too low');
     }
     await tx.update(sessions).set({ capacity }).where(eq(sessions.id, sessionId));
     await auditChange(tx, s, 'session.capacity-changed', 'session', sessionId, { from: session.capacity, to: capacity });

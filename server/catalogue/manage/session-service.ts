@@ -15,6 +15,7 @@ import type { Prospectus, Session } from '../service';
 import { auditChange } from '../../audit/log';
 import { courseIn } from './course-service';
 import { getProspectus } from './prospectus-service';
+import { capacityBelowPlacesTaken } from '../../bookings/service';
 
 /** People who hold the trainer role in the partnership. */
 export async function listTrainers(s: ServiceContext, db: Executor = s.db) {
@@ -73,9 +74,6 @@ export async function createSession(s: ServiceContext, courseId: string, input: 
   });
 }
 
-const placesTakenMessage = (taken: number) =>
-  `The number of places cannot be less than the ${taken} ${taken === 1 ? 'place' : 'places'} already taken`;
-
 /**
  * Changes a session. The capacity check is part of the UPDATE itself, so a booking that
  * takes a place at the same moment cannot leave more places taken than there are.
@@ -92,7 +90,7 @@ export async function updateSession(s: ServiceContext, sessionId: string, input:
       .returning();
     if (!session) {
       const [{ placesTaken }] = await tx.select({ placesTaken: sessions.placesTaken }).from(sessions).where(eq(sessions.id, sessionId));
-      throw invalid({ capacity: placesTakenMessage(placesTaken) });
+      throw invalid({ capacity: capacityBelowPlacesTaken(placesTaken) }, 'Capacity is too low');
     }
     await writeTrainers(tx, sessionId, input.trainerIds);
     await auditChange(tx, s, 'session.updated', 'session', sessionId, input);
