@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { SESSION_STATUSES, type Role } from '../../db/schema';
+import type { Role } from '../../db/schema';
 import { sessionRegister, type RegisterEntry, type SessionRegister } from '../bookings/queries';
 import { attendanceSheet, REGISTER_STATES, trainerSessions, type TrainerSession } from '../attendance/queries';
 import { addWalkIn, ATTENDANCE_MARKS, recordAttendance } from '../attendance/service';
 import { sessionFeedbackSummary, SUMMARY_THRESHOLD } from '../feedback/service';
 import { personalScope, scope } from '../http/context';
 import { apiGet, apiPost } from './operation';
-import { instant, iso, named, venueOut } from './schemas';
+import { instant, iso, named, registerSessionFields, venueOut } from './schemas';
 
 // The trainer's side of attendance: the sessions they train, marking a register, adding
 // someone who came without booking, and the session's feedback in aggregate. The services
@@ -19,18 +19,6 @@ const NO_SESSION = 'No session with that id';
 const NOT_THEIRS = 'the token holder is a trainer, but not of this session';
 
 /** Every operation here needs a token, so the viewer is there. */
-const venue = z.string().nullable().describe('Null when online or not yet confirmed');
-
-const sessionFields = {
-  id: z.uuid(),
-  courseId: z.uuid(),
-  courseTitle: z.string(),
-  startsAt: instant,
-  endsAt: instant,
-  status: z.enum(SESSION_STATUSES),
-  online: z.boolean(),
-  venue,
-};
 const sessionFieldsOut = (x: TrainerSession | SessionRegister['session']) => ({
   id: x.id,
   courseId: x.courseId,
@@ -45,7 +33,7 @@ const sessionFieldsOut = (x: TrainerSession | SessionRegister['session']) => ({
 export const TrainerSessionSchema = named(
   'TrainerSession',
   z.strictObject({
-    ...sessionFields,
+    ...registerSessionFields,
     capacity: z.int(),
     placesTaken: z.int(),
     register: z.enum(REGISTER_STATES).describe('Whether the token holder can mark the register now: it opens 15 minutes before the start and locks for trainers after the partnership’s lock period'),
@@ -79,7 +67,7 @@ const attendeeOut = (e: RegisterEntry): z.output<typeof Attendee> => ({
 export const AttendanceSchema = named(
   'Attendance',
   z.strictObject({
-    session: z.strictObject(sessionFields),
+    session: z.strictObject(registerSessionFields),
     marking: z.strictObject({
       allowed: z.boolean().describe('Whether the token holder may mark the register now'),
       reason: z.string().nullable().describe('Why not, when not allowed'),

@@ -15,6 +15,18 @@ export const named = <T extends z.ZodType>(id: string, schema: T): T => {
 };
 
 export const instant = z.iso.datetime().describe('An instant, ISO 8601 in UTC');
+
+/** When and where a session is, as every session in the API says it. */
+const whenAndWhere = {
+  startsAt: instant,
+  endsAt: instant,
+  status: z.enum(SESSION_STATUSES),
+  online: z.boolean(),
+  venue: z.string().nullable().describe('Null when online or not yet confirmed'),
+};
+
+/** A session as its register and its trainer's list show it. */
+export const registerSessionFields = { id: z.uuid(), courseId: z.uuid(), courseTitle: z.string(), ...whenAndWhere };
 export const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => d && iso(d);
 /** The venue of a face-to-face session, if confirmed. */
@@ -62,12 +74,8 @@ export const SessionSummary = named(
   z.strictObject({
     id: z.uuid(),
     courseId: z.uuid(),
-    startsAt: instant,
-    endsAt: instant,
-    status: z.enum(SESSION_STATUSES),
+    ...whenAndWhere,
     cancelledReason: z.string().nullable(),
-    online: z.boolean(),
-    venue: z.string().nullable().describe('Null when online or not yet confirmed'),
     trainers: z.array(z.string()),
     capacity: z.int(),
     placesLeft: z.int(),
@@ -253,12 +261,8 @@ export const BookingSchema = named(
     canCancel: z.boolean().describe('Whether the booking can still be cancelled: it is live and the session has not started'),
     session: z.strictObject({
       id: z.uuid(),
-      startsAt: instant,
-      endsAt: instant,
-      status: z.enum(SESSION_STATUSES),
+      ...whenAndWhere,
       cancelledReason: z.string().nullable(),
-      online: z.boolean(),
-      venue: z.string().nullable().describe('Null when online or not yet confirmed'),
       joiningLink: z.string().nullable().describe('For a confirmed place on an online session, once known'),
     }),
     course: z.strictObject({ id: z.uuid(), title: z.string(), deliveryMode: z.enum(DELIVERY_MODES) }),
@@ -302,14 +306,7 @@ export const Register = named(
   'Register',
   z.strictObject({
     session: z.strictObject({
-      id: z.uuid(),
-      courseId: z.uuid(),
-      courseTitle: z.string(),
-      startsAt: instant,
-      endsAt: instant,
-      status: z.enum(SESSION_STATUSES),
-      online: z.boolean(),
-      venue: z.string().nullable().describe('Null when online or not yet confirmed'),
+      ...registerSessionFields,
       capacity: z.int(),
       placesLeft: z.int(),
     }),

@@ -8,6 +8,7 @@ import { DAY } from '../shared/clock';
 import { forbidden } from '../shared/errors';
 import { markingPermission, markingWindow } from './service';
 import type { Actor, PersonalContext } from '../shared/context';
+import { sessionRegisterColumns } from '../bookings/joins';
 
 type Viewer = NonNullable<Actor>;
 
@@ -37,18 +38,7 @@ export async function trainerSessions(s: PersonalContext) {
   const viewer = s.actor;
   const now = s.clock.now();
   const rows = await s.db
-    .select({
-      id: sessions.id,
-      courseId: sessions.courseId,
-      courseTitle: courses.title,
-      startsAt: sessions.startsAt,
-      endsAt: sessions.endsAt,
-      status: sessions.status,
-      online: sessions.online,
-      venue: sessions.venue,
-      capacity: sessions.capacity,
-      placesTaken: sessions.placesTaken,
-    })
+    .select(sessionRegisterColumns)
     .from(sessionTrainers)
     .innerJoin(sessions, eq(sessions.id, sessionTrainers.sessionId))
     .innerJoin(courses, eq(courses.id, sessions.courseId))

@@ -1,6 +1,6 @@
 // Read-only views of bookings, for the API and the pages: a person's own bookings, and a
 // session's register. The rules that change bookings are in ./service.
-import { withSessionCourseAndPerson } from './joins';
+import { sessionRegisterColumns, withSessionCourseAndPerson } from './joins';
 import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
@@ -89,19 +89,7 @@ export async function findBooking(s: ServiceContext, bookingId: string): Promise
  */
 export async function sessionRegister(s: ServiceContext, sessionId: string) {
   const [session] = await s.db
-    .select({
-      id: sessions.id,
-      courseId: sessions.courseId,
-      courseTitle: courses.title,
-      startsAt: sessions.startsAt,
-      endsAt: sessions.endsAt,
-      status: sessions.status,
-      cancelledReason: sessions.cancelledReason,
-      online: sessions.online,
-      venue: sessions.venue,
-      capacity: sessions.capacity,
-      placesTaken: sessions.placesTaken,
-    })
+    .select({ ...sessionRegisterColumns, cancelledReason: sessions.cancelledReason })
     .from(sessions)
     .innerJoin(courses, eq(courses.id, sessions.courseId))
     .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id)));

@@ -1,6 +1,6 @@
-import { withSessionCourseAndPerson } from './joins';
+import { sessionDetailColumns, withSessionCourseAndPerson } from './joins';
 import { and, eq, gt, inArray, lte } from 'drizzle-orm';
-import { bookings, courses, people, sentReminders, sessions } from '../../db/schema';
+import { bookings, people, sentReminders, sessions } from '../../db/schema';
 import { DAY } from '../shared/clock';
 import { queueMail } from '../mail/outbox';
 import { bookingMail, type SessionDetails } from './messages';
@@ -21,14 +21,7 @@ export async function sendSessionReminders(s: ServiceContext): Promise<{ reminde
       bookingId: bookings.id,
       name: people.name,
       email: people.email,
-      sessionId: sessions.id,
-      courseId: courses.id,
-      courseTitle: courses.title,
-      startsAt: sessions.startsAt,
-      endsAt: sessions.endsAt,
-      online: sessions.online,
-      venue: sessions.venue,
-      joiningLink: sessions.joiningLink,
+      ...sessionDetailColumns,
     }).from(bookings).$dynamic())
     .where(and(eq(bookings.partnershipId, s.partnership.id), eq(bookings.status, 'confirmed'), eq(sessions.status, 'scheduled'), gt(sessions.startsAt, now), lte(sessions.startsAt, horizon)));
   if (!due.length) return { reminded: 0 };

@@ -17,6 +17,7 @@ import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { bookingMail, type Recipient, type SessionDetails } from './messages';
 import { addWorkingDays } from '../shared/working-days';
+import { sessionDetailColumns } from './joins';
 
 // The booking rules. Promise 1: a session never has more places held (confirmed or pending
 // approval) than its capacity. Every change that takes or frees a place first locks the
@@ -44,14 +45,7 @@ async function lockSessions(tx: Tx, partnershipId: string, sessionIds: string[])
 async function sessionDetails(db: Executor, sessionId: string): Promise<SessionDetails & { requiresManagerApproval: boolean; published: boolean }> {
   const [row] = await db
     .select({
-      sessionId: sessions.id,
-      courseId: courses.id,
-      courseTitle: courses.title,
-      startsAt: sessions.startsAt,
-      endsAt: sessions.endsAt,
-      online: sessions.online,
-      venue: sessions.venue,
-      joiningLink: sessions.joiningLink,
+      ...sessionDetailColumns,
       requiresManagerApproval: courses.requiresManagerApproval,
       prospectusStatus: prospectuses.status,
       withdrawn: courses.withdrawn,
