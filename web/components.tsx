@@ -25,7 +25,7 @@ export function ErrorSummary({ errors, title = 'There is a problem', description
   );
 }
 
-function ErrorMessage({ id, message }: { id: string; message?: string }) {
+export function ErrorMessage({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
   return (
     <p id={`${id}-error`} class="govuk-error-message">
@@ -34,7 +34,7 @@ function ErrorMessage({ id, message }: { id: string; message?: string }) {
   );
 }
 
-function Hint({ id, hint }: { id: string; hint?: Child }) {
+export function Hint({ id, hint }: { id: string; hint?: Child }) {
   if (!hint) return null;
   return (
     <div id={`${id}-hint`} class="govuk-hint">
@@ -43,7 +43,7 @@ function Hint({ id, hint }: { id: string; hint?: Child }) {
   );
 }
 
-const describedBy = (id: string, hint: unknown, error: unknown) =>
+export const describedBy = (id: string, hint: unknown, error: unknown) =>
   [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 interface FieldProps {
@@ -55,9 +55,21 @@ interface FieldProps {
   isPageHeading?: boolean;
 }
 
-function Label({ name, label, isPageHeading }: Pick<FieldProps, 'name' | 'label' | 'isPageHeading'>) {
+/** A form group: the label, its hint and its error message, then the control. */
+function FormGroup({ field, children }: { field: FieldProps & { small?: boolean }; children: Child }) {
+  return (
+    <div class={`govuk-form-group${field.error ? ' govuk-form-group--error' : ''}`}>
+      <Label {...field} />
+      <Hint id={field.name} hint={field.hint} />
+      <ErrorMessage id={field.name} message={field.error} />
+      {children}
+    </div>
+  );
+}
+
+function Label({ name, label, isPageHeading, small }: Pick<FieldProps, 'name' | 'label' | 'isPageHeading'> & { small?: boolean }) {
   const el = (
-    <label class={`govuk-label${isPageHeading ? ' govuk-label--l' : ''}`} for={name}>
+    <label class={`govuk-label${isPageHeading ? ' govuk-label--l' : small ? ' govuk-label--s' : ''}`} for={name}>
       {label}
     </label>
   );
@@ -69,10 +81,7 @@ export function TextInput(
 ) {
   const { name, error, hint } = props;
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <Label {...props} />
-      <Hint id={name} hint={hint} />
-      <ErrorMessage id={name} message={error} />
+    <FormGroup field={props}>
       <input
         class={`govuk-input${props.width ? ` govuk-input--width-${props.width}` : ''}${error ? ' govuk-input--error' : ''}`}
         id={name}
@@ -84,17 +93,14 @@ export function TextInput(
         inputmode={props.inputmode}
         aria-describedby={describedBy(name, hint, error)}
       />
-    </div>
+    </FormGroup>
   );
 }
 
 export function Textarea(props: FieldProps & { value?: string; rows?: number }) {
   const { name, error, hint } = props;
   return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <Label {...props} />
-      <Hint id={name} hint={hint} />
-      <ErrorMessage id={name} message={error} />
+    <FormGroup field={props}>
       <textarea
         class={`govuk-textarea${error ? ' govuk-textarea--error' : ''}`}
         id={name}
@@ -104,7 +110,24 @@ export function Textarea(props: FieldProps & { value?: string; rows?: number }) 
       >
         {props.value ?? ''}
       </textarea>
-    </div>
+    </FormGroup>
+  );
+}
+
+/** A file upload for a CSV, with a bold label. */
+export function FileUpload(props: FieldProps & { accept: string }) {
+  const { name, error, hint } = props;
+  return (
+    <FormGroup field={{ ...props, small: true }}>
+      <input
+        class={`govuk-file-upload${error ? ' govuk-file-upload--error' : ''}`}
+        id={name}
+        name={name}
+        type="file"
+        accept={props.accept}
+        aria-describedby={describedBy(name, hint, error)}
+      />
+    </FormGroup>
   );
 }
 

@@ -4,7 +4,7 @@ import { Button, ErrorSummary, Form, NotificationBanner, Select, SummaryList, Ta
 import { formatShortDate } from '../shared/dates';
 import { listWorkforceGroups } from '../catalogue/service';
 import { clientAddress, personalScope, scope, type AppContext } from '../http/context';
-import { one, parseForm, type FormValues } from '../http/forms';
+import { fieldsOf, type FormValues, one, parseForm } from '../http/forms';
 import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { setSessionCookie } from '../http/security';
@@ -16,6 +16,7 @@ import { endAllSessions, endSession, SESSION_COOKIE } from './sessions';
 import { isDomainError } from '../shared/errors';
 
 function signInForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
+  const field = fieldsOf(values, errors);
   return render(
     c,
     { title: 'Sign in', hasErrors: Object.keys(errors).length > 0, status: errors.email?.startsWith('Too many') ? 429 : undefined },
@@ -26,7 +27,7 @@ function signInForm(c: AppContext, values: FormValues = {}, errors: Record<strin
         <p class="govuk-body">We will email you a link to sign in. You do not need a password.</p>
         <Form action="/sign-in" csrfToken={c.get('csrfToken')}>
           {safeNext(one(values, 'next') || c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(one(values, 'next') || c.req.query('next'))} /> : null}
-          <TextInput name="email" label="Work email address" type="email" autocomplete="email" spellcheck={false} value={one(values, 'email')} error={errors.email} />
+          <TextInput {...field.one('email')} label="Work email address" type="email" autocomplete="email" spellcheck={false} />
           <Button>Email me a sign-in link</Button>
         </Form>
         <p class="govuk-body">
@@ -57,6 +58,7 @@ function checkEmail(c: AppContext, email: string) {
 }
 
 async function registerForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
+  const field = fieldsOf(values, errors);
   const s = scope(c);
   const [orgs, groups] = await Promise.all([listOrganisations(s, { activeOnly: true }), listWorkforceGroups(s)]);
   return render(
@@ -69,10 +71,10 @@ async function registerForm(c: AppContext, values: FormValues = {}, errors: Reco
         <p class="govuk-body">Training is free for {s.partnership.freeTrainingFor || 'partner organisations'}.</p>
         <Form action="/register" csrfToken={c.get('csrfToken')}>
           {safeNext(one(values, 'next') || c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(one(values, 'next') || c.req.query('next'))} /> : null}
-          <TextInput name="name" label="Full name" autocomplete="name" spellcheck={false} value={one(values, 'name')} error={errors.name} />
-          <TextInput name="email" label="Work email address" type="email" autocomplete="email" spellcheck={false} hint="We will send your sign-in links and booking details here" value={one(values, 'email')} error={errors.email} />
+          <TextInput {...field.one('name')} label="Full name" autocomplete="name" spellcheck={false} />
+          <TextInput {...field.one('email')} label="Work email address" type="email" autocomplete="email" spellcheck={false} hint="We will send your sign-in links and booking details here" />
           <Select name="organisationId" label="Organisation" placeholder="Choose your organisation" options={orgs.map((o) => ({ value: o.id, text: o.name }))} value={one(values, 'organisationId')} error={errors.organisationId} />
-          <TextInput name="jobTitle" label="Job title" autocomplete="organization-title" value={one(values, 'jobTitle')} error={errors.jobTitle} />
+          <TextInput {...field.one('jobTitle')} label="Job title" autocomplete="organization-title" />
           <Select
             name="workforceGroupId"
             label="Workforce group"
@@ -82,7 +84,7 @@ async function registerForm(c: AppContext, values: FormValues = {}, errors: Reco
             value={one(values, 'workforceGroupId')}
             error={errors.workforceGroupId}
           />
-          <TextInput name="lineManagerEmail" label="Line manager’s email address (optional)" type="email" spellcheck={false} hint="Some courses ask your line manager to approve your place or to say whether your practice changed" value={one(values, 'lineManagerEmail')} error={errors.lineManagerEmail} />
+          <TextInput {...field.one('lineManagerEmail')} label="Line manager’s email address (optional)" type="email" spellcheck={false} hint="Some courses ask your line manager to approve your place or to say whether your practice changed" />
           <Button>Register</Button>
         </Form>
       </div>
@@ -152,6 +154,7 @@ async function signOutEverywhere(c: AppContext) {
 }
 
 async function accountPage(c: AppContext, created?: string, errors: Record<string, string> = {}, values: FormValues = {}) {
+  const field = fieldsOf(values, errors);
   const viewer = c.get('viewer')!;
   const tokens = await listApiTokens(personalScope(c));
   return render(
@@ -191,7 +194,7 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
             ])} />
           ) : <p class="govuk-body">You have no API tokens.</p>}
           <Form action="/account/api-tokens" csrfToken={c.get('csrfToken')}>
-            <TextInput name="name" label="Name for a new token" hint="What it is for, like ‘Monthly report script’" value={one(values, 'name')} error={errors.name} />
+            <TextInput {...field.one('name')} label="Name for a new token" hint="What it is for, like ‘Monthly report script’" />
             <Button secondary>Create token</Button>
           </Form>
         </>

@@ -9,7 +9,7 @@ import { isDomainError, type FieldErrors } from '../shared/errors';
 import { parseQuery, readQuery } from '../http/params';
 import { rangeQuery } from './schemas';
 import { scope, type AppContext } from '../http/context';
-import { many, one, type FormValues } from '../http/forms';
+import { fieldsOf, many, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 import {
@@ -200,13 +200,14 @@ async function chargesCsvFile(c: AppContext) {
 const settingsTarget: FormTarget = { action: SETTINGS_PATH, backLink: PATH, title: 'Charges for non-attendance', caption: 'Settings', submit: 'Save charges' };
 
 function settingsPage(c: AppContext, values: FormValues, errors: FieldErrors = {}) {
+  const field = fieldsOf(values, errors);
   return formPage(
     c,
     { ...settingsTarget, errors },
     <TargetForm c={c} target={settingsTarget}>
       <p class="govuk-body">Only bookings marked did not attend are charged; late cancellations are not. Enter 0 in both amounts to charge nothing.</p>
-      <TextInput name="halfDay" label={`Charge for a course of up to ${HOURS} hours, in pounds`} hint="For example, 25.00. Enter 0 for no charge." width="5" inputmode="decimal" value={one(values, 'halfDay')} error={errors.halfDay} />
-      <TextInput name="fullDay" label={`Charge for a course longer than ${HOURS} hours, in pounds`} hint="For example, 50.00. Enter 0 for no charge." width="5" inputmode="decimal" value={one(values, 'fullDay')} error={errors.fullDay} />
+      <TextInput {...field.one('halfDay')} label={`Charge for a course of up to ${HOURS} hours, in pounds`} hint="For example, 25.00. Enter 0 for no charge." width="5" inputmode="decimal" />
+      <TextInput {...field.one('fullDay')} label={`Charge for a course longer than ${HOURS} hours, in pounds`} hint="For example, 50.00. Enter 0 for no charge." width="5" inputmode="decimal" />
       <Choices
         type="checkbox"
         name="exemptSectors"

@@ -3,6 +3,7 @@
 import { writeCsv } from '../shared/csv';
 import { toLondonFields } from '../shared/dates';
 import { registerEntries, type RegisterEntry, type SessionRegister } from './queries';
+import { fileNamePart } from '../shared/file-names';
 
 const HEADER = ['status', 'position', 'name', 'email', 'organisation', 'job title', 'booked at (London time)', 'cancelled at (London time)', 'late cancellation'];
 
@@ -34,12 +35,5 @@ export function registerCsv(register: SessionRegister): string {
 
 /** "register-neglect-awareness-2026-12-15.csv": the course and the session's London date. */
 export function registerFilename(session: SessionRegister['session']): string {
-  const slug = session.courseTitle
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return `register-${slug || 'session'}-${toLondonFields(session.startsAt).date}.csv`;
+  return `register-${fileNamePart(session.courseTitle, 'session')}-${toLondonFields(session.startsAt).date}.csv`;
 }

@@ -3,7 +3,7 @@
 // result. The result is shown in answer to the POST rather than after a redirect: posting
 // the same file again is harmless, because a completion already recorded is not added twice.
 import type { Role } from '../../db/schema';
-import { Button, NotificationBanner, SummaryList, Table, Textarea } from '../../web/components';
+import { Button, FileUpload, NotificationBanner, SummaryList, Table, Textarea } from '../../web/components';
 import { formPage } from '../http/form-pages';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
@@ -14,32 +14,6 @@ import { eLearningCourseTitles, importCompletions, type CompletionImport } from 
 const COORDINATOR: Role[] = ['coordinator'];
 const PATH = '/manage/e-learning';
 const TITLE = 'Import e-learning completions';
-
-function FileUpload({ name, label, hint, error }: { name: string; label: string; hint: string; error?: string }) {
-  return (
-    <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <label class="govuk-label govuk-label--s" for={name}>
-        {label}
-      </label>
-      <div id={`${name}-hint`} class="govuk-hint">
-        {hint}
-      </div>
-      {error ? (
-        <p id={`${name}-error`} class="govuk-error-message">
-          <span class="govuk-visually-hidden">Error:</span> {error}
-        </p>
-      ) : null}
-      <input
-        class={`govuk-file-upload${error ? ' govuk-file-upload--error' : ''}`}
-        id={name}
-        name={name}
-        type="file"
-        accept=".csv,text/csv"
-        aria-describedby={[`${name}-hint`, error ? `${name}-error` : ''].filter(Boolean).join(' ')}
-      />
-    </div>
-  );
-}
 
 async function importForm(c: AppContext, pasted = '', errors: FieldErrors = {}) {
   const titles = await eLearningCourseTitles(scope(c));
@@ -72,7 +46,7 @@ async function importForm(c: AppContext, pasted = '', errors: FieldErrors = {}) 
       ) : null}
       <form method="post" action={PATH} enctype="multipart/form-data" novalidate>
         <input type="hidden" name="_csrf" value={c.get('csrfToken')} />
-        <FileUpload name="file" label="Upload the CSV file" hint="A .csv file, saved as UTF-8, up to 5 MB" error={errors.file} />
+        <FileUpload name="file" label="Upload the CSV file" hint="A .csv file, saved as UTF-8, up to 5 MB" accept=".csv,text/csv" error={errors.file} />
         <Textarea name="csv" label="Or paste the CSV" hint="Copy everything from the file, including the header row" rows={8} value={pasted} error={errors.csv} />
         <Button>Import completions</Button>
       </form>

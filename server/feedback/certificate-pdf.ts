@@ -3,6 +3,7 @@
 import { PageSizes, PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
 import { formatDate, duration } from '../shared/dates';
 import type { certificateFor } from './service';
+import { fileNamePart } from '../shared/file-names';
 
 type Certificate = Awaited<ReturnType<typeof certificateFor>>;
 
@@ -33,14 +34,7 @@ export function certificateContent(certificate: Certificate, partnershipName: st
 
 /** "certificate-neglect-awareness.pdf" */
 export function certificateFilename(courseTitle: string): string {
-  const slug = courseTitle
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return `certificate-${slug || 'course'}.pdf`;
+  return `certificate-${fileNamePart(courseTitle, 'course')}.pdf`;
 }
 
 /** Letters with no decomposition to a plain one. */

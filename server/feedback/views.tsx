@@ -3,7 +3,7 @@ import { Button, Choices, Form, SummaryList, Table, Textarea, WarningText, type 
 import { formatDate, fromLondon } from '../shared/dates';
 import { BookingTag, CONFIDENCE, CONFIDENCE_HINT } from '../../web/domain';
 import type { FieldErrors } from '../shared/errors';
-import { one, type FormValues } from '../http/forms';
+import { fieldsOf, type FormValues, one } from '../http/forms';
 import type { CertificateContent } from './certificate-pdf';
 import type { AttendedCourse, eLearningCompletionsOf } from './queries';
 import type { openSurveysOf } from '../follow-ups/service';
@@ -20,6 +20,7 @@ export const outcomeError = (index: number) => `Select how well outcome ${index 
 
 export function FeedbackForm(props: { action: string; csrfToken: string; outcomes: string[]; values: FormValues; errors: FieldErrors }) {
   const { values, errors } = props;
+  const field = fieldsOf(values, errors);
   const radios = (name: string, label: string, options: Option[], extra: { hint?: string; inline?: boolean } = {}) => (
     <Choices type="radio" name={name} label={label} legendSize="m" options={options} values={[one(values, name)]} error={errors[name]} {...extra} />
   );
@@ -34,8 +35,8 @@ export function FeedbackForm(props: { action: string; csrfToken: string; outcome
       {radios('confidenceAfter', 'After the course, how confident are you in this area of safeguarding?', CONFIDENCE, { hint: CONFIDENCE_HINT, inline: true })}
       <h2 class="govuk-heading-m">In your own words</h2>
       <WarningText>Do not include children’s or families’ names or anything that could identify them</WarningText>
-      <Textarea name="willDoDifferently" label="What will you do differently?" hint="Optional" value={one(values, 'willDoDifferently')} error={errors.willDoDifferently} />
-      <Textarea name="comments" label="Anything else?" hint="Optional" value={one(values, 'comments')} error={errors.comments} />
+      <Textarea {...field.one('willDoDifferently')} label="What will you do differently?" hint="Optional" />
+      <Textarea {...field.one('comments')} label="Anything else?" hint="Optional" />
       <Button>Send feedback</Button>
     </Form>
   );

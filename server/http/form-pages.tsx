@@ -3,7 +3,7 @@
 // success banners.
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { Button, ErrorSummary, Form, NotificationBanner } from '../../web/components';
+import { Button, ErrorMessage, ErrorSummary, Form, Hint, NotificationBanner } from '../../web/components';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import type { AppContext } from './context';
 import { one, parseForm, type FormValues } from './forms';
@@ -109,14 +109,8 @@ export function DateInput({ name, label, hint, error, values }: { name: string; 
     <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
       <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy}>
         <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{label}</legend>
-        <div id={`${name}-hint`} class="govuk-hint">
-          {hint ?? 'For example, 27 4 2027'}
-        </div>
-        {error ? (
-          <p id={`${name}-error`} class="govuk-error-message">
-            <span class="govuk-visually-hidden">Error:</span> {error}
-          </p>
-        ) : null}
+        <Hint id={name} hint={hint ?? 'For example, 27 4 2027'} />
+        <ErrorMessage id={name} message={error} />
         <div class="govuk-date-input">
           {DATE_PARTS.map((part) => (
             <div class="govuk-date-input__item">

@@ -29,6 +29,15 @@ export async function parseForm<S extends z.ZodType>(c: AppContext, schema: S): 
   return result.success ? { ok: true, data: result.data, values } : { ok: false, errors: fieldErrors(result.error), values };
 }
 
+/**
+ * The name, current value(s) and error message of each field of a form shown again, to spread
+ * on its component: `<TextInput {...field.one('title')} label="Title" />`.
+ */
+export const fieldsOf = (values: FormValues, errors: Record<string, string>) => ({
+  one: (name: string) => ({ name, value: one(values, name), error: errors[name] }),
+  many: (name: string) => ({ name, values: many(values, name), error: errors[name] }),
+});
+
 /** A form value as one string, for re-filling a field. */
 export const one = (values: FormValues, key: string): string => {
   const v = values[key];

@@ -6,7 +6,7 @@ import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http
 import { uuidParam } from '../http/params';
 import type { FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
-import { many, one, type FormValues } from '../http/forms';
+import { fieldsOf, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 import { createOrganisation, getOrganisation, listOrganisations, organisationInput, updateOrganisation, type Organisation } from './service';
@@ -41,26 +41,25 @@ async function organisationList(c: AppContext) {
 }
 
 function organisationForm(c: AppContext, target: FormTarget, values: FormValues, errors: FieldErrors = {}) {
+  const field = fieldsOf(values, errors);
   return formPage(
     c,
     { ...target, errors },
     <TargetForm c={c} target={target}>
-      <TextInput name="name" label="Name" value={one(values, 'name')} error={errors.name} />
-      <TextInput name="shortName" label="Short name" hint="For example, RMBC or TRFT" width="10" value={one(values, 'shortName')} error={errors.shortName} />
-      <Choices type="radio" name="sector" label="Sector" small options={options(SECTORS)} values={many(values, 'sector')} error={errors.sector} />
+      <TextInput {...field.one('name')} label="Name" />
+      <TextInput {...field.one('shortName')} label="Short name" hint="For example, RMBC or TRFT" width="10" />
+      <Choices type="radio" {...field.many('sector')} label="Sector" small options={options(SECTORS)} />
       <Choices
         type="radio"
-        name="partnerStatus"
+        {...field.many('partnerStatus')}
         label="Partner status"
         hint="Under the partnership’s arrangements. This decides who may book free of charge."
         small
         options={options(PARTNER_STATUSES)}
-        values={many(values, 'partnerStatus')}
-        error={errors.partnerStatus}
       />
       <Choices
         type="radio"
-        name="active"
+        {...field.many('active')}
         label="Can people choose it when they register?"
         hint="Answer no for an organisation that has closed or merged. Its people keep their records."
         inline
@@ -69,8 +68,6 @@ function organisationForm(c: AppContext, target: FormTarget, values: FormValues,
           { value: 'yes', text: 'Yes' },
           { value: 'no', text: 'No' },
         ]}
-        values={many(values, 'active')}
-        error={errors.active}
       />
     </TargetForm>,
   );

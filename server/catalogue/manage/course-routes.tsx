@@ -6,7 +6,7 @@ import { formatSessionTime, duration } from '../../shared/dates';
 import { DELIVERY_MODES, THEMES } from '../../../db/schema';
 import type { FieldErrors } from '../../shared/errors';
 import { scope, type AppContext } from '../../http/context';
-import { many, one, type FormValues } from '../../http/forms';
+import { fieldsOf, many, type FormValues } from '../../http/forms';
 import { render, seeOther } from '../../http/render';
 import { get, post } from '../../http/routes';
 import { ChangeableSummary, Done, formPage, submitForm, TargetForm, type FormTarget } from '../../http/form-pages';
@@ -24,31 +24,30 @@ const YES_NO = [
 ];
 
 async function courseFormPage(c: AppContext, target: FormTarget, values: FormValues, errors: FieldErrors = {}) {
+  const field = fieldsOf(values, errors);
   const s = scope(c);
   const [groups, comps] = await Promise.all([listWorkforceGroups(s), listCompetencies(s)]);
   return formPage(
     c,
     { ...target, errors },
     <TargetForm c={c} target={target}>
-      <TextInput name="title" label="Course title" value={one(values, 'title')} error={errors.title} />
-      <Textarea name="summary" label="Summary" hint="One or two sentences for the course list" rows={3} value={one(values, 'summary')} error={errors.summary} />
-      <Textarea name="learningOutcomes" label="Learning outcomes" hint="Put each outcome on its own line" value={one(values, 'learningOutcomes')} error={errors.learningOutcomes} />
+      <TextInput {...field.one('title')} label="Course title" />
+      <Textarea {...field.one('summary')} label="Summary" hint="One or two sentences for the course list" rows={3} />
+      <Textarea {...field.one('learningOutcomes')} label="Learning outcomes" hint="Put each outcome on its own line" />
       <Choices type="checkbox" name="themes" label="Themes" hint="Select all that apply" small options={THEMES.map((t) => ({ value: t, text: t }))} values={many(values, 'themes')} error={errors.themes} />
       <Choices type="radio" name="deliveryMode" label="How it is delivered" small options={DELIVERY_MODES.map((m) => ({ value: m, text: m }))} values={many(values, 'deliveryMode')} error={errors.deliveryMode} />
-      <TextInput name="durationMinutes" label="Length in minutes" hint="For example, 180 for 3 hours" width="4" inputmode="numeric" value={one(values, 'durationMinutes')} error={errors.durationMinutes} />
-      <TextInput name="provider" label="Provided by" hint="Partnership trainer, or the name of the commissioned provider" value={one(values, 'provider')} error={errors.provider} />
-      <Textarea name="prerequisites" label="Prerequisites (optional)" hint="What people need to have done before they book" rows={3} value={one(values, 'prerequisites')} error={errors.prerequisites} />
-      <Choices type="radio" name="requiresManagerApproval" label="Must a line manager approve each place?" inline small options={YES_NO} values={many(values, 'requiresManagerApproval')} error={errors.requiresManagerApproval} />
+      <TextInput {...field.one('durationMinutes')} label="Length in minutes" hint="For example, 180 for 3 hours" width="4" inputmode="numeric" />
+      <TextInput {...field.one('provider')} label="Provided by" hint="Partnership trainer, or the name of the commissioned provider" />
+      <Textarea {...field.one('prerequisites')} label="Prerequisites (optional)" hint="What people need to have done before they book" rows={3} />
+      <Choices type="radio" {...field.many('requiresManagerApproval')} label="Must a line manager approve each place?" inline small options={YES_NO} />
       <Choices
         type="radio"
-        name="asksManagerFollowUp"
+        {...field.many('asksManagerFollowUp')}
         label="Ask the attendee’s line manager about changes in practice three months on?"
         hint="If yes, we email a short survey to the line manager of each attendee who has given one"
         inline
         small
         options={YES_NO}
-        values={many(values, 'asksManagerFollowUp')}
-        error={errors.asksManagerFollowUp}
       />
       <Choices
         type="checkbox"

@@ -4,7 +4,7 @@ import { Button, ButtonLink, Form, StatusTag, Table, Textarea, TextInput, Warnin
 import { formatDate, fromLondon } from '../../shared/dates';
 import type { FieldErrors } from '../../shared/errors';
 import { scope, type AppContext } from '../../http/context';
-import { one, type FormValues } from '../../http/forms';
+import { fieldsOf, type FormValues } from '../../http/forms';
 import { render, seeOther } from '../../http/render';
 import { get, post } from '../../http/routes';
 import { ChangeableSummary, DateInput, dateValues, Done, formPage, submitForm, TargetForm, withDateParts, type FormTarget } from '../../http/form-pages';
@@ -45,13 +45,14 @@ async function suggestedProspectus(c: AppContext): Promise<FormValues> {
 const prospectusForm = withDateParts(['startsOn', 'endsOn'], prospectusInput);
 
 function prospectusFormPage(c: AppContext, target: FormTarget, values: FormValues, errors: FieldErrors = {}) {
+  const field = fieldsOf(values, errors);
   return formPage(
     c,
     { ...target, errors },
     <TargetForm c={c} target={target}>
-      <TextInput name="year" label="Year" hint="The partnership’s year, like 2027-28" width="5" value={one(values, 'year')} error={errors.year} />
-      <TextInput name="title" label="Title" value={one(values, 'title')} error={errors.title} />
-      <Textarea name="introduction" label="Introduction (optional)" hint="Shown on the home page above the link to the prospectus" value={one(values, 'introduction')} error={errors.introduction} />
+      <TextInput {...field.one('year')} label="Year" hint="The partnership’s year, like 2027-28" width="5" />
+      <TextInput {...field.one('title')} label="Title" />
+      <Textarea {...field.one('introduction')} label="Introduction (optional)" hint="Shown on the home page above the link to the prospectus" />
       <DateInput name="startsOn" label="First day" values={values} error={errors.startsOn} hint="For example, 1 4 2027" />
       <DateInput name="endsOn" label="Last day" values={values} error={errors.endsOn} hint="For example, 31 3 2028" />
     </TargetForm>,

@@ -5,7 +5,7 @@ import { Choices, Textarea, TextInput } from '../../../web/components';
 import { formatSessionTime, toLondonFields } from '../../shared/dates';
 import type { FieldErrors } from '../../shared/errors';
 import { scope, type AppContext } from '../../http/context';
-import { many, one, type FormValues } from '../../http/forms';
+import { fieldsOf, many, type FormValues } from '../../http/forms';
 import { seeOther } from '../../http/render';
 import { get, post } from '../../http/routes';
 import { DateInput, dateValues, formPage, submitForm, TargetForm, withDateParts, type FormTarget } from '../../http/form-pages';
@@ -23,6 +23,7 @@ async function sessionFormPage(
   values: FormValues,
   errors: FieldErrors = {},
 ) {
+  const field = fieldsOf(values, errors);
   const trainers = await listTrainers(scope(c));
   const taken = target.placesTaken ?? 0;
   return formPage(
@@ -30,38 +31,34 @@ async function sessionFormPage(
     { ...target, errors },
     <TargetForm c={c} target={target}>
       <DateInput name="date" label="Date" values={values} error={errors.date} />
-      <TextInput name="startTime" label="Start time" hint="London time, on the 24-hour clock, for example 09:30" width="5" value={one(values, 'startTime')} error={errors.startTime} />
-      <TextInput name="endTime" label="End time" hint="For example, 12:30" width="5" value={one(values, 'endTime')} error={errors.endTime} />
+      <TextInput {...field.one('startTime')} label="Start time" hint="London time, on the 24-hour clock, for example 09:30" width="5" />
+      <TextInput {...field.one('endTime')} label="End time" hint="For example, 12:30" width="5" />
       <Choices
         type="radio"
-        name="where"
+        {...field.many('where')}
         label="Where is it?"
         options={[
           { value: 'venue', text: 'At a venue' },
           { value: 'online', text: 'Online' },
         ]}
-        values={many(values, 'where')}
-        error={errors.where}
       />
-      <TextInput name="venue" label="Venue (for a session at a venue)" hint="The building, street and postcode" value={one(values, 'venue')} error={errors.venue} />
-      <TextInput name="joiningLink" label="Joining link (for an online session)" hint="Starting https://" type="url" spellcheck={false} value={one(values, 'joiningLink')} error={errors.joiningLink} />
+      <TextInput {...field.one('venue')} label="Venue (for a session at a venue)" hint="The building, street and postcode" />
+      <TextInput {...field.one('joiningLink')} label="Joining link (for an online session)" hint="Starting https://" type="url" spellcheck={false} />
       <TextInput
-        name="capacity"
+        {...field.one('capacity')}
         label="Number of places"
         hint={taken ? `${taken} ${taken === 1 ? 'place is' : 'places are'} already taken: the number cannot be lower` : undefined}
         width="3"
         inputmode="numeric"
-        value={one(values, 'capacity')}
-        error={errors.capacity}
       />
       <DateInput name="bookingClosesDate" label="Date booking closes (optional)" hint="Leave blank to close booking at 5pm on the working day before" values={values} error={errors.bookingClosesDate} />
-      <TextInput name="bookingClosesTime" label="Time booking closes (optional)" hint="For example, 17:00. Leave blank for 17:00." width="5" value={one(values, 'bookingClosesTime')} error={errors.bookingClosesTime} />
+      <TextInput {...field.one('bookingClosesTime')} label="Time booking closes (optional)" hint="For example, 17:00. Leave blank for 17:00." width="5" />
       {trainers.length ? (
         <Choices type="checkbox" name="trainerIds" label="Trainers (optional)" hint="People who hold the trainer role" small options={trainers.map((t) => ({ value: t.id, text: t.name }))} values={many(values, 'trainerIds')} error={errors.trainerIds} />
       ) : (
         <p class="govuk-body">Nobody holds the trainer role yet. Give someone the role on the people page to choose them here.</p>
       )}
-      <TextInput name="trainerName" label="Trainer from a commissioned provider (optional)" hint="Their name or the provider’s, when they do not have an account" value={one(values, 'trainerName')} error={errors.trainerName} />
+      <TextInput {...field.one('trainerName')} label="Trainer from a commissioned provider (optional)" hint="Their name or the provider’s, when they do not have an account" />
     </TargetForm>,
   );
 }
@@ -101,6 +98,7 @@ function sessionValues({ session, trainerIds }: ManagedSession): FormValues {
 }
 
 function cancelFormPage(c: AppContext, managed: ManagedSession, values: FormValues, errors: FieldErrors = {}) {
+  const field = fieldsOf(values, errors);
   const { session, course } = managed;
   const target: FormTarget = {
     action: `/manage/sessions/${session.id}/cancel`,
@@ -116,7 +114,7 @@ function cancelFormPage(c: AppContext, managed: ManagedSession, values: FormValu
       <p class="govuk-body">
         The date stays on the prospectus, marked Cancelled. Everyone booked or on the waiting list is emailed the reason.
       </p>
-      <Textarea name="reason" label="Why is it cancelled?" hint="Shown on the prospectus and in the email. Do not include anyone’s personal details." rows={3} value={one(values, 'reason')} error={errors.reason} />
+      <Textarea {...field.one('reason')} label="Why is it cancelled?" hint="Shown on the prospectus and in the email. Do not include anyone’s personal details." rows={3} />
     </TargetForm>,
   );
 }
