@@ -24,6 +24,11 @@ const partnershipRef = () =>
   uuid('partnership_id')
     .notNull()
     .references(() => partnerships.id);
+/** Workforce groups and competencies belong to one version of the framework. */
+const frameworkRef = () =>
+  uuid('framework_id')
+    .notNull()
+    .references(() => competencyFrameworks.id);
 
 export const partnerships = pgTable('partnerships', {
   id: id(),
@@ -109,9 +114,7 @@ export const workforceGroups = pgTable(
   {
     id: id(),
     partnershipId: partnershipRef(),
-    frameworkId: uuid('framework_id')
-      .notNull()
-      .references(() => competencyFrameworks.id),
+    frameworkId: frameworkRef(),
     code: text('code').notNull(),
     name: text('name').notNull(),
     who: text('who').notNull(),
@@ -125,9 +128,7 @@ export const competencies = pgTable(
   {
     id: id(),
     partnershipId: partnershipRef(),
-    frameworkId: uuid('framework_id')
-      .notNull()
-      .references(() => competencyFrameworks.id),
+    frameworkId: frameworkRef(),
     code: text('code').notNull(),
     domain: text('domain').notNull(),
     statement: text('statement').notNull(),
