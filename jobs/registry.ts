@@ -21,7 +21,7 @@ export type Progress = (done: number) => void;
 export type Job = (deps: JobDeps, now: Date, progress?: Progress) => Promise<Summary>;
 
 /** Runs a partnership-level job for every partnership in the database and adds up the summaries. */
-function forEachPartnership(work: (scope: ServiceContext, options: JobOptions) => Promise<Summary>): Job {
+function forEachPartnership(work: (s: ServiceContext, options: JobOptions) => Promise<Summary>): Job {
   return async (deps, now, progress) => {
     const total: Summary = {};
     let before = 0;

@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import type { BookingStatus } from '../db/schema';
 import { Button, Form, Table, Tag, TextInput } from './components';
 
+/** "1 place", "3 places" */
 export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** "Online", the venue, or "Venue to be confirmed". */

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { apiTokens } from '../../db/schema';
-import { audit } from '../audit/log';
+import { auditChange } from '../audit/log';
 import { notFound } from '../shared/errors';
 import type { PersonalContext } from '../shared/context';
 import { generateToken, hashToken } from '../shared/tokens';
@@ -18,7 +18,7 @@ export async function createApiToken(s: PersonalContext, name: string) {
       .insert(apiTokens)
       .values({ partnershipId: s.partnership.id, personId: s.actor.id, name, tokenHash: hashToken(token), prefix: token.slice(0, 10), createdAt: s.clock.now() })
       .returning({ id: apiTokens.id });
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor.id, action: 'api-token.created', subjectType: 'api-token', subjectId: row.id, detail: { name } });
+    await auditChange(tx, s, 'api-token.created', 'api-token', row.id, { name });
   });
   return token;
 }
@@ -31,7 +31,7 @@ export async function listApiTokens(s: PersonalContext) {
     .orderBy(desc(apiTokens.createdAt));
 }
 
-/** Revokes one of the viewer's own tokens. */
+/** Revokes one of the actor's own tokens. */
 export async function revokeApiToken(s: PersonalContext, tokenId: string) {
   await s.db.transaction(async (tx) => {
     const [row] = await tx
@@ -40,6 +40,6 @@ export async function revokeApiToken(s: PersonalContext, tokenId: string) {
       .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.personId, s.actor.id), isNull(apiTokens.revokedAt)))
       .returning({ id: apiTokens.id });
     if (!row) throw notFound('API token');
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor.id, action: 'api-token.revoked', subjectType: 'api-token', subjectId: row.id });
+    await auditChange(tx, s, 'api-token.revoked', 'api-token', row.id);
   });
 }

@@ -1,22 +1,11 @@
 import { and, asc, count, eq, ilike, inArray, or } from 'drizzle-orm';
-import type { Database, Executor } from '../../db/database';
+import type { Executor } from '../../db/database';
 import { organisations, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
 import { auditChange } from '../audit/log';
-import type { ServiceContext, SignedInPerson } from '../shared/context';
+import type { ServiceContext } from '../shared/context';
 import { invalid, notFound } from '../shared/errors';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
-
-export async function loadSignedInPerson(db: Database, personId: string): Promise<SignedInPerson | undefined> {
-  const [person] = await db
-    .select({ id: people.id, name: people.name, email: people.email, organisationId: people.organisationId })
-    .from(people)
-    .where(eq(people.id, personId))
-    .limit(1);
-  if (!person) return undefined;
-  const roles = await db.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId));
-  return { ...person, roles: roles.map((r) => r.role).sort() as Role[] };
-}
 
 export async function findPersonByEmail(db: Executor, partnershipId: string, email: string) {
   const [person] = await db

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
-import { authSessions } from '../../db/schema';
+import { authSessions, people, personRoles, type Role } from '../../db/schema';
+import type { SignedInPerson } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import type { Config } from '../shared/config';
 import { generateToken, hashToken } from '../shared/tokens';
@@ -56,4 +57,16 @@ export async function endSession(db: Database, sessionId: string) {
 /** Signs a person out on every device. */
 export async function endAllSessions(db: Database, personId: string) {
   await db.delete(authSessions).where(eq(authSessions.personId, personId));
+}
+
+/** The person a valid session or API token belongs to, with their roles. */
+export async function loadSignedInPerson(db: Database, personId: string): Promise<SignedInPerson | undefined> {
+  const [person] = await db
+    .select({ id: people.id, name: people.name, email: people.email, organisationId: people.organisationId })
+    .from(people)
+    .where(eq(people.id, personId))
+    .limit(1);
+  if (!person) return undefined;
+  const roles = await db.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId));
+  return { ...person, roles: roles.map((r) => r.role).sort() as Role[] };
 }

@@ -18,7 +18,6 @@ const sessionParams = z.object({ sessionId: z.uuid() });
 const NO_SESSION = 'No session with that id';
 const NOT_THEIRS = 'the token holder is a trainer, but not of this session';
 
-/** Every operation here needs a token, so the viewer is there. */
 const sessionFieldsOut = (x: TrainerSession | SessionRegister['session']) => ({
   id: x.id,
   courseId: x.courseId,

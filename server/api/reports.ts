@@ -170,6 +170,9 @@ const forRange = async (c: AppContext, given: Partial<ReportRange>) => {
   return nonAttendance(s, await reportRange(s, given));
 };
 
+/** The one refusal of well-formed dates: a single date given that falls after the default other end. */
+const RANGE_BEYOND_YEAR = 'Only one date is given and it falls on the wrong side of the current prospectus year, which the other date defaults to';
+
 export const reportOperations: Operation[] = [
   importOperation,
   apiGet(
@@ -181,6 +184,7 @@ export const reportOperations: Operation[] = [
       summary: 'Did not attend and late cancellations, by organisation and by session',
       query: rangeQuery,
       response: NonAttendanceReportSchema,
+      unprocessable: RANGE_BEYOND_YEAR,
     },
     async (c, _params, range) => reportOut((await forRange(c, range)).report),
   ),
@@ -193,6 +197,7 @@ export const reportOperations: Operation[] = [
       summary: 'The non-attendance charges to invoice, by organisation',
       query: rangeQuery,
       response: ChargesSchema,
+      unprocessable: RANGE_BEYOND_YEAR,
     },
     async (c, _params, range) => chargesOut((await forRange(c, range)).charges),
   ),

@@ -7,21 +7,18 @@ import { formatDate, formatShortDate, fromLondon, duration } from '../shared/dat
 import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
 import { isDomainError, type FieldErrors } from '../shared/errors';
 import { parseQuery, readQuery } from '../http/params';
-import { rangeQuery } from './schemas';
+import { chargePolicyInput, rangeQuery } from './schemas';
+import { formatPounds, poundsValue } from '../shared/money';
 import { scope, type AppContext } from '../http/context';
 import { fieldsOf, many, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 import {
   chargePolicy,
-  chargePolicyInput,
   chargesCsv,
   chargesFilename,
-  formatPounds,
-  formatRate,
   HALF_DAY_MINUTES,
   nonAttendance,
-  poundsValue,
   reportRange,
   updateChargePolicy,
   type ChargesList,
@@ -40,6 +37,8 @@ const TITLE = 'Non-attendance';
 const dayOf = (iso: string) => formatDate(fromLondon(iso, '12:00'));
 const rangeQueryString = (range: ReportRange) => `?${new URLSearchParams({ from: range.from, to: range.to })}`;
 const HOURS = HALF_DAY_MINUTES / 60;
+/** "12%", or "No bookings" when there is nothing to divide by. */
+const formatRate = (rate: number | null) => (rate === null ? 'No bookings' : `${Math.round(rate * 100)}%`);
 
 function RangeForm({ values, errors }: { values: { from?: string; to?: string }; errors: FieldErrors }) {
   return (
@@ -145,10 +144,10 @@ function ChargesSection({ list }: { list: ChargesList }) {
 }
 
 /** The report's form again with what is wrong with its dates, and no report. */
-const badRange = (c: AppContext, errors: FieldErrors) =>
+const badRange = (c: AppContext, errors: FieldErrors, status: 400 | 422) =>
   render(
     c,
-    { title: TITLE, hasErrors: true, status: 400, backLink: '/manage' },
+    { title: TITLE, hasErrors: true, status, backLink: '/manage' },
     <>
       <ErrorSummary errors={errors} />
       <h1 class="govuk-heading-l">{TITLE}</h1>
@@ -159,12 +158,12 @@ const badRange = (c: AppContext, errors: FieldErrors) =>
 async function reportPage(c: AppContext) {
   const s = scope(c);
   const given = parseQuery(c, rangeQuery);
-  if (!given.ok) return badRange(c, given.errors);
+  if (!given.ok) return badRange(c, given.errors, 400);
   let range: ReportRange;
   try {
     range = await reportRange(s, given.data);
   } catch (error) {
-    if (isDomainError(error, 'invalid')) return badRange(c, error.fields);
+    if (isDomainError(error, 'invalid')) return badRange(c, error.fields, 422);
     throw error;
   }
   const { report, charges } = await nonAttendance(s, range);

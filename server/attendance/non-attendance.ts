@@ -14,15 +14,14 @@
 //   are never charged, and nothing is charged while both amounts are 0.
 import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, asc, eq, gte, inArray, lt, lte, ne, or } from 'drizzle-orm';
-import { z } from 'zod';
 import { bookings, courses, organisations, partnerships, people, SECTORS, sessions, type BookingStatus, type Sector } from '../../db/schema';
 import { duration, fromLondon, toLondonFields, yearContaining } from '../shared/dates';
 import { writeCsv } from '../shared/csv';
+import { poundsValue } from '../shared/money';
 import { auditChange } from '../audit/log';
 import { currentProspectus } from '../catalogue/service';
 import { invalid } from '../shared/errors';
 import type { Partnership, ServiceContext } from '../shared/context';
-import { asList, penceField } from '../shared/input';
 
 // ---- The dates a report covers -------------------------------------------------------
 
@@ -35,7 +34,6 @@ export interface ReportRange {
   to: string;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The current prospectus's dates, or the partnership's financial year containing today when there is none. */
 async function defaultRange(s: ServiceContext): Promise<ReportRange> {
@@ -66,10 +64,8 @@ const dayAfter = (iso: string) => {
 /** Bookings that held a place at the session. */
 const HELD_PLACE: BookingStatus[] = ['confirmed', 'attended', 'partly attended', 'did not attend'];
 
-type ReportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership'>;
-
 /** Every booking that held a place, or was cancelled late, on the sessions the range covers. */
-async function reportBookings(s: ReportScope, range: ReportRange) {
+async function reportBookings(s: ServiceContext, range: ReportRange) {
   return withSessionCourseAndPerson(s.db.select({
       id: bookings.id,
       status: bookings.status,
@@ -253,20 +249,10 @@ function chargesFrom(range: ReportRange, policy: ChargePolicy, rows: ReportBooki
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** The report and the charges for a range, from one read of the bookings. */
-export async function nonAttendance(s: ReportScope, range: ReportRange): Promise<{ report: NonAttendanceReport; charges: ChargesList }> {
+export async function nonAttendance(s: ServiceContext, range: ReportRange): Promise<{ report: NonAttendanceReport; charges: ChargesList }> {
   const rows = await reportBookings(s, range);
   return { report: summarise(range, rows), charges: chargesFrom(range, chargePolicy(s.partnership), rows) };
 }
-
-// ---- Money ----------------------------------------------------------------------------
-
-const poundsFormat = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
-/** "£1,234.50" */
-export const formatPounds = (pence: number) => poundsFormat.format(pence / 100);
-/** "1234.50", for a form field or a spreadsheet cell. */
-export const poundsValue = (pence: number) => `${Math.floor(pence / 100)}.${pad(pence % 100)}`;
-/** "12%" */
-export const formatRate = (rate: number | null) => (rate === null ? 'No bookings' : `${Math.round(rate * 100)}%`);
 
 // ---- The list to invoice, as CSV ------------------------------------------------------
 
@@ -284,21 +270,15 @@ export const chargesFilename = (range: ReportRange) => `non-attendance-charges-$
 
 // ---- Setting the charges -------------------------------------------------------------
 
-/** The most either charge may be, in pence. */
-const MAX_CHARGE_PENCE = 100_000;
-
-export const chargePolicyInput = z.object({
-  halfDay: penceField('half-day charge', MAX_CHARGE_PENCE),
-  fullDay: penceField('full-day charge', MAX_CHARGE_PENCE),
-  exemptSectors: z.preprocess(
-    asList,
-    z.array(z.enum(SECTORS, 'Select sectors from the list')).transform((list) => SECTORS.filter((sector) => list.includes(sector))),
-  ),
-});
-export type ChargePolicyInput = z.output<typeof chargePolicyInput>;
+/** New charges, in pence, and the sectors never charged. */
+export interface ChargePolicyChange {
+  halfDay: number;
+  fullDay: number;
+  exemptSectors: Sector[];
+}
 
 /** Sets the partnership's charges, audited with what they were before. */
-export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partnership' | 'actor'>, input: ChargePolicyInput): Promise<ChargePolicy> {
+export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partnership' | 'actor'>, input: ChargePolicyChange): Promise<ChargePolicy> {
   const after: ChargePolicy = { halfDayPence: input.halfDay, fullDayPence: input.fullDay, exemptSectors: input.exemptSectors };
   return s.db.transaction(async (tx) => {
     const [before] = await tx.select().from(partnerships).where(eq(partnerships.id, s.partnership.id)).for('update');

@@ -1,5 +1,5 @@
 // What the trainer's pages and API read: the sessions a person trains, and a session's
-// register with whether the viewer may mark it now. The rules that change attendance are
+// register with whether the actor may mark it now. The rules that change attendance are
 // in ./service.
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { courses, sessions, sessionTrainers } from '../../db/schema';
@@ -10,8 +10,6 @@ import { markingPermission, markingWindow } from './service';
 import type { Actor, PersonalContext } from '../shared/context';
 import { sessionRegisterColumns } from '../bookings/joins';
 
-type Viewer = NonNullable<Actor>;
-
 /** How far back "Your sessions" reaches. */
 export const RECENT_DAYS = 60;
 
@@ -19,45 +17,45 @@ export const REGISTER_STATES = ['not open yet', 'open', 'locked', 'cancelled'] a
 export type RegisterState = (typeof REGISTER_STATES)[number];
 
 /**
- * Whether the register of a session the viewer trains can be marked now, as
+ * Whether the register of a session the actor trains can be marked now, as
  * markingPermission decides it: a coordinator may still amend it after the lock.
  */
-function registerState(session: { status: string; startsAt: Date; endsAt: Date }, lockDays: number, now: Date, viewer: Viewer): RegisterState {
+function registerState(session: { status: string; startsAt: Date; endsAt: Date }, lockDays: number, now: Date, actor: NonNullable<Actor>): RegisterState {
   const window = markingWindow(session, lockDays);
   if (session.status === 'cancelled') return 'cancelled';
   if (now < window.opensAt) return 'not open yet';
-  if (now > window.locksAt && !viewer.roles.includes('coordinator')) return 'locked';
+  if (now > window.locksAt && !actor.roles.includes('coordinator')) return 'locked';
   return 'open';
 }
 
 /**
- * The sessions the viewer trains: upcoming (not yet ended) soonest first, and those that
+ * The sessions the actor trains: upcoming (not yet ended) soonest first, and those that
  * ended in the last RECENT_DAYS days, most recent first.
  */
 export async function trainerSessions(s: PersonalContext) {
-  const viewer = s.actor;
+  const { actor } = s;
   const now = s.clock.now();
   const rows = await s.db
     .select(sessionRegisterColumns)
     .from(sessionTrainers)
     .innerJoin(sessions, eq(sessions.id, sessionTrainers.sessionId))
     .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .where(and(eq(sessionTrainers.personId, viewer.id), eq(sessions.partnershipId, s.partnership.id), gte(sessions.endsAt, new Date(now.getTime() - RECENT_DAYS * DAY))))
+    .where(and(eq(sessionTrainers.personId, actor.id), eq(sessions.partnershipId, s.partnership.id), gte(sessions.endsAt, new Date(now.getTime() - RECENT_DAYS * DAY))))
     .orderBy(asc(sessions.startsAt));
-  const listed = rows.map((row) => ({ ...row, register: registerState(row, s.partnership.attendanceLockDays, now, viewer) }));
+  const listed = rows.map((row) => ({ ...row, register: registerState(row, s.partnership.attendanceLockDays, now, actor) }));
   return { upcoming: listed.filter((x) => x.endsAt > now), past: listed.filter((x) => x.endsAt <= now).reverse() };
 }
 export type TrainerSession = Awaited<ReturnType<typeof trainerSessions>>['upcoming'][number];
 
 /** A session's register, for its trainers and for coordinators; anyone else is refused. */
 export async function readableRegister(s: PersonalContext, sessionId: string) {
-  const viewer = s.actor;
+  const { actor } = s;
   const register = await sessionRegister(s, sessionId);
-  if (!mayReadRegister(viewer, register)) throw forbidden('Only the session’s trainers and coordinators can see its register');
+  if (!mayReadRegister(actor, register)) throw forbidden('Only the session’s trainers and coordinators can see its register');
   return register;
 }
 
-/** The register, and whether the viewer may mark it now (and if not, why not). */
+/** The register, and whether the actor may mark it now (and if not, why not). */
 export async function attendanceSheet(s: PersonalContext, sessionId: string) {
   const register = await readableRegister(s, sessionId);
   const [session] = await s.db.select().from(sessions).where(eq(sessions.id, register.session.id));

@@ -1,6 +1,9 @@
 // The inputs of the attendance pages and API, checked at the edge before a service runs.
 import { z } from 'zod';
+import { SECTORS } from '../../db/schema';
 import { readDay } from '../shared/dates';
+import { asList } from '../shared/input';
+import { formatPounds } from '../shared/money';
 import { LAST_BEFORE_FIRST } from './non-attendance';
 
 const dayParam = (which: 'first' | 'last') =>
@@ -21,3 +24,33 @@ export const rangeQuery = z
     to: dayParam('last').describe('The last London date of sessions to include; by default the last day of the current prospectus year'),
   })
   .refine((r) => !r.from || !r.to || r.to >= r.from, { path: ['to'], error: LAST_BEFORE_FIRST });
+
+/** An amount in pounds ("25", "25.00", "£1,000") as pence, from nothing up to `maxPence`. */
+const penceField = (what: string, maxPence: number) =>
+  z.string(`Enter the ${what}, or 0 for no charge`).transform((raw, ctx) => {
+    const value = raw.trim().replace(/^£\s*/, '').replaceAll(',', '');
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (!value) return fail(`Enter the ${what}, or 0 for no charge`);
+    if (value.startsWith('-')) return fail(`The ${what} cannot be negative`);
+    const parts = value.match(/^(\d+)(?:\.(\d+))?$/);
+    if (!parts) return fail(`Enter the ${what} as an amount in pounds, like 25.00`);
+    if ((parts[2] ?? '').length > 2) return fail(`Enter the ${what} in pounds and pence, with no more than 2 decimal places`);
+    const pence = Number(parts[1]) * 100 + Number((parts[2] ?? '').padEnd(2, '0'));
+    if (pence > maxPence) return fail(`The ${what} must be ${formatPounds(maxPence)} or less`);
+    return pence;
+  });
+
+/** The most either charge may be, in pence. */
+const MAX_CHARGE_PENCE = 100_000;
+
+export const chargePolicyInput = z.object({
+  halfDay: penceField('half-day charge', MAX_CHARGE_PENCE),
+  fullDay: penceField('full-day charge', MAX_CHARGE_PENCE),
+  exemptSectors: z.preprocess(
+    asList,
+    z.array(z.enum(SECTORS, 'Select sectors from the list')).transform((list) => SECTORS.filter((sector) => list.includes(sector))),
+  ),
+});

@@ -3,7 +3,7 @@ import { auditLog } from '../../db/schema';
 import type { ServiceContext } from '../shared/context';
 
 /** Every change the audit log records, by one name each: subject, then what happened to it. */
-export const AUDIT_ACTIONS = [
+const AUDIT_ACTIONS = [
   'person.created',
   'person.roles.changed',
   'api-token.created',
@@ -36,7 +36,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey'] as const;
+const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey'] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditEntry {

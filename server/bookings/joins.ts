@@ -5,12 +5,12 @@ import { eq } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
 import { bookings, courses, people, sessions } from '../../db/schema';
 
-/** Joins a booking's session, course and person to a dynamic query that has `bookings` in it. */
-export const withSessionCourseAndPerson = <Q extends PgSelect>(query: Q) =>
-  query
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(people, eq(people.id, bookings.personId));
+/** Joins a booking's session and its course to a dynamic query that has `bookings` in it. */
+export const withSessionAndCourse = <Q extends PgSelect>(query: Q) =>
+  query.innerJoin(sessions, eq(sessions.id, bookings.sessionId)).innerJoin(courses, eq(courses.id, sessions.courseId));
+
+/** The same, and the person booked. */
+export const withSessionCourseAndPerson = <Q extends PgSelect>(query: Q) => withSessionAndCourse(query).innerJoin(people, eq(people.id, bookings.personId));
 
 /** What every booking email says about its session (messages.ts SessionDetails). */
 export const sessionDetailColumns = {

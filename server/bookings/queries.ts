@@ -1,6 +1,6 @@
 // Read-only views of bookings, for the API and the pages: a person's own bookings, and a
 // session's register. The rules that change bookings are in ./service.
-import { sessionRegisterColumns, withSessionCourseAndPerson } from './joins';
+import { sessionRegisterColumns, withSessionAndCourse } from './joins';
 import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
@@ -23,7 +23,7 @@ function waitingPosition(s: ServiceContext): SQL<number | null> {
 }
 
 function selectPersonBookings(s: ServiceContext, where: SQL) {
-  return withSessionCourseAndPerson(s.db.select({
+  return withSessionAndCourse(s.db.select({
       id: bookings.id,
       personId: bookings.personId,
       status: bookings.status,

@@ -3,7 +3,7 @@
 // their behalf, change the number of places, move or cancel a booking); and the register
 // as CSV. The rules are in ./service; these pages only translate HTTP.
 import { z } from 'zod';
-import { Button, ErrorSummary, Form, Select, StatusTag as SessionTag, SummaryList, TextInput, WarningText } from '../../web/components';
+import { Button, ErrorSummary, Form, Select, StatusTag, SummaryList, TextInput, WarningText } from '../../web/components';
 import { formatSessionTime } from '../shared/dates';
 import { LIVE_BOOKING_STATUSES, type Role } from '../../db/schema';
 import { searchPeople } from '../accounts/people';
@@ -70,7 +70,7 @@ function registerPage(c: AppContext, register: SessionRegister, values: FormValu
       <SummaryList
         rows={[
           { key: 'Where', value: where(session) },
-          { key: 'Status', value: <SessionTag status={session.status} /> },
+          { key: 'Status', value: <StatusTag status={session.status} /> },
           { key: 'Places', value: `${session.placesTaken} of ${session.capacity} taken, ${placesLeft(session)} left` },
           { key: 'Waiting list', value: register.waitingList.length ? plural(register.waitingList.length, 'person', 'people') : 'Nobody' },
         ]}

@@ -6,7 +6,6 @@ import { formatShortDate, formatTime } from '../shared/dates';
 import type { RegisterEntry, SessionRegister } from './queries';
 import { BookingTag, plural } from '../../web/domain';
 
-/** "1 place", "3 places" */
 /** "23 Nov 2026, 10am" */
 const shortWhen = (d: Date) => `${formatShortDate(d)}, ${formatTime(d)}`;
 

@@ -10,9 +10,7 @@ import { get, post } from '../http/routes';
 import { findBooking, listPersonBookings, type PersonBooking } from './queries';
 import { bookPlace, cancelBooking, decideApproval, findApproval } from './service';
 import { BookingTag, where } from '../../web/domain';
-import type { ServiceContext } from '../shared/context';
 
-const bookingScope = (c: AppContext): ServiceContext => scope(c);
 
 /** A booking failure a person can act on (full, closed, already booked) is shown on a page, not as an error. */
 function cannotBook(c: AppContext, error: DomainError, sessionId: string) {
@@ -33,7 +31,7 @@ async function book(c: AppContext) {
   const sessionId = uuidParam(c, 'sessionId', 'Session');
   const viewer = c.get('viewer')!;
   try {
-    const booking = await bookPlace(bookingScope(c), { sessionId, personId: viewer.id });
+    const booking = await bookPlace(scope(c), { sessionId, personId: viewer.id });
     return seeOther(c, `/bookings?done=${encodeURIComponent(booking.status)}`);
   } catch (error) {
     if (isDomainError(error, 'conflict')) return cannotBook(c, error, sessionId);
@@ -74,13 +72,13 @@ async function confirmCancel(c: AppContext) {
 }
 
 async function cancel(c: AppContext) {
-  const result = await cancelBooking(bookingScope(c), uuidParam(c, 'bookingId', 'Booking'));
+  const result = await cancelBooking(scope(c), uuidParam(c, 'bookingId', 'Booking'));
   return seeOther(c, `/bookings?done=${result.late ? 'cancelled-late' : 'cancelled'}`);
 }
 
 async function approvalPage(c: AppContext, errors: Record<string, string> = {}) {
   const token = tokenParam.safeParse(c.req.param('token'));
-  const found = token.success ? await findApproval(bookingScope(c), token.data) : undefined;
+  const found = token.success ? await findApproval(scope(c), token.data) : undefined;
   if (!found || !found.open) {
     return render(
       c,
@@ -137,7 +135,7 @@ async function decide(c: AppContext) {
   const token = tokenParam.safeParse(c.req.param('token'));
   if (!token.success) return approvalPage(c);
   try {
-    await decideApproval(bookingScope(c), token.data, form.data.decision);
+    await decideApproval(scope(c), token.data, form.data.decision);
   } catch (error) {
     if (isDomainError(error, 'conflict', 'not_found')) return approvalPage(c);
     throw error;

@@ -11,7 +11,7 @@ import {
   type BookingStatus,
 } from '../../db/schema';
 import { audit, auditChange } from '../audit/log';
-import { conflict, forbidden, invalid, notFound } from '../shared/errors';
+import { conflict, forbidden, invalid, isUniqueViolation, notFound } from '../shared/errors';
 import type { Actor, ServiceContext } from '../shared/context';
 import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
@@ -142,13 +142,20 @@ export async function fillFreedPlaces(tx: Tx, s: ServiceContext, sessionId: stri
   return next.length;
 }
 
-/** Runs `work` in one transaction with the sessions locked; maps a unique-index clash to a clear message. */
-async function withLockedSessions<T>(s: ServiceContext, sessionIds: string[], work: (tx: Tx, locked: Awaited<ReturnType<typeof lockSessions>>) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction with the sessions locked. The one-live-booking index refusing
+ * a second booking (two requests at once) becomes `clash`, the refusal the rule would have given.
+ */
+async function withLockedSessions<T>(
+  s: ServiceContext,
+  sessionIds: string[],
+  work: (tx: Tx, locked: Awaited<ReturnType<typeof lockSessions>>) => Promise<T>,
+  clash: () => Error = () => conflict('You already have a booking for this session'),
+): Promise<T> {
   try {
     return await s.db.transaction(async (tx) => work(tx, await lockSessions(tx, s.partnership.id, sessionIds)));
   } catch (error) {
-    const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
-    if (code === '23505') throw conflict('You already have a booking for this session');
+    if (isUniqueViolation(error)) throw clash();
     throw error;
   }
 }
@@ -166,42 +173,46 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
   const { actor } = s;
   const forSomeoneElse = Boolean(actor && actor.id !== input.personId);
   if (forSomeoneElse && !isCoordinator(actor)) throw forbidden('You can only book a place for yourself');
+  // A coordinator books from a list of people: each refusal names that choice, so the list shows it.
+  const refuse = (message: string) => conflict(message, forSomeoneElse ? { personId: message } : {});
+  const who = forSomeoneElse ? 'They' : 'You';
   const now = s.clock.now();
-  return withLockedSessions(s, [input.sessionId], async (tx, locked) => {
-    const session = locked.get(input.sessionId);
-    if (!session) throw notFound('Session');
-    const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, input.personId), eq(people.partnershipId, s.partnership.id)));
-    if (!person) throw notFound('Person', { personId: 'Choose a person from the list' });
-    const details = await sessionDetails(tx, session.id);
-    if (!details.published && !isCoordinator(actor)) throw notFound('Session');
-    if (session.status === 'cancelled') throw conflict('This session has been cancelled');
-    if (session.startsAt <= now) throw conflict('This session has already started');
-    if (session.bookingClosesAt <= now && !isCoordinator(actor)) throw conflict('Booking for this session has closed');
-    const [live] = await tx
-      .select({ status: bookings.status })
-      .from(bookings)
-      .where(and(eq(bookings.sessionId, session.id), eq(bookings.personId, input.personId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
-    if (live) {
-      const who = forSomeoneElse ? 'They' : 'You';
-      const message = live.status === 'waitlisted' ? `${who} are already on the waiting list for this session` : `${who} already have a place on this session`;
-      throw conflict(message, forSomeoneElse ? { personId: message } : {});
-    }
+  return withLockedSessions(
+    s,
+    [input.sessionId],
+    async (tx, locked) => {
+      const session = locked.get(input.sessionId);
+      if (!session) throw notFound('Session');
+      const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, input.personId), eq(people.partnershipId, s.partnership.id)));
+      if (!person) throw notFound('Person', { personId: 'Choose a person from the list' });
+      const details = await sessionDetails(tx, session.id);
+      if (!details.published && !isCoordinator(actor)) throw notFound('Session');
+      if (session.status === 'cancelled') throw refuse('This session has been cancelled');
+      if (session.startsAt <= now) throw refuse('This session has already started');
+      if (session.bookingClosesAt <= now && !isCoordinator(actor)) throw refuse('Booking for this session has closed');
+      const [live] = await tx
+        .select({ status: bookings.status })
+        .from(bookings)
+        .where(and(eq(bookings.sessionId, session.id), eq(bookings.personId, input.personId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
+      if (live) throw refuse(live.status === 'waitlisted' ? `${who} are already on the waiting list for this session` : `${who} already have a place on this session`);
 
-    const [booking] = await tx
-      .insert(bookings)
-      .values({ partnershipId: s.partnership.id, sessionId: session.id, personId: input.personId, status: 'waitlisted', waitlistedAt: now, createdAt: now, bookedBy: forSomeoneElse ? actor!.id : null })
-      .returning();
-    let status: BookingStatus = 'waitlisted';
-    let position: number | undefined;
-    if (session.placesTaken < session.capacity) {
-      status = await takePlace(tx, s, booking, details, forSomeoneElse && isCoordinator(actor), 'booked');
-    } else {
-      position = await waitingPosition(tx, booking);
-      await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.waitlisted(s, await recipient(tx, booking), details, position));
-    }
-    await auditChange(tx, s, 'booking.created', 'booking', booking.id, { sessionId: session.id, personId: input.personId, status });
-    return { ...booking, status, waitlistedAt: status === 'waitlisted' ? now : null, position };
-  });
+      const [booking] = await tx
+        .insert(bookings)
+        .values({ partnershipId: s.partnership.id, sessionId: session.id, personId: input.personId, status: 'waitlisted', waitlistedAt: now, createdAt: now, bookedBy: forSomeoneElse ? actor!.id : null })
+        .returning();
+      let status: BookingStatus = 'waitlisted';
+      let position: number | undefined;
+      if (session.placesTaken < session.capacity) {
+        status = await takePlace(tx, s, booking, details, forSomeoneElse && isCoordinator(actor), 'booked');
+      } else {
+        position = await waitingPosition(tx, booking);
+        await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.waitlisted(s, await recipient(tx, booking), details, position));
+      }
+      await auditChange(tx, s, 'booking.created', 'booking', booking.id, { sessionId: session.id, personId: input.personId, status });
+      return { ...booking, status, waitlistedAt: status === 'waitlisted' ? now : null, position };
+    },
+    () => refuse(`${who} already have a booking for this session`),
+  );
 }
 
 async function loadBooking(db: Executor, partnershipId: string, bookingId: string) {
@@ -359,7 +370,7 @@ export async function moveBooking(s: ServiceContext, bookingId: string, toSessio
     await auditChange(tx, s, 'booking.moved', 'booking', moved.id, { fromBookingId: booking.id, fromSessionId: from.id, toSessionId: to.id });
     const promoted = await fillFreedPlaces(tx, s, from.id);
     return { booking: moved, promoted };
-  });
+  }, () => conflict('They already have a booking for this session', { toSessionId: 'They already have a booking for this session' }));
 }
 
 /** Cancels a session: every live booking ends and everyone booked or waiting is emailed. */

@@ -9,12 +9,11 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { CsvError, readCsvTable, type CsvRow } from '../shared/csv';
 import { courses, eLearningCompletions, people, prospectuses } from '../../db/schema';
 import { normaliseEmail } from '../accounts/people';
-import { audit } from '../audit/log';
+import { auditChange } from '../audit/log';
 import { invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { readDay, toLondonFields } from '../shared/dates';
 
-export type ImportScope = Pick<ServiceContext, 'db' | 'clock' | 'partnership' | 'actor'>;
 
 export const COMPLETION_COLUMNS = { required: ['email', 'course', 'completed'], optional: ['name'], allowOtherColumns: true } as const;
 
@@ -45,7 +44,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type CourseRow = { id: string; title: string; deliveryMode: string; startsOn: string; endsOn: string };
 
 /** Every course of the partnership, for matching the course column by id or title. */
-async function courseMatcher(db: ImportScope['db'], partnershipId: string) {
+async function courseMatcher(db: ServiceContext['db'], partnershipId: string) {
   const rows: CourseRow[] = await db
     .select({ id: courses.id, title: courses.title, deliveryMode: courses.deliveryMode, startsOn: prospectuses.startsOn, endsOn: prospectuses.endsOn })
     .from(courses)
@@ -75,7 +74,7 @@ async function courseMatcher(db: ImportScope['db'], partnershipId: string) {
   };
 }
 
-/** The file's rows, or a 422 saying why the file as a whole cannot be read (nothing is written). */
+/** The file's rows, or an `invalid` refusal saying why the file as a whole cannot be read (nothing is written). */
 function readCompletionsCsv(csvText: string) {
   if (csvText.length > MAX_CSV_CHARACTERS) throw invalid({ csv: 'The file is larger than 5 MB; split it into smaller files' });
   try {
@@ -116,10 +115,10 @@ const INSERT_BATCH = 1000;
 
 /**
  * Records the completions in the provider's CSV, in one transaction with one audit entry
- * (counts only). Throws a 422 DomainError (field `csv`), writing nothing, when the file as a
+ * (counts only). Refuses as `invalid` (field `csv`), writing nothing, when the file as a
  * whole cannot be read; otherwise imports the good rows and reports every other line.
  */
-export async function importCompletions(s: ImportScope, csvText: string): Promise<CompletionImport> {
+export async function importCompletions(s: ServiceContext, csvText: string): Promise<CompletionImport> {
   const { rows, problems: tableProblems } = readCompletionsCsv(csvText);
   const tooMany = new Map(tableProblems.map((p) => [p.line, p.message]));
   const partnershipId = s.partnership.id;
@@ -149,13 +148,12 @@ export async function importCompletions(s: ImportScope, csvText: string): Promis
       imported += inserted.length;
     }
     const result: CompletionImport = { rows: rows.length, imported, alreadyRecorded: values.length - imported, unmatched, skipped };
-    await audit(tx, {
-      partnershipId,
-      actorId: s.actor?.id ?? null,
-      action: 'e-learning.imported',
-      subjectType: 'partnership',
-      subjectId: partnershipId,
-      detail: { rows: result.rows, imported, alreadyRecorded: result.alreadyRecorded, unmatched: unmatched.length, skippedLines: new Set(skipped.map((x) => x.line)).size },
+    await auditChange(tx, s, 'e-learning.imported', 'partnership', partnershipId, {
+      rows: result.rows,
+      imported,
+      alreadyRecorded: result.alreadyRecorded,
+      unmatched: unmatched.length,
+      skippedLines: new Set(skipped.map((x) => x.line)).size,
     });
     return result;
   });

@@ -1,7 +1,7 @@
 // Read-only views of a person's learning, for the pages and the API: the courses they came to,
 // with where their feedback and certificate stand, and e-learning finished elsewhere. The rules
 // (feedback once, a certificate after it) are in ./service.
-import { withSessionCourseAndPerson } from '../bookings/joins';
+import { withSessionAndCourse } from '../bookings/joins';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { bookings, courses, eLearningCompletions, feedback, sessions, type BookingStatus } from '../../db/schema';
 import { notFound } from '../shared/errors';
@@ -11,7 +11,7 @@ import type { ServiceContext } from '../shared/context';
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
 
 function selectAttended(s: ServiceContext, personId: string, where?: SQL) {
-  return withSessionCourseAndPerson(s.db.select({
+  return withSessionAndCourse(s.db.select({
       bookingId: bookings.id,
       status: bookings.status,
       certificateCode: bookings.certificateCode,

@@ -2,7 +2,7 @@ import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, avg, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, feedback, people, sessions, sessionTrainers } from '../../db/schema';
-import { audit } from '../audit/log';
+import { auditChange } from '../audit/log';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import type { PersonalContext, ServiceContext } from '../shared/context';
@@ -28,14 +28,13 @@ export const feedbackInput = z.object({
 });
 export type FeedbackInput = z.infer<typeof feedbackInput>;
 
-/** An attendance of the viewer's, with what the feedback form needs. */
+/** An attendance of the actor's own, with what the feedback form needs. */
 export async function attendanceForFeedback(s: PersonalContext, bookingId: string) {
-  const viewerId = s.actor.id;
   const [row] = await withSessionCourseAndPerson(s.db.select({ booking: bookings, course: courses, session: sessions, personName: people.name, given: feedback.id }).from(bookings).$dynamic())
     .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
     .where(and(eq(bookings.id, bookingId), eq(bookings.partnershipId, s.partnership.id)));
   // Someone else's booking is "not found", so it does not reveal that it exists.
-  if (!row || row.booking.personId !== viewerId) throw notFound('Booking');
+  if (!row || row.booking.personId !== s.actor.id) throw notFound('Booking');
   return { ...row, attended: (CAME as readonly string[]).includes(row.booking.status), feedbackGiven: Boolean(row.given) };
 }
 
@@ -48,7 +47,6 @@ function certificateCode(): string {
 }
 
 export async function giveFeedback(s: PersonalContext, bookingId: string, input: FeedbackInput) {
-  const viewerId = s.actor.id;
   const found = await attendanceForFeedback(s, bookingId);
   if (!found.attended) throw conflict('You can give feedback once your attendance has been recorded');
   if (found.feedbackGiven) throw conflict('You have already given feedback for this course');
@@ -63,7 +61,7 @@ export async function giveFeedback(s: PersonalContext, bookingId: string, input:
       .returning({ id: feedback.id });
     if (!row) throw conflict('You have already given feedback for this course');
     await tx.update(bookings).set({ certificateCode: found.booking.certificateCode ?? certificateCode() }).where(eq(bookings.id, bookingId));
-    await audit(tx, { partnershipId: s.partnership.id, actorId: viewerId, action: 'feedback.given', subjectType: 'booking', subjectId: bookingId });
+    await auditChange(tx, s, 'feedback.given', 'booking', bookingId);
     return row;
   });
 }

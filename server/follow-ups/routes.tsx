@@ -22,9 +22,7 @@ import {
   type ManagerInput,
 } from './service';
 import { competencyField, CONFIRM_FIELD, SurveyForm, surveyDone, surveyNotFound, surveyThanks, surveyTitle, type PagePart, type SurveyFormProps } from './views';
-import type { ServiceContext } from '../shared/context';
 
-const bookingScope = (c: AppContext): ServiceContext => scope(c);
 
 /** A way in to a survey: how to find it from the request, where its form posts, and where "Back" goes. */
 interface Entry {
@@ -36,7 +34,7 @@ interface Entry {
 const byLink: Entry = {
   async find(c) {
     const token = tokenParam.safeParse(c.req.param('token'));
-    return token.success ? surveyByToken(bookingScope(c), token.data) : undefined;
+    return token.success ? surveyByToken(scope(c), token.data) : undefined;
   },
   action: (c) => `/follow-up/${c.req.param('token')}`,
 };
@@ -80,7 +78,7 @@ async function showSurvey(c: AppContext, entry: Entry) {
 }
 
 async function sendSurvey(c: AppContext, entry: Entry) {
-  const s = bookingScope(c);
+  const s = scope(c);
   const found = await entry.find(c);
   if (!found) return show(c, entry, surveyNotFound(), 404);
   if (found.state !== 'open') return show(c, entry, surveyDone(found), 409);

@@ -5,7 +5,7 @@
 // FOR UPDATE SKIP LOCKED so two app instances never take the same survey. Each email is queued
 // in the outbox in the same transaction that moves the survey on: it goes if and only if the
 // survey's new state commits.
-import { withSessionCourseAndPerson } from '../bookings/joins';
+import { withSessionAndCourse, withSessionCourseAndPerson } from '../bookings/joins';
 import { and, asc, count, eq, gt, inArray, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/database';
@@ -236,7 +236,7 @@ export async function surveyForAttendee(s: PersonalContext, surveyId: string) {
 
 /** The attendee's surveys that are out and open, soonest closing first, for "Your learning". */
 export async function openSurveysOf(s: ServiceContext, personId: string) {
-  return withSessionCourseAndPerson(s.db.select({ surveyId: followUpSurveys.id, courseTitle: courses.title, startsAt: sessions.startsAt, closesAt: followUpSurveys.closesAt }).from(followUpSurveys).innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId)).$dynamic())
+  return withSessionAndCourse(s.db.select({ surveyId: followUpSurveys.id, courseTitle: courses.title, startsAt: sessions.startsAt, closesAt: followUpSurveys.closesAt }).from(followUpSurveys).innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId)).$dynamic())
     .where(
       and(
         eq(followUpSurveys.partnershipId, s.partnership.id),

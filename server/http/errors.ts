@@ -5,7 +5,7 @@ import { DomainError, type ErrorCode, type FieldErrors } from '../shared/errors'
 /** A refusal before any service runs: the request itself is wrong. */
 export class RequestError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 413,
+    readonly status: 400 | 401 | 403,
     message: string,
     readonly fields: FieldErrors = {},
   ) {
@@ -35,8 +35,6 @@ export function titleOf(error: EdgeError): string {
       return 'You cannot do that';
     case 429:
       return 'Too many requests';
-    case 413:
-      return 'The file or form is too large';
     default:
       return 'There is a problem';
   }

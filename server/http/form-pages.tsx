@@ -3,7 +3,7 @@
 // success banners.
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { Button, ErrorMessage, ErrorSummary, Form, Hint, NotificationBanner } from '../../web/components';
+import { Button, describedBy, ErrorMessage, ErrorSummary, Form, Hint, NotificationBanner } from '../../web/components';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import type { AppContext } from './context';
 import { one, parseForm, type FormValues } from './forms';
@@ -47,7 +47,7 @@ export const TargetForm = ({ c, target, warning, children }: { c: AppContext; ta
 );
 
 /**
- * The one shape of every Manage form post: check the input, save it, then redirect; a bad
+ * The one shape of every form post that saves and moves on: check the input, save it, then redirect; a bad
  * input, or a rule the service refuses with field messages, shows the form again (422)
  * with nothing changed.
  */
@@ -104,10 +104,9 @@ export function dateValues(name: string, iso: string): FormValues {
 
 /** The GOV.UK date input. The day field carries the name as its id, for the error summary's link. */
 export function DateInput({ name, label, hint, error, values }: { name: string; label: string; hint?: string; error?: string; values: FormValues }) {
-  const describedBy = [`${name}-hint`, error ? `${name}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class={`govuk-form-group${error ? ' govuk-form-group--error' : ''}`}>
-      <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy}>
+      <fieldset class="govuk-fieldset" role="group" aria-describedby={describedBy(name, true, error)}>
         <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{label}</legend>
         <Hint id={name} hint={hint ?? 'For example, 27 4 2027'} />
         <ErrorMessage id={name} message={error} />

@@ -17,7 +17,7 @@ export function uuidParam(c: AppContext, name: string, what: string) {
 export const tokenParam = z.string().regex(/^[a-z2-7]{32}$/);
 
 /** The query string's values; an empty one means "not given", as a GET form sends it. */
-export const givenValues = (query: Record<string, string>) => Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim() !== ''));
+export const givenValues = (query: Record<string, string>) => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
 
 /** The query checked against its schema: the values, or each bad one's message by name. */
 export function parseQuery<S extends z.ZodType>(c: AppContext, schema: S): { ok: true; data: z.output<S> } | { ok: false; errors: Record<string, string> } {

@@ -2,7 +2,7 @@
 // HTTP spells it: the edge maps each code to a status, a page or a problem+json body.
 export type FieldErrors = Record<string, string>;
 
-export const ERROR_CODES = ['not_found', 'forbidden', 'conflict', 'invalid', 'rate_limited'] as const;
+const ERROR_CODES = ['not_found', 'forbidden', 'conflict', 'invalid', 'rate_limited'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DomainError extends Error {
@@ -24,6 +24,14 @@ export const conflict = (message: string, fields: FieldErrors = {}) => new Domai
 /** The input breaks a rule: each field's message says how to put it right. */
 export const invalid = (fields: FieldErrors, message = 'There is a problem') => new DomainError('invalid', message, fields);
 export const rateLimited = (message: string) => new DomainError('rate_limited', message);
+
+/** PostgreSQL's unique_violation (23505), however the driver wraps it: a unique index refused a second row. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
 
 export const isDomainError = (error: unknown, ...codes: ErrorCode[]): error is DomainError =>
   error instanceof DomainError && (codes.length === 0 || codes.includes(error.code));

@@ -60,26 +60,6 @@ export const yesNo = (message: string) =>
 
 export const idList = (message: string) => z.preprocess(asList, z.array(z.uuid(message)));
 
-const pounds = (pence: number) => `£${(pence / 100).toLocaleString('en-GB')}`;
-
-/** An amount in pounds ("25", "25.00", "£1,000") as pence, from nothing up to `maxPence`. */
-export const penceField = (what: string, maxPence: number) =>
-  z.string(`Enter the ${what}, or 0 for no charge`).transform((raw, ctx) => {
-    const value = raw.trim().replace(/^£\s*/, '').replaceAll(',', '');
-    const fail = (message: string) => {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    };
-    if (!value) return fail(`Enter the ${what}, or 0 for no charge`);
-    if (value.startsWith('-')) return fail(`The ${what} cannot be negative`);
-    const parts = value.match(/^(\d+)(?:\.(\d+))?$/);
-    if (!parts) return fail(`Enter the ${what} as an amount in pounds, like 25.00`);
-    if ((parts[2] ?? '').length > 2) return fail(`Enter the ${what} in pounds and pence, with no more than 2 decimal places`);
-    const pence = Number(parts[1]) * 100 + Number((parts[2] ?? '').padEnd(2, '0'));
-    if (pence > maxPence) return fail(`The ${what} must be ${pounds(maxPence)} or less`);
-    return pence;
-  });
-
 /**
  * Runs a check across fields as soon as the fields it reads are valid, even while others
  * are not, so the error summary lists every problem at once.

@@ -7,10 +7,14 @@ import { fromLondon, londonParts } from './dates';
 /**
  * The moment `days` working days after (or, negative, before) `from`, at the same London
  * time of day: counted on London's calendar, so the clocks changing in between does not move
- * the time by an hour.
+ * the time by an hour. (Since 1981 the clocks change on Sundays, so the day it lands on never
+ * has a skipped or repeated hour.)
  */
 export function addWorkingDays(from: Date, days: number): Date {
+  if (days === 0) return new Date(from);
   const wall = londonParts(from);
+  // London's offsets have been whole hours since 1848; the app plans for 2000 to 2100.
+  if (wall.year < 1900 || wall.year > 9999) throw new RangeError(`No working days are counted in ${wall.year}`);
   const day = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
   const step = days < 0 ? -1 : 1;
   for (let left = Math.abs(days); left > 0; ) {

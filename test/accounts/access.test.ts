@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { ROLES, type Role } from '../../db/schema';
 import { createApiToken } from '../../server/accounts/api-tokens';
-import { loadSignedInPerson } from '../../server/accounts/people';
 import { routeTable } from '../../server/app';
 import { isApiPath, type RouteDef } from '../../server/http/routes';
 import { partnerships } from '../../db/schema';
 import { createTestDatabase } from '../support/database';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
+import { loadSignedInPerson } from '../../server/accounts/sessions';
 
 let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;

@@ -4,9 +4,9 @@ import type { z } from 'zod';
 import type { Database } from '../../db/database';
 import { partnerships, type Role } from '../../db/schema';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../server/accounts/api-tokens';
-import { loadSignedInPerson } from '../../server/accounts/people';
 import { Problem } from '../../server/api/schemas';
 import { buildApp, makePerson } from '../support/app';
+import { loadSignedInPerson } from '../../server/accounts/sessions';
 
 type Built = ReturnType<typeof buildApp>;
 

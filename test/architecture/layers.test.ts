@@ -205,9 +205,8 @@ describe('the layer rules', () => {
         'server/http/render.tsx':
           "import { Layout } from '../../web/layout';\nimport type { AppDeps } from '../deps';\nexport const render = Layout;\nexport type Deps = AppDeps;\n",
         'server/http/security.ts':
-          "import { validateSession } from '../accounts/sessions';\nimport { loadSignedInPerson } from '../accounts/people';\nexport const security = [validateSession, loadSignedInPerson];\n",
-        'server/accounts/sessions.ts': "import { sessions } from '../../db/schema';\nexport const validateSession = sessions;\n",
-        'server/accounts/people.ts': "import { people } from '../../db/schema';\nexport const loadSignedInPerson = people;\n",
+          "import { loadSignedInPerson, validateSession } from '../accounts/sessions';\nexport const security = [validateSession, loadSignedInPerson];\n",
+        'server/accounts/sessions.ts': "import { people, sessions } from '../../db/schema';\nexport const validateSession = sessions;\nexport const loadSignedInPerson = people;\n",
         'server/deps.ts': "import type { Clock } from './shared/clock';\nexport type AppDeps = { clock: Clock };\n",
         'server/shared/clock.ts': 'export type Clock = () => Date;\nexport const now: Clock = () => new Date();\n',
         // web/ uses server/shared/ and db/ types.

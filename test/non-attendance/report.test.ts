@@ -5,13 +5,13 @@ import { DomainError } from '../../server/shared/errors';
 import { rangeQuery } from '../../server/attendance/schemas';
 import { fieldErrors } from '../../server/http/forms';
 import { givenValues } from '../../server/http/params';
-import { loadSignedInPerson } from '../../server/accounts/people';
 import { buildApp, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { bookingScope } from '../support/fixtures';
 import { errorSummary, signedIn, type Built } from '../manage/helpers';
 import { expectWellFormedPage } from '../register/helpers';
 import { bookingYear, ORGS, setCharges, type BookingYear } from './helpers';
+import { loadSignedInPerson } from '../../server/accounts/sessions';
 
 let database: OpenDatabase;
 let built: Built;

@@ -3,7 +3,7 @@
 // only translate HTTP.
 import { ActionLink, ButtonLink, Choices, StatusTag, Table, Textarea, TextInput } from '../../../web/components';
 import { formatSessionTime, duration } from '../../shared/dates';
-import { DELIVERY_MODES, THEMES } from '../../../db/schema';
+import { DELIVERY_MODES, THEMES, type Role } from '../../../db/schema';
 import type { FieldErrors } from '../../shared/errors';
 import { scope, type AppContext } from '../../http/context';
 import { fieldsOf, many, type FormValues } from '../../http/forms';
@@ -15,9 +15,14 @@ import { getCourse, listCompetencies, listWorkforceGroups } from '../service';
 import { where } from '../../../web/domain';
 import { createCourse, upcomingSessionCount, updateCourse, withdrawCourse } from './course-service';
 import { getProspectus } from './prospectus-service';
-import { COORDINATOR, courseId, prospectusId } from './route-params';
+import { uuidParam } from '../../http/params';
 
-const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+const COORDINATOR: Role[] = ['coordinator'];
+const courseId = (c: AppContext) => uuidParam(c, 'courseId', 'Course');
+const prospectusId = (c: AppContext) => uuidParam(c, 'prospectusId', 'Prospectus');
+
+/** A stored yes/no as the radios' value. */
+const asYesNo = (v: boolean) => (v ? 'yes' : 'no');
 const YES_NO = [
   { value: 'yes', text: 'Yes' },
   { value: 'no', text: 'No' },
@@ -94,8 +99,8 @@ function courseValues(course: ManagedCourse): FormValues {
     durationMinutes: String(course.durationMinutes),
     provider: course.provider,
     prerequisites: course.prerequisites,
-    requiresManagerApproval: yesNo(course.requiresManagerApproval),
-    asksManagerFollowUp: yesNo(course.asksManagerFollowUp),
+    requiresManagerApproval: asYesNo(course.requiresManagerApproval),
+    asksManagerFollowUp: asYesNo(course.asksManagerFollowUp),
     workforceGroupIds: course.workforceGroups.map((g) => g.id),
     competencyIds: course.competencies.map((x) => x.id),
   };

@@ -1,6 +1,6 @@
 // The coordinator's rules for courses: adding and changing them (with the workforce groups
 // and competencies of the partnership's current framework) and withdrawing them. Every read
-// and write is scoped to the viewer's partnership; every write is one transaction with its
+// and write is scoped to the context's partnership; every write is one transaction with its
 // audit entry.
 import { and, asc, count, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/database';

@@ -12,7 +12,11 @@ import { prospectusInput } from '../schemas';
 import type { Prospectus } from '../service';
 import { listCoursesForManaging } from './course-service';
 import { createProspectus, getProspectus, listProspectusesWithCounts, nextProspectusYear, publishProspectus, updateProspectus } from './prospectus-service';
-import { COORDINATOR, prospectusId } from './route-params';
+import type { Role } from '../../../db/schema';
+import { uuidParam } from '../../http/params';
+
+const COORDINATOR: Role[] = ['coordinator'];
+const prospectusId = (c: AppContext) => uuidParam(c, 'prospectusId', 'Prospectus');
 
 /** "Thursday 1 April 2027" for a stored "2027-04-01". */
 const dayOf = (iso: string) => formatDate(fromLondon(iso, '12:00'));

@@ -1,22 +1,14 @@
 // The coordinator's rules for a prospectus: its year, its dates and publishing it. Every
-// read and write is scoped to the viewer's partnership; another partnership's prospectus is
+// read and write is scoped to the context's partnership; another partnership's prospectus is
 // "not found". Every write is one transaction with its audit entry.
 import { and, count, desc, eq, getTableColumns } from 'drizzle-orm';
 import { courses, prospectuses } from '../../../db/schema';
 import { yearContaining, yearStarting } from '../../shared/dates';
-import { conflict, notFound } from '../../shared/errors';
+import { conflict, isUniqueViolation, notFound } from '../../shared/errors';
 import type { ServiceContext } from '../../shared/context';
 import type { ProspectusInput } from '../schemas';
 import type { Prospectus } from '../service';
 import { auditChange } from '../../audit/log';
-
-/** PostgreSQL's unique_violation, however the driver wraps it. */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505') return true;
-  }
-  return false;
-}
 
 const yearTaken = (year: string) => conflict(`There is already a prospectus for ${year}`, { year: `There is already a prospectus for ${year}` });
 

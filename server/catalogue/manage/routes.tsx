@@ -5,8 +5,10 @@ import type { AppContext } from '../../http/context';
 import { get } from '../../http/routes';
 import { courseRoutes } from './course-routes';
 import { prospectusRoutes } from './prospectus-routes';
-import { COORDINATOR } from './route-params';
 import { sessionRoutes } from './session-routes';
+import type { Role } from '../../../db/schema';
+
+const COORDINATOR: Role[] = ['coordinator'];
 
 function dashboard(c: AppContext) {
   const sections = [

@@ -13,7 +13,12 @@ import { cancelSession } from '../../bookings/service';
 import { cancelInput, sessionInput } from '../schemas';
 import { getCourse } from '../service';
 import { createSession, getSessionForManaging, listTrainers, updateSession } from './session-service';
-import { COORDINATOR, courseId, sessionId } from './route-params';
+import type { Role } from '../../../db/schema';
+import { uuidParam } from '../../http/params';
+
+const COORDINATOR: Role[] = ['coordinator'];
+const courseId = (c: AppContext) => uuidParam(c, 'courseId', 'Course');
+const sessionId = (c: AppContext) => uuidParam(c, 'sessionId', 'Session');
 
 const sessionForm = withDateParts(['date', 'bookingClosesDate'], sessionInput);
 

@@ -1,7 +1,7 @@
 // The coordinator's rules for sessions (the dates of a course): adding and changing them,
 // within the prospectus's year, with trainers who hold the role, and never with fewer places
 // than are taken. Cancelling a session is a booking rule: cancelSession in
-// server/bookings/service. Every read and write is scoped to the viewer's partnership; every
+// server/bookings/service. Every read and write is scoped to the context's partnership; every
 // write is one transaction with its audit entry.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/database';
