@@ -39,7 +39,7 @@ const penceField = (what: string, maxPence: number) =>
     if (!parts) return fail(`Enter the ${what} as an amount in pounds, like 25.00`);
     if ((parts[2] ?? '').length > 2) return fail(`Enter the ${what} in pounds and pence, with no more than 2 decimal places`);
     const pence = Number(parts[1]) * 100 + Number((parts[2] ?? '').padEnd(2, '0'));
-    if (pence > maxPence) return fail(`The ${what} must be ${formatPounds(maxPence)} or less`);
+    if (pence > maxPence) return fail(`The ${what} must be ${formatPounds(maxPence).replace(/\.00$/, '')} or less`);
     return pence;
   });
 
