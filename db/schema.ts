@@ -12,6 +12,7 @@ import {
   pgTable,
   primaryKey,
   text,
+  type AnyPgColumn,
   timestamp,
   uniqueIndex,
   uuid,
@@ -100,12 +101,19 @@ export const competencyFrameworks = pgTable(
     version: integer('version').notNull(),
     title: text('title').notNull(),
     current: boolean('current').notNull().default(false),
+    /**
+     * Superseded by default_refresh_months (migration 0004 copied it across) and read by nothing;
+     * kept only while the partnership set-up still writes it, then dropped.
+     */
     refreshYears: integer('refresh_years').notNull().default(3),
+    /** How long evidence of a competency lasts before it is due for refresh, unless the competency says otherwise. */
+    defaultRefreshMonths: integer('default_refresh_months').notNull().default(36),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('competency_frameworks_version_unique').on(t.partnershipId, t.version),
     uniqueIndex('competency_frameworks_one_current').on(t.partnershipId).where(sql`${t.current}`),
+    check('competency_frameworks_refresh_positive', sql`${t.defaultRefreshMonths} > 0`),
   ],
 );
 
@@ -132,8 +140,19 @@ export const competencies = pgTable(
     code: text('code').notNull(),
     domain: text('domain').notNull(),
     statement: text('statement').notNull(),
+    /** Months before evidence of this competency is due for refresh; null: the framework's default. */
+    refreshMonths: integer('refresh_months'),
+    /**
+     * The competency of an earlier framework version that this one continues: evidence earned
+     * under that one (and whatever it continues, back through the versions) counts for this one.
+     */
+    continuesCompetencyId: uuid('continues_competency_id').references((): AnyPgColumn => competencies.id),
   },
-  (t) => [uniqueIndex('competencies_code_unique').on(t.frameworkId, t.code)],
+  (t) => [
+    uniqueIndex('competencies_code_unique').on(t.frameworkId, t.code),
+    check('competencies_refresh_positive', sql`${t.refreshMonths} is null or ${t.refreshMonths} > 0`),
+    check('competencies_continues_another', sql`${t.continuesCompetencyId} is null or ${t.continuesCompetencyId} <> ${t.id}`),
+  ],
 );
 
 /** Which workforce groups each competency is required for. */
@@ -637,3 +656,33 @@ export const managerResponses = pgTable('manager_responses', {
   example: text('example').notNull().default(''),
   createdAt: createdAt(),
 });
+
+/**
+ * A line manager's confirmation (or a coordinator's, acting instead) that a person applies a
+ * competency in practice: evidence of application. The manager need not have an account, so
+ * the address is always kept and the person id only when they have one. Nobody confirms their
+ * own competency (promise 9): the service refuses it and the check below is the backstop.
+ */
+export const competencyConfirmations = pgTable(
+  'competency_confirmations',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    competencyId: uuid('competency_id')
+      .notNull()
+      .references(() => competencies.id),
+    /** Stored lower case. */
+    confirmedByEmail: text('confirmed_by_email').notNull(),
+    confirmedBy: uuid('confirmed_by').references(() => people.id, { onDelete: 'set null' }),
+    note: text('note').notNull().default(''),
+    confirmedAt: at('confirmed_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('competency_confirmations_person').on(t.personId, t.competencyId),
+    check('competency_confirmations_not_self', sql`${t.confirmedBy} is null or ${t.confirmedBy} <> ${t.personId}`),
+  ],
+);
