@@ -33,10 +33,11 @@ const AUDIT_ACTIONS = [
   'feedback.given',
   'follow-up.answered',
   'e-learning.imported',
+  'competency.confirmed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey'] as const;
+const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey', 'competency confirmation'] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditEntry {

@@ -45,8 +45,13 @@ export interface CourseListing extends Course {
 const canSeeDrafts = (s: Pick<ServiceContext, 'actor'>) => Boolean(s.actor?.roles.includes('coordinator'));
 
 /** The prospectus for the year that contains today, or else the latest one; drafts only for coordinators. */
-export async function currentProspectus(s: ServiceContext, year?: string): Promise<Prospectus | undefined> {
-  const visible = and(eq(prospectuses.partnershipId, s.partnership.id), canSeeDrafts(s) ? undefined : eq(prospectuses.status, 'published'));
+export const currentProspectus = (s: ServiceContext, year?: string) => prospectusNow(s, canSeeDrafts(s), year);
+
+/** The published prospectus everyone sees now, whoever asks: a coordinator's drafts are left out. */
+export const currentPublishedProspectus = (s: ServiceContext) => prospectusNow(s, false);
+
+async function prospectusNow(s: ServiceContext, drafts: boolean, year?: string): Promise<Prospectus | undefined> {
+  const visible = and(eq(prospectuses.partnershipId, s.partnership.id), drafts ? undefined : eq(prospectuses.status, 'published'));
   if (year) {
     const [p] = await s.db.select().from(prospectuses).where(and(visible, eq(prospectuses.year, year)));
     return p;

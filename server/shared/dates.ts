@@ -102,3 +102,22 @@ export function yearContaining(now: Date, startMonth: number) {
   const { year, month } = londonParts(now);
   return yearStarting(month >= startMonth ? year : year - 1, startMonth);
 }
+
+/** The London calendar day a moment falls on, "2026-03-03". */
+export const londonDay = (d: Date) => toLondonFields(d).date;
+
+/**
+ * The day `months` calendar months after a day: "2026-01-15" plus 36 is "2029-01-15". When the
+ * later month is shorter, its last day: "2024-01-31" plus 1 is "2024-02-29".
+ */
+export function addMonths(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
+}
+
+/** "Tuesday 3 March 2026" for a stored day, "2026-03-03". */
+export const formatDay = (day: string) => formatDate(fromLondon(day));
