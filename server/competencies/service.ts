@@ -523,23 +523,24 @@ export async function frameworkOverview(s: ServiceContext) {
  */
 export async function confirmCompetency(s: ServiceContext, input: ConfirmationInput) {
   if (s.actor && !s.actor.roles.includes('coordinator')) throw forbidden('Only a line manager or a coordinator can confirm a competency');
+  const confirmedByEmail = input.confirmedByEmail.trim().toLowerCase();
   const framework = await currentFramework(s);
   const [[person], [competency], [confirmer]] = await Promise.all([
     s.db.select({ id: people.id, email: people.email }).from(people).where(and(eq(people.id, input.personId), eq(people.partnershipId, s.partnership.id))),
     framework
       ? s.db.select({ id: competencies.id }).from(competencies).where(and(eq(competencies.id, input.competencyId), eq(competencies.frameworkId, framework.id)))
       : Promise.resolve([]),
-    s.db.select({ id: people.id }).from(people).where(and(eq(people.email, input.confirmedByEmail), eq(people.partnershipId, s.partnership.id))),
+    s.db.select({ id: people.id }).from(people).where(and(eq(people.email, confirmedByEmail), eq(people.partnershipId, s.partnership.id))),
   ]);
   if (!person) throw notFound('Person');
   if (!competency) throw invalid({ competencyId: 'Choose a competency of the current framework' });
-  if (person.email === input.confirmedByEmail || person.id === s.actor?.id) throw forbidden('Nobody can confirm their own competency');
+  if (person.email === confirmedByEmail || person.id === s.actor?.id) throw forbidden('Nobody can confirm their own competency');
   return s.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(competencyConfirmations)
-      .values({ partnershipId: s.partnership.id, ...input, confirmedBy: confirmer?.id ?? null, confirmedAt: s.clock.now() })
+      .values({ partnershipId: s.partnership.id, ...input, confirmedByEmail, confirmedBy: confirmer?.id ?? null, confirmedAt: s.clock.now() })
       .returning();
-    await auditChange(tx, s, 'competency.confirmed', 'competency confirmation', row.id, { personId: person.id, competencyId: competency.id, confirmedByEmail: input.confirmedByEmail });
+    await auditChange(tx, s, 'competency.confirmed', 'competency confirmation', row.id, { personId: person.id, competencyId: competency.id, confirmedByEmail });
     return row;
   });
 }
