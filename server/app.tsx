@@ -23,6 +23,7 @@ import { eLearningRoutes } from './elearning/routes';
 import { nonAttendanceRoutes } from './attendance/non-attendance-routes';
 import { attendanceRoutes } from './attendance/routes';
 import { followUpRoutes } from './follow-ups/routes';
+import { competencyRoutes } from './competencies/routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -40,6 +41,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...nonAttendanceRoutes,
     ...attendanceRoutes,
     ...followUpRoutes,
+    ...competencyRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

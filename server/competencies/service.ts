@@ -74,9 +74,12 @@ export interface Evidence {
   on: string;
   /** The course it came from; null for a manager's confirmation. */
   course: { id: string; title: string } | null;
-  /** What it is, in words: "Attended and gave feedback", "Confirmed by a line manager (sam@example.org)". */
+  /** What it is, in words: "Attended and gave feedback", "Said practice had changed", "Confirmed by sam@example.org". */
   detail: string;
 }
+
+/** A piece of evidence in words: "Safeguarding core workshop: attended and gave feedback". */
+export const describeEvidence = (e: Pick<Evidence, 'course' | 'detail'>) => (e.course ? `${e.course.title}: ${e.detail[0].toLowerCase()}${e.detail.slice(1)}` : e.detail);
 
 export interface RequiredCompetency {
   id: string;
@@ -224,7 +227,7 @@ async function surveyEvidence(s: Scope, personId: string): Promise<Evidence[]> {
       shows: 'application',
       on: londonDay(row.answeredAt),
       course: row.course,
-      detail: [changed.includes(competencyId) && 'Said their practice had changed', confident.includes(competencyId) && 'Rated themselves confident'].filter(Boolean).join('; '),
+      detail: [changed.includes(competencyId) && 'Said practice had changed', confident.includes(competencyId) && 'Rated confident in this competency'].filter(Boolean).join('; '),
     }));
   });
 }
@@ -248,7 +251,7 @@ async function managerSurveyEvidence(s: Scope, personId: string): Promise<Eviden
         eq(managerResponses.seenChange, 'yes'),
       ),
     );
-  return rows.map((r) => ({ key: `manager survey:${r.id}`, competencyId: r.competencyId, kind: 'manager survey', shows: 'application', on: londonDay(r.answeredAt), course: r.course, detail: 'Their line manager has seen the change in practice' }));
+  return rows.map((r) => ({ key: `manager survey:${r.id}`, competencyId: r.competencyId, kind: 'manager survey', shows: 'application', on: londonDay(r.answeredAt), course: r.course, detail: 'Line manager has seen the change in practice' }));
 }
 
 async function confirmationEvidence(s: Scope, personId: string): Promise<Evidence[]> {

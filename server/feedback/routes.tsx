@@ -132,6 +132,11 @@ async function learningPage(c: AppContext) {
     <>
       <h1 class="govuk-heading-l">Your learning</h1>
       <OpenSurveys rows={surveys} />
+      <h2 class="govuk-heading-m">Your competencies</h2>
+      <p class="govuk-body">
+        See how your learning counts against the competencies your workforce group needs, which are due for refresh and which sessions would help, in{' '}
+        <a class="govuk-link" href="/learning/competencies">your competency profile</a>.
+      </p>
       <h2 class="govuk-heading-m">Courses you attended</h2>
       <AttendedTable rows={attended} />
       <h2 class="govuk-heading-m">E-learning you completed</h2>

@@ -139,14 +139,14 @@ describe('evidence of application', () => {
     await answeredSurvey(database.db, person, booking.id, '2026-04-14', { practiceChanged: 'yes' });
     const { D1, C3 } = byCode(await profileOf(person));
     for (const c of [D1, C3]) expect(c).toMatchObject({ status: 'applied', since: '2026-04-14', refreshDue: '2029-01-12' });
-    expect(D1.evidence[0]).toMatchObject({ kind: 'three-month survey', shows: 'application', on: '2026-04-14', detail: 'Said their practice had changed' });
+    expect(D1.evidence[0]).toMatchObject({ kind: 'three-month survey', shows: 'application', on: '2026-04-14', detail: 'Said practice had changed' });
   });
 
   it('comes from the three-month survey’s self-assessment of confident, for that competency only', async () => {
     const { person, booking } = await trained();
     await answeredSurvey(database.db, person, booking.id, '2026-04-14', { practiceChanged: 'not yet', confident: ['D1'] });
     const { D1, C3 } = byCode(await profileOf(person));
-    expect(D1).toMatchObject({ status: 'applied', evidence: [expect.objectContaining({ detail: 'Rated themselves confident' }), expect.objectContaining({ kind: 'course' })] });
+    expect(D1).toMatchObject({ status: 'applied', evidence: [expect.objectContaining({ detail: 'Rated confident in this competency' }), expect.objectContaining({ kind: 'course' })] });
     expect(C3).toMatchObject({ status: 'learned', evidence: [expect.objectContaining({ kind: 'course' })] });
   });
 
@@ -156,7 +156,7 @@ describe('evidence of application', () => {
     expect(byCode(await profileOf(seen.person)).D1).toMatchObject({
       status: 'applied',
       since: '2026-04-15',
-      evidence: [expect.objectContaining({ kind: 'manager survey', detail: 'Their line manager has seen the change in practice' }), expect.objectContaining({ kind: 'course' })],
+      evidence: [expect.objectContaining({ kind: 'manager survey', detail: 'Line manager has seen the change in practice' }), expect.objectContaining({ kind: 'course' })],
     });
     const tooEarly = await trained();
     await managerAnswered(database.db, tooEarly.person.managerEmail, '2026-04-15', 'too early to say');
