@@ -10,6 +10,7 @@ export const TAGS = {
   Bookings: 'Places on sessions, waiting lists and registers',
   'Reference data': 'Organisations and the competency framework’s workforce groups',
   Account: 'The holder of the API token',
+  Competencies: 'The competency framework, and the token holder’s competency profile',
   People: 'People with accounts (coordinators only)',
   Documentation: 'This API’s description',
 } as const;

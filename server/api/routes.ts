@@ -1,6 +1,7 @@
 // The JSON API under /api/v1: each operation is a route (with its access) plus its documentation.
 import { attendanceOperations } from './attendance';
 import { bookingOperations } from './bookings';
+import { competencyOperations } from './competencies';
 import { learningOperations } from './learning';
 import { courseOperations } from './courses';
 import { openApiOperation } from './openapi';
@@ -15,6 +16,7 @@ export const apiOperations: Operation[] = [
   ...courseOperations,
   ...bookingOperations,
   ...learningOperations,
+  ...competencyOperations,
   ...referenceOperations,
   ...peopleOperations,
   ...reportOperations,

@@ -510,7 +510,7 @@ export async function frameworkOverview(s: ServiceContext) {
       return {
         ...c,
         refreshMonths: c.refreshMonths ?? framework.defaultRefreshMonths,
-        requiredFor: groups.filter((g) => requirements.some((r) => r.competencyId === c.id && r.groupId === g.id)),
+        requiredFor: groups.filter((g) => requirements.some((r) => r.competencyId === c.id && r.groupId === g.id)).map(({ id, code, name }) => ({ id, code, name })),
         courses: [...new Map(courseList.map((course) => [course.id, course])).values()],
       };
     }),
