@@ -26,7 +26,7 @@
 // - Evidence dated after today does not count yet.
 //
 // competencyStandings is the pure core; profileFor feeds it with one query per kind of evidence.
-import { and, asc, eq, exists, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, notExists } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   bookings,
@@ -48,7 +48,7 @@ import {
   type BookingStatus,
 } from '../../db/schema';
 import { withSessionCourseAndPerson } from '../bookings/joins';
-import { currentPublishedProspectus } from '../catalogue/service';
+import { currentPublishedProspectus, placesLeft } from '../catalogue/service';
 import { auditChange } from '../audit/log';
 import { addMonths, londonDay } from '../shared/dates';
 import { forbidden, invalid, notFound } from '../shared/errors';
@@ -434,7 +434,8 @@ export async function suggestedSessions(s: PersonalContext, profile: CompetencyP
       endsAt: sessions.endsAt,
       online: sessions.online,
       venue: sessions.venue,
-      placesLeft: sql<number>`greatest(${sessions.capacity} - ${sessions.placesTaken}, 0)`.mapWith(Number),
+      capacity: sessions.capacity,
+      placesTaken: sessions.placesTaken,
       competencyId: courseCompetencies.competencyId,
     })
     .from(sessions)
@@ -449,13 +450,13 @@ export async function suggestedSessions(s: PersonalContext, profile: CompetencyP
         gt(sessions.bookingClosesAt, now),
         gt(sessions.startsAt, now),
         inArray(courseCompetencies.competencyId, needed.flatMap((c) => c.lineage)),
-        sql`not ${exists(booked)}`,
+        notExists(booked),
       ),
     )
     .orderBy(asc(sessions.startsAt), asc(sessions.id));
   const bySession = new Map<string, SuggestedSession>();
-  for (const { competencyId, ...row } of rows) {
-    const entry = bySession.get(row.sessionId) ?? { ...row, develops: [] };
+  for (const { competencyId, capacity, placesTaken, ...row } of rows) {
+    const entry = bySession.get(row.sessionId) ?? { ...row, placesLeft: placesLeft({ capacity, placesTaken }), develops: [] };
     const codes = needed.filter((c) => c.lineage.includes(competencyId)).map((c) => c.code);
     entry.develops = [...new Set([...entry.develops, ...codes])].sort();
     bySession.set(row.sessionId, entry);
@@ -521,8 +522,9 @@ export async function frameworkOverview(s: ServiceContext) {
 
 /**
  * Records a manager's confirmation that a person applies a competency of the current framework
- * in practice. Made by the partnership (actor null: the emailed-link flow to come) or by a
- * coordinator acting for the manager; nobody confirms their own competency (promise 9).
+ * in practice. Made by the partnership (actor null: the emailed-link flow to come, which is to
+ * check the address is the person's line manager's) or by a coordinator acting for the manager;
+ * nobody confirms their own competency (promise 9).
  */
 export async function confirmCompetency(s: ServiceContext, input: ConfirmationInput) {
   if (s.actor && !s.actor.roles.includes('coordinator')) throw forbidden('Only a line manager or a coordinator can confirm a competency');
