@@ -47,7 +47,7 @@ import {
   workforceGroups,
   type BookingStatus,
 } from '../../db/schema';
-import { withSessionCourseAndPerson } from '../bookings/joins';
+import { withSessionAndCourse } from '../bookings/joins';
 import { currentPublishedProspectus, placesLeft } from '../catalogue/service';
 import { auditChange } from '../audit/log';
 import { addMonths, londonDay } from '../shared/dates';
@@ -161,7 +161,7 @@ type Scope = Pick<ServiceContext, 'db' | 'partnership'>;
 
 /** Courses come to, one row per competency the course develops; feedback decides whether each counts yet. */
 function attendedCourses(s: Scope, personId: string) {
-  return withSessionCourseAndPerson(
+  return withSessionAndCourse(
     s.db
       .select({
         bookingId: bookings.id,
@@ -194,7 +194,7 @@ async function eLearningEvidence(s: Scope, personId: string): Promise<Evidence[]
  * develops, a self-assessment of confident for the competency rated.
  */
 async function surveyEvidence(s: Scope, personId: string): Promise<Evidence[]> {
-  const rows = await withSessionCourseAndPerson(
+  const rows = await withSessionAndCourse(
     s.db
       .select({
         id: impactResponses.id,
@@ -234,7 +234,7 @@ async function surveyEvidence(s: Scope, personId: string): Promise<Evidence[]> {
 
 /** The line manager's three-month answers that say they have seen the change, for every competency the course develops. */
 async function managerSurveyEvidence(s: Scope, personId: string): Promise<Evidence[]> {
-  const rows = await withSessionCourseAndPerson(
+  const rows = await withSessionAndCourse(
     s.db
       .select({ id: managerResponses.id, answeredAt: managerResponses.createdAt, course: { id: courses.id, title: courses.title }, competencyId: courseCompetencies.competencyId })
       .from(managerResponses)
