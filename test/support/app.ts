@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { people, personRoles, type Role } from '../../db/schema';
-import { seedDemo, seedPartnership } from '../../db/seed';
+import { seedDemo, seedPartnership } from '../../server/demo/seed';
 import { createSession, sessionPolicy } from '../../server/accounts/sessions';
 import { createApp } from '../../server/app';
 import { fixedClock } from '../../server/shared/clock';

@@ -1,11 +1,11 @@
 // The admin command line: npm run admin -- <command> [options]. See docs/cli.md.
-// This file only reads the arguments and the environment and prints; db/admin.ts does the work.
+// This file only reads the arguments and the environment and prints; server/admin/service.ts does the work.
 import { readFile } from 'node:fs/promises';
-import { runCommandLine, say, complain, UsageError, withDatabase, type Command } from '../server/command-line';
-import { describeDatabase } from '../server/runtime';
-import type { Environment } from '../server/shared/config';
-import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './admin';
-import type { Database } from './database';
+import { runCommandLine, say, complain, UsageError, withDatabase, type Command } from '../command-line';
+import { describeDatabase } from '../runtime';
+import type { Environment } from '../shared/config';
+import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './service';
+import type { Database } from '../../db/database';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 

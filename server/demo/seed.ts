@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from './database';
-import * as ref from './reference-data';
+import type { Database } from '../../db/database';
+import * as ref from '../../db/reference-data';
 import {
   bookings,
   competencies,
@@ -21,9 +21,9 @@ import {
   type BookingStatus,
   type DeliveryMode,
   type Role,
-} from './schema';
-import { fromLondon, yearContaining } from '../server/shared/dates';
-import { seedFollowUps } from './seed-follow-ups';
+} from '../../db/schema';
+import { fromLondon, yearContaining } from '../shared/dates';
+import { seedFollowUps } from './follow-ups';
 
 // Competency statements in the shape partnerships publish: domains, each needed from a group up.
 const COMPETENCIES: { code: string; domain: string; statement: string; fromGroup: number }[] = [

@@ -1,16 +1,16 @@
-// The admin commands' logic, kept apart from db/cli.ts (which only parses arguments and
+// The admin commands' logic, kept apart from server/admin/cli.ts (which only parses arguments and
 // prints) so tests can call them on a test database.
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { findPersonByEmail, normaliseEmail } from '../server/accounts/people';
-import { createPerson, personInput, type PersonInput } from '../server/accounts/service';
-import { audit } from '../server/audit/log';
-import { CommandError } from '../server/command-line';
-import { CsvError, readCsvTable, type CsvRow } from '../server/shared/csv';
-import type { Database, Executor } from './database';
-import * as ref from './reference-data';
-import { competencyFrameworks, organisations, partnerships, people, personRoles, ROLES, workforceGroups, type Role } from './schema';
-import { seedDemo, seedPartnership } from './seed';
+import { findPersonByEmail, normaliseEmail } from '../accounts/people';
+import { createPerson, personInput, type PersonInput } from '../accounts/service';
+import { audit } from '../audit/log';
+import { CommandError } from '../command-line';
+import { CsvError, readCsvTable, type CsvRow } from '../shared/csv';
+import type { Database, Executor } from '../../db/database';
+import * as ref from '../../db/reference-data';
+import { competencyFrameworks, organisations, partnerships, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
+import { seedDemo, seedPartnership } from '../demo/seed';
 
 /** An expected failure: the command line prints the message (no stack trace) and exits 1. */
 export class AdminError extends CommandError {

@@ -3,13 +3,13 @@
 // practitioner has one open, and its email waits in the dev mailbox so a newcomer can follow the
 // link. Nothing here is queued for sending: the jobs find nothing overdue on the first start.
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Executor } from './database';
-import { bookings, courseCompetencies, courses, followUpLinks, followUpSurveys, impactResponses, partnerships, people, sessions, COMPETENCY_SELF_ASSESSMENTS, type FollowUpStatus } from './schema';
-import { followUpDueAt, nextReminder, reminderDays, remindersDueBy } from '../server/follow-ups/service';
-import { followUpMail } from '../server/follow-ups/messages';
-import { DAY } from '../server/shared/clock';
-import { queueMail } from '../server/mail/outbox';
-import { generateToken, hashToken } from '../server/shared/tokens';
+import type { Executor } from '../../db/database';
+import { bookings, courseCompetencies, courses, followUpLinks, followUpSurveys, impactResponses, partnerships, people, sessions, COMPETENCY_SELF_ASSESSMENTS, type FollowUpStatus } from '../../db/schema';
+import { followUpDueAt, nextReminder, reminderDays, remindersDueBy } from '../follow-ups/service';
+import { followUpMail } from '../follow-ups/messages';
+import { DAY } from '../shared/clock';
+import { queueMail } from '../mail/outbox';
+import { generateToken, hashToken } from '../shared/tokens';
 
 const CHANGES = [
   'I ask about who else lives in the home at every visit, and record it.',
