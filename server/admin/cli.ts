@@ -65,7 +65,7 @@ const COMMANDS: Record<string, Command> = {
   'seed-demo': {
     run: ({ env }) =>
       withDatabase(env, async (db) => {
-        const { created } = await seedDemoData(db, env.PARTNERSHIP, new Date());
+        const { created } = await seedDemoData(db, env.PARTNERSHIP, new Date(), { baseUrl: env.BASE_URL });
         say(created ? 'Added this year’s demo prospectus, sessions, bookings and demo accounts.' : 'This year’s demo prospectus is already there; nothing changed.');
         return 0;
       }),

@@ -1,15 +1,15 @@
-// The demo's three-month surveys: every attendance seeded by ./seed gets its survey, in the state
-// it would be in by now had the jobs been running all year, with a spread of answers. The demo
-// practitioner has one open, and its email waits in the dev mailbox so a newcomer can follow the
-// link. Nothing here is queued for sending: the jobs find nothing overdue on the first start.
-import { and, eq, inArray } from 'drizzle-orm';
-import type { Executor } from '../../db/database';
-import { bookings, courseCompetencies, courses, followUpLinks, followUpSurveys, impactResponses, partnerships, people, sessions, COMPETENCY_SELF_ASSESSMENTS, type FollowUpStatus } from '../../db/schema';
-import { followUpDueAt, nextReminder, reminderDays, remindersDueBy } from '../follow-ups/service';
-import { followUpMail } from '../follow-ups/messages';
-import { DAY } from '../shared/clock';
-import { queueMail } from '../mail/outbox';
-import { generateToken, hashToken } from '../shared/tokens';
+// The demo's three-month surveys. The seed records attendance through the attendance service, which
+// schedules each survey; the real jobs then send, remind and close them as the demo's clock passes
+// the moments they are due, and about two in three attendees answer, most within a fortnight of the
+// email arriving, with a spread of answers. The demo practitioner never answers, so their survey is
+// open, its email in the dev mailbox.
+import { and, asc, eq } from 'drizzle-orm';
+import { bookings, COMPETENCY_SELF_ASSESSMENTS, courses, followUpSurveys, sessions } from '../../db/schema';
+import { lapseApprovals } from '../bookings/service';
+import { sendSessionReminders } from '../bookings/reminders';
+import { answerImpactSurvey, closeExpiredFollowUps, followUpDueAt, reminderDays, sendDueFollowUps, sendFollowUpReminders, surveyForAttendee, type ImpactInput } from '../follow-ups/service';
+import { DAY, HOUR } from '../shared/clock';
+import type { Partnership, PersonalContext, ServiceContext } from '../shared/context';
 
 const CHANGES = [
   'I ask about who else lives in the home at every visit, and record it.',
@@ -27,88 +27,91 @@ const EXAMPLES = [
 ];
 const BARRIERS = ['', 'Caseloads make it hard to find time for multi-agency meetings.', '', 'Not every partner knows the new pathway yet.', ''];
 
-type Partnership = typeof partnerships.$inferSelect;
+/**
+ * The cron table's quarter-hourly jobs (jobs/registry.ts), by the same names and in its order.
+ * They are called here for the demo's partnership alone: the registry runs them for every
+ * partnership in the database, and the demo's past belongs to its own partnership.
+ */
+const JOBS = {
+  'lapse-approvals': lapseApprovals,
+  'session-reminders': sendSessionReminders,
+  'close-follow-ups': closeExpiredFollowUps,
+  'send-follow-ups': sendDueFollowUps,
+  'remind-follow-ups': sendFollowUpReminders,
+} satisfies Record<string, (s: ServiceContext) => Promise<unknown>>;
+export type JobName = keyof typeof JOBS;
+export const ALL_JOBS = Object.keys(JOBS) as JobName[];
 
-/** Where a survey would stand by `now`: scheduled, out (sent or reminded), answered or closed. */
-function stateBy(policy: Partnership, dueAt: Date, now: Date, i: number) {
-  if (dueAt > now) return { status: 'scheduled' as FollowUpStatus };
-  const sentAt = dueAt;
-  const closesAt = new Date(sentAt.getTime() + policy.followUpCloseDays * DAY);
-  // About two in three answer, most in the first fortnight.
-  const answeredAt = new Date(sentAt.getTime() + (1 + ((i * 7) % 20)) * DAY);
-  if (i % 3 !== 2 && answeredAt <= now && answeredAt < closesAt) return { status: 'answered' as FollowUpStatus, sentAt, closesAt, answeredAt, remindersSent: remindersDueBy(policy, sentAt, answeredAt) };
-  if (closesAt <= now) return { status: 'closed' as FollowUpStatus, sentAt, closesAt, closedAt: closesAt, remindersSent: reminderDays(policy).length };
-  const passed = remindersDueBy(policy, sentAt, now);
-  return { status: (passed ? 'reminded' : 'sent') as FollowUpStatus, sentAt, closesAt, remindersSent: passed, nextReminderAt: nextReminder(policy, sentAt, passed) };
-}
-
-export async function seedFollowUps(tx: Executor, partnership: Partnership, now: Date, practitionerEmail: string, baseUrl = 'http://localhost:8787') {
-  const attended = await tx
-    .select({ bookingId: bookings.id, endsAt: sessions.endsAt, courseId: sessions.courseId })
-    .from(bookings)
-    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-    .where(and(eq(bookings.partnershipId, partnership.id), inArray(bookings.status, ['attended', 'partly attended'])))
-    .orderBy(sessions.startsAt, bookings.id);
-  if (!attended.length) return;
-  const surveys = await tx
-    .insert(followUpSurveys)
-    .values(attended.map((a, i) => ({ partnershipId: partnership.id, bookingId: a.bookingId, respondent: 'attendee' as const, dueAt: followUpDueAt(partnership, a.endsAt), ...stateBy(partnership, followUpDueAt(partnership, a.endsAt), now, i) })))
-    .returning();
-
-  const developed = await tx.select().from(courseCompetencies);
-  const byBooking = new Map(attended.map((a) => [a.bookingId, a.courseId]));
-  const answered = surveys.filter((s) => s.status === 'answered');
-  if (answered.length) {
-    await tx.insert(impactResponses).values(
-      answered.map((s, i) => ({
-        partnershipId: partnership.id,
-        surveyId: s.id,
-        practiceChanged: (['yes', 'yes', 'not yet', 'yes', 'no'] as const)[i % 5],
-        practiceChangeHow: i % 5 === 2 || i % 5 === 4 ? '' : CHANGES[i % CHANGES.length],
-        outcomeExample: i % 5 === 4 ? '' : EXAMPLES[i % EXAMPLES.length],
-        sharedLearning: i % 4 !== 3,
-        sharedHow: i % 4 === 3 ? '' : i % 2 ? 'Team meeting' : 'Supervision and a team briefing',
-        barriers: BARRIERS[i % BARRIERS.length],
-        confidenceNow: 6 + (i % 4),
-        competencies: Object.fromEntries(
-          developed.filter((d) => d.courseId === byBooking.get(s.bookingId)).map((d, k) => [d.competencyId, COMPETENCY_SELF_ASSESSMENTS[Math.min(2, 1 + ((i + k) % 3))]]),
-        ),
-        quotationConsent: i % 3 === 0,
-        createdAt: s.answeredAt!,
-      })),
-    );
-  }
-
-  await openSurveyForPractitioner(tx, partnership, now, practitionerEmail, baseUrl);
+/** Runs these jobs (all of them unless told), in the cron table's order. */
+export async function runJobs(s: ServiceContext, which: ReadonlySet<JobName> = new Set(ALL_JOBS)): Promise<void> {
+  for (const job of ALL_JOBS) if (which.has(job)) await JOBS[job](s);
 }
 
 /**
- * The demo practitioner came to a session three to four months ago; its survey is out, and the
- * email with its link is in the dev mailbox.
+ * The moments the jobs have work for a session, by the partnership's policy: each reminder before
+ * it, and its surveys' due date, reminders and closing (a survey goes out when it falls due, so its
+ * reminders and closing follow from that). Running each job at these moments, and every job once
+ * more at the end, does what running them every quarter of an hour would. Reminders before a
+ * session are run only for sessions still to come by `now`: for the others they would only make
+ * mail that is not kept (server/demo/mail.ts), and what the job records gates nothing after the
+ * session has started.
  */
-async function openSurveyForPractitioner(tx: Executor, partnership: Partnership, now: Date, email: string, baseUrl: string) {
-  const [person] = await tx.select().from(people).where(and(eq(people.partnershipId, partnership.id), eq(people.email, email)));
-  const recent = await tx
-    .select({ id: sessions.id, startsAt: sessions.startsAt, endsAt: sessions.endsAt, courseTitle: courses.title })
-    .from(sessions)
+export function jobMoments(policy: Partnership, session: { startsAt: Date; endsAt: Date }, now: Date): { at: Date; job: JobName }[] {
+  const after = (from: Date, days: number) => new Date(from.getTime() + days * DAY);
+  const due = followUpDueAt(policy, session.endsAt);
+  return [
+    ...(session.startsAt > now ? policy.sessionReminderDays.map((days) => ({ at: after(session.startsAt, -days), job: 'session-reminders' as const })) : []),
+    { at: due, job: 'send-follow-ups' },
+    ...reminderDays(policy).map((days) => ({ at: after(due, days), job: 'remind-follow-ups' as const })),
+    { at: after(due, policy.followUpCloseDays), job: 'close-follow-ups' },
+  ];
+}
+
+/** The prospectus's attendee surveys the jobs sent at this moment, in the order of their sessions and bookings. */
+export async function surveysJustSent(s: ServiceContext, prospectusId: string) {
+  return s.db
+    .select({ surveyId: followUpSurveys.id, personId: bookings.personId, sentAt: followUpSurveys.sentAt })
+    .from(followUpSurveys)
+    .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
     .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .where(and(eq(sessions.partnershipId, partnership.id), eq(sessions.status, 'delivered')))
-    .orderBy(sessions.startsAt);
-  const session = recent.filter((s) => followUpDueAt(partnership, s.endsAt) <= now).at(-1);
-  if (!person || !session) return;
-  const [booking] = await tx
-    .insert(bookings)
-    .values({ partnershipId: partnership.id, sessionId: session.id, personId: person.id, status: 'attended', createdAt: new Date(session.startsAt.getTime() - 20 * DAY), attendanceRecordedAt: session.endsAt })
-    .returning();
-  const sentAt = followUpDueAt(partnership, session.endsAt);
-  const closesAt = new Date(Math.max(sentAt.getTime(), now.getTime() - 7 * DAY) + partnership.followUpCloseDays * DAY);
-  const [survey] = await tx
-    .insert(followUpSurveys)
-    .values({ partnershipId: partnership.id, bookingId: booking.id, respondent: 'attendee', dueAt: sentAt, status: 'sent', sentAt, closesAt })
-    .returning();
-  const token = generateToken();
-  await tx.insert(followUpLinks).values({ tokenHash: hashToken(token), surveyId: survey.id, createdAt: now });
-  const context = { config: { baseUrl }, partnership };
-  const details = { survey, personName: person.name, personEmail: person.email, courseTitle: session.courseTitle, startsAt: session.startsAt };
-  await queueMail(tx, { partnershipId: partnership.id, now }, followUpMail.invitation(context, details, token, closesAt));
+    .where(
+      and(
+        eq(followUpSurveys.partnershipId, s.partnership.id),
+        eq(followUpSurveys.respondent, 'attendee'),
+        eq(followUpSurveys.status, 'sent'),
+        eq(followUpSurveys.sentAt, s.clock.now()),
+        eq(courses.prospectusId, prospectusId),
+      ),
+    )
+    .orderBy(asc(sessions.startsAt), asc(bookings.createdAt));
+}
+
+/** When the `n`th survey sent is answered, after its email arrived; undefined for the one in three who never answer. */
+export function answerDelay(n: number): number | undefined {
+  if (n % 3 === 2) return undefined;
+  return (1 + ((n * 7) % 20)) * DAY + (n % 8) * HOUR;
+}
+
+/**
+ * The attendee, signed in, opens the survey from "Your learning" and answers it. A survey that is
+ * no longer open (it closed first) is left alone: the services decide, not the seed.
+ */
+export async function answerSurvey(s: PersonalContext, surveyId: string, n: number): Promise<boolean> {
+  const found = await surveyForAttendee(s, surveyId);
+  if (found.state !== 'open') return false;
+  const changed = (['yes', 'yes', 'not yet', 'yes', 'no'] as const)[n % 5];
+  const answers: ImpactInput = {
+    practiceChanged: changed,
+    practiceChangeHow: changed === 'yes' ? CHANGES[n % CHANGES.length] : '',
+    outcomeExample: n % 5 === 4 ? '' : EXAMPLES[n % EXAMPLES.length],
+    sharedLearning: n % 4 === 3 ? 'no' : 'yes',
+    sharedHow: n % 4 === 3 ? '' : n % 2 ? 'Team meeting' : 'Supervision and a team briefing',
+    barriers: BARRIERS[n % BARRIERS.length],
+    confidenceNow: 6 + (n % 4),
+    competencies: Object.fromEntries(found.competencies.map((c, k) => [c.id, COMPETENCY_SELF_ASSESSMENTS[Math.min(2, 1 + ((n + k) % 3))]])),
+    quotationConsent: n % 3 === 0 ? 'yes' : 'no',
+  };
+  await answerImpactSurvey(s, found, answers);
+  return true;
 }

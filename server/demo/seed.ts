@@ -1,45 +1,31 @@
-import { and, eq } from 'drizzle-orm';
+// The demo: this year's prospectus, published, with sessions spread over the year (some past, some
+// full with a waiting list), demo accounts for each role and a pool of practitioners who have used
+// it as people do. Nothing is written here directly: the seed calls the services, as the people
+// would have, in time order on a fixed clock that runs from before the year starts up to `now`.
+// The coordinator builds and publishes the prospectus; practitioners book places (or join the
+// waiting list) before booking closes, and some cancel; trainers mark the register after each
+// session; attendees give feedback; the scheduled jobs send the reminders and the three-month
+// surveys when they fall due, and close them; two in three answer. So the demo keeps every promise
+// the services keep, and a change to a rule changes the demo with it.
+import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import * as ref from '../../db/reference-data';
-import {
-  bookings,
-  competencies,
-  competencyFrameworks,
-  competencyRequirements,
-  courseCompetencies,
-  courses,
-  courseWorkforceGroups,
-  feedback,
-  organisations,
-  partnerships,
-  people,
-  personRoles,
-  prospectuses,
-  sessions,
-  sessionTrainers,
-  workforceGroups,
-  type BookingStatus,
-  type DeliveryMode,
-  type Role,
-} from '../../db/schema';
-import { fromLondon, yearContaining } from '../shared/dates';
-import { seedFollowUps } from './follow-ups';
-
-// Competency statements in the shape partnerships publish: domains, each needed from a group up.
-const COMPETENCIES: { code: string; domain: string; statement: string; fromGroup: number }[] = [
-  { code: 'A1', domain: 'Recognising harm', statement: 'Recognise the signs and indicators of abuse, neglect and exploitation', fromGroup: 1 },
-  { code: 'A2', domain: 'Recognising harm', statement: 'Understand how parental domestic abuse, substance misuse and mental ill health affect children', fromGroup: 2 },
-  { code: 'A3', domain: 'Recognising harm', statement: 'Recognise risks to children online and in the community (contextual safeguarding)', fromGroup: 2 },
-  { code: 'B1', domain: 'Responding and referring', statement: 'Know what to do and who to tell when worried about a child', fromGroup: 1 },
-  { code: 'B2', domain: 'Responding and referring', statement: 'Make a clear, evidence-based referral to children’s social care or early help', fromGroup: 2 },
-  { code: 'C1', domain: 'Working together', statement: 'Share information lawfully and in good time with partner agencies', fromGroup: 2 },
-  { code: 'C2', domain: 'Working together', statement: 'Contribute to multi-agency assessment, planning and review for a child', fromGroup: 3 },
-  { code: 'C3', domain: 'Working together', statement: 'Work with families who are hard to engage, keeping the child at the centre', fromGroup: 3 },
-  { code: 'D1', domain: 'Assessment', statement: 'Use assessment tools such as the Graded Care Profile to evidence neglect', fromGroup: 3 },
-  { code: 'E1', domain: 'Leadership and safer workforce', statement: 'Apply safer recruitment practice and manage allegations against staff', fromGroup: 4 },
-  { code: 'E2', domain: 'Leadership and safer workforce', statement: 'Give safeguarding supervision and advice to colleagues', fromGroup: 4 },
-  { code: 'E3', domain: 'Leadership and safer workforce', statement: 'Lead an organisation’s safeguarding arrangements and learning culture', fromGroup: 5 },
-];
+import { bookings, competencies, prospectuses, workforceGroups, type DeliveryMode, type Role } from '../../db/schema';
+import { setUpPartnership } from '../admin/partnership';
+import { findPersonByEmail } from '../accounts/people';
+import { createPerson, personInput } from '../accounts/service';
+import { recordAttendance, type AttendanceMark } from '../attendance/service';
+import { bookPlace, cancelBooking } from '../bookings/service';
+import { courseInput, createCourse, createProspectus, createSession, prospectusInput, publishProspectus, sessionInput } from '../catalogue/manage-service';
+import { feedbackInput, giveFeedback } from '../feedback/service';
+import { listOrganisations } from '../organisations/service';
+import { DAY, HOUR, MINUTE } from '../shared/clock';
+import { configFrom, parseEnvironment, type Config } from '../shared/config';
+import type { Actor, Partnership, PersonalContext, ServiceContext } from '../shared/context';
+import { fromLondon, toLondonFields, yearContaining } from '../shared/dates';
+import { ALL_JOBS, answerDelay, answerSurvey, jobMoments, runJobs, surveysJustSent, type JobName } from './follow-ups';
+import { pendingMail, settleSeededMail } from './mail';
+import { timeline } from './timeline';
 
 interface CourseSpec {
   summary: string;
@@ -120,228 +106,367 @@ const COURSES: Record<string, CourseSpec> = {
   },
 };
 
-/** The partnership, its organisations and its competency framework: what any deployment starts from. */
-export async function seedPartnership(db: Database): Promise<{ partnershipId: string; created: boolean }> {
-  const [existing] = await db.select({ id: partnerships.id }).from(partnerships).where(eq(partnerships.slug, ref.partnership.slug));
-  if (existing) return { partnershipId: existing.id, created: false };
-  return db.transaction(async (tx) => {
-    const [p] = await tx.insert(partnerships).values({ ...ref.partnership }).returning({ id: partnerships.id });
-    await tx.insert(organisations).values(ref.organisations.map((o) => ({ partnershipId: p.id, ...o })));
-    const [framework] = await tx
-      .insert(competencyFrameworks)
-      .values({ partnershipId: p.id, version: 1, title: 'Partnership safeguarding competency framework', current: true, refreshYears: 3 })
-      .returning({ id: competencyFrameworks.id });
-    const groups = await tx
-      .insert(workforceGroups)
-      .values(ref.workforceGroups.map((g, i) => ({ partnershipId: p.id, frameworkId: framework.id, code: g.code, name: g.name, who: g.who, sortOrder: i + 1 })))
-      .returning({ id: workforceGroups.id, code: workforceGroups.code });
-    const comps = await tx
-      .insert(competencies)
-      .values(COMPETENCIES.map((c) => ({ partnershipId: p.id, frameworkId: framework.id, code: c.code, domain: c.domain, statement: c.statement })))
-      .returning({ id: competencies.id, code: competencies.code });
-    await tx.insert(competencyRequirements).values(
-      COMPETENCIES.flatMap((c) => {
-        const competencyId = comps.find((x) => x.code === c.code)!.id;
-        return groups.filter((g) => Number(g.code) >= c.fromGroup).map((g) => ({ competencyId, workforceGroupId: g.id }));
-      }),
-    );
-    return { partnershipId: p.id, created: true };
-  });
-}
+const E_LEARNING: Omit<CourseSpec, 'summary'> = {
+  outcomes: ['Understand the key facts and the law', 'Recognise the signs in children and families', 'Know how to respond and who to tell'],
+  mode: 'E-learning',
+  minutes: 90,
+  groups: ['1', '2'],
+  competencies: ['A1', 'B1'],
+};
+
+const PRACTITIONER_EMAIL = 'practitioner@rscp.example';
 
 const DEMO_PEOPLE: { name: string; email: string; org: string; jobTitle: string; group: string; roles: Role[] }[] = [
   { name: 'Chris Coordinator', email: 'coordinator@rscp.example', org: 'RMBC', jobTitle: 'Learning and development officer', group: '4', roles: ['coordinator'] },
   { name: 'Tariq Trainer', email: 'trainer@rscp.example', org: 'RMBC', jobTitle: 'Safeguarding trainer', group: '4', roles: ['trainer'] },
   { name: 'Rowan Reviewer', email: 'reviewer@rscp.example', org: 'SY ICB', jobTitle: 'Designated nurse, safeguarding children', group: '4', roles: ['reviewer'] },
   { name: 'Olu Lead', email: 'lead@rscp.example', org: 'TRFT', jobTitle: 'Named nurse, safeguarding', group: '4', roles: ['organisation lead'] },
-  { name: 'Priya Practitioner', email: 'practitioner@rscp.example', org: 'TRFT', jobTitle: 'Health visitor', group: '3', roles: [] },
+  { name: 'Priya Practitioner', email: PRACTITIONER_EMAIL, org: 'TRFT', jobTitle: 'Health visitor', group: '3', roles: [] },
 ];
 
 const FIRST_NAMES = ['Alex', 'Sam', 'Jo', 'Amina', 'Ben', 'Ciara', 'Dev', 'Ellie', 'Farah', 'Gareth', 'Hannah', 'Imran', 'Jade', 'Kofi', 'Leah', 'Marek', 'Nadia', 'Owen', 'Poppy', 'Rhys'];
 const LAST_NAMES = ['Ahmed', 'Brown', 'Clarke', 'Dawson', 'Evans', 'Fletcher', 'Green', 'Hussain', 'Iqbal', 'Jones', 'Khan', 'Lee', 'Morris', 'Nowak', 'Patel', 'Quinn', 'Roberts', 'Shaw', 'Taylor', 'Walker'];
 const JOBS = ['Social worker', 'School nurse', 'Teaching assistant', 'Youth worker', 'Police constable', 'Family support worker', 'Early years practitioner', 'GP practice manager', 'Designated safeguarding lead', 'Housing officer'];
 const VENUES = ['Riverside House, Main Street, Rotherham S60 1AE', 'Rotherham Town Hall, Moorgate Street, Rotherham S60 2TH', 'Wath Library, Montgomery Road, Wath-upon-Dearne S63 7RZ', 'Maltby Leisure Centre, Braithwell Road, Maltby S66 8JE'];
+const POOL_SIZE = 60;
 
-function previousWorkingDay(date: string): string {
+/** The pool of practitioners who fill the sessions, across the organisations and workforce groups 1 to 4. */
+const POOL = Array.from({ length: POOL_SIZE }, (_, i) => {
+  const first = FIRST_NAMES[i % FIRST_NAMES.length];
+  const last = LAST_NAMES[(i * 7) % LAST_NAMES.length];
+  return {
+    name: `${first} ${last}`,
+    email: `${first}.${last}.${i}@partner.example`.toLowerCase(),
+    org: ref.organisations[i % ref.organisations.length].shortName,
+    jobTitle: JOBS[i % JOBS.length],
+    group: String((i % 4) + 1),
+    roles: [] as Role[],
+  };
+});
+
+/** The settings the services read (links in emails start with `baseUrl`): the defaults, as an empty environment gives them. */
+function demoConfig(baseUrl?: string): Config {
+  return configFrom(parseEnvironment(baseUrl ? { BASE_URL: baseUrl } : {}), () => 'the demo seed signs nothing');
+}
+
+/** The date itself when it is a weekday, else the Friday before. */
+function weekdayOnOrBefore(date: string): string {
   const day = new Date(`${date}T12:00:00Z`);
-  do day.setUTCDate(day.getUTCDate() - 1);
-  while ([0, 6].includes(day.getUTCDay()));
+  while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() - 1);
   return day.toISOString().slice(0, 10);
 }
 
+/** "09:30" plus 390 minutes is "16:00": a session's London end time on its day. */
+function addMinutes(time: string, minutes: number): string {
+  const [h, m] = time.split(':').map(Number);
+  const total = h * 60 + m + minutes;
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
+
+const prospectusFor = async (db: Database, partnershipId: string, year: string) =>
+  (await db.select({ id: prospectuses.id }).from(prospectuses).where(and(eq(prospectuses.partnershipId, partnershipId), eq(prospectuses.year, year))))[0];
+
 /**
- * The demo: the current year's prospectus, published, with sessions spread over the year
- * (some past, some full), demo accounts for each role, and bookings. Does nothing if the
- * prospectus already exists, so every start can call it.
+ * Seeds the demo for the partnership's year containing `now`, once: it does nothing when that
+ * year's prospectus is already there, so every start can call it. The partnership is set up first
+ * if it is not (as `npm run admin -- init` does). The year is played in one transaction, so a seed
+ * that fails leaves nothing behind and the next start tries again.
  */
 export async function seedDemo(db: Database, now: Date, options: { baseUrl?: string } = {}): Promise<{ created: boolean }> {
-  const { partnershipId } = await seedPartnership(db);
-  const year = yearContaining(now, 4);
-  const [existing] = await db
-    .select({ id: prospectuses.id })
-    .from(prospectuses)
-    .where(and(eq(prospectuses.partnershipId, partnershipId), eq(prospectuses.year, year.label)));
-  if (existing) return { created: false };
+  const config = demoConfig(options.baseUrl);
+  const { partnership } = await setUpPartnership(db, { now: () => now });
+  const year = yearContaining(now, partnership.yearStartMonth);
+  if (await prospectusFor(db, partnership.id, year.label)) return { created: false };
+  try {
+    await db.transaction((tx) => playYear(asOneTransaction(tx), config, partnership, now, year));
+  } catch (error) {
+    // Another app instance seeding the same year at the same moment got there first.
+    if (await prospectusFor(db, partnership.id, year.label)) return { created: false };
+    throw error;
+  }
+  return { created: true };
+}
 
-  await db.transaction(async (tx) => {
-    const orgs = await tx.select().from(organisations).where(eq(organisations.partnershipId, partnershipId));
-    const groups = await tx.select().from(workforceGroups).where(eq(workforceGroups.partnershipId, partnershipId));
-    const comps = await tx.select().from(competencies).where(eq(competencies.partnershipId, partnershipId));
-    const orgId = (short: string) => orgs.find((o) => o.shortName === short)!.id;
-    const groupId = (code: string) => groups.find((g) => g.code === code)!.id;
+/**
+ * The seed's transaction as the database the services are given. Each service opens a transaction
+ * of its own for its change; here that runs as part of the seed's one transaction, without a
+ * savepoint each (two round trips per call, a tenth of the seed's time). Nothing is lost: the seed
+ * never catches a service's error, so any failure rolls the whole seed back.
+ */
+function asOneTransaction(tx: Database): Database {
+  const flat: Database = Object.create(tx);
+  flat.transaction = ((work: (inner: Database) => Promise<unknown>) => work(flat)) as Database['transaction'];
+  return flat;
+}
 
-    // Demo accounts, then a pool of practitioners to fill sessions.
-    const peopleRows = [
-      ...DEMO_PEOPLE.map((p) => ({ name: p.name, email: p.email, organisationId: orgId(p.org), jobTitle: p.jobTitle, workforceGroupId: groupId(p.group) })),
-      ...Array.from({ length: 60 }, (_, i) => {
-        const first = FIRST_NAMES[i % FIRST_NAMES.length];
-        const last = LAST_NAMES[(i * 7) % LAST_NAMES.length];
-        return {
-          name: `${first} ${last}`,
-          email: `${first}.${last}.${i}@partner.example`.toLowerCase(),
-          organisationId: orgs[i % orgs.length].id,
-          jobTitle: JOBS[i % JOBS.length],
-          workforceGroupId: groupId(String((i % 4) + 1)),
-        };
+type Year = ReturnType<typeof yearContaining>;
+
+async function playYear(db: Database, config: Config, partnership: Partnership, now: Date, year: Year) {
+  // The prospectus is built and published in the month before the year starts.
+  const [firstYear, firstMonth] = year.startsOn.split('-').map(Number);
+  const opening = fromLondon(new Date(Date.UTC(firstYear, firstMonth - 2, 2)).toISOString().slice(0, 10), '09:00');
+  const { clock, at, play } = timeline(opening, now);
+  const context = (actor: Actor): ServiceContext => ({ db, clock, config, partnership, actor });
+  const personal = (personId: string, roles: Role[] = ['practitioner']): PersonalContext => ({ db, clock, config, partnership, actor: { id: personId, roles } });
+
+  // The partnership may have data already (a demo from an earlier year). First the jobs run as at
+  // `now`, as the app would on starting, so that running them at the demo's earlier moments finds
+  // only the demo's own work; and the mail waiting to go is noted, so it is left alone at the end.
+  await runJobs({ ...context(null), clock: { now: () => now } });
+  const waitingBefore = await pendingMail(db, partnership.id);
+
+  // ---- People: the demo accounts, one for each role, and the pool (accounts service) -----------
+  const groups = await db.select({ id: workforceGroups.id, code: workforceGroups.code }).from(workforceGroups).where(eq(workforceGroups.partnershipId, partnership.id));
+  const comps = await db.select({ id: competencies.id, code: competencies.code }).from(competencies).where(eq(competencies.partnershipId, partnership.id));
+  const orgs = await listOrganisations(context(null));
+  const groupId = (code: string) => groups.find((g) => g.code === code)!.id;
+  const competencyId = (code: string) => comps.find((c) => c.code === code)!.id;
+  const personIds = await db.transaction(async (tx) => {
+    const ids = new Map<string, string>();
+    for (const p of [...DEMO_PEOPLE, ...POOL]) {
+      // A demo left from an earlier year keeps its accounts.
+      const existing = await findPersonByEmail(tx, partnership.id, p.email);
+      if (existing) {
+        ids.set(p.email, existing.id);
+        continue;
+      }
+      const input = personInput.parse({ name: p.name, email: p.email, organisationId: orgs.find((o) => o.shortName === p.org)!.id, jobTitle: p.jobTitle, workforceGroupId: groupId(p.group) });
+      ids.set(p.email, await createPerson(tx, partnership.id, input, p.roles, null));
+    }
+    return ids;
+  });
+  const idOf = (email: string) => personIds.get(email)!;
+  const coordinator = { id: idOf('coordinator@rscp.example'), roles: ['coordinator', 'practitioner'] as Role[] };
+  const trainer = { id: idOf('trainer@rscp.example'), roles: ['practitioner', 'trainer'] as Role[] };
+  const practitionerId = idOf(PRACTITIONER_EMAIL);
+  const pool = POOL.map((p) => idOf(p.email));
+  const asCoordinator = context(coordinator);
+
+  // ---- The prospectus, its courses and their dates (catalogue manage service) ------------------
+  const prospectus = await createProspectus(
+    asCoordinator,
+    prospectusInput.parse({
+      year: year.label,
+      title: `Learning and development prospectus ${year.label}`,
+      introduction: 'Our free inter-agency courses are open to everyone who works or volunteers with children and families. Every participant gives feedback on the day and again three months later, so we can see the difference training makes.',
+      startsOn: year.startsOn,
+      endsOn: year.endsOn,
+    }),
+  );
+  const allCourses = [
+    ...ref.themedCourses.map((c) => ({ title: c.title, theme: c.theme, spec: COURSES[c.title] })),
+    ...ref.eLearningCourses.map((c) => ({ title: c.title, theme: c.theme, spec: { ...E_LEARNING, summary: `An e-learning course you can take at your own pace: ${c.title.toLowerCase()}.` } })),
+  ];
+  const made: { id: string; spec: CourseSpec; commissioned: boolean }[] = [];
+  for (const [index, { title, theme, spec }] of allCourses.entries()) {
+    const commissioned = index % 4 === 3;
+    const course = await createCourse(
+      asCoordinator,
+      prospectus.id,
+      courseInput.parse({
+        title,
+        summary: spec.summary,
+        learningOutcomes: spec.outcomes,
+        themes: [theme],
+        deliveryMode: spec.mode,
+        durationMinutes: spec.minutes,
+        provider: commissioned ? 'Commissioned provider' : 'Partnership trainer',
+        prerequisites: spec.groups.includes('3') && title !== 'Group 3 Safeguarding Core Workshop' ? 'Group 3 Safeguarding Core Workshop, or equivalent training in the last three years' : '',
+        requiresManagerApproval: spec.approval ?? false,
+        asksManagerFollowUp: false,
+        workforceGroupIds: spec.groups.map(groupId),
+        competencyIds: spec.competencies.map(competencyId),
       }),
-    ];
-    const inserted = await tx
-      .insert(people)
-      .values(peopleRows.map((p) => ({ partnershipId, ...p })))
-      .onConflictDoNothing()
-      .returning({ id: people.id, email: people.email });
-    const roles = inserted.flatMap((p) => {
-      const demo = DEMO_PEOPLE.find((d) => d.email === p.email);
-      return ['practitioner' as Role, ...(demo?.roles ?? [])].map((role) => ({ personId: p.id, role }));
-    });
-    if (roles.length) await tx.insert(personRoles).values(roles).onConflictDoNothing();
-    const everyone = await tx.select({ id: people.id, email: people.email }).from(people).where(eq(people.partnershipId, partnershipId));
-    const trainer = everyone.find((p) => p.email === 'trainer@rscp.example')!;
-    const pool = everyone.filter((p) => p.email.endsWith('@partner.example'));
+    );
+    made.push({ id: course.id, spec, commissioned });
+  }
 
-    const [prospectus] = await tx
-      .insert(prospectuses)
-      .values({
-        partnershipId,
-        year: year.label,
-        title: `Learning and development prospectus ${year.label}`,
-        introduction: 'Our free inter-agency courses are open to everyone who works or volunteers with children and families. Every participant gives feedback on the day and again three months later, so we can see the difference training makes.',
-        startsOn: year.startsOn,
-        endsOn: year.endsOn,
-        status: 'published',
-        publishedAt: fromLondon(year.startsOn, '09:00'),
-      })
-      .returning({ id: prospectuses.id });
+  const planned: Planned[] = [];
+  /** A date of a course: weekday mornings London time, with a lunch break on a day longer than five hours. */
+  const addDate = async (course: (typeof made)[number], date: string) => {
+    const { spec, commissioned } = course;
+    const online = spec.mode === 'Live online';
+    const startTime = spec.minutes > 200 ? '09:30' : '10:00';
+    const session = await createSession(
+      asCoordinator,
+      course.id,
+      sessionInput.parse({
+        date,
+        startTime,
+        endTime: addMinutes(startTime, spec.minutes + (spec.minutes > 300 ? 30 : 0)),
+        where: online ? 'online' : 'venue',
+        venue: online ? '' : VENUES[planned.length % VENUES.length],
+        joiningLink: online ? 'https://meet.example/rscp-training' : '',
+        capacity: spec.capacity ?? (online ? 30 : 20),
+        trainerIds: commissioned ? [] : [trainer.id],
+        trainerName: commissioned ? 'Commissioned provider' : '',
+      }),
+    );
+    const p: Planned = { session, outcomes: spec.outcomes.length, marker: commissioned ? coordinator : trainer, index: planned.length };
+    planned.push(p);
+    return p;
+  };
+  // Three or four dates a year, staggered by course.
+  for (const [index, course] of made.entries()) {
+    if (course.spec.mode === 'E-learning') continue;
+    const dates = index % 3 === 0 ? 4 : 3;
+    for (let d = 0; d < dates; d++) {
+      const monthOffset = (index + d * Math.floor(12 / dates)) % 12;
+      const day = new Date(Date.UTC(firstYear, firstMonth - 1 + monthOffset, 8 + ((index * 5 + d * 3) % 18)));
+      while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+      await addDate(course, day.toISOString().slice(0, 10));
+    }
+  }
+  await publishProspectus(asCoordinator, prospectus.id);
 
-    const allCourses = [
-      ...ref.themedCourses.map((c) => ({ title: c.title, theme: c.theme, spec: COURSES[c.title] })),
-      ...ref.eLearningCourses.map((c) => ({
-        title: c.title,
-        theme: c.theme,
-        spec: <CourseSpec>{
-          summary: `An e-learning course you can take at your own pace: ${c.title.toLowerCase()}.`,
-          outcomes: ['Understand the key facts and the law', 'Recognise the signs in children and families', 'Know how to respond and who to tell'],
-          mode: 'E-learning' as DeliveryMode,
-          minutes: 90,
-          groups: ['1', '2'],
-          competencies: ['A1', 'B1'],
-        },
-      })),
-    ];
+  // ---- Each session's year: bookings, cancellations, the register, feedback --------------------
+  const booked = new Map<string, string>();
+  /** The person books a place for themselves, or now and then a coordinator books it for them. */
+  const book = (personId: string, sessionId: string, byCoordinator = false) => async () => {
+    const booking = await bookPlace(byCoordinator ? asCoordinator : personal(personId), { sessionId, personId });
+    booked.set(`${sessionId}:${personId}`, booking.id);
+  };
+  const cancel = (personId: string, sessionId: string) => async () => {
+    await cancelBooking(personal(personId), booked.get(`${sessionId}:${personId}`)!);
+  };
 
-    const yearStart = fromLondon(year.startsOn, '00:00');
-    let sessionIndex = 0;
-    for (const [index, { title, theme, spec }] of allCourses.entries()) {
-      const [course] = await tx
-        .insert(courses)
-        .values({
-          partnershipId,
-          prospectusId: prospectus.id,
-          title,
-          summary: spec.summary,
-          learningOutcomes: spec.outcomes,
-          themes: [theme],
-          deliveryMode: spec.mode,
-          durationMinutes: spec.minutes,
-          provider: index % 4 === 3 ? 'Commissioned provider' : 'Partnership trainer',
-          prerequisites: spec.groups.includes('3') && title !== 'Group 3 Safeguarding Core Workshop' ? 'Group 3 Safeguarding Core Workshop, or equivalent training in the last three years' : '',
-          requiresManagerApproval: spec.approval ?? false,
-          createdAt: yearStart,
-          updatedAt: yearStart,
-        })
-        .returning({ id: courses.id });
-      await tx.insert(courseWorkforceGroups).values(spec.groups.map((g) => ({ courseId: course.id, workforceGroupId: groupId(g) })));
-      await tx.insert(courseCompetencies).values(spec.competencies.map((code) => ({ courseId: course.id, competencyId: comps.find((x) => x.code === code)!.id })));
-      if (spec.mode === 'E-learning') continue;
+  // Three of the sessions still to come (the second, sixth and tenth to start) are full, with people waiting.
+  const full = new Set(
+    planned
+      .filter((p) => p.session.startsAt >= now && p.session.capacity < POOL_SIZE)
+      .sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime())
+      .filter((_, position) => position % 4 === 1 && position < 12),
+  );
 
-      // Three or four dates a year, staggered by course, on weekday mornings London time.
-      const dates = index % 3 === 0 ? 4 : 3;
-      for (let d = 0; d < dates; d++) {
-        const monthOffset = (index + d * Math.floor(12 / dates)) % 12;
-        const [firstYear, firstMonth] = year.startsOn.split('-').map(Number);
-        const day = new Date(Date.UTC(firstYear, firstMonth - 1 + monthOffset, 8 + ((index * 5 + d * 3) % 18)));
-        while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
-        const date = day.toISOString().slice(0, 10);
-        const startsAt = fromLondon(date, spec.minutes > 200 ? '09:30' : '10:00');
-        const endsAt = new Date(startsAt.getTime() + spec.minutes * 60_000 + (spec.minutes > 300 ? 30 * 60_000 : 0));
-        const capacity = spec.capacity ?? (spec.mode === 'Live online' ? 30 : 20);
-        const online = spec.mode === 'Live online';
-        const past = startsAt < now;
-        // Past sessions were well attended; every fifth upcoming one is full.
-        const taken = past ? Math.min(capacity, 12 + (sessionIndex % 8)) : sessionIndex % 5 === 0 ? capacity : sessionIndex % 4;
-        const [session] = await tx
-          .insert(sessions)
-          .values({
-            partnershipId,
-            courseId: course.id,
-            startsAt,
-            endsAt,
-            venue: online ? '' : VENUES[sessionIndex % VENUES.length],
-            online,
-            joiningLink: online ? 'https://meet.example/rscp-training' : '',
-            capacity,
-            placesTaken: Math.min(taken, pool.length),
-            bookingClosesAt: fromLondon(previousWorkingDay(date), '17:00'),
-            trainerName: index % 4 === 3 ? 'Commissioned provider' : '',
-            status: past ? 'delivered' : 'scheduled',
-          })
-          .returning({ id: sessions.id });
-        if (index % 4 !== 3) await tx.insert(sessionTrainers).values({ sessionId: session.id, personId: trainer.id });
-        // Past sessions have their attendance: about one in ten did not come, one in twenty left early.
-        const attendance = (i: number): BookingStatus => (!past ? 'confirmed' : (i + sessionIndex) % 10 === 3 ? 'did not attend' : (i + sessionIndex) % 20 === 7 ? 'partly attended' : 'attended');
-        const booked = pool.slice(0, Math.min(taken, pool.length)).map((_, i) => ({
-          partnershipId,
-          sessionId: session.id,
-          personId: pool[(i + sessionIndex * 3) % pool.length].id,
-          status: attendance(i),
-          createdAt: new Date(Math.min(startsAt.getTime(), now.getTime()) - (30 - i) * 3_600_000),
-          attendanceRecordedAt: past ? endsAt : null,
-        }));
-        const inserted = booked.length ? await tx.insert(bookings).values(booked).returning({ id: bookings.id, status: bookings.status }) : [];
-        // Most who came gave feedback on the day, with a spread of answers.
-        const feedbackRows = inserted
-          .filter((b, i) => b.status !== 'did not attend' && b.status !== 'confirmed' && i % 4 !== 0)
-          .map((b, i) => {
-            const quote = ref.feedbackQuotes[(i + sessionIndex) % ref.feedbackQuotes.length];
-            return {
-              partnershipId,
-              bookingId: b.id,
-              outcomesMet: spec.outcomes.map((_, k) => 2 + ((i + k + sessionIndex) % 3)),
-              relevance: 3 + ((i + sessionIndex) % 3),
-              delivery: 3 + ((i * 2 + sessionIndex) % 3),
-              confidenceBefore: 3 + ((i + sessionIndex) % 4),
-              confidenceAfter: 6 + ((i + sessionIndex) % 4),
-              willDoDifferently: i % 3 === 0 ? quote.text : '',
-              comments: i % 5 === 0 ? 'Well paced, with time for questions.' : '',
-              createdAt: endsAt,
-            };
-          });
-        if (feedbackRows.length) await tx.insert(feedback).values(feedbackRows);
-        sessionIndex++;
+  /** Plans what happens in a session from when it is bookable; `practitioner` says whether the demo practitioner comes. */
+  const playSession = (p: Planned, practitioner: boolean) => {
+    const { session } = p;
+    const k = p.index;
+    const past = session.startsAt < now;
+    const room = session.capacity - (practitioner ? 1 : 0);
+    // Between five and eleven held a place at each past session; the others to come have a few bookings so far.
+    const held = Math.min(POOL_SIZE, past ? Math.min(room, 5 + ((k * 5) % 7)) : full.has(p) ? room : k % 4);
+    const isFull = held === session.capacity;
+    const waiting = isFull ? Math.min(3 + (k % 3), POOL_SIZE - held) : 0;
+    // Some book and later cancel (the first to book). In every other full session one of its places
+    // is given up after the waiting list formed, and goes to the first person waiting; in half the
+    // others one or two cancel, the first in good time and the second at the last moment.
+    const changesOfMind = k % 6 === 5 ? 2 : k % 3 === 1 ? 1 : 0;
+    const cancelling = isFull ? (waiting >= 2 && k % 2 === 0 ? 1 : 0) : Math.min(changesOfMind, room - held, POOL_SIZE - held);
+    const people = Array.from({ length: (isFull ? held : cancelling + held) + waiting }, (_, j) => pool[(j + k * 3) % POOL_SIZE]);
+
+    // Places are booked, in this order, over the weeks before booking closes (and by now).
+    const until = Math.min(session.bookingClosesAt.getTime() - HOUR, now.getTime());
+    let from = Math.max(clock.now().getTime() + HOUR, session.startsAt.getTime() - 10 * 7 * DAY);
+    if (from > until - DAY) from = Math.max(clock.now().getTime() + HOUR, until - 14 * DAY);
+    const slot = (n: number) => new Date(from + Math.round(((until - from) * n) / (people.length + 2)));
+    if (practitioner) at(new Date(from), book(practitionerId, session.id));
+    people.forEach((personId, j) => at(slot(j + 1), book(personId, session.id, (j + k) % 9 === 4)));
+    for (let c = 0; c < cancelling; c++) {
+      const personId = people[c];
+      if (isFull) at(slot(people.length + 1), cancel(personId, session.id));
+      else {
+        const bookedAt = slot(c + 1).getTime();
+        const lastMoment = session.startsAt.getTime() - (c === 0 ? (session.startsAt.getTime() - bookedAt) / 2 : 26 * HOUR);
+        at(new Date(Math.max(bookedAt + MINUTE, lastMoment)), cancel(personId, session.id));
       }
     }
-    const [partnership] = await tx.select().from(partnerships).where(eq(partnerships.id, partnershipId));
-    await seedFollowUps(tx, partnership, now, 'practitioner@rscp.example', options.baseUrl);
-  });
-  return { created: true };
+
+    // The register is marked soon after the end: about one in ten did not come, one in twenty left early.
+    at(new Date(session.endsAt.getTime() + 20 * MINUTE), async () => {
+      const register = await db
+        .select({ id: bookings.id, personId: bookings.personId })
+        .from(bookings)
+        .where(and(eq(bookings.sessionId, session.id), eq(bookings.status, 'confirmed')))
+        .orderBy(asc(bookings.createdAt));
+      const others = register.filter((b) => b.personId !== practitionerId);
+      const mark = (i: number): AttendanceMark => ((i + k) % 10 === 3 ? 'did not attend' : (i + k) % 20 === 7 ? 'partly attended' : 'attended');
+      const marks = Object.fromEntries(register.map((b) => [b.id, b.personId === practitionerId ? 'attended' : mark(others.indexOf(b))] as const));
+      await recordAttendance(context(p.marker), session.id, marks);
+      // Most who came give feedback that day or the next, with a spread of answers.
+      let given = 0;
+      others.forEach((b, i) => {
+        if (marks[b.id] === 'did not attend' || i % 4 === 0) return;
+        const f = given++;
+        const quote = ref.feedbackQuotes[(f + k) % ref.feedbackQuotes.length];
+        const answers = feedbackInput.parse({
+          outcomesMet: Array.from({ length: p.outcomes }, (_, o) => 2 + ((f + o + k) % 3)),
+          relevance: 3 + ((f + k) % 3),
+          delivery: 3 + ((f * 2 + k) % 3),
+          confidenceBefore: 3 + ((f + k) % 4),
+          confidenceAfter: 4 + ((f + k) % 4) + ((f * 3 + k) % 4),
+          willDoDifferently: f % 3 === 0 ? quote.text : '',
+          comments: f % 5 === 0 ? 'Well paced, with time for questions.' : '',
+        });
+        at(new Date(clock.now().getTime() + (1 + ((f * 7) % 30)) * HOUR), async () => {
+          await giveFeedback(personal(b.personId), b.id, answers);
+        });
+      });
+    });
+    plan(jobMoments(partnership, session, now));
+  };
+
+  // ---- The jobs at every moment they have work, and the surveys answered as they arrive ---------
+  const out = new Set<string>();
+  /** Runs the jobs due at a moment; the surveys it sends are answered (or not) as they arrive. */
+  const tick = (jobs: Set<JobName>) => async () => {
+    await runJobs(context(null), jobs);
+    if (!jobs.has('send-follow-ups')) return;
+    for (const survey of await surveysJustSent(context(null), prospectus.id)) {
+      if (out.has(survey.surveyId)) continue;
+      const n = out.size;
+      out.add(survey.surveyId);
+      const delay = answerDelay(n);
+      if (survey.personId === practitionerId || delay === undefined) continue;
+      at(new Date(survey.sentAt!.getTime() + delay), async () => {
+        await answerSurvey(personal(survey.personId), survey.surveyId, n);
+      });
+    }
+  };
+  /** Moments planned and not yet reached, each with the jobs to run then. */
+  const moments = new Map<number, Set<JobName>>();
+  function plan(runs: { at: Date; job: JobName }[]) {
+    for (const { at: when, job } of runs) {
+      const t = when.getTime();
+      if (t < clock.now().getTime()) continue;
+      const jobs = moments.get(t);
+      if (jobs) jobs.add(job);
+      else {
+        const planned = new Set([job]);
+        moments.set(t, planned);
+        at(when, async () => {
+          moments.delete(t);
+          await tick(planned)();
+        });
+      }
+    }
+  }
+
+  // The demo practitioner came to a date the coordinator added to the core course six weeks
+  // before it, a few days more than the follow-up delay ago: its surveys, theirs among them, are
+  // just out. (Early in the year there is no such date, and no survey is out yet for anyone.)
+  const addedOn = weekdayOnOrBefore(toLondonFields(new Date(now.getTime() - (partnership.followUpDelayDays + 4) * DAY)).date);
+  const core = made[ref.themedCourses.findIndex((c) => c.title === 'Group 3 Safeguarding Core Workshop')];
+
+  for (const p of planned) playSession(p, false);
+  if (addedOn >= year.startsOn) {
+    const addedAt = new Date(Math.max(clock.now().getTime(), fromLondon(addedOn).getTime() - 6 * 7 * DAY));
+    at(addedAt, async () => playSession(await addDate(core, addedOn), true));
+  }
+  // And every job once more at `now`, as the app does when it starts: nothing is left overdue.
+  plan(ALL_JOBS.map((job) => ({ at: now, job })));
+
+  await play();
+
+  await settleSeededMail(db, partnership.id, now, waitingBefore, (mail) => mail.to === PRACTITIONER_EMAIL && mail.text.includes(`${config.baseUrl}/follow-up/`));
+}
+
+interface Planned {
+  session: Awaited<ReturnType<typeof createSession>>;
+  /** How many learning outcomes the course has: the feedback rates each. */
+  outcomes: number;
+  /** Who marks the register: the trainer, or a coordinator for a commissioned provider's session. */
+  marker: NonNullable<Actor>;
+  /** The session's place in the year's list, which varies what happens in it. */
+  index: number;
 }
