@@ -10,7 +10,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import * as ref from '../../db/reference-data';
-import { bookings, competencies, prospectuses, workforceGroups, type DeliveryMode, type Role } from '../../db/schema';
+import { bookings, competencies, partnerships, prospectuses, workforceGroups, type DeliveryMode, type Role } from '../../db/schema';
 import { setUpPartnership } from '../admin/partnership';
 import { findPersonByEmail } from '../accounts/people';
 import { createPerson, personInput } from '../accounts/service';
@@ -169,22 +169,27 @@ const prospectusFor = async (db: Database, partnershipId: string, year: string) 
 /**
  * Seeds the demo for the partnership's year containing `now`, once: it does nothing when that
  * year's prospectus is already there, so every start can call it. The partnership is set up first
- * if it is not (as `npm run admin -- init` does). The year is played in one transaction, so a seed
- * that fails leaves nothing behind and the next start tries again.
+ * if it is not (as `npm run admin -- init` does). It all happens in one transaction, so a seed that
+ * fails leaves nothing behind and the next start tries again.
  */
 export async function seedDemo(db: Database, now: Date, options: { baseUrl?: string } = {}): Promise<{ created: boolean }> {
   const config = demoConfig(options.baseUrl);
-  const { partnership } = await setUpPartnership(db, { now: () => now });
-  const year = yearContaining(now, partnership.yearStartMonth);
-  if (await prospectusFor(db, partnership.id, year.label)) return { created: false };
+  const seeded = async (executor: Database, partnership: Partnership) =>
+    Boolean(await prospectusFor(executor, partnership.id, yearContaining(now, partnership.yearStartMonth).label));
   try {
-    await db.transaction((tx) => playYear(asOneTransaction(tx), config, partnership, now, year));
+    return await db.transaction(async (tx) => {
+      const flat = asOneTransaction(tx);
+      const { partnership } = await setUpPartnership(flat, { now: () => now });
+      if (await seeded(flat, partnership)) return { created: false };
+      await playYear(flat, config, partnership, now, yearContaining(now, partnership.yearStartMonth));
+      return { created: true };
+    });
   } catch (error) {
     // Another app instance seeding the same year at the same moment got there first.
-    if (await prospectusFor(db, partnership.id, year.label)) return { created: false };
+    const [partnership] = await db.select().from(partnerships).where(eq(partnerships.slug, ref.partnership.slug));
+    if (partnership && (await seeded(db, partnership))) return { created: false };
     throw error;
   }
-  return { created: true };
 }
 
 /**
@@ -330,12 +335,12 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
     await cancelBooking(personal(personId), booked.get(`${sessionId}:${personId}`)!);
   };
 
-  // Three of the sessions still to come (the second, sixth and tenth to start) are full, with people waiting.
+  // Two of the sessions still to come (the second and the sixth to start) are full, with people waiting.
   const full = new Set(
     planned
       .filter((p) => p.session.startsAt >= now && p.session.capacity < POOL_SIZE)
       .sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime())
-      .filter((_, position) => position % 4 === 1 && position < 12),
+      .filter((_, position) => position === 1 || position === 5),
   );
 
   /** Plans what happens in a session from when it is bookable; `practitioner` says whether the demo practitioner comes. */
@@ -344,15 +349,15 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
     const k = p.index;
     const past = session.startsAt < now;
     const room = session.capacity - (practitioner ? 1 : 0);
-    // Between five and eleven held a place at each past session; the others to come have a few bookings so far.
-    const held = Math.min(POOL_SIZE, past ? Math.min(room, 5 + ((k * 5) % 7)) : full.has(p) ? room : k % 4);
+    // Between four and ten held a place at each past session; the others to come have a few bookings so far.
+    const held = Math.min(POOL_SIZE, past ? Math.min(room, 4 + ((k * 5) % 7)) : full.has(p) ? room : k % 4);
     const isFull = held === session.capacity;
     const waiting = isFull ? Math.min(3 + (k % 3), POOL_SIZE - held) : 0;
-    // Some book and later cancel (the first to book). In every other full session one of its places
-    // is given up after the waiting list formed, and goes to the first person waiting; in half the
+    // Some book and later cancel (the first to book). In a full session one of its places is given
+    // up after the waiting list formed, and goes to the first person waiting; in a third of the
     // others one or two cancel, the first in good time and the second at the last moment.
-    const changesOfMind = k % 6 === 5 ? 2 : k % 3 === 1 ? 1 : 0;
-    const cancelling = isFull ? (waiting >= 2 && k % 2 === 0 ? 1 : 0) : Math.min(changesOfMind, room - held, POOL_SIZE - held);
+    const changesOfMind = k % 6 === 5 ? 2 : k % 6 === 1 ? 1 : 0;
+    const cancelling = isFull ? 1 : Math.min(changesOfMind, room - held, POOL_SIZE - held);
     const people = Array.from({ length: (isFull ? held : cancelling + held) + waiting }, (_, j) => pool[(j + k * 3) % POOL_SIZE]);
 
     // Places are booked, in this order, over the weeks before booking closes (and by now).
@@ -458,7 +463,7 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
 
   await play();
 
-  await settleSeededMail(db, partnership.id, now, waitingBefore, (mail) => mail.to === PRACTITIONER_EMAIL && mail.text.includes(`${config.baseUrl}/follow-up/`));
+  await settleSeededMail(db, partnership.id, now, waitingBefore, PRACTITIONER_EMAIL, `${config.baseUrl}/follow-up/`);
 }
 
 interface Planned {
