@@ -1,4 +1,4 @@
-// What the command lines (npm run admin: db/cli.ts; npm run jobs: jobs/cli.ts) share: a table of
+// What the command lines (npm run admin: server/admin/cli.ts; npm run jobs: jobs/cli.ts) share: a table of
 // commands with their options, one way of reading the arguments, and one rule for what is printed
 // and the exit code when something is wrong (docs/cli.md):
 //   0  done

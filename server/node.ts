@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
-import { seedDemo } from '../db/seed';
+import { seedDemo } from './demo/seed';
 import { createApp } from './app';
 import { systemClock } from './shared/clock';
 import type { Mailer } from './mail/mailer';

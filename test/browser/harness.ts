@@ -29,7 +29,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Database } from '../../db/database';
 import { openDatabase } from '../../db/open';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/demo/seed';
 import { startSmtpPeer } from '../support/smtp';
 
 const ROOT = resolve(import.meta.dirname, '../..');

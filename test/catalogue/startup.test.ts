@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, OpenDatabase } from '../../db/database';
 import { bookings, courses, people, sessions } from '../../db/schema';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/demo/seed';
 import { createApp } from '../../server/app';
 import { fixedClock } from '../../server/shared/clock';
 import { captureMailer } from '../../server/mail/mailer';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, AdminError, findPartnership, importPeople, initPartnership } from '../../db/admin';
+import { addUser, AdminError, findPartnership, importPeople, initPartnership } from '../../server/admin/service';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, organisations, people, personRoles, workforceGroups } from '../../db/schema';
 import { personByEmail, rolesOf, seed } from '../support/app';

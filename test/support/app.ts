@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { people, personRoles, type Role } from '../../db/schema';
-import { seedDemo, seedPartnership } from '../../db/seed';
+import { setUpPartnership } from '../../server/admin/partnership';
+import { seedDemo } from '../../server/demo/seed';
 import { createSession, sessionPolicy } from '../../server/accounts/sessions';
 import { createApp } from '../../server/app';
 import { fixedClock } from '../../server/shared/clock';
@@ -40,7 +41,7 @@ export function buildApp(db: Database, options: { config?: Partial<Config>; mail
 
 export async function seed(db: Database, kind: 'partnership' | 'demo' = 'demo') {
   if (kind === 'demo') await seedDemo(db, new Date(TEST_NOW));
-  else await seedPartnership(db);
+  else await setUpPartnership(db);
 }
 
 let counter = 0;

@@ -10,7 +10,7 @@ import { and, eq, like, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { bookings, followUpLinks, followUpSurveys, outbox, partnerships, sessions } from '../../db/schema';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../server/demo/seed';
 import { CLEARED_TEXT } from '../../server/mail/outbox';
 import { hashToken } from '../../server/shared/tokens';
 import worker, { type Env } from '../../server/worker';

@@ -1,16 +1,17 @@
-// The admin commands' logic, kept apart from db/cli.ts (which only parses arguments and
+// The admin commands' logic, kept apart from server/admin/cli.ts (which only parses arguments and
 // prints) so tests can call them on a test database.
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { findPersonByEmail, normaliseEmail } from '../server/accounts/people';
-import { createPerson, personInput, type PersonInput } from '../server/accounts/service';
-import { audit } from '../server/audit/log';
-import { CommandError } from '../server/command-line';
-import { CsvError, readCsvTable, type CsvRow } from '../server/shared/csv';
-import type { Database, Executor } from './database';
-import * as ref from './reference-data';
-import { competencyFrameworks, organisations, partnerships, people, personRoles, ROLES, workforceGroups, type Role } from './schema';
-import { seedDemo, seedPartnership } from './seed';
+import { findPersonByEmail, normaliseEmail } from '../accounts/people';
+import { createPerson, personInput, type PersonInput } from '../accounts/service';
+import { audit } from '../audit/log';
+import { CommandError } from '../command-line';
+import { CsvError, readCsvTable, type CsvRow } from '../shared/csv';
+import type { Database, Executor } from '../../db/database';
+import * as ref from '../../db/reference-data';
+import { competencyFrameworks, organisations, partnerships, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
+import { seedDemo } from '../demo/seed';
+import { setUpPartnership } from './partnership';
 
 /** An expected failure: the command line prints the message (no stack trace) and exits 1. */
 export class AdminError extends CommandError {
@@ -49,14 +50,14 @@ function checkReferencePartnership(slug: string) {
 /** The partnership, its organisations and competency framework (once; running it again changes nothing). */
 export async function initPartnership(db: Database, slug: string) {
   checkReferencePartnership(slug);
-  const { created } = await seedPartnership(db);
+  const { created } = await setUpPartnership(db);
   return { created, name: ref.partnership.name };
 }
 
-/** The demo prospectus and accounts for the year containing `now` (once per year). */
-export async function seedDemoData(db: Database, slug: string, now: Date) {
+/** The demo prospectus and accounts for the year containing `now` (once per year); links in its mail start with `baseUrl`. */
+export async function seedDemoData(db: Database, slug: string, now: Date, options: { baseUrl?: string } = {}) {
   checkReferencePartnership(slug);
-  return seedDemo(db, now);
+  return seedDemo(db, now, options);
 }
 
 // Reading a person's details from the command line or a CSV row.

@@ -1,11 +1,11 @@
 // The admin command line: npm run admin -- <command> [options]. See docs/cli.md.
-// This file only reads the arguments and the environment and prints; db/admin.ts does the work.
+// This file only reads the arguments and the environment and prints; server/admin/service.ts does the work.
 import { readFile } from 'node:fs/promises';
-import { runCommandLine, say, complain, UsageError, withDatabase, type Command } from '../server/command-line';
-import { describeDatabase } from '../server/runtime';
-import type { Environment } from '../server/shared/config';
-import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './admin';
-import type { Database } from './database';
+import { runCommandLine, say, complain, UsageError, withDatabase, type Command } from '../command-line';
+import { describeDatabase } from '../runtime';
+import type { Environment } from '../shared/config';
+import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './service';
+import type { Database } from '../../db/database';
 
 const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -65,7 +65,7 @@ const COMMANDS: Record<string, Command> = {
   'seed-demo': {
     run: ({ env }) =>
       withDatabase(env, async (db) => {
-        const { created } = await seedDemoData(db, env.PARTNERSHIP, new Date());
+        const { created } = await seedDemoData(db, env.PARTNERSHIP, new Date(), { baseUrl: env.BASE_URL });
         say(created ? 'Added this year’s demo prospectus, sessions, bookings and demo accounts.' : 'This year’s demo prospectus is already there; nothing changed.');
         return 0;
       }),

@@ -1,0 +1,289 @@
+// The demo, seeded once as at a fixed moment, keeps every promise the app makes: read back with
+// SQL, as a reviewer of the data would check it. Each check looks at rows that exist (the variety
+// checks at the end make sure of that), so each can fail.
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenDatabase } from '../../db/database';
+import * as ref from '../../db/reference-data';
+import {
+  auditLog,
+  bookings,
+  feedback,
+  followUpLinks,
+  followUpSurveys,
+  impactResponses,
+  outbox,
+  partnerships,
+  people,
+  sessions,
+} from '../../db/schema';
+import { seedDemo } from '../../server/demo/seed';
+import { followUpDueAt, nextReminder, reminderDays, remindersDueBy, surveyByToken } from '../../server/follow-ups/service';
+import { liveBookingFor } from '../../server/bookings/service';
+import { fixedClock } from '../../server/shared/clock';
+import { hashToken } from '../../server/shared/tokens';
+import { createTestDatabase } from '../support/database';
+import { testConfig } from '../support/app';
+
+const NOW = new Date('2026-12-01T09:00:00Z');
+const BASE_URL = 'http://localhost:8787';
+const DAY = 86_400_000;
+
+let database: OpenDatabase;
+let partnership: typeof partnerships.$inferSelect;
+const db = () => database.db;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  expect(await seedDemo(db(), NOW, { baseUrl: BASE_URL })).toEqual({ created: true });
+  [partnership] = await db().select().from(partnerships);
+}, 180_000);
+afterAll(() => database?.close());
+
+/** Rows of a raw query, whichever engine answers (postgres.js gives an array, PGlite an object with rows). */
+async function rows<T = Record<string, unknown>>(query: SQL): Promise<T[]> {
+  const result = await db().execute(query);
+  return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
+}
+const one = async (query: SQL) => Number(Object.values((await rows(query))[0])[0]);
+
+describe('the seeded demo keeps the booking promises', () => {
+  it('never has more places held than the capacity, and places_taken counts them exactly', async () => {
+    // Confirmed and pending bookings hold a place; once the register is marked, the bookings that
+    // held one are attended, partly attended or did not attend, and the place stays counted (a
+    // walk-in takes none).
+    const held = await rows<{ id: string; capacity: number; places_taken: number; holding: number; held: number }>(sql`
+      select s.id, s.capacity, s.places_taken,
+             (select count(*)::int from bookings b where b.session_id = s.id and b.status in ('confirmed', 'pending approval')) as holding,
+             (select count(*)::int from bookings b where b.session_id = s.id and not b.walk_in
+                and b.status in ('confirmed', 'pending approval', 'attended', 'partly attended', 'did not attend')) as held
+      from sessions s`);
+    expect(held.length).toBeGreaterThan(40);
+    for (const s of held) {
+      expect(s.held, `session ${s.id}`).toBeLessThanOrEqual(s.capacity);
+      expect(s.places_taken, `session ${s.id}`).toBe(s.held);
+    }
+    // Where the register is not marked yet, places_taken is exactly the confirmed and pending bookings.
+    const unmarked = held.filter((s) => s.holding === s.held);
+    expect(unmarked.length).toBeGreaterThan(5);
+    for (const s of unmarked) expect(s.places_taken, `session ${s.id}`).toBe(s.holding);
+  });
+
+  it('gives a person at most one live booking per session', async () => {
+    const twice = await rows(sql`
+      select session_id, person_id, count(*)::int as n from bookings
+      where status in ('confirmed', 'pending approval', 'waitlisted')
+      group by session_id, person_id having count(*) > 1`);
+    expect(twice).toEqual([]);
+    expect(await one(sql`select count(*)::int from bookings where status in ('confirmed', 'waitlisted')`)).toBeGreaterThan(0);
+  });
+
+  it('keeps each waiting list first come, first served, with positions 1, 2, 3 ... and no free place left unfilled', async () => {
+    const waiting = await db()
+      .select({ id: bookings.id, sessionId: bookings.sessionId, personId: bookings.personId, queueNumber: bookings.queueNumber, waitlistedAt: bookings.waitlistedAt })
+      .from(bookings)
+      .where(eq(bookings.status, 'waitlisted'))
+      .orderBy(bookings.sessionId, bookings.queueNumber);
+    const bySession = new Map<string, typeof waiting>();
+    for (const b of waiting) bySession.set(b.sessionId, [...(bySession.get(b.sessionId) ?? []), b]);
+    expect(bySession.size).toBeGreaterThan(0);
+    for (const [sessionId, list] of bySession) {
+      const [session] = await db().select().from(sessions).where(eq(sessions.id, sessionId));
+      // Someone waits only while the session is full.
+      expect(session.placesTaken, `session ${sessionId}`).toBe(session.capacity);
+      for (let i = 1; i < list.length; i++) {
+        expect(list[i].queueNumber).toBeGreaterThan(list[i - 1].queueNumber);
+        expect(list[i].waitlistedAt!.getTime()).toBeGreaterThan(list[i - 1].waitlistedAt!.getTime());
+      }
+      const positions = await Promise.all(list.map(async (b) => (await liveBookingFor(db(), sessionId, b.personId))!.position));
+      expect(positions).toEqual(list.map((_, i) => i + 1));
+    }
+    // A freed place went to the first in the queue: everyone promoted joined before everyone still waiting.
+    const promoted = await db()
+      .select({ sessionId: bookings.sessionId, queueNumber: bookings.queueNumber })
+      .from(auditLog)
+      .innerJoin(bookings, sql`${bookings.id}::text = ${auditLog.subjectId}`)
+      .where(eq(auditLog.action, 'booking.promoted'));
+    expect(promoted.length).toBeGreaterThan(0);
+    for (const p of promoted) {
+      for (const w of bySession.get(p.sessionId) ?? []) expect(p.queueNumber).toBeLessThan(w.queueNumber);
+    }
+  });
+
+  it('books before the session starts and before booking closes, and records the register after it starts', async () => {
+    const early = await rows(sql`
+      select b.id from bookings b join sessions s on s.id = b.session_id
+      where b.created_at >= s.starts_at or (b.booked_by is null and b.created_at >= s.booking_closes_at)
+         or (b.cancelled_at is not null and (b.cancelled_at < b.created_at or b.cancelled_at >= s.starts_at))`);
+    expect(early).toEqual([]);
+    const marked = await rows(sql`
+      select b.id from bookings b join sessions s on s.id = b.session_id
+      where b.status in ('attended', 'partly attended', 'did not attend')
+        and (b.attendance_recorded_at is null or b.attendance_recorded_at < s.starts_at - interval '15 minutes' or b.attendance_recorded_at > ${NOW.toISOString()}::timestamptz)`);
+    expect(marked).toEqual([]);
+    const lateFeedback = await rows(sql`
+      select f.id from feedback f join bookings b on b.id = f.booking_id
+      where b.status not in ('attended', 'partly attended') or f.created_at < b.attendance_recorded_at or f.created_at > ${NOW.toISOString()}::timestamptz`);
+    expect(lateFeedback).toEqual([]);
+    // Every change to bookings and attendance is in the audit log.
+    const unaudited = await rows(sql`
+      select b.id from bookings b
+      where not exists (select 1 from audit_log a where a.subject_id = b.id::text and a.action = 'booking.created')
+         or (b.attendance_recorded_at is not null and not exists (select 1 from audit_log a where a.subject_id = b.id::text and a.action = 'attendance.recorded'))`);
+    expect(unaudited).toEqual([]);
+    expect(await one(sql`select count(*)::int from bookings where attendance_recorded_at is not null`)).toBeGreaterThan(0);
+  });
+});
+
+describe('the seeded demo keeps the follow-up promises', () => {
+  it('gives every attended booking exactly one attendee survey, and no other booking any', async () => {
+    const wrong = await rows(sql`
+      select b.id, b.status, count(f.id)::int as surveys from bookings b
+      left join follow_up_surveys f on f.booking_id = b.id and f.respondent = 'attendee'
+      group by b.id, b.status
+      having count(f.id) <> case when b.status in ('attended', 'partly attended') then 1 else 0 end`);
+    expect(wrong).toEqual([]);
+    expect(await one(sql`select count(*)::int from follow_up_surveys`)).toBeGreaterThan(0);
+  });
+
+  it('has each survey where its dates and the policy put it: none sent before due, reminded at most as the policy says, closed when the window ends', async () => {
+    const surveys = await db()
+      .select({ survey: followUpSurveys, endsAt: sessions.endsAt, answered: impactResponses.id })
+      .from(followUpSurveys)
+      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+      .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+      .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id));
+    const links = new Map((await rows<{ survey_id: string; n: number }>(sql`select survey_id, count(*)::int as n from follow_up_links group by survey_id`)).map((l) => [l.survey_id, l.n]));
+    const reminders = reminderDays(partnership).length;
+    expect(surveys.length).toBeGreaterThan(100);
+    for (const { survey: s, endsAt, answered } of surveys) {
+      const label = `survey ${s.id} (${s.status})`;
+      expect(s.dueAt, label).toEqual(followUpDueAt(partnership, endsAt));
+      expect(Boolean(answered), label).toBe(s.status === 'answered');
+      if (s.status === 'scheduled') {
+        // The jobs ran at NOW: nothing due is still waiting to go.
+        expect(s.dueAt.getTime(), label).toBeGreaterThan(NOW.getTime());
+        expect([s.sentAt, s.closesAt, links.get(s.id)], label).toEqual([null, null, undefined]);
+        continue;
+      }
+      const sentAt = s.sentAt!;
+      expect(sentAt.getTime(), label).toBeGreaterThanOrEqual(s.dueAt.getTime());
+      expect(sentAt.getTime(), label).toBeLessThanOrEqual(NOW.getTime());
+      expect(s.closesAt!.getTime(), label).toBe(sentAt.getTime() + partnership.followUpCloseDays * DAY);
+      expect(s.remindersSent, label).toBeLessThanOrEqual(reminders);
+      // Each email (the first and each reminder) carried a new link of its own.
+      expect(links.get(s.id), label).toBe(1 + s.remindersSent);
+      if (s.status === 'sent' || s.status === 'reminded') {
+        expect(s.closesAt!.getTime(), label).toBeGreaterThan(NOW.getTime());
+        expect(s.remindersSent, label).toBe(remindersDueBy(partnership, sentAt, NOW));
+        expect(s.status, label).toBe(s.remindersSent ? 'reminded' : 'sent');
+        expect(s.nextReminderAt, label).toEqual(nextReminder(partnership, sentAt, s.remindersSent));
+      } else if (s.status === 'answered') {
+        expect(s.answeredAt!.getTime(), label).toBeGreaterThan(sentAt.getTime());
+        expect(s.answeredAt!.getTime(), label).toBeLessThan(s.closesAt!.getTime());
+        expect(s.answeredAt!.getTime(), label).toBeLessThanOrEqual(NOW.getTime());
+        expect(s.remindersSent, label).toBe(remindersDueBy(partnership, sentAt, s.answeredAt!));
+      } else {
+        expect(s.status, label).toBe('closed');
+        expect(s.closedAt!.getTime(), label).toBeGreaterThanOrEqual(s.closesAt!.getTime());
+        expect(s.closedAt!.getTime(), label).toBeLessThanOrEqual(NOW.getTime());
+        expect(s.remindersSent, label).toBe(reminders);
+      }
+    }
+  });
+});
+
+describe('the seeded demo has its variety', () => {
+  const count = (query: SQL) => one(query);
+
+  it('has upcoming sessions that are full with a waiting list, and past ones with people who did not come or left early', async () => {
+    expect(
+      await count(sql`
+        select count(*)::int from sessions s where s.status = 'scheduled' and s.starts_at > ${NOW.toISOString()}::timestamptz
+        and s.places_taken = s.capacity and exists (select 1 from bookings b where b.session_id = s.id and b.status = 'waitlisted')`),
+    ).toBeGreaterThanOrEqual(2);
+    expect(await count(sql`select count(distinct session_id)::int from bookings where status = 'did not attend'`)).toBeGreaterThan(5);
+    expect(await count(sql`select count(*)::int from bookings where status = 'partly attended'`)).toBeGreaterThan(0);
+    expect(await count(sql`select count(*)::int from bookings where status = 'cancelled' and late_cancellation`)).toBeGreaterThan(0);
+    expect(await count(sql`select count(*)::int from bookings where status = 'cancelled' and not late_cancellation`)).toBeGreaterThan(0);
+    expect(await count(sql`select count(*)::int from bookings where booked_by is not null`)).toBeGreaterThan(0);
+    expect(await count(sql`select count(*)::int from sessions where status = 'delivered'`)).toBeGreaterThan(20);
+  });
+
+  it('has the day’s feedback with a spread of answers and quotes from the reference data', async () => {
+    const given = await db().select().from(feedback);
+    expect(given.length).toBeGreaterThan(100);
+    expect(new Set(given.map((f) => f.relevance)).size).toBeGreaterThan(2);
+    expect(new Set(given.map((f) => f.confidenceAfter - f.confidenceBefore)).size).toBeGreaterThan(2);
+    const quotes = new Set(given.map((f) => f.willDoDifferently).filter(Boolean));
+    expect([...quotes].every((q) => ref.feedbackQuotes.some((r) => r.text === q))).toBe(true);
+    expect(quotes.size).toBeGreaterThan(2);
+  });
+
+  it('has surveys in every state, for a share of the attendances', async () => {
+    const byStatus = Object.fromEntries(
+      (await rows<{ status: string; n: number }>(sql`select status, count(*)::int as n from follow_up_surveys group by status`)).map((r) => [r.status, r.n]),
+    );
+    for (const status of ['scheduled', 'sent', 'reminded', 'answered', 'closed']) expect(byStatus[status] ?? 0, status).toBeGreaterThan(0);
+    // About two in three of those who were asked have answered.
+    const asked = byStatus.answered + byStatus.closed;
+    expect(byStatus.answered / asked).toBeGreaterThan(0.5);
+    expect(byStatus.answered / asked).toBeLessThan(0.9);
+  });
+
+  it('has the demo accounts, each with its role, and a pool of practitioners across organisations and workforce groups', async () => {
+    const roles = await rows<{ email: string; roles: string }>(sql`
+      select p.email, string_agg(r.role, ',' order by r.role) as roles from people p join person_roles r on r.person_id = p.id
+      where p.email like '%@rscp.example' group by p.email order by p.email`);
+    expect(roles).toEqual([
+      { email: 'coordinator@rscp.example', roles: 'coordinator,practitioner' },
+      { email: 'lead@rscp.example', roles: 'organisation lead,practitioner' },
+      { email: 'practitioner@rscp.example', roles: 'practitioner' },
+      { email: 'reviewer@rscp.example', roles: 'practitioner,reviewer' },
+      { email: 'trainer@rscp.example', roles: 'practitioner,trainer' },
+    ]);
+    expect(await count(sql`select count(*)::int from people where email like '%@partner.example'`)).toBe(60);
+    expect(await count(sql`select count(distinct organisation_id)::int from people`)).toBe(ref.organisations.length);
+    expect(await count(sql`select count(distinct workforce_group_id)::int from people`)).toBeGreaterThanOrEqual(4);
+    expect(await count(sql`select count(distinct person_id)::int from bookings`)).toBeGreaterThan(55);
+  });
+});
+
+describe('the seeded demo’s mail', () => {
+  it('gives the demo practitioner an open survey whose link is in the dev mailbox, and keeps nothing else', async () => {
+    const [practitioner] = await db().select().from(people).where(eq(people.email, 'practitioner@rscp.example'));
+    const open = await db()
+      .select({ survey: followUpSurveys })
+      .from(followUpSurveys)
+      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+      .where(and(eq(bookings.personId, practitioner.id), inArray(followUpSurveys.status, ['sent', 'reminded'])));
+    expect(open).toHaveLength(1);
+    const [{ survey }] = open;
+    expect(survey.closesAt!.getTime()).toBeGreaterThan(NOW.getTime());
+
+    const mail = await db().select().from(outbox);
+    // Only the emails with its links, delivered to the dev mailbox when they were sent: nothing the
+    // seed queued is waiting to go to a mail server.
+    expect(mail).toHaveLength(1 + survey.remindersSent);
+    expect(mail.every((m) => m.to === 'practitioner@rscp.example' && m.status === 'sent' && m.sentAt!.getTime() === m.createdAt.getTime())).toBe(true);
+    const scope = { db: db(), clock: fixedClock(NOW), config: testConfig({ baseUrl: BASE_URL }), partnership, actor: null };
+    for (const m of mail) {
+      const token = m.text.match(new RegExp(`${BASE_URL}/follow-up/([a-z2-7]{32})`))?.[1];
+      expect(token, m.subject).toBeTruthy();
+      const [link] = await db().select().from(followUpLinks).where(eq(followUpLinks.tokenHash, hashToken(token!)));
+      expect(link.surveyId).toBe(survey.id);
+      expect((await surveyByToken(scope, token!))?.state).toBe('open');
+    }
+  });
+});
+
+describe('seeding again', () => {
+  it('does nothing the second time', async () => {
+    const tables = [bookings, sessions, people, followUpSurveys, followUpLinks, feedback, impactResponses, outbox, auditLog];
+    const counts = () => Promise.all(tables.map(async (t) => (await db().select({ n: sql<number>`count(*)::int` }).from(t))[0].n));
+    const before = await counts();
+    expect(await seedDemo(db(), NOW, { baseUrl: BASE_URL })).toEqual({ created: false });
+    expect(await seedDemo(db(), new Date(NOW.getTime() + 30 * DAY), { baseUrl: BASE_URL })).toEqual({ created: false });
+    expect(await counts()).toEqual(before);
+  });
+});
