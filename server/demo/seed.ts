@@ -10,7 +10,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import * as ref from '../../db/reference-data';
-import { bookings, competencies, partnerships, prospectuses, workforceGroups, type DeliveryMode, type Role } from '../../db/schema';
+import { bookings, competencies, competencyFrameworks, partnerships, prospectuses, workforceGroups, type DeliveryMode, type Role } from '../../db/schema';
 import { setUpPartnership } from '../admin/partnership';
 import { findPersonByEmail } from '../accounts/people';
 import { createPerson, personInput } from '../accounts/service';
@@ -224,8 +224,10 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
   const waitingBefore = await pendingMail(db, partnership.id);
 
   // ---- People: the demo accounts, one for each role, and the pool (accounts service) -----------
-  const groups = await db.select({ id: workforceGroups.id, code: workforceGroups.code }).from(workforceGroups).where(eq(workforceGroups.partnershipId, partnership.id));
-  const comps = await db.select({ id: competencies.id, code: competencies.code }).from(competencies).where(eq(competencies.partnershipId, partnership.id));
+  // The current framework's workforce groups and competencies, by code.
+  const current = and(eq(competencyFrameworks.partnershipId, partnership.id), eq(competencyFrameworks.current, true));
+  const groups = await db.select({ id: workforceGroups.id, code: workforceGroups.code }).from(workforceGroups).innerJoin(competencyFrameworks, eq(competencyFrameworks.id, workforceGroups.frameworkId)).where(current);
+  const comps = await db.select({ id: competencies.id, code: competencies.code }).from(competencies).innerJoin(competencyFrameworks, eq(competencyFrameworks.id, competencies.frameworkId)).where(current);
   const orgs = await listOrganisations(context(null));
   const groupId = (code: string) => groups.find((g) => g.code === code)!.id;
   const competencyId = (code: string) => comps.find((c) => c.code === code)!.id;
