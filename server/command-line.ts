@@ -1,4 +1,4 @@
-// What the command lines (npm run admin: server/admin/cli.ts; npm run jobs: jobs/cli.ts) share: a table of
+// What the command lines (npm run admin: server/admin/commands.ts; npm run jobs: jobs/commands.ts) share: a table of
 // commands with their options, one way of reading the arguments, and one rule for what is printed
 // and the exit code when something is wrong (docs/cli.md):
 //   0  done
@@ -7,6 +7,7 @@
 // Expected failures are printed as plain messages; only a bug prints a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Database } from '../db/database';
+import type { Clock } from './shared/clock';
 import { ConfigurationError, parseEnvironment, type Environment } from './shared/config';
 import { describeDatabase, openDatabaseFrom } from './runtime';
 
@@ -21,6 +22,8 @@ export type Values = Record<string, string | boolean | (string | boolean)[] | un
 
 export interface Context {
   env: Environment;
+  /** The entry's clock: "now" for anything the command dates. */
+  clock: Clock;
   values: Values;
   positionals: string[];
 }
@@ -83,10 +86,10 @@ function parseCommandLine(commands: Record<string, Command>, [name, ...rest]: st
 }
 
 /**
- * Runs the command named by the arguments with the environment the entry passes, and returns
+ * Runs the command named by the arguments with the environment and clock the entry passes, and returns
  * the exit code. `help`, `--help` and `-h` print the usage.
  */
-export async function runCommandLine(usage: string, commands: Record<string, Command>, given: { argv: string[]; env: Record<string, string | undefined> }): Promise<number> {
+export async function runCommandLine(usage: string, commands: Record<string, Command>, given: { argv: string[]; env: Record<string, string | undefined>; clock: Clock }): Promise<number> {
   const { argv } = given;
   try {
     if (['help', '--help', '-h'].includes(argv[0])) {
@@ -94,7 +97,7 @@ export async function runCommandLine(usage: string, commands: Record<string, Com
       return 0;
     }
     const { command, values, positionals } = parseCommandLine(commands, argv);
-    return await command.run({ env: parseEnvironment(given.env), values, positionals });
+    return await command.run({ env: parseEnvironment(given.env), clock: given.clock, values, positionals });
   } catch (error) {
     if (error instanceof UsageError) {
       complain(`${error.message}\n\n${usage}`);

@@ -1,4 +1,4 @@
-// The admin commands' logic, kept apart from server/admin/cli.ts (which only parses arguments and
+// The admin commands' logic, kept apart from server/admin/commands.ts (which only parses arguments and
 // prints) so tests can call them on a test database.
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';

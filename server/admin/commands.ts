@@ -1,13 +1,13 @@
-// The admin command line: npm run admin -- <command> [options]. See docs/cli.md.
-// This file only reads the arguments and the environment and prints; server/admin/service.ts does the work.
+// The admin command line's commands (npm run admin -- <command> [options]; entry server/admin.ts).
+// See docs/cli.md. They read the parsed arguments and print; server/admin/service.ts does the work.
 import { readFile } from 'node:fs/promises';
-import { runCommandLine, say, complain, UsageError, withDatabase, type Command } from '../command-line';
+import { say, complain, UsageError, withDatabase, type Command } from '../command-line';
 import { describeDatabase } from '../runtime';
 import type { Environment } from '../shared/config';
 import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './service';
 import type { Database } from '../../db/database';
 
-const USAGE = `Usage: npm run admin -- <command> [options]
+export const USAGE = `Usage: npm run admin -- <command> [options]
 
 Commands:
   migrate          Bring the database up to date (DATABASE_URL, or PGlite in DATA_DIR)
@@ -43,7 +43,7 @@ async function readUtf8(file: string): Promise<string> {
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
-const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command> = {
   migrate: {
     run: ({ env }) =>
       withDatabase(env, async () => {
@@ -63,9 +63,9 @@ const COMMANDS: Record<string, Command> = {
   },
 
   'seed-demo': {
-    run: ({ env }) =>
+    run: ({ env, clock }) =>
       withDatabase(env, async (db) => {
-        const { created } = await seedDemoData(db, env.PARTNERSHIP, new Date(), { baseUrl: env.BASE_URL });
+        const { created } = await seedDemoData(db, env.PARTNERSHIP, clock.now(), { baseUrl: env.BASE_URL });
         say(created ? 'Added this year’s demo prospectus, sessions, bookings and demo accounts.' : 'This year’s demo prospectus is already there; nothing changed.');
         return 0;
       }),
@@ -122,4 +122,3 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-process.exitCode = await runCommandLine(USAGE, COMMANDS, { argv: process.argv.slice(2), env: process.env });
