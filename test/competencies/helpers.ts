@@ -3,7 +3,8 @@
 // through the services that make it in the app: attendance and the day's feedback, an e-learning
 // import, the three-month survey, the line manager's survey and a manager's confirmation.
 import { and, asc, eq } from 'drizzle-orm';
-import type { Database } from '../../db/database';
+import { afterAll, beforeAll } from 'vitest';
+import type { Database, OpenDatabase } from '../../db/database';
 import {
   competencies,
   competencyFrameworks,
@@ -23,11 +24,35 @@ import { confirmCompetency } from '../../server/competencies/service';
 import { importCompletions } from '../../server/elearning/service';
 import { giveFeedback } from '../../server/feedback/service';
 import { answerImpactSurvey, answerManagerSurvey, sendDueFollowUps, surveyByToken, surveyForAttendee, type ImpactInput } from '../../server/follow-ups/service';
-import { makePerson } from '../support/app';
+import { buildApp, makePerson, seed } from '../support/app';
+import { createTestDatabase } from '../support/database';
 import { actingAs, bookingScope } from '../support/fixtures';
 import { surveyMailTo } from '../follow-ups/helpers';
 
 const DAY = 86_400_000;
+
+export interface CompetencyWorld {
+  database: OpenDatabase;
+  built: ReturnType<typeof buildApp>;
+  /** Last year's prospectus (2025-26), where evidence comes from. */
+  pastYear: string;
+  /** This year's (2026-27), where suggestions come from: the app's clock is 23 November 2026. */
+  thisYear: string;
+}
+
+/** A test file's own database with the partnership and its framework, the app, and two years' prospectuses. */
+export function competencyWorld(): CompetencyWorld {
+  const world = {} as CompetencyWorld;
+  beforeAll(async () => {
+    world.database = await createTestDatabase();
+    await seed(world.database.db, 'partnership');
+    world.built = buildApp(world.database.db);
+    world.pastYear = (await makeProspectus(world.database.db, '2025-26')).id;
+    world.thisYear = (await makeProspectus(world.database.db, '2026-27')).id;
+  });
+  afterAll(() => world.database?.close());
+  return world;
+}
 const at = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
 export async function partnershipId(db: Database) {

@@ -3,34 +3,20 @@
 // download and its formula guard; the page to print; a person without a group; and that nobody
 // ever sees another person's evidence.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenDatabase } from '../../db/database';
+import { describe, expect, it } from 'vitest';
 import { competencies } from '../../db/schema';
 import { PROFILE_CSV_HEADER } from '../../server/competencies/profile-csv';
 import { parseCsv } from '../../server/shared/csv';
 import { formatDay } from '../../server/shared/dates';
-import { createTestDatabase } from '../support/database';
-import { buildApp, seed, TestClient } from '../support/app';
+import { TestClient } from '../support/app';
 import { actingAs, bookingScope } from '../support/fixtures';
 import { bookPlace } from '../../server/bookings/service';
 import { expectAccessiblePage } from '../feedback/helpers';
-import { answeredSurvey, competencyIds, confirmedBy, learnedOn, makeCourse, makeProspectus, makeSessionOf, practitioner, type Practitioner } from './helpers';
+import { answeredSurvey, competencyWorld, competencyIds, confirmedBy, learnedOn, makeCourse, makeProspectus, makeSessionOf, practitioner, type Practitioner } from './helpers';
 
-let database: OpenDatabase;
-let built: ReturnType<typeof buildApp>;
-let pastYear: string;
-let thisYear: string;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db, 'partnership');
-  built = buildApp(database.db);
-  // Evidence comes from courses of last year's prospectus; suggestions from this year's (the app's clock is 23 November 2026).
-  pastYear = (await makeProspectus(database.db, '2025-26')).id;
-  thisYear = (await makeProspectus(database.db, '2026-27')).id;
-});
-afterAll(() => database.close());
+const world = competencyWorld();
 
-const signedIn = (person: { id: string }) => new TestClient(built.app).signInAs(database.db, person.id, built.clock.now(), built.config);
+const signedIn = (person: { id: string }) => new TestClient(world.built.app).signInAs(world.database.db, person.id, world.built.clock.now(), world.built.config);
 async function page(person: { id: string }, path = '/learning/competencies') {
   const res = await (await signedIn(person)).get(path);
   expect(res.status).toBe(200);
@@ -44,16 +30,16 @@ const suggested = (html: string) => [...(html.match(/<ul class="govuk-list app-s
 
 /** Learned A1 and B1 at a workshop on 12 January 2026, applied from the survey on 14 April; B2 learned in 2023, now due. */
 async function withEvidence(name?: string) {
-  const person = await practitioner(database.db, '3', { name });
-  const { booking } = await learnedOn(database.db, person, pastYear, ['A1', 'B1'], '2026-01-12T10:00:00Z', { title: 'Safeguarding core workshop' });
-  await answeredSurvey(database.db, person, booking.id, '2026-04-14', { practiceChanged: 'yes' });
-  await learnedOn(database.db, person, pastYear, ['B2'], '2023-01-10T10:00:00Z', { title: 'Referrals that work' });
+  const person = await practitioner(world.database.db, '3', { name });
+  const { booking } = await learnedOn(world.database.db, person, world.pastYear, ['A1', 'B1'], '2026-01-12T10:00:00Z', { title: 'Safeguarding core workshop' });
+  await answeredSurvey(world.database.db, person, booking.id, '2026-04-14', { practiceChanged: 'yes' });
+  await learnedOn(world.database.db, person, world.pastYear, ['B2'], '2023-01-10T10:00:00Z', { title: 'Referrals that work' });
   return person;
 }
 
 describe('the competency profile page', () => {
   it('is linked from Your learning', async () => {
-    const person = await practitioner(database.db);
+    const person = await practitioner(world.database.db);
     expect(await page(person, '/learning')).toContain('href="/learning/competencies"');
   });
 
@@ -87,9 +73,9 @@ describe('the competency profile page', () => {
   });
 
   it('shows a manager’s confirmation, and asks for feedback on a course that counts once it is given', async () => {
-    const person = await practitioner(database.db);
-    await confirmedBy(database.db, person, 'C1', person.managerEmail, '2026-05-01', 'Shares information well');
-    const { booking, course } = await learnedOn(database.db, person, pastYear, ['C2'], '2026-02-02T10:00:00Z', { feedback: false });
+    const person = await practitioner(world.database.db);
+    await confirmedBy(world.database.db, person, 'C1', person.managerEmail, '2026-05-01', 'Shares information well');
+    const { booking, course } = await learnedOn(world.database.db, person, world.pastYear, ['C2'], '2026-02-02T10:00:00Z', { feedback: false });
     const html = await page(person);
     expect(text(row(html, 'C1'))).toContain(`Line manager’s confirmation, ${formatDay('2026-05-01')} Confirmed by ${person.managerEmail}: Shares information well`);
     expect(text(row(html, 'C1'))).toContain('Not started Its evidence of practice counts once you have learned it');
@@ -98,7 +84,7 @@ describe('the competency profile page', () => {
   });
 
   it('tells a person with no workforce group so, and how to get one set', async () => {
-    const person = await practitioner(database.db, null);
+    const person = await practitioner(world.database.db, null);
     const html = await page(person);
     expectAccessiblePage(html);
     expect(text(html)).toContain('Your account does not say which workforce group you are in, so we cannot tell which competencies you need.');
@@ -110,22 +96,22 @@ describe('the competency profile page', () => {
 describe('sessions the page suggests', () => {
   it('are bookable sessions of this year’s prospectus developing competencies not started or due, nearest first, at most five', async () => {
     const person = await withEvidence();
-    const make = (courseId: string, startsAt: string, options: Parameters<typeof makeSessionOf>[3] = {}) => makeSessionOf(database.db, courseId, startsAt, options);
+    const make = (courseId: string, startsAt: string, options: Parameters<typeof makeSessionOf>[3] = {}) => makeSessionOf(world.database.db, courseId, startsAt, options);
     // A2 is not started, B2 due for refresh; A1 and B1 are applied.
-    const neglect = await makeCourse(database.db, thisYear, ['A2'], { title: 'Neglect and the toxic trio' });
+    const neglect = await makeCourse(world.database.db, world.thisYear, ['A2'], { title: 'Neglect and the toxic trio' });
     const later = await make(neglect.id, '2026-12-10T10:00:00Z');
     const sooner = await make(neglect.id, '2026-12-03T10:00:00Z');
     await make(neglect.id, '2026-12-05T10:00:00Z', { status: 'cancelled' });
     await make(neglect.id, '2026-11-25T10:00:00Z', { bookingClosesAt: '2026-11-22T17:00:00Z' });
     await make(neglect.id, '2026-11-23T09:00:00Z', { bookingClosesAt: '2026-11-23T12:00:00Z' });
-    const referrals = await makeCourse(database.db, thisYear, ['B2', 'A1'], { title: 'Referrals refresher' });
+    const referrals = await makeCourse(world.database.db, world.thisYear, ['B2', 'A1'], { title: 'Referrals refresher' });
     const full = await make(referrals.id, '2026-12-08T10:00:00Z', { capacity: 0 });
-    const applied = await makeCourse(database.db, thisYear, ['A1', 'B1']);
+    const applied = await makeCourse(world.database.db, world.thisYear, ['A1', 'B1']);
     await make(applied.id, '2026-11-30T10:00:00Z');
-    await make((await makeCourse(database.db, thisYear, ['A2'], { withdrawn: true })).id, '2026-11-30T10:00:00Z');
-    await make((await makeCourse(database.db, (await makeProspectus(database.db, '2027-28', 'draft')).id, ['A2'])).id, '2026-11-30T10:00:00Z');
-    await make((await makeCourse(database.db, pastYear, ['A2'])).id, '2026-11-30T10:00:00Z');
-    const many = await makeCourse(database.db, thisYear, ['C1']);
+    await make((await makeCourse(world.database.db, world.thisYear, ['A2'], { withdrawn: true })).id, '2026-11-30T10:00:00Z');
+    await make((await makeCourse(world.database.db, (await makeProspectus(world.database.db, '2027-28', 'draft')).id, ['A2'])).id, '2026-11-30T10:00:00Z');
+    await make((await makeCourse(world.database.db, world.pastYear, ['A2'])).id, '2026-11-30T10:00:00Z');
+    const many = await makeCourse(world.database.db, world.thisYear, ['C1']);
     const january = [];
     for (const day of ['05', '06', '07', '08']) january.push(await make(many.id, `2027-01-${day}T10:00:00Z`));
 
@@ -137,19 +123,19 @@ describe('sessions the page suggests', () => {
     expect(block).toContain('20 places left. Develops A2.');
 
     // Booking a place on a course takes its sessions out of the suggestions.
-    await bookPlace(actingAs(await bookingScope(database.db), person.id), { sessionId: later.id, personId: person.id });
+    await bookPlace(actingAs(await bookingScope(world.database.db), person.id), { sessionId: later.id, personId: person.id });
     expect(suggested(await page(person))).toEqual([full.id, january[0].id, january[1].id, january[2].id, january[3].id]);
   });
 });
 
 describe('downloading and printing the profile', () => {
   it('downloads a CSV with a row per competency, its dates as days, and a value that would start a formula written as text', async () => {
-    const person = await practitioner(database.db, '3', { name: 'Casey Csv' });
-    await learnedOn(database.db, person, pastYear, ['A1'], '2026-01-12T10:00:00Z', { title: 'Core workshop, part 1' });
-    await confirmedBy(database.db, person, 'A1', person.managerEmail, '2026-03-01', 'Shares "concerns" well');
+    const person = await practitioner(world.database.db, '3', { name: 'Casey Csv' });
+    await learnedOn(world.database.db, person, world.pastYear, ['A1'], '2026-01-12T10:00:00Z', { title: 'Core workshop, part 1' });
+    await confirmedBy(world.database.db, person, 'A1', person.managerEmail, '2026-03-01', 'Shares "concerns" well');
     // A statement as a framework import might bring it in, to run in a spreadsheet.
-    const ids = await competencyIds(database.db);
-    const [{ statement }] = await database.db.update(competencies).set({ statement: '=HYPERLINK("https://evil.example","Click")' }).where(eq(competencies.id, ids.D1)).returning({ statement: competencies.statement });
+    const ids = await competencyIds(world.database.db);
+    const [{ statement }] = await world.database.db.update(competencies).set({ statement: '=HYPERLINK("https://evil.example","Click")' }).where(eq(competencies.id, ids.D1)).returning({ statement: competencies.statement });
     let body: string;
     try {
       const res = await (await signedIn(person)).get('/learning/competencies.csv');
@@ -159,7 +145,7 @@ describe('downloading and printing the profile', () => {
       expect(res.headers.get('cache-control')).toBe('no-store');
       body = await res.text();
     } finally {
-      await database.db.update(competencies).set({ statement: 'Use assessment tools such as the Graded Care Profile to evidence neglect' }).where(eq(competencies.id, ids.D1));
+      await world.database.db.update(competencies).set({ statement: 'Use assessment tools such as the Graded Care Profile to evidence neglect' }).where(eq(competencies.id, ids.D1));
     }
     expect(statement.startsWith('=')).toBe(true);
     const [header, ...rows] = parseCsv(body).map((r) => r.fields);
@@ -174,7 +160,7 @@ describe('downloading and printing the profile', () => {
 
   it('prints the profile on a page of its own, without the suggestions or the download links', async () => {
     const person = await withEvidence('Pat Printer');
-    await makeSessionOf(database.db, (await makeCourse(database.db, thisYear, ['A2'])).id, '2026-12-15T10:00:00Z');
+    await makeSessionOf(world.database.db, (await makeCourse(world.database.db, world.thisYear, ['A2'])).id, '2026-12-15T10:00:00Z');
     const profile = await page(person);
     expect(profile).toContain('href="/learning/competencies/print"');
     expect(suggested(profile).length).toBeGreaterThan(0);
@@ -191,11 +177,11 @@ describe('downloading and printing the profile', () => {
 
 describe('privacy', () => {
   it('shows a practitioner only their own profile: another person’s courses, answers and confirmations never appear', async () => {
-    const other: Practitioner = await practitioner(database.db, '3', { name: 'Olive Other' });
-    const { booking } = await learnedOn(database.db, other, pastYear, ['A1', 'A3'], '2026-01-12T10:00:00Z', { title: 'Olive’s exploitation course' });
-    await answeredSurvey(database.db, other, booking.id, '2026-04-14', { practiceChanged: 'yes' });
-    await confirmedBy(database.db, other, 'D1', other.managerEmail, '2026-05-01', 'Olive uses the graded care profile');
-    const me = await practitioner(database.db, '3', { name: 'Mia Mine' });
+    const other: Practitioner = await practitioner(world.database.db, '3', { name: 'Olive Other' });
+    const { booking } = await learnedOn(world.database.db, other, world.pastYear, ['A1', 'A3'], '2026-01-12T10:00:00Z', { title: 'Olive’s exploitation course' });
+    await answeredSurvey(world.database.db, other, booking.id, '2026-04-14', { practiceChanged: 'yes' });
+    await confirmedBy(world.database.db, other, 'D1', other.managerEmail, '2026-05-01', 'Olive uses the graded care profile');
+    const me = await practitioner(world.database.db, '3', { name: 'Mia Mine' });
 
     for (const path of ['/learning/competencies', '/learning/competencies/print', '/learning/competencies.csv']) {
       const body = await page(me, path);
@@ -209,7 +195,7 @@ describe('privacy', () => {
 
   it('sends someone signed out to sign in', async () => {
     for (const path of ['/learning/competencies', '/learning/competencies.csv', '/learning/competencies/print']) {
-      const res = await new TestClient(built.app).get(path);
+      const res = await new TestClient(world.built.app).get(path);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe(`/sign-in?next=${encodeURIComponent(path)}`);
     }
