@@ -47,7 +47,7 @@ import {
   workforceGroups,
   type BookingStatus,
 } from '../../db/schema';
-import { withSessionAndCourse } from '../bookings/joins';
+import { sessionRegisterColumns, withSessionAndCourse } from '../bookings/joins';
 import { currentPublishedProspectus, placesLeft } from '../catalogue/service';
 import { auditChange } from '../audit/log';
 import { addMonths, londonDay } from '../shared/dates';
@@ -427,17 +427,7 @@ export async function suggestedSessions(s: PersonalContext, profile: CompetencyP
     .innerJoin(bookedSession, eq(bookedSession.id, bookings.sessionId))
     .where(and(eq(bookedSession.courseId, courses.id), eq(bookings.personId, s.actor.id), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
   const rows = await s.db
-    .select({
-      sessionId: sessions.id,
-      course: { id: courses.id, title: courses.title },
-      startsAt: sessions.startsAt,
-      endsAt: sessions.endsAt,
-      online: sessions.online,
-      venue: sessions.venue,
-      capacity: sessions.capacity,
-      placesTaken: sessions.placesTaken,
-      competencyId: courseCompetencies.competencyId,
-    })
+    .select({ ...sessionRegisterColumns, competencyId: courseCompetencies.competencyId })
     .from(sessions)
     .innerJoin(courses, eq(courses.id, sessions.courseId))
     .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
@@ -455,11 +445,11 @@ export async function suggestedSessions(s: PersonalContext, profile: CompetencyP
     )
     .orderBy(asc(sessions.startsAt), asc(sessions.id));
   const bySession = new Map<string, SuggestedSession>();
-  for (const { competencyId, capacity, placesTaken, ...row } of rows) {
-    const entry = bySession.get(row.sessionId) ?? { ...row, placesLeft: placesLeft({ capacity, placesTaken }), develops: [] };
+  for (const { id, courseId, courseTitle, startsAt, endsAt, online, venue, competencyId, ...places } of rows) {
+    const entry = bySession.get(id) ?? { sessionId: id, course: { id: courseId, title: courseTitle }, startsAt, endsAt, online, venue, placesLeft: placesLeft(places), develops: [] };
     const codes = needed.filter((c) => c.lineage.includes(competencyId)).map((c) => c.code);
     entry.develops = [...new Set([...entry.develops, ...codes])].sort();
-    bySession.set(row.sessionId, entry);
+    bySession.set(id, entry);
   }
   return [...bySession.values()].slice(0, limit);
 }
