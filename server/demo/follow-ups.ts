@@ -1,8 +1,8 @@
 // The demo's three-month surveys. The seed records attendance through the attendance service, which
 // schedules each survey; the real jobs then send, remind and close them as the demo's clock passes
 // the moments they are due, and about two in three attendees answer, most within a fortnight of the
-// email arriving, with a spread of answers. The demo practitioner never answers, so their survey is
-// open, its email in the dev mailbox.
+// email arriving, with a spread of answers. The demo practitioner answers one survey, on a course
+// early in the year, and leaves their latest open, its email in the dev mailbox.
 import { and, asc, eq } from 'drizzle-orm';
 import { bookings, COMPETENCY_SELF_ASSESSMENTS, courses, followUpSurveys, sessions } from '../../db/schema';
 import { lapseApprovals } from '../bookings/service';
@@ -70,7 +70,7 @@ export function jobMoments(policy: Partnership, session: { startsAt: Date; endsA
 /** The prospectus's attendee surveys the jobs sent at this moment, in the order of their sessions and bookings. */
 export async function surveysJustSent(s: ServiceContext, prospectusId: string) {
   return s.db
-    .select({ surveyId: followUpSurveys.id, personId: bookings.personId, sentAt: followUpSurveys.sentAt })
+    .select({ surveyId: followUpSurveys.id, sessionId: sessions.id, personId: bookings.personId, sentAt: followUpSurveys.sentAt })
     .from(followUpSurveys)
     .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
     .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
@@ -114,4 +114,25 @@ export async function answerSurvey(s: PersonalContext, surveyId: string, n: numb
   };
   await answerImpactSurvey(s, found, answers);
   return true;
+}
+
+/**
+ * The demo practitioner's answer: practice not changed yet, confident in the competency with this
+ * code and still developing the others the course develops, so that their competency profile shows
+ * that one applied and the others learned.
+ */
+export async function answerAsPractitioner(s: PersonalContext, surveyId: string, confidentIn: string): Promise<void> {
+  const found = await surveyForAttendee(s, surveyId);
+  if (found.state !== 'open') return;
+  await answerImpactSurvey(s, found, {
+    practiceChanged: 'not yet',
+    practiceChangeHow: '',
+    outcomeExample: '',
+    sharedLearning: 'yes',
+    sharedHow: 'Told my team at our weekly huddle',
+    barriers: 'I have not yet had a family where it came up.',
+    confidenceNow: 7,
+    competencies: Object.fromEntries(found.competencies.map((c) => [c.id, c.code === confidentIn ? 'confident' : 'developing'])),
+    quotationConsent: 'no',
+  });
 }

@@ -20,13 +20,15 @@ import { createCourse } from '../catalogue/manage/course-service';
 import { createProspectus, publishProspectus } from '../catalogue/manage/prospectus-service';
 import { createSession } from '../catalogue/manage/session-service';
 import { courseInput, prospectusInput, sessionInput } from '../catalogue/schemas';
+import { importCompletions } from '../elearning/service';
 import { feedbackInput, giveFeedback } from '../feedback/service';
+import { followUpDueAt } from '../follow-ups/service';
 import { listOrganisations } from '../organisations/service';
 import { DAY, HOUR, MINUTE } from '../shared/clock';
 import { configFrom, parseEnvironment, type Config } from '../shared/config';
 import type { Actor, Partnership, PersonalContext, ServiceContext } from '../shared/context';
-import { fromLondon, toLondonFields, yearContaining } from '../shared/dates';
-import { ALL_JOBS, answerDelay, answerSurvey, jobMoments, runJobs, surveysJustSent, type JobName } from './follow-ups';
+import { fromLondon, londonDay, toLondonFields, yearContaining } from '../shared/dates';
+import { ALL_JOBS, answerAsPractitioner, answerDelay, answerSurvey, jobMoments, runJobs, surveysJustSent, type JobName } from './follow-ups';
 import { pendingMail, settleSeededMail } from './mail';
 import { timeline } from './timeline';
 
@@ -127,6 +129,25 @@ const DEMO_PEOPLE: { name: string; email: string; org: string; jobTitle: string;
   { name: 'Priya Practitioner', email: PRACTITIONER_EMAIL, org: 'TRFT', jobTitle: 'Health visitor', group: '3', roles: [] },
 ];
 
+/**
+ * The demo lead's organisation's own staff, beyond those in the pool: people in groups 2 to 5 whose
+ * only training recorded is e-learning, some of it more than three years ago, so the
+ * organisation's learning-needs analysis has real gaps and refreshes due (and group 5 needs a
+ * competency no course develops).
+ */
+const LEAD_ORGANISATION = 'TRFT';
+const STAFF_JOBS: [string, string][] = [
+  ['Staff nurse', '2'],
+  ['Healthcare assistant', '2'],
+  ['Midwife', '3'],
+  ['Paediatric nurse', '3'],
+  ['Health visitor', '3'],
+  ['Consultant paediatrician', '4'],
+  ['Named midwife, safeguarding', '4'],
+  ['Head of safeguarding', '5'],
+];
+const STAFF_SIZE = 24;
+
 const FIRST_NAMES = ['Alex', 'Sam', 'Jo', 'Amina', 'Ben', 'Ciara', 'Dev', 'Ellie', 'Farah', 'Gareth', 'Hannah', 'Imran', 'Jade', 'Kofi', 'Leah', 'Marek', 'Nadia', 'Owen', 'Poppy', 'Rhys'];
 const LAST_NAMES = ['Ahmed', 'Brown', 'Clarke', 'Dawson', 'Evans', 'Fletcher', 'Green', 'Hussain', 'Iqbal', 'Jones', 'Khan', 'Lee', 'Morris', 'Nowak', 'Patel', 'Quinn', 'Roberts', 'Shaw', 'Taylor', 'Walker'];
 const JOBS = ['Social worker', 'School nurse', 'Teaching assistant', 'Youth worker', 'Police constable', 'Family support worker', 'Early years practitioner', 'GP practice manager', 'Designated safeguarding lead', 'Housing officer'];
@@ -145,6 +166,13 @@ const POOL = Array.from({ length: POOL_SIZE }, (_, i) => {
     group: String((i % 4) + 1),
     roles: [] as Role[],
   };
+});
+
+const STAFF = Array.from({ length: STAFF_SIZE }, (_, i) => {
+  const [jobTitle, group] = STAFF_JOBS[i % STAFF_JOBS.length];
+  const first = FIRST_NAMES[(i * 3 + 1) % FIRST_NAMES.length];
+  const last = LAST_NAMES[(i * 11 + 2) % LAST_NAMES.length];
+  return { name: `${first} ${last}`, email: `${first}.${last}.${i}@trft.example`.toLowerCase(), org: LEAD_ORGANISATION, jobTitle, group, roles: [] as Role[] };
 });
 
 /** The settings the services read (links in emails start with `baseUrl`): the defaults, as an empty environment gives them. */
@@ -233,7 +261,7 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
   const competencyId = (code: string) => comps.find((c) => c.code === code)!.id;
   const personIds = await db.transaction(async (tx) => {
     const ids = new Map<string, string>();
-    for (const p of [...DEMO_PEOPLE, ...POOL]) {
+    for (const p of [...DEMO_PEOPLE, ...POOL, ...STAFF]) {
       // A demo left from an earlier year keeps its accounts.
       const existing = await findPersonByEmail(tx, partnership.id, p.email);
       if (existing) {
@@ -348,9 +376,10 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
       .filter((_, position) => position === 1 || position === 5),
   );
 
-  /** Plans what happens in a session from when it is bookable; `practitioner` says whether the demo practitioner comes. */
-  const playSession = (p: Planned, practitioner: boolean) => {
+  /** Plans what happens in a session from when it is bookable, the demo practitioner's part in it included. */
+  const playSession = (p: Planned, part: PractitionerPart) => {
     const { session } = p;
+    const practitioner = part !== 'absent';
     const k = p.index;
     const past = session.startsAt < now;
     const room = session.capacity - (practitioner ? 1 : 0);
@@ -393,6 +422,12 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
       const mark = (i: number): AttendanceMark => ((i + k) % 10 === 3 ? 'did not attend' : (i + k) % 20 === 7 ? 'partly attended' : 'attended');
       const marks = Object.fromEntries(register.map((b) => [b.id, b.personId === practitionerId ? 'attended' : mark(others.indexOf(b))] as const));
       await recordAttendance(context(p.marker), session.id, marks);
+      const theirs = register.find((b) => b.personId === practitionerId);
+      if (theirs && part === 'answers everything') {
+        at(new Date(clock.now().getTime() + 2 * HOUR), async () => {
+          await giveFeedback(personal(practitionerId), theirs.id, PRACTITIONER_FEEDBACK(p.outcomes));
+        });
+      }
       // Most who came give feedback that day or the next, with a spread of answers.
       let given = 0;
       others.forEach((b, i) => {
@@ -426,8 +461,17 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
       if (out.has(survey.surveyId)) continue;
       const n = out.size;
       out.add(survey.surveyId);
+      if (survey.personId === practitionerId) {
+        if (answering.has(survey.sessionId)) {
+          at(new Date(survey.sentAt!.getTime() + 2 * DAY), async () => {
+            await answerAsPractitioner(personal(practitionerId), survey.surveyId, PRACTITIONER_CONFIDENT_IN);
+            practitionerAnswered = clock.now();
+          });
+        }
+        continue;
+      }
       const delay = answerDelay(n);
-      if (survey.personId === practitionerId || delay === undefined) continue;
+      if (delay === undefined) continue;
       at(new Date(survey.sentAt!.getTime() + delay), async () => {
         await answerSurvey(personal(survey.personId), survey.surveyId, n);
       });
@@ -458,18 +502,60 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
   const addedOn = weekdayOnOrBefore(toLondonFields(new Date(now.getTime() - (partnership.followUpDelayDays + 4) * DAY)).date);
   const core = made[ref.themedCourses.findIndex((c) => c.title === 'Group 3 Safeguarding Core Workshop')];
 
-  for (const p of planned) playSession(p, false);
+  // Earlier in the year they came to the first session of the digital safeguarding course whose
+  // survey they have had time to answer, gave feedback and answered it (when the year is far
+  // enough on for there to be one).
+  const digital = made[ref.themedCourses.findIndex((c) => c.title === PRACTITIONER_COURSE)];
+  const answered = planned.find((p) => p.session.courseId === digital.id && followUpDueAt(partnership, p.session.endsAt).getTime() + 3 * DAY < now.getTime());
+  const answering = new Set(answered ? [answered.session.id] : []);
+  /** When they answered it: the mail kept for them is what came after (server/demo/mail.ts). */
+  let practitionerAnswered = new Date(0);
+
+  for (const p of planned) playSession(p, p === answered ? 'answers everything' : 'absent');
   if (addedOn >= year.startsOn) {
     const addedAt = new Date(Math.max(clock.now().getTime(), fromLondon(addedOn).getTime() - 6 * 7 * DAY));
-    at(addedAt, async () => playSession(await addDate(core, addedOn), true));
+    at(addedAt, async () => playSession(await addDate(core, addedOn), 'feedback to give'));
   }
+
+  // The lead's organisation's staff did the e-learning, most this year and some more than three
+  // years ago; so did the demo practitioner, long enough ago for it to be due for refresh. The
+  // provider's file is imported the day before `now`, as a coordinator does.
+  const eLearning = made.find((c) => c.spec.mode === 'E-learning')!;
+  const daysAgo = (days: number) => londonDay(new Date(now.getTime() - days * DAY));
+  const completions = [
+    [PRACTITIONER_EMAIL, daysAgo(40 * 30)],
+    ...STAFF.filter((_, i) => i % 4 !== 3).map((p, i) => [p.email, daysAgo(i % 3 === 2 ? 38 * 30 + i : 20 + 9 * i)]),
+  ];
+  at(new Date(now.getTime() - DAY), async () => {
+    await importCompletions(asCoordinator, ['email,course,completed', ...completions.map(([email, on]) => `${email},${eLearning.id},${on}`)].join('\n'));
+  });
   // And every job once more at `now`, as the app does when it starts: nothing is left overdue.
   plan(ALL_JOBS.map((job) => ({ at: now, job })));
 
   await play();
 
-  await settleSeededMail(db, partnership.id, now, waitingBefore, PRACTITIONER_EMAIL, `${config.baseUrl}/follow-up/`);
+  await settleSeededMail(db, partnership.id, now, waitingBefore, { to: PRACTITIONER_EMAIL, link: `${config.baseUrl}/follow-up/`, since: practitionerAnswered });
 }
+
+/**
+ * The demo practitioner's part in a session: none; they come and have their feedback still to give
+ * (so "Your learning" shows it waiting, and their survey is the one left open); or they come, give
+ * feedback and answer the three-month survey.
+ */
+type PractitionerPart = 'absent' | 'feedback to give' | 'answers everything';
+const PRACTITIONER_COURSE = 'Digital Safeguarding Training';
+/** The competency of PRACTITIONER_COURSE the demo practitioner rates themselves confident in. */
+const PRACTITIONER_CONFIDENT_IN = 'A3';
+const PRACTITIONER_FEEDBACK = (outcomes: number) =>
+  feedbackInput.parse({
+    outcomesMet: Array.from({ length: outcomes }, () => 4),
+    relevance: 5,
+    delivery: 4,
+    confidenceBefore: 4,
+    confidenceAfter: 8,
+    willDoDifferently: ref.feedbackQuotes[0].text,
+    comments: '',
+  });
 
 interface Planned {
   session: Awaited<ReturnType<typeof createSession>>;

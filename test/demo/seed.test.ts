@@ -20,6 +20,7 @@ import {
 import { seedDemo } from '../../server/demo/seed';
 import { followUpDueAt, nextReminder, reminderDays, remindersDueBy, surveyByToken } from '../../server/follow-ups/service';
 import { liveBookingFor } from '../../server/bookings/service';
+import { myCompetencyProfile } from '../../server/competencies/service';
 import { fixedClock } from '../../server/shared/clock';
 import { hashToken } from '../../server/shared/tokens';
 import { createTestDatabase } from '../support/database';
@@ -274,6 +275,38 @@ describe('the seeded demo’s mail', () => {
       expect(link.surveyId).toBe(survey.id);
       expect((await surveyByToken(scope, token!))?.state).toBe('open');
     }
+  });
+});
+
+describe('the seeded demo’s competency evidence', () => {
+  const profileOf = async (email: string) => {
+    const [person] = await db().select().from(people).where(eq(people.email, email));
+    return myCompetencyProfile({ db: db(), clock: fixedClock(NOW), config: testConfig({ baseUrl: BASE_URL }), partnership, actor: { id: person.id, roles: ['practitioner'] } });
+  };
+
+  it('gives the demo practitioner a profile with every status, from a course, a survey and old e-learning', async () => {
+    const profile = await profileOf('practitioner@rscp.example');
+    const status = Object.fromEntries(profile.competencies.map((c) => [c.code, c.status]));
+    // A3 and B1 from the digital safeguarding course (confident in A3 three months on); A1 from
+    // e-learning 40 months ago; the core workshop's feedback is still to give.
+    expect(status).toMatchObject({ A1: 'due for refresh', A3: 'applied', B1: 'learned', A2: 'not started', D1: 'not started' });
+    expect(profile.awaitingFeedback.map((a) => a.course.title)).toEqual(['Group 3 Safeguarding Core Workshop']);
+  });
+
+  it('leaves the lead’s organisation with gaps: staff with only e-learning, some of it due for refresh, and a group 5 competency no course develops', async () => {
+    const staff = await rows<{ group: string; n: number }>(sql`
+      select g.code as group, count(*)::int as n from people p join organisations o on o.id = p.organisation_id
+      join workforce_groups g on g.id = p.workforce_group_id where o.short_name = 'TRFT' group by g.code order by g.code`);
+    expect(staff.map((r) => r.group)).toEqual(expect.arrayContaining(['2', '3', '4', '5']));
+    expect(staff.find((r) => r.group === '3')!.n).toBeGreaterThanOrEqual(5);
+    const due = await Promise.all(
+      (await rows<{ email: string }>(sql`select email from people where email like '%@trft.example' order by email`)).map(async ({ email }) => (await profileOf(email)).competencies.find((c) => c.code === 'A1')?.status),
+    );
+    expect(new Set(due)).toEqual(new Set(['learned', 'due for refresh', 'not started']));
+    const uncovered = await rows<{ code: string }>(sql`
+      select distinct c.code from competencies c join competency_requirements r on r.competency_id = c.id
+      where not exists (select 1 from course_competencies cc where cc.competency_id = c.id) order by c.code`);
+    expect(uncovered.map((r) => r.code)).toEqual(['E3']);
   });
 });
 
