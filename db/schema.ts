@@ -623,6 +623,9 @@ export const COMPETENCY_SELF_ASSESSMENTS = ['not yet', 'developing', 'confident'
 export type CompetencySelfAssessment = (typeof COMPETENCY_SELF_ASSESSMENTS)[number];
 
 /** The attendee's answers, three months on. */
+export const OUTCOME_IMPROVED = ['yes', 'not yet', 'no', 'not applicable'] as const;
+export type OutcomeImproved = (typeof OUTCOME_IMPROVED)[number];
+
 export const impactResponses = pgTable('impact_responses', {
   id: id(),
   partnershipId: partnershipRef(),
@@ -632,6 +635,8 @@ export const impactResponses = pgTable('impact_responses', {
     .references(() => followUpSurveys.id, { onDelete: 'cascade' }),
   practiceChanged: text('practice_changed').$type<'yes' | 'not yet' | 'no'>().notNull(),
   practiceChangeHow: text('practice_change_how').notNull().default(''),
+  /** Whether an outcome for a child or family is better for it; null for answers given before the question was asked. */
+  outcomeImproved: text('outcome_improved').$type<OutcomeImproved>(),
   outcomeExample: text('outcome_example').notNull().default(''),
   sharedLearning: boolean('shared_learning').notNull(),
   sharedHow: text('shared_how').notNull().default(''),

@@ -104,6 +104,7 @@ export async function answerSurvey(s: PersonalContext, surveyId: string, n: numb
   const answers: ImpactInput = {
     practiceChanged: changed,
     practiceChangeHow: changed === 'yes' ? CHANGES[n % CHANGES.length] : '',
+    outcomeImproved: (['yes', 'not yet', 'yes', 'not applicable', 'no'] as const)[n % 5],
     outcomeExample: n % 5 === 4 ? '' : EXAMPLES[n % EXAMPLES.length],
     sharedLearning: n % 4 === 3 ? 'no' : 'yes',
     sharedHow: n % 4 === 3 ? '' : n % 2 ? 'Team meeting' : 'Supervision and a team briefing',
@@ -127,6 +128,7 @@ export async function answerAsPractitioner(s: PersonalContext, surveyId: string,
   await answerImpactSurvey(s, found, {
     practiceChanged: 'not yet',
     practiceChangeHow: '',
+    outcomeImproved: 'not yet',
     outcomeExample: '',
     sharedLearning: 'yes',
     sharedHow: 'Told my team at our weekly huddle',

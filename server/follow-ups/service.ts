@@ -12,6 +12,7 @@ import type { Executor } from '../../db/database';
 import {
   bookings,
   COMPETENCY_SELF_ASSESSMENTS,
+  OUTCOME_IMPROVED,
   competencies,
   courseCompetencies,
   courses,
@@ -257,6 +258,7 @@ const yesNo = (message: string) => z.enum(['yes', 'no'], message).transform((v) 
 export const impactInput = z.object({
   practiceChanged: z.enum(['yes', 'not yet', 'no'], 'Select whether your practice has changed since the course'),
   practiceChangeHow: freeText(2000),
+  outcomeImproved: z.enum(OUTCOME_IMPROVED, 'Select whether an outcome for a child or family has improved'),
   outcomeExample: freeText(2000),
   sharedLearning: yesNo('Select whether you have shared the learning with colleagues'),
   sharedHow: freeText(2000),

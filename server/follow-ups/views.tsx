@@ -21,6 +21,7 @@ const YES_NO: Option[] = [
   { value: 'no', text: 'No' },
 ];
 const CHANGED: Option[] = [{ value: 'yes', text: 'Yes' }, { value: 'not yet', text: 'Not yet' }, { value: 'no', text: 'No' }];
+const IMPROVED: Option[] = [...CHANGED, { value: 'not applicable', text: 'Not applicable: I have not worked with a child or family it applies to' }];
 const SEEN: Option[] = [...YES_NO, { value: 'too early to say', text: 'Too early to say' }];
 const RATINGS: Option[] = COMPETENCY_SELF_ASSESSMENTS.map((value) => ({ value, text: value[0].toUpperCase() + value.slice(1) }));
 
@@ -39,6 +40,7 @@ function attendeeParts(found: FoundSurvey): Part[] {
     { kind: 'heading', text: 'Your practice' },
     { kind: 'radios', name: 'practiceChanged', label: 'Has your practice changed since the course?', options: CHANGED },
     { kind: 'text', name: 'practiceChangeHow', label: 'How has your practice changed?', hint: 'Tell us if you answered yes: what do you now do differently?' },
+    { kind: 'radios', name: 'outcomeImproved', label: 'Has an outcome for a child or family you work with improved because of what you learned?', options: IMPROVED },
     { kind: 'text', name: 'outcomeExample', label: 'Give an example of how outcomes for a child or family have improved', hint: optional(), warn: true },
     { kind: 'radios', name: 'sharedLearning', label: 'Have you shared what you learned with colleagues?', options: YES_NO, inline: true },
     { kind: 'text', name: 'sharedHow', label: 'How did you share it?', hint: optional('For example, at a team meeting or in supervision') },

@@ -105,6 +105,7 @@ const group = (page: Page, name: string) => page.getByRole('group', { name, exac
 async function answerAlmostAll(page: Page, example: string) {
   await group(page, 'Has your practice changed since the course?').getByLabel('Yes', { exact: true }).check();
   await page.getByLabel('How has your practice changed?').fill('I now ask every parent about their own experience of being parented.');
+  await group(page, 'Has an outcome for a child or family you work with improved because of what you learned?').getByLabel('Yes', { exact: true }).check();
   await page.getByLabel('Give an example of how outcomes for a child or family have improved').fill(example);
   await group(page, 'Have you shared what you learned with colleagues?').getByLabel('Yes', { exact: true }).check();
   await page.getByLabel('How did you share it?').fill('At a team meeting');

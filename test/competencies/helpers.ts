@@ -183,6 +183,7 @@ export async function completedELearning(db: Database, person: { email: string }
 const impactAnswers = (competencyIds: string[], practiceChanged: 'yes' | 'not yet' | 'no', confident: string[]): ImpactInput => ({
   practiceChanged,
   practiceChangeHow: practiceChanged === 'yes' ? 'I ask about home conditions at every visit' : '',
+  outcomeImproved: 'not yet',
   outcomeExample: '',
   sharedLearning: 'no',
   sharedHow: '',

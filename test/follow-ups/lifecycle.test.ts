@@ -48,6 +48,7 @@ async function openedFromEmail(email: string, openedAt: string) {
 const ANSWERS = (competencyIds: string[]): ImpactInput => ({
   practiceChanged: 'yes',
   practiceChangeHow: 'I now ask about the home environment at every visit.',
+  outcomeImproved: 'yes',
   outcomeExample: 'A family now gets support from Early Help sooner.',
   sharedLearning: 'yes',
   sharedHow: 'Team meeting',

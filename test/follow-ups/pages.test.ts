@@ -51,6 +51,7 @@ async function surveyed(options: { managerEmail?: string } = {}) {
 const ANSWERS = (competencyCount: number, overrides: Record<string, string> = {}) => ({
   practiceChanged: 'yes',
   practiceChangeHow: 'I now ask about the home environment at every visit.',
+  outcomeImproved: 'yes',
   outcomeExample: 'A family now gets support from Early Help sooner.',
   sharedLearning: 'yes',
   sharedHow: 'At a team meeting',
@@ -116,6 +117,7 @@ describe('the emailed link', () => {
     const summary = errorSummary(html);
     expect(summary.map((e) => [e.field, e.message])).toEqual([
       ['practiceChangeHow', 'Tell us how your practice has changed'],
+      ['outcomeImproved', 'Select whether an outcome for a child or family has improved'],
       ['sharedLearning', 'Select whether you have shared the learning with colleagues'],
       ['confidenceNow', 'Select how confident you are now, from 1 to 10'],
       ['competency-0', 'Select how you rate yourself against competency 1'],
@@ -131,7 +133,7 @@ describe('the emailed link', () => {
 
     // Sent empty: every question is named, in the form's order.
     const empty = errorSummary(await (await client.post(link, {})).text()).map((e) => e.field);
-    expect(empty).toEqual(['practiceChanged', 'sharedLearning', 'confidenceNow', 'competency-0', 'competency-1', 'quotationConsent']);
+    expect(empty).toEqual(['practiceChanged', 'outcomeImproved', 'sharedLearning', 'confidenceNow', 'competency-0', 'competency-1', 'quotationConsent']);
     // A rating that is not one of the choices is treated as no answer.
     const odd = errorSummary(await (await client.post(link, ANSWERS(2, { 'competency-1': 'expert' }))).text());
     expect(odd.map((e) => e.field)).toEqual(['competency-1']);
@@ -174,6 +176,7 @@ describe('the emailed link', () => {
     expect(row).toMatchObject({
       practiceChanged: 'yes',
       practiceChangeHow: 'I now ask about the home environment at every visit.',
+      outcomeImproved: 'yes',
       outcomeExample: 'Jayden now goes to school every day.',
       sharedLearning: true,
       sharedHow: 'At a team meeting',

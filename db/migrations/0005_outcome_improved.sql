@@ -1,0 +1,1 @@
+ALTER TABLE "impact_responses" ADD COLUMN "outcome_improved" text;
