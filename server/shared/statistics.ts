@@ -1,0 +1,116 @@
+// Honest figures (DESIGN.md §4): a rate always travels with its count, its denominator and a 95%
+// interval; a mean with its n and a 95% interval; and any figure about fewer than SMALL_GROUP
+// people is suppressed, so nobody can be picked out of a small group. See
+// docs/decisions/0012-small-numbers-suppressed.md.
+
+/** Groups of fewer people than this are not shown. */
+export const SMALL_GROUP = 5;
+
+export interface Suppressed {
+  suppressed: true;
+}
+export interface Proportion {
+  count: number;
+  of: number;
+  /** count ÷ of, and the Wilson 95% interval around it, all in 0..1. */
+  value: number;
+  low: number;
+  high: number;
+}
+export type Rate = Proportion | Suppressed;
+
+export interface MeanFigure {
+  n: number;
+  mean: number;
+  /** The 95% interval around the mean (Student's t). */
+  low: number;
+  high: number;
+}
+export type Mean = MeanFigure | Suppressed;
+
+const SUPPRESSED: Suppressed = Object.freeze({ suppressed: true });
+export const isSuppressed = (figure: Rate | Mean): figure is Suppressed => 'suppressed' in figure;
+
+/** The 97.5th percentile of the standard normal distribution. */
+const Z = 1.959963984540054;
+
+/**
+ * `count` of `of` people as a rate with its Wilson score interval, which (unlike count ÷ of ± 2
+ * standard errors) stays inside 0..1 and is honest for small groups and rates near 0 or 1.
+ * Suppressed when fewer than SMALL_GROUP people are counted in the denominator.
+ */
+export function rate(count: number, of: number): Rate {
+  if (of < SMALL_GROUP) return SUPPRESSED;
+  const p = count / of;
+  const z2 = Z * Z;
+  const denominator = 1 + z2 / of;
+  const centre = (p + z2 / (2 * of)) / denominator;
+  const half = (Z * Math.sqrt((p * (1 - p)) / of + z2 / (4 * of * of))) / denominator;
+  return { count, of, value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/** Student's t, 97.5th percentile, for 1 to 30 degrees of freedom. */
+const T_975 = [
+  12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.306, 2.2622, 2.2281, 2.201, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.093, 2.086, 2.0796,
+  2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+];
+
+/** Above 30 degrees of freedom, the Cornish-Fisher expansion is within 0.0001 of the table's value. */
+function tQuantile(df: number): number {
+  if (df <= T_975.length) return T_975[df - 1];
+  const z = Z;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2) + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * df ** 3);
+}
+
+/**
+ * A mean from its n, sum and sum of squares (as SQL aggregates them), with its 95% interval.
+ * Suppressed when fewer than SMALL_GROUP people gave a value.
+ */
+export function meanFrom(n: number, sum: number, sumOfSquares: number): Mean {
+  if (n < SMALL_GROUP) return SUPPRESSED;
+  const mean = sum / n;
+  const variance = Math.max(0, (sumOfSquares - n * mean * mean) / (n - 1));
+  const half = tQuantile(n - 1) * Math.sqrt(variance / n);
+  return { n, mean, low: mean - half, high: mean + half };
+}
+
+/** The same from the values themselves. */
+export const meanOf = (values: readonly number[]) =>
+  meanFrom(
+    values.length,
+    values.reduce((a, v) => a + v, 0),
+    values.reduce((a, v) => a + v * v, 0),
+  );
+
+/** A count of people, or suppressed when it is 1 to SMALL_GROUP - 1 (none is shown as 0: it picks nobody out). */
+export const peopleCount = (n: number): number | Suppressed => (n > 0 && n < SMALL_GROUP ? SUPPRESSED : n);
+
+/**
+ * Suppresses the small cells of a breakdown whose total is shown, so that none can be worked out
+ * by subtraction: each cell of 1 to SMALL_GROUP - 1 people is hidden and, if exactly one cell is
+ * hidden, so is the next smallest, so that the hidden cells' sum never identifies either of them.
+ * Returns, for each cell in order, whether it is to be shown.
+ */
+export function cellsShown(counts: readonly number[]): boolean[] {
+  const shown = counts.map((n) => !(n > 0 && n < SMALL_GROUP));
+  const hidden = shown.filter((s) => !s).length;
+  if (hidden === 1) {
+    let next = -1;
+    counts.forEach((n, i) => {
+      if (shown[i] && n > 0 && (next < 0 || n < counts[next])) next = i;
+    });
+    if (next >= 0) shown[next] = false;
+  }
+  return shown;
+}
+
+/** "64% (212 of 331)", or "fewer than 5" when suppressed. */
+export function describeRate(figure: Rate): string {
+  if (isSuppressed(figure)) return `fewer than ${SMALL_GROUP}`;
+  return `${percent(figure.value)} (${figure.count.toLocaleString('en-GB')} of ${figure.of.toLocaleString('en-GB')})`;
+}
+
+/** "51% to 69%": a rate's interval. */
+export const describeInterval = (figure: Proportion) => `${percent(figure.low)} to ${percent(figure.high)}`;
+
+export const percent = (value: number) => `${Math.round(value * 100)}%`;
