@@ -1,0 +1,572 @@
+// The PPL group's impact figures: what the training delivered and what it changed, for a date
+// range (a prospectus year by default) and the filters the dashboard offers, with the same figures
+// for the period of the same length just before. Every rate carries its count, denominator and
+// Wilson interval and every mean its n and t interval (../shared/statistics); breakdown cells for
+// fewer than 5 people are suppressed there too. The definitions, said on the page as well:
+//
+// - A session belongs to the range by the London day it starts; `to` is the first day after it.
+// - Sessions, courses, training hours and places offered come from delivered sessions (cancelled
+//   ones are counted apart). The filters on people (sector, organisation, workforce group) narrow
+//   the people counted, never the sessions.
+// - Bookings: every request for a place, the waiting list and later cancellations included, walk-ins
+//   not. Attendances: attended or partly attended, walk-ins included.
+// - Take-up: attendances of people who held a place ÷ places offered. Attendance rate: the same
+//   attendances ÷ the places confirmed when the session started (those marked attended, partly
+//   attended or did not attend). Walk-ins are counted apart, in neither.
+// - On the day: the feedback given ÷ attendances; ratings and the confidence change (after minus
+//   before, for each person) as means.
+// - Three months on: surveys answered ÷ surveys sent (still-open ones included, so a recent range
+//   rises as answers arrive). Practice changed and shared learning ÷ answers; a better outcome for
+//   a child or family ÷ those who answered that question other than "not applicable".
+//   Confidence held: confidence now minus confidence after the course, for each person who gave both.
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { PgSelect } from 'drizzle-orm/pg-core';
+import { withSessionCourseAndPerson } from '../bookings/joins';
+import {
+  bookings,
+  courses,
+  eLearningCompletions,
+  feedback,
+  followUpSurveys,
+  impactResponses,
+  managerResponses,
+  organisations,
+  people,
+  sessions,
+  workforceGroups,
+  type DeliveryMode,
+  type Sector,
+} from '../../db/schema';
+import { forbidden } from '../shared/errors';
+import type { ServiceContext } from '../shared/context';
+import { fromLondon } from '../shared/dates';
+import { cellsShown, isSuppressed, meanFrom, percent, rate, type Mean, type Rate } from '../shared/statistics';
+
+export interface ImpactFilters {
+  theme?: string;
+  courseId?: string;
+  mode?: DeliveryMode;
+  sector?: Sector;
+  organisationId?: string;
+  /** A workforce group's code, in whichever framework version the person's group belongs to. */
+  workforceGroup?: string;
+}
+
+export interface ImpactRange {
+  /** First London day, included. */
+  from: string;
+  /** The London day after the last, not included. */
+  to: string;
+}
+
+/** Only the PPL group (reviewers) and coordinators read the impact figures. */
+export function checkCanReadImpact(s: ServiceContext) {
+  if (s.actor && !s.actor.roles.some((r) => r === 'reviewer' || r === 'coordinator')) throw forbidden('Only reviewers and coordinators can see the impact figures');
+}
+
+// ---- Aggregates -----------------------------------------------------------------------------
+
+const int = (expression: SQL) => sql<number>`coalesce(${expression}, 0)`.mapWith(Number);
+const countWhere = (condition: SQL) => int(sql`count(*) filter (where ${condition})`);
+/** n, sum and sum of squares of an expression, for meanFrom. */
+const moments = (expression: SQL, where: SQL = sql`true`) => ({
+  n: int(sql`count(${expression}) filter (where ${where})`),
+  sum: int(sql`sum(${expression}) filter (where ${where})`),
+  squares: int(sql`sum((${expression}) * (${expression})) filter (where ${where})`),
+});
+const meanOfMoments = (m: { n: number; sum: number; squares: number }) => meanFrom(m.n, m.sum, m.squares);
+
+const CAME = sql`${bookings.status} in ('attended', 'partly attended')`;
+const HELD_A_PLACE = sql`not ${bookings.walkIn}`;
+const CONFIRMED_AT_START = sql`not ${bookings.walkIn} and ${bookings.status} in ('attended', 'partly attended', 'did not attend')`;
+
+/** The range and the filters on sessions and courses. */
+function sessionConditions(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): SQL[] {
+  return [
+    eq(sessions.partnershipId, s.partnership.id),
+    gte(sessions.startsAt, fromLondon(range.from)),
+    lt(sessions.startsAt, fromLondon(range.to)),
+    ...courseConditions(filters),
+  ];
+}
+
+/** The filters on courses, for sessions and e-learning alike. */
+function courseConditions(filters: ImpactFilters): SQL[] {
+  return [
+    filters.courseId ? eq(courses.id, filters.courseId) : undefined,
+    filters.mode ? eq(courses.deliveryMode, filters.mode) : undefined,
+    filters.theme ? sql`${courses.themes} @> ${JSON.stringify([filters.theme])}::jsonb` : undefined,
+  ].filter((c): c is SQL => c !== undefined);
+}
+
+/** The filters on people. */
+function personConditions(filters: ImpactFilters): SQL[] {
+  return [
+    filters.sector ? eq(organisations.sector, filters.sector) : undefined,
+    filters.organisationId ? eq(organisations.id, filters.organisationId) : undefined,
+    filters.workforceGroup ? eq(workforceGroups.code, filters.workforceGroup) : undefined,
+  ].filter((c): c is SQL => c !== undefined);
+}
+
+/** Joins a booking's session, course, person, organisation and workforce group to a query from `bookings`. */
+const withEverything = <Q extends PgSelect>(query: Q) =>
+  withSessionCourseAndPerson(query).innerJoin(organisations, eq(organisations.id, people.organisationId)).leftJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId));
+
+/** Bookings of the range's sessions, filtered (and by `also`). */
+const bookingConditions = (s: ServiceContext, range: ImpactRange, filters: ImpactFilters, also?: SQL) => and(...sessionConditions(s, range, filters), ...personConditions(filters), also);
+
+// ---- The figures ----------------------------------------------------------------------------
+
+export interface Delivery {
+  courses: number;
+  sessionsDelivered: number;
+  sessionsCancelled: number;
+  trainingHours: number;
+  placesOffered: number;
+  bookings: number;
+  attendances: number;
+  didNotAttend: number;
+  lateCancellations: number;
+  walkIns: number;
+  eLearningCompletions: number;
+  peopleTrained: number;
+  organisationsReached: number;
+  sectorsReached: number;
+  takeUp: Rate;
+  attendanceRate: Rate;
+}
+
+export interface DayZero {
+  responses: number;
+  responseRate: Rate;
+  outcomesMet: Mean;
+  relevance: Mean;
+  delivery: Mean;
+  confidenceBefore: Mean;
+  confidenceAfter: Mean;
+  confidenceChange: Mean;
+}
+
+export interface FollowUp {
+  sent: number;
+  answered: number;
+  responseRate: Rate;
+  practiceChanged: Rate;
+  outcomeImproved: Rate;
+  sharedLearning: Rate;
+  confidenceNow: Mean;
+  confidenceHeld: Mean;
+  /** The competency self-assessments given, each answer counted once per competency rated. */
+  selfAssessments: { rated: number; confident: Rate; developing: Rate; notYet: Rate };
+}
+
+export interface Managers {
+  sent: number;
+  answered: number;
+  responseRate: Rate;
+  seenChange: Rate;
+}
+
+export interface ImpactFigures {
+  range: ImpactRange;
+  delivery: Delivery;
+  dayZero: DayZero;
+  followUp: FollowUp;
+  managers: Managers;
+}
+
+async function deliveryFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<Delivery> {
+  const delivered = sql`${sessions.status} = 'delivered'`;
+  const [[sessionRow], [bookingRow], reach] = await Promise.all([
+    s.db
+      .select({
+        courses: int(sql`count(distinct ${courses.id}) filter (where ${delivered})`),
+        sessionsDelivered: countWhere(delivered),
+        sessionsCancelled: countWhere(sql`${sessions.status} = 'cancelled'`),
+        minutes: int(sql`sum(extract(epoch from ${sessions.endsAt} - ${sessions.startsAt}) / 60) filter (where ${delivered})`),
+        placesOffered: int(sql`sum(${sessions.capacity}) filter (where ${delivered})`),
+      })
+      .from(sessions)
+      .innerJoin(courses, eq(courses.id, sessions.courseId))
+      .where(and(...sessionConditions(s, range, filters))),
+    withEverything(
+      s.db
+        .select({
+      bookings: countWhere(HELD_A_PLACE),
+      attendances: countWhere(CAME),
+      heldAndCame: countWhere(sql`${HELD_A_PLACE} and ${CAME}`),
+      confirmedAtStart: countWhere(CONFIRMED_AT_START),
+      didNotAttend: countWhere(sql`${bookings.status} = 'did not attend'`),
+      lateCancellations: countWhere(sql`${bookings.status} = 'cancelled' and ${bookings.lateCancellation}`),
+      walkIns: countWhere(sql`${bookings.walkIn} and ${CAME}`),
+        })
+        .from(bookings)
+        .$dynamic(),
+    ).where(bookingConditions(s, range, filters)),
+    peopleReached(s, range, filters),
+  ]);
+  return {
+    courses: sessionRow.courses,
+    sessionsDelivered: sessionRow.sessionsDelivered,
+    sessionsCancelled: sessionRow.sessionsCancelled,
+    trainingHours: Math.round(sessionRow.minutes / 6) / 10,
+    placesOffered: sessionRow.placesOffered,
+    bookings: bookingRow.bookings,
+    attendances: bookingRow.attendances,
+    didNotAttend: bookingRow.didNotAttend,
+    lateCancellations: bookingRow.lateCancellations,
+    walkIns: bookingRow.walkIns,
+    eLearningCompletions: reach.completions,
+    peopleTrained: reach.people,
+    organisationsReached: reach.organisations,
+    sectorsReached: reach.sectors,
+    takeUp: rate(bookingRow.heldAndCame, sessionRow.placesOffered),
+    attendanceRate: rate(bookingRow.heldAndCame, bookingRow.confirmedAtStart),
+  };
+}
+
+/** Distinct people, organisations and sectors trained: at a session, or by e-learning completed in the range. */
+async function peopleReached(s: ServiceContext, range: ImpactRange, filters: ImpactFilters) {
+  const who = { personId: sql`${people.id}`.as('person_id'), organisationId: sql`${organisations.id}`.as('organisation_id'), sector: sql`${organisations.sector}`.as('sector') };
+  const attended = withEverything(s.db.select({ ...who, completion: sql<number>`0`.as('completion') }).from(bookings).$dynamic()).where(bookingConditions(s, range, filters, CAME));
+  const completed = s.db
+    .select({ ...who, completion: sql<number>`1`.as('completion') })
+    .from(eLearningCompletions)
+    .innerJoin(courses, eq(courses.id, eLearningCompletions.courseId))
+    .innerJoin(people, eq(people.id, eLearningCompletions.personId))
+    .innerJoin(organisations, eq(organisations.id, people.organisationId))
+    .leftJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId))
+    .where(
+      and(
+        eq(eLearningCompletions.partnershipId, s.partnership.id),
+        gte(eLearningCompletions.completedOn, range.from),
+        lt(eLearningCompletions.completedOn, range.to),
+        ...courseConditions(filters),
+        ...personConditions(filters),
+      ),
+    );
+  const [row] = await s.db
+    .select({
+      people: int(sql`count(distinct person_id)`),
+      organisations: int(sql`count(distinct organisation_id)`),
+      sectors: int(sql`count(distinct sector)`),
+      completions: int(sql`sum(completion)`),
+    })
+    .from(sql`(${attended} union all ${completed}) as trained`);
+  return row;
+}
+
+async function dayZeroFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<DayZero> {
+  const given = sql`${feedback.id} is not null`;
+  const outcomes = sql`(select avg(value::numeric) from jsonb_array_elements_text(${feedback.outcomesMet}) as value)`;
+  const [row] = await withEverything(
+    s.db
+      .select({
+        attendances: countWhere(CAME),
+        responses: countWhere(sql`${CAME} and ${given}`),
+        outcomes: moments(outcomes, given),
+        relevance: moments(sql`${feedback.relevance}`, given),
+        delivery: moments(sql`${feedback.delivery}`, given),
+        before: moments(sql`${feedback.confidenceBefore}`, given),
+        after: moments(sql`${feedback.confidenceAfter}`, given),
+        change: moments(sql`${feedback.confidenceAfter} - ${feedback.confidenceBefore}`, given),
+      })
+      .from(bookings)
+      .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
+      .$dynamic(),
+  ).where(bookingConditions(s, range, filters));
+  return {
+    responses: row.responses,
+    responseRate: rate(row.responses, row.attendances),
+    outcomesMet: meanOfMoments(row.outcomes),
+    relevance: meanOfMoments(row.relevance),
+    delivery: meanOfMoments(row.delivery),
+    confidenceBefore: meanOfMoments(row.before),
+    confidenceAfter: meanOfMoments(row.after),
+    confidenceChange: meanOfMoments(row.change),
+  };
+}
+
+const SENT = sql`${followUpSurveys.sentAt} is not null`;
+
+async function followUpFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<FollowUp> {
+  const answered = sql`${impactResponses.id} is not null`;
+  const [[row], ratings] = await Promise.all([
+    withEverything(
+      s.db
+        .select({
+          sent: countWhere(SENT),
+          answered: countWhere(answered),
+          changed: countWhere(sql`${impactResponses.practiceChanged} = 'yes'`),
+          improved: countWhere(sql`${impactResponses.outcomeImproved} = 'yes'`),
+          improvedAsked: countWhere(sql`${impactResponses.outcomeImproved} in ('yes', 'not yet', 'no')`),
+          shared: countWhere(sql`${impactResponses.sharedLearning}`),
+          now: moments(sql`${impactResponses.confidenceNow}`, answered),
+          held: moments(sql`${impactResponses.confidenceNow} - ${feedback.confidenceAfter}`, sql`${answered} and ${feedback.id} is not null`),
+        })
+        .from(followUpSurveys)
+        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+        .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
+        .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
+        .$dynamic(),
+    ).where(bookingConditions(s, range, filters, eq(followUpSurveys.respondent, 'attendee'))),
+    withEverything(
+      s.db
+        .select({ rating: sql<string>`rating.value`, n: int(sql`count(*)`) })
+        .from(impactResponses)
+        .innerJoin(followUpSurveys, eq(followUpSurveys.id, impactResponses.surveyId))
+        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+        .innerJoin(sql`jsonb_each_text(${impactResponses.competencies}) as rating`, sql`true`)
+        .$dynamic(),
+    )
+      .where(bookingConditions(s, range, filters))
+      .groupBy(sql`rating.value`),
+  ]);
+  const rated = ratings.reduce((total, r) => total + r.n, 0);
+  const ratedAs = (value: string) => rate(ratings.find((r) => r.rating === value)?.n ?? 0, rated);
+  return {
+    sent: row.sent,
+    answered: row.answered,
+    responseRate: rate(row.answered, row.sent),
+    practiceChanged: rate(row.changed, row.answered),
+    outcomeImproved: rate(row.improved, row.improvedAsked),
+    sharedLearning: rate(row.shared, row.answered),
+    confidenceNow: meanOfMoments(row.now),
+    confidenceHeld: meanOfMoments(row.held),
+    selfAssessments: { rated, confident: ratedAs('confident'), developing: ratedAs('developing'), notYet: ratedAs('not yet') },
+  };
+}
+
+async function managerFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<Managers> {
+  const [row] = await withEverything(
+    s.db
+      .select({
+        sent: countWhere(SENT),
+        answered: countWhere(sql`${managerResponses.id} is not null`),
+        seen: countWhere(sql`${managerResponses.seenChange} = 'yes'`),
+      })
+      .from(followUpSurveys)
+      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+      .leftJoin(managerResponses, eq(managerResponses.surveyId, followUpSurveys.id))
+      .$dynamic(),
+  ).where(bookingConditions(s, range, filters, eq(followUpSurveys.respondent, 'manager')));
+  return { sent: row.sent, answered: row.answered, responseRate: rate(row.answered, row.sent), seenChange: rate(row.seen, row.answered) };
+}
+
+/** The headline figures for a range. */
+export async function impactFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<ImpactFigures> {
+  checkCanReadImpact(s);
+  const [delivery, dayZero, followUp, managers] = await Promise.all([
+    deliveryFigures(s, range, filters),
+    dayZeroFigures(s, range, filters),
+    followUpFigures(s, range, filters),
+    managerFigures(s, range, filters),
+  ]);
+  return { range, delivery, dayZero, followUp, managers };
+}
+
+// ---- Breakdowns -----------------------------------------------------------------------------
+
+/** A count of people in a breakdown, or null where it is suppressed (fewer than 5, or hidden so another cannot be worked out). */
+export type Cell = number | null;
+
+export interface BreakdownRow {
+  key: string;
+  label: string;
+  attendances: Cell;
+  people: Cell;
+}
+
+/** Hides the small cells of one column of a breakdown, and a second where one alone would be given away by the total. */
+function suppressColumn<R>(rows: R[], read: (row: R) => number): Cell[] {
+  const counts = rows.map(read);
+  const shown = cellsShown(counts);
+  return counts.map((n, i) => (shown[i] ? n : null));
+}
+
+function breakdown(rows: { key: string; label: string; attendances: number; people: number }[]): BreakdownRow[] {
+  const attendances = suppressColumn(rows, (r) => r.attendances);
+  const peopleCells = suppressColumn(rows, (r) => r.people);
+  return rows.map((r, i) => ({ key: r.key, label: r.label, attendances: attendances[i], people: peopleCells[i] }));
+}
+
+/** Attendances and distinct people trained at sessions, by sector and by organisation. */
+export async function reachBreakdowns(s: ServiceContext, range: ImpactRange, filters: ImpactFilters) {
+  checkCanReadImpact(s);
+  const columns = { attendances: int(sql`count(*)`), people: int(sql`count(distinct ${bookings.personId})`) };
+  const [bySector, byOrganisation] = await Promise.all([
+    withEverything(s.db.select({ key: organisations.sector, ...columns }).from(bookings).$dynamic())
+      .where(bookingConditions(s, range, filters, CAME))
+      .groupBy(organisations.sector)
+      .orderBy(organisations.sector),
+    withEverything(s.db.select({ key: organisations.id, label: organisations.name, ...columns }).from(bookings).$dynamic())
+      .where(bookingConditions(s, range, filters, CAME))
+      .groupBy(organisations.id, organisations.name)
+      .orderBy(organisations.name),
+  ]);
+  return { bySector: breakdown(bySector.map((r) => ({ ...r, label: r.key }))), byOrganisation: breakdown(byOrganisation) };
+}
+
+export interface MonthRow {
+  /** "2026-05" */
+  month: string;
+  sessionsDelivered: number;
+  attendances: Cell;
+}
+
+/** Sessions delivered and attendances in each London month of the range. */
+export async function deliveryByMonth(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<MonthRow[]> {
+  checkCanReadImpact(s);
+  const month = sql<string>`to_char(${sessions.startsAt} at time zone 'Europe/London', 'YYYY-MM')`;
+  const [delivered, came] = await Promise.all([
+    s.db
+      .select({ month, n: int(sql`count(*)`) })
+      .from(sessions)
+      .innerJoin(courses, eq(courses.id, sessions.courseId))
+      .where(and(...sessionConditions(s, range, filters), eq(sessions.status, 'delivered')))
+      .groupBy(month),
+    withEverything(s.db.select({ month, n: int(sql`count(*)`) }).from(bookings).$dynamic())
+      .where(bookingConditions(s, range, filters, CAME))
+      .groupBy(month),
+  ]);
+  const months = monthsOf(range);
+  const counts = months.map((m) => came.find((r) => r.month === m)?.n ?? 0);
+  const attendances = suppressColumn(counts, (n) => n);
+  return months.map((m, i) => ({ month: m, sessionsDelivered: delivered.find((r) => r.month === m)?.n ?? 0, attendances: attendances[i] }));
+}
+
+/** Every month the range touches, "2026-04" to "2027-03". */
+function monthsOf(range: ImpactRange): string[] {
+  const months: string[] = [];
+  const [y, m] = range.from.split('-').map(Number);
+  for (let index = y * 12 + m - 1; ; index++) {
+    const month = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+    if (`${month}-01` >= range.to || months.length >= 120) break;
+    months.push(month);
+  }
+  return months;
+}
+
+// ---- Who answered -----------------------------------------------------------------------------
+
+/** How far a group's response rate may stray from the overall rate before the page warns. */
+export const NON_RESPONSE_GAP = 0.15;
+
+export interface NonResponseRow {
+  by: 'sector' | 'workforce group';
+  group: string;
+  /** Sent a three-month survey (they attended, and it fell due). */
+  sent: Cell;
+  answered: Cell;
+  responseRate: Rate;
+  /** In words, when this group's rate differs from the overall by more than NON_RESPONSE_GAP. */
+  warning: string | null;
+}
+
+export interface NonResponseCheck {
+  overall: Rate;
+  rows: NonResponseRow[];
+  /** Confidence after the course, of everyone sent a survey and of those who answered. */
+  confidenceAfter: { everyone: Mean; answered: Mean };
+  warnings: string[];
+}
+
+/**
+ * Compares those who answered the three-month survey with everyone it was sent to, by sector, by
+ * workforce group and by their confidence after the course, and says in words where the answers
+ * may not speak for everyone.
+ */
+export async function nonResponseCheck(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<NonResponseCheck> {
+  checkCanReadImpact(s);
+  const answered = sql`${impactResponses.id} is not null`;
+  const where = bookingConditions(s, range, filters, sql`${followUpSurveys.respondent} = 'attendee' and ${SENT}`);
+  /** Surveys sent and answered, for each value of `group` (one row for the whole when it is constant). */
+  const responses = (group: SQL) =>
+    withEverything(
+      s.db
+        .select({ group: sql<string | null>`${group}`, sent: countWhere(SENT), answered: countWhere(answered) })
+        .from(followUpSurveys)
+        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+        .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
+        .$dynamic(),
+    )
+      .where(where)
+      .groupBy(group)
+      .orderBy(group);
+  const [[total], bySector, byGroup, [confidence]] = await Promise.all([
+    responses(sql`'everyone'::text`),
+    responses(sql`${organisations.sector}`),
+    responses(sql`coalesce(${workforceGroups.name}, 'No group given')`),
+    withEverything(
+      s.db
+        .select({ everyone: moments(sql`${feedback.confidenceAfter}`), answered: moments(sql`${feedback.confidenceAfter}`, answered) })
+        .from(followUpSurveys)
+        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+        .innerJoin(feedback, eq(feedback.bookingId, bookings.id))
+        .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
+        .$dynamic(),
+    ).where(where),
+  ]);
+  const overall = total ? rate(total.answered, total.sent) : rate(0, 0);
+  const rowsOf = (by: NonResponseRow['by'], groups: { group: string | null; sent: number; answered: number }[]): NonResponseRow[] => {
+    const sent = suppressColumn(groups, (g) => g.sent);
+    return groups.map((g, i) => {
+      const group = g.group ?? 'Not known';
+      if (sent[i] === null) return { by, group, sent: null, answered: null, responseRate: rate(0, 0), warning: null };
+      const responseRate = rate(g.answered, g.sent);
+      return { by, group, sent: g.sent, answered: g.answered, responseRate, warning: responseGapWarning(by, group, responseRate, overall) };
+    });
+  };
+  const rows = [...rowsOf('sector', bySector), ...rowsOf('workforce group', byGroup)];
+  const confidenceAfter = { everyone: meanOfMoments(confidence.everyone), answered: meanOfMoments(confidence.answered) };
+  const warnings = rows.flatMap((r) => (r.warning ? [r.warning] : []));
+  if (!isSuppressed(confidenceAfter.everyone) && !isSuppressed(confidenceAfter.answered)) {
+    const difference = confidenceAfter.answered.mean - confidenceAfter.everyone.mean;
+    if (Math.abs(difference) >= 1) {
+      warnings.push(
+        `Those who answered left the course ${difference > 0 ? 'more' : 'less'} confident than everyone surveyed (${confidenceAfter.answered.mean.toFixed(1)} against ${confidenceAfter.everyone.mean.toFixed(1)} out of 10): the answers may paint the change ${difference > 0 ? 'brighter' : 'darker'} than it is.`,
+      );
+    }
+  }
+  return { overall, rows, confidenceAfter, warnings };
+}
+
+
+/** "Police answered less often than everyone (31% against 58%): ...", when the gap is more than NON_RESPONSE_GAP. */
+function responseGapWarning(by: NonResponseRow['by'], group: string, groupRate: Rate, overall: Rate): string | null {
+  if (isSuppressed(groupRate) || isSuppressed(overall)) return null;
+  const gap = groupRate.value - overall.value;
+  if (Math.abs(gap) <= NON_RESPONSE_GAP) return null;
+  const who = by === 'sector' ? 'this sector' : 'this workforce group';
+  return `${group} answered ${gap < 0 ? 'less' : 'more'} often than everyone (${percent(groupRate.value)} against ${percent(overall.value)}): the answers may ${gap < 0 ? 'under-represent' : 'over-represent'} ${who}.`;
+}
+
+// ---- The dashboard ------------------------------------------------------------------------------
+
+/** The period of the same length just before a range. */
+export function previousRange(range: ImpactRange): ImpactRange {
+  const day = (iso: string) => Date.UTC(...(iso.split('-').map(Number) as [number, number, number]).map((v, i) => (i === 1 ? v - 1 : v)) as [number, number, number]);
+  const length = day(range.to) - day(range.from);
+  return { from: new Date(day(range.from) - length).toISOString().slice(0, 10), to: range.from };
+}
+
+export interface ImpactDashboard {
+  current: ImpactFigures;
+  previous: ImpactFigures;
+  bySector: BreakdownRow[];
+  byOrganisation: BreakdownRow[];
+  byMonth: MonthRow[];
+  nonResponse: NonResponseCheck;
+}
+
+/** Everything the dashboard shows, for the range and the period before it. */
+export async function impactDashboard(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<ImpactDashboard> {
+  const [current, previous, reach, byMonth, nonResponse] = await Promise.all([
+    impactFigures(s, range, filters),
+    impactFigures(s, previousRange(range), filters),
+    reachBreakdowns(s, range, filters),
+    deliveryByMonth(s, range, filters),
+    nonResponseCheck(s, range, filters),
+  ]);
+  return { current, previous, ...reach, byMonth, nonResponse };
+}
