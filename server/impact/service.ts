@@ -19,7 +19,7 @@
 //   rises as answers arrive). Practice changed and shared learning ÷ answers; a better outcome for
 //   a child or family ÷ those who answered that question other than "not applicable".
 //   Confidence held: confidence now minus confidence after the course, for each person who gave both.
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
 import { withSessionCourseAndPerson } from '../bookings/joins';
 import {
@@ -32,14 +32,17 @@ import {
   managerResponses,
   organisations,
   people,
+  prospectuses,
   sessions,
   workforceGroups,
   type DeliveryMode,
   type Sector,
 } from '../../db/schema';
-import { forbidden } from '../shared/errors';
+import { listWorkforceGroups } from '../catalogue/service';
+import { listOrganisations } from '../organisations/service';
+import { forbidden, invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
-import { fromLondon } from '../shared/dates';
+import { fromLondon, londonDay, yearContaining } from '../shared/dates';
 import { cellsShown, isSuppressed, meanFrom, percent, rate, type Mean, type Rate } from '../shared/statistics';
 
 export interface ImpactFilters {
@@ -57,6 +60,57 @@ export interface ImpactRange {
   from: string;
   /** The London day after the last, not included. */
   to: string;
+}
+
+/** The next London day: "2026-03-31" gives "2026-04-01". */
+export function dayAfter(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * The period asked for: a prospectus year by its label, or dates (`to` not included), or by
+ * default the prospectus year that today falls in (the partnership's year, when there is none).
+ */
+export async function impactRange(s: ServiceContext, given: { year?: string; from?: string; to?: string }): Promise<ImpactRange & { year: string | null }> {
+  if (given.from || given.to) {
+    if (!given.from || !given.to) throw invalid({ [given.from ? 'to' : 'from']: 'Enter both dates, or choose a year' }, 'The dates are not valid');
+    if (given.to <= given.from) throw invalid({ to: 'The end must be after the start' }, 'The dates are not valid');
+    return { from: given.from, to: given.to, year: null };
+  }
+  const today = londonDay(s.clock.now());
+  const years = await prospectusYears(s);
+  const chosen = given.year ? years.find((y) => y.year === given.year) : years.find((y) => y.startsOn <= today && today <= y.endsOn);
+  if (given.year && !chosen) throw invalid({ year: 'Choose a year from the list' }, 'There is no prospectus for that year');
+  if (chosen) return { from: chosen.startsOn, to: dayAfter(chosen.endsOn), year: chosen.year };
+  const fallback = yearContaining(s.clock.now(), s.partnership.yearStartMonth);
+  return { from: fallback.startsOn, to: dayAfter(fallback.endsOn), year: fallback.label };
+}
+
+/** The partnership's prospectus years, newest first. */
+export function prospectusYears(s: ServiceContext) {
+  return s.db
+    .select({ year: prospectuses.year, startsOn: prospectuses.startsOn, endsOn: prospectuses.endsOn })
+    .from(prospectuses)
+    .where(eq(prospectuses.partnershipId, s.partnership.id))
+    .orderBy(desc(prospectuses.startsOn));
+}
+
+/** What the dashboard's filters offer: the years, the courses of the years, organisations and workforce groups. */
+export async function impactChoices(s: ServiceContext) {
+  checkCanReadImpact(s);
+  const [years, courseList, organisationList, groups] = await Promise.all([
+    prospectusYears(s),
+    s.db
+      .select({ id: courses.id, title: courses.title, year: prospectuses.year })
+      .from(courses)
+      .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
+      .where(eq(courses.partnershipId, s.partnership.id))
+      .orderBy(desc(prospectuses.startsOn), asc(courses.title)),
+    listOrganisations(s),
+    listWorkforceGroups(s),
+  ]);
+  return { years, courses: courseList, organisations: organisationList.map((o) => ({ id: o.id, name: o.name })), workforceGroups: groups.map((g) => ({ code: g.code, name: g.name })) };
 }
 
 /** Only the PPL group (reviewers) and coordinators read the impact figures. */

@@ -61,9 +61,12 @@ export function londonMonth(d: Date): string {
   return `${p.year}-${String(p.month).padStart(2, '0')}`;
 }
 
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "May 2026" for "2026-05". */
 export function monthName(month: string): string {
   const [y, m] = month.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 15)));
+  return monthFormat.format(new Date(Date.UTC(y, m - 1, 15)));
 }
 
 /** "1 hour 30 minutes", for a course's length */
