@@ -12,6 +12,7 @@ export const TAGS = {
   Account: 'The holder of the API token',
   Competencies: 'The competency framework, and the token holder’s competency profile',
   People: 'People with accounts (coordinators only)',
+  Impact: 'What the training delivered and what it changed (reviewers and coordinators)',
   Documentation: 'This API’s description',
 } as const;
 export type Tag = keyof typeof TAGS;

@@ -2,6 +2,7 @@
 import { attendanceOperations } from './attendance';
 import { bookingOperations } from './bookings';
 import { competencyOperations } from './competencies';
+import { impactOperations } from './impact';
 import { learningOperations } from './learning';
 import { courseOperations } from './courses';
 import { openApiOperation } from './openapi';
@@ -20,6 +21,7 @@ export const apiOperations: Operation[] = [
   ...referenceOperations,
   ...peopleOperations,
   ...reportOperations,
+  ...impactOperations,
   ...attendanceOperations,
   openApiOperation(() => apiOperations),
 ];

@@ -1,6 +1,5 @@
 // The PPL group's impact dashboard: the page a reviewer opens at every meeting. The figures and
 // their rules are in ./service; this page reads the query, asks for them and lays them out.
-import type { Role } from '../../db/schema';
 import { ErrorSummary } from '../../web/components';
 import { isDomainError, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
@@ -8,10 +7,9 @@ import { parseQuery } from '../http/params';
 import { render } from '../http/render';
 import { get } from '../http/routes';
 import { impactPageQuery } from './schemas';
-import { dayAfter, impactChoices, impactDashboard, impactRange, type ImpactFilters } from './service';
+import { dayAfter, IMPACT_READERS, impactChoices, impactDashboard, impactRange, type ImpactFilters } from './service';
 import { ByMonth, DayZero, Delivery, describePeriod, FilterForm, FollowUp, IMPACT_PATH, Managers, Reach, WhoAnswered, type PageValues } from './views';
 
-export const IMPACT_READERS: Role[] = ['reviewer', 'coordinator'];
 const TITLE = 'Training impact';
 
 async function dashboardPage(c: AppContext) {

@@ -36,6 +36,7 @@ import {
   sessions,
   workforceGroups,
   type DeliveryMode,
+  type Role,
   type Sector,
 } from '../../db/schema';
 import { listWorkforceGroups } from '../catalogue/service';
@@ -114,8 +115,10 @@ export async function impactChoices(s: ServiceContext) {
 }
 
 /** Only the PPL group (reviewers) and coordinators read the impact figures. */
+export const IMPACT_READERS: Role[] = ['reviewer', 'coordinator'];
+
 export function checkCanReadImpact(s: ServiceContext) {
-  if (s.actor && !s.actor.roles.some((r) => r === 'reviewer' || r === 'coordinator')) throw forbidden('Only reviewers and coordinators can see the impact figures');
+  if (s.actor && !s.actor.roles.some((r) => IMPACT_READERS.includes(r))) throw forbidden('Only reviewers and coordinators can see the impact figures');
 }
 
 // ---- Aggregates -----------------------------------------------------------------------------
