@@ -1,10 +1,11 @@
 // The demo's three-month surveys. The seed records attendance through the attendance service, which
 // schedules each survey; the real jobs then send, remind and close them as the demo's clock passes
-// the moments they are due, and about two in three attendees answer, most within a fortnight of the
-// email arriving, with a spread of answers. The demo practitioner answers one survey, on a course
-// early in the year, and leaves their latest open, its email in the dev mailbox.
+// the moments they are due, and about two in three attendees answer (the police seldom do), most
+// within a fortnight of the email arriving, with a spread of answers. The demo practitioner answers
+// one survey, on a course early in the year, and leaves their latest open, its email in the dev
+// mailbox.
 import { and, asc, eq } from 'drizzle-orm';
-import { bookings, COMPETENCY_SELF_ASSESSMENTS, courses, followUpSurveys, sessions } from '../../db/schema';
+import { bookings, COMPETENCY_SELF_ASSESSMENTS, courses, followUpSurveys, organisations, people, sessions, type Sector } from '../../db/schema';
 import { lapseApprovals } from '../bookings/service';
 import { sendSessionReminders } from '../bookings/reminders';
 import { answerImpactSurvey, closeExpiredFollowUps, followUpDueAt, reminderDays, sendDueFollowUps, sendFollowUpReminders, surveyForAttendee, type ImpactInput } from '../follow-ups/service';
@@ -70,9 +71,11 @@ export function jobMoments(policy: Partnership, session: { startsAt: Date; endsA
 /** The prospectus's attendee surveys the jobs sent at this moment, in the order of their sessions and bookings. */
 export async function surveysJustSent(s: ServiceContext, prospectusId: string) {
   return s.db
-    .select({ surveyId: followUpSurveys.id, sessionId: sessions.id, personId: bookings.personId, sentAt: followUpSurveys.sentAt })
+    .select({ surveyId: followUpSurveys.id, sessionId: sessions.id, personId: bookings.personId, sector: organisations.sector, sentAt: followUpSurveys.sentAt })
     .from(followUpSurveys)
     .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+    .innerJoin(people, eq(people.id, bookings.personId))
+    .innerJoin(organisations, eq(organisations.id, people.organisationId))
     .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
     .innerJoin(courses, eq(courses.id, sessions.courseId))
     .where(
@@ -87,9 +90,18 @@ export async function surveysJustSent(s: ServiceContext, prospectusId: string) {
     .orderBy(asc(sessions.startsAt), asc(bookings.createdAt));
 }
 
-/** When the `n`th survey sent is answered, after its email arrived; undefined for the one in three who never answer. */
-export function answerDelay(n: number): number | undefined {
-  if (n % 3 === 2) return undefined;
+/**
+ * The sector that seldom answers its three-month surveys (one in five), so that the impact
+ * dashboard's check on who answered has something to warn about.
+ */
+export const SELDOM_ANSWERS: Sector = 'Police';
+
+/**
+ * When the `n`th survey sent is answered, after its email arrived; undefined for the one in three
+ * who never answer (four in five in SELDOM_ANSWERS).
+ */
+export function answerDelay(n: number, sector: Sector): number | undefined {
+  if (sector === SELDOM_ANSWERS ? n % 5 !== 0 : n % 3 === 2) return undefined;
   return (1 + ((n * 7) % 20)) * DAY + (n % 8) * HOUR;
 }
 

@@ -470,7 +470,7 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
         }
         continue;
       }
-      const delay = answerDelay(n);
+      const delay = answerDelay(n, survey.sector);
       if (delay === undefined) continue;
       at(new Date(survey.sentAt!.getTime() + delay), async () => {
         await answerSurvey(personal(survey.personId), survey.surveyId, n);

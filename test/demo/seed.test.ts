@@ -21,6 +21,7 @@ import { seedDemo } from '../../server/demo/seed';
 import { followUpDueAt, nextReminder, reminderDays, remindersDueBy, surveyByToken } from '../../server/follow-ups/service';
 import { liveBookingFor } from '../../server/bookings/service';
 import { myCompetencyProfile } from '../../server/competencies/service';
+import { impactDashboard, impactRange } from '../../server/impact/service';
 import { fixedClock } from '../../server/shared/clock';
 import { hashToken } from '../../server/shared/tokens';
 import { createTestDatabase } from '../support/database';
@@ -307,6 +308,16 @@ describe('the seeded demo’s competency evidence', () => {
       select distinct c.code from competencies c join competency_requirements r on r.competency_id = c.id
       where not exists (select 1 from course_competencies cc where cc.competency_id = c.id) order by c.code`);
     expect(uncovered.map((r) => r.code)).toEqual(['E3']);
+  });
+});
+
+describe('the seeded demo’s impact figures', () => {
+  it('tell a story: the police seldom answer, and the dashboard warns about it', async () => {
+    const s = { db: db(), clock: fixedClock(NOW), config: testConfig({ baseUrl: BASE_URL }), partnership, actor: null };
+    const dashboard = await impactDashboard(s, await impactRange(s, {}), {});
+    expect(dashboard.current.delivery.sessionsDelivered).toBeGreaterThan(20);
+    expect(dashboard.current.followUp.answered).toBeGreaterThan(50);
+    expect(dashboard.nonResponse.warnings.some((w) => w.startsWith('Police answered less often than everyone'))).toBe(true);
   });
 });
 
