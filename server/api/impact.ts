@@ -1,6 +1,6 @@
 // The impact figures on the API, for the PPL group's own reporting: the same service and the same
 // honest-number rules as the dashboard page. Rates and means come with their counts and intervals,
-// or as { suppressed: true } when they are about fewer than 5 people.
+// or as { suppressed: true } when they are about fewer than 5 people, as are counts of 1 to 4 people.
 import { z } from 'zod';
 import { scope } from '../http/context';
 import { impactApiQuery } from '../impact/schemas';
@@ -10,6 +10,8 @@ import { named } from './schemas';
 
 const count = z.int().min(0);
 const suppressed = z.strictObject({ suppressed: z.literal(true) }).describe('About fewer than 5 people, so not shown');
+/** A count of people: 1 to 4 are { suppressed: true }. */
+const people = z.union([z.int().min(0), suppressed]);
 const unit = z.number().min(0).max(1);
 
 export const RateSchema = named(
@@ -38,20 +40,20 @@ export const ImpactSchema = named(
       sessionsCancelled: count,
       trainingHours: z.number().min(0).describe('The length of every session delivered, added up'),
       placesOffered: count.describe('Places at the sessions delivered'),
-      bookings: count.describe('Requests for a place, the waiting list and later cancellations included, walk-ins not'),
-      attendances: count.describe('Attended or partly attended, walk-ins included'),
-      didNotAttend: count,
-      lateCancellations: count,
-      walkIns: count,
-      eLearningCompletions: count.describe('Completed in the period'),
-      peopleTrained: count.describe('Different people who came to a session or completed e-learning'),
+      bookings: people.describe('Requests for a place, the waiting list and later cancellations included, walk-ins not'),
+      attendances: people.describe('Attended or partly attended, walk-ins included'),
+      didNotAttend: people,
+      lateCancellations: people,
+      walkIns: people,
+      eLearningCompletions: people.describe('Completed in the period'),
+      peopleTrained: people.describe('Different people who came to a session or completed e-learning'),
       organisationsReached: count,
       sectorsReached: count,
       takeUp: RateSchema.describe('Attendances of people who had a place ÷ places offered'),
       attendanceRate: RateSchema.describe('Attendances of people who had a place ÷ places confirmed when the session started'),
     }),
     dayZero: z.strictObject({
-      responses: count.describe('Feedback given on the day'),
+      responses: people.describe('Feedback given on the day'),
       responseRate: RateSchema.describe('Feedback given ÷ attendances'),
       outcomesMet: MeanSchema.describe('Each person’s average over the course’s outcomes, 1 to 4'),
       relevance: MeanSchema.describe('1 to 5'),
@@ -61,8 +63,8 @@ export const ImpactSchema = named(
       confidenceChange: MeanSchema.describe('After minus before, for each person'),
     }),
     followUp: z.strictObject({
-      sent: count,
-      answered: count,
+      sent: people,
+      answered: people,
       responseRate: RateSchema.describe('Answered ÷ sent (still-open surveys included)'),
       practiceChanged: RateSchema.describe('Said yes ÷ answered'),
       outcomeImproved: RateSchema.describe('Said a child’s or family’s outcome is better ÷ those who answered the question, leaving out “not applicable”'),
@@ -71,7 +73,7 @@ export const ImpactSchema = named(
       confidenceHeld: MeanSchema.describe('Confidence now minus confidence after the course, for each person who gave both'),
       selfAssessments: z.strictObject({ rated: count.describe('Competencies rated, across the answers'), confident: RateSchema, developing: RateSchema, notYet: RateSchema }),
     }),
-    managers: z.strictObject({ sent: count, answered: count, responseRate: RateSchema, seenChange: RateSchema.describe('Said yes ÷ answered') }),
+    managers: z.strictObject({ sent: people, answered: people, responseRate: RateSchema, seenChange: RateSchema.describe('Said yes ÷ answered') }),
     nonResponse: z
       .array(
         z.strictObject({

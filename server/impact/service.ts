@@ -1,8 +1,8 @@
 // The PPL group's impact figures: what the training delivered and what it changed, for a date
 // range (a prospectus year by default) and the filters the dashboard offers, with the same figures
 // for the period of the same length just before. Every rate carries its count, denominator and
-// Wilson interval and every mean its n and t interval (../shared/statistics); breakdown cells for
-// fewer than 5 people are suppressed there too. The definitions, said on the page as well:
+// Wilson interval and every mean its n and t interval (../shared/statistics); counts of 1 to 4
+// people, and breakdown cells for fewer than 5, are suppressed (decision 0012). The definitions, said on the page as well:
 //
 // - A session belongs to the range by the London day it starts; `to` is the first day after it.
 // - Sessions, courses, training hours and places offered come from delivered sessions (cancelled
@@ -44,7 +44,7 @@ import { listOrganisations } from '../organisations/service';
 import { forbidden, invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { fromLondon, londonDay, yearContaining } from '../shared/dates';
-import { cellsShown, isSuppressed, meanFrom, percent, rate, type Mean, type Rate } from '../shared/statistics';
+import { cellsShown, isSuppressed, meanFrom, peopleCount, percent, rate, type Mean, type Rate, type Suppressed } from '../shared/statistics';
 
 export interface ImpactFilters {
   theme?: string;
@@ -174,19 +174,22 @@ const bookingConditions = (s: ServiceContext, range: ImpactRange, filters: Impac
 
 // ---- The figures ----------------------------------------------------------------------------
 
+/** A count of people: the number, or suppressed when it is 1 to 4 (../shared/statistics peopleCount). */
+export type Count = number | Suppressed;
+
 export interface Delivery {
   courses: number;
   sessionsDelivered: number;
   sessionsCancelled: number;
   trainingHours: number;
   placesOffered: number;
-  bookings: number;
-  attendances: number;
-  didNotAttend: number;
-  lateCancellations: number;
-  walkIns: number;
-  eLearningCompletions: number;
-  peopleTrained: number;
+  bookings: Count;
+  attendances: Count;
+  didNotAttend: Count;
+  lateCancellations: Count;
+  walkIns: Count;
+  eLearningCompletions: Count;
+  peopleTrained: Count;
   organisationsReached: number;
   sectorsReached: number;
   takeUp: Rate;
@@ -194,7 +197,7 @@ export interface Delivery {
 }
 
 export interface DayZero {
-  responses: number;
+  responses: Count;
   responseRate: Rate;
   outcomesMet: Mean;
   relevance: Mean;
@@ -205,8 +208,8 @@ export interface DayZero {
 }
 
 export interface FollowUp {
-  sent: number;
-  answered: number;
+  sent: Count;
+  answered: Count;
   responseRate: Rate;
   practiceChanged: Rate;
   outcomeImproved: Rate;
@@ -218,8 +221,8 @@ export interface FollowUp {
 }
 
 export interface Managers {
-  sent: number;
-  answered: number;
+  sent: Count;
+  answered: Count;
   responseRate: Rate;
   seenChange: Rate;
 }
@@ -268,13 +271,13 @@ async function deliveryFigures(s: ServiceContext, range: ImpactRange, filters: I
     sessionsCancelled: sessionRow.sessionsCancelled,
     trainingHours: Math.round(sessionRow.minutes / 6) / 10,
     placesOffered: sessionRow.placesOffered,
-    bookings: bookingRow.bookings,
-    attendances: bookingRow.attendances,
-    didNotAttend: bookingRow.didNotAttend,
-    lateCancellations: bookingRow.lateCancellations,
-    walkIns: bookingRow.walkIns,
-    eLearningCompletions: reach.completions,
-    peopleTrained: reach.people,
+    bookings: peopleCount(bookingRow.bookings),
+    attendances: peopleCount(bookingRow.attendances),
+    didNotAttend: peopleCount(bookingRow.didNotAttend),
+    lateCancellations: peopleCount(bookingRow.lateCancellations),
+    walkIns: peopleCount(bookingRow.walkIns),
+    eLearningCompletions: peopleCount(reach.completions),
+    peopleTrained: peopleCount(reach.people),
     organisationsReached: reach.organisations,
     sectorsReached: reach.sectors,
     takeUp: rate(bookingRow.heldAndCame, sessionRow.placesOffered),
@@ -333,7 +336,7 @@ async function dayZeroFigures(s: ServiceContext, range: ImpactRange, filters: Im
       .$dynamic(),
   ).where(bookingConditions(s, range, filters));
   return {
-    responses: row.responses,
+    responses: peopleCount(row.responses),
     responseRate: rate(row.responses, row.attendances),
     outcomesMet: meanOfMoments(row.outcomes),
     relevance: meanOfMoments(row.relevance),
@@ -382,8 +385,8 @@ async function followUpFigures(s: ServiceContext, range: ImpactRange, filters: I
   const rated = ratings.reduce((total, r) => total + r.n, 0);
   const ratedAs = (value: string) => rate(ratings.find((r) => r.rating === value)?.n ?? 0, rated);
   return {
-    sent: row.sent,
-    answered: row.answered,
+    sent: peopleCount(row.sent),
+    answered: peopleCount(row.answered),
     responseRate: rate(row.answered, row.sent),
     practiceChanged: rate(row.changed, row.answered),
     outcomeImproved: rate(row.improved, row.improvedAsked),
@@ -407,7 +410,7 @@ async function managerFigures(s: ServiceContext, range: ImpactRange, filters: Im
       .leftJoin(managerResponses, eq(managerResponses.surveyId, followUpSurveys.id))
       .$dynamic(),
   ).where(bookingConditions(s, range, filters, eq(followUpSurveys.respondent, 'manager')));
-  return { sent: row.sent, answered: row.answered, responseRate: rate(row.answered, row.sent), seenChange: rate(row.seen, row.answered) };
+  return { sent: peopleCount(row.sent), answered: peopleCount(row.answered), responseRate: rate(row.answered, row.sent), seenChange: rate(row.seen, row.answered) };
 }
 
 /** The headline figures for a range. */

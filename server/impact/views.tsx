@@ -8,7 +8,7 @@ import { CountFigure, MeanFigure, RateFigure } from '../../web/figures';
 import { formatDay, monthName } from '../shared/dates';
 import type { FieldErrors } from '../shared/errors';
 import type { Mean, Rate } from '../shared/statistics';
-import type { BreakdownRow, ImpactDashboard, ImpactFigures, impactChoices, MonthRow, NonResponseCheck } from './service';
+import type { BreakdownRow, Count, ImpactDashboard, ImpactFigures, impactChoices, MonthRow, NonResponseCheck } from './service';
 
 export const IMPACT_PATH = '/impact';
 
@@ -58,10 +58,10 @@ export function describePeriod(range: ImpactFigures['range']): string {
   return `${short(range.from)} to ${short(last)}`;
 }
 
-type Figure = { kind: 'count'; value: number } | { kind: 'rate'; value: Rate } | { kind: 'mean'; value: Mean; unit?: string; signed?: boolean };
+type Figure = { kind: 'count'; value: Count } | { kind: 'rate'; value: Rate } | { kind: 'mean'; value: Mean; unit?: string; signed?: boolean };
 
 function FigureCell({ figure }: { figure: Figure }) {
-  if (figure.kind === 'count') return <>{figure.value.toLocaleString('en-GB')}</>;
+  if (figure.kind === 'count') return <CountFigure count={typeof figure.value === 'number' ? figure.value : null} />;
   if (figure.kind === 'rate') return <RateFigure figure={figure.value} />;
   return <MeanFigure figure={figure.value} unit={figure.unit} signed={figure.signed} />;
 }
@@ -73,7 +73,7 @@ interface FigureRow {
   pick: (f: ImpactFigures) => Figure;
 }
 
-const count = (value: number): Figure => ({ kind: 'count', value });
+const count = (value: Count): Figure => ({ kind: 'count', value });
 const rateFigure = (value: Rate): Figure => ({ kind: 'rate', value });
 const mean = (value: Mean, unit?: string, signed?: boolean): Figure => ({ kind: 'mean', value, unit, signed });
 

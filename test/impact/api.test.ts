@@ -38,7 +38,7 @@ describe('GET /api/v1/impact', () => {
   it('takes a year, the filters, and says { suppressed: true } for fewer than 5', async () => {
     const { token } = await personWithToken(database.db, built, ['coordinator']);
     const police = await expectBody(await callApi(built, `/api/v1/impact?year=2025-26&organisationId=${fixture.police.id}`, token), ImpactSchema);
-    expect(police.delivery.attendances).toBe(2);
+    expect(police.delivery.attendances).toEqual({ suppressed: true });
     expect(police.followUp.responseRate).toEqual({ suppressed: true });
     expect(police.dayZero.confidenceChange).toEqual({ suppressed: true });
   });

@@ -54,10 +54,11 @@ describe('delivery', () => {
       placesOffered: 28,
       bookings: 24,
       attendances: 20,
-      didNotAttend: 2,
-      lateCancellations: 1,
-      walkIns: 1,
-      eLearningCompletions: 2,
+      // 2, 1, 1 and 2 people: fewer than 5 each.
+      didNotAttend: { suppressed: true },
+      lateCancellations: { suppressed: true },
+      walkIns: { suppressed: true },
+      eLearningCompletions: { suppressed: true },
       peopleTrained: 15,
       organisationsReached: 3,
       sectorsReached: 3,
@@ -159,6 +160,7 @@ describe('filters', () => {
   it('narrows to a theme, a delivery mode or a course', async () => {
     const online = await impactFigures(as(['reviewer']), YEAR, { theme: 'Online safety' });
     expect(online.delivery).toMatchObject({ sessionsDelivered: 1, sessionsCancelled: 1, attendances: 5, placesOffered: 8, eLearningCompletions: 0 });
+    expect(online.followUp.sent).toBe(0);
     const live = await impactFigures(as(['reviewer']), YEAR, { mode: 'Live online' });
     expect(live.delivery.attendances).toBe(5);
     const neglect = await impactFigures(as(['reviewer']), YEAR, { courseId: fixture.courses.c1.id });
@@ -167,14 +169,15 @@ describe('filters', () => {
 
   it('narrows the people counted, never the sessions, by sector, organisation or workforce group', async () => {
     const health = await impactFigures(as(['reviewer']), YEAR, { sector: 'Health' });
-    expect(health.delivery).toMatchObject({ sessionsDelivered: 3, placesOffered: 28, attendances: 7, walkIns: 1, peopleTrained: 5 });
+    expect(health.delivery).toMatchObject({ sessionsDelivered: 3, placesOffered: 28, attendances: 7, walkIns: { suppressed: true }, peopleTrained: 5 });
     const la = await impactFigures(as(['coordinator']), YEAR, { organisationId: fixture.la.id });
     expect(la.followUp).toMatchObject({ sent: 7, answered: 6 });
     const group3 = await impactFigures(as(['reviewer']), YEAR, { workforceGroup: '3' });
     expect(group3.followUp).toMatchObject({ sent: 11, answered: 7 });
-    // Too few to show a rate for.
+    // Too few to show a count or a rate for: 2 attendances, 2 surveys sent.
     const police = await impactFigures(as(['reviewer']), YEAR, { sector: 'Police' });
-    expect(police.followUp.responseRate).toEqual({ suppressed: true });
+    expect(police.delivery.attendances).toEqual({ suppressed: true });
+    expect(police.followUp).toMatchObject({ sent: { suppressed: true }, responseRate: { suppressed: true } });
   });
 });
 
