@@ -171,7 +171,7 @@ const forRange = async (c: AppContext, given: Partial<ReportRange>) => {
 };
 
 /** The one refusal of well-formed dates: a single date given that falls after the default other end. */
-const RANGE_BEYOND_YEAR = 'Only one date is given and it falls on the wrong side of the current prospectus year, which the other date defaults to';
+const RANGE_BEYOND_YEAR = 'The last date is before the first: both given so, or one given on the wrong side of the current prospectus year, which the other date defaults to';
 
 export const reportOperations: Operation[] = [
   importOperation,

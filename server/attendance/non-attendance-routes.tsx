@@ -144,10 +144,10 @@ function ChargesSection({ list }: { list: ChargesList }) {
 }
 
 /** The report's form again with what is wrong with its dates, and no report. */
-const badRange = (c: AppContext, errors: FieldErrors, status: 400 | 422) =>
+const badRange = (c: AppContext, errors: FieldErrors) =>
   render(
     c,
-    { title: TITLE, hasErrors: true, status, backLink: '/manage' },
+    { title: TITLE, hasErrors: true, status: 400, backLink: '/manage' },
     <>
       <ErrorSummary errors={errors} />
       <h1 class="govuk-heading-l">{TITLE}</h1>
@@ -158,12 +158,12 @@ const badRange = (c: AppContext, errors: FieldErrors, status: 400 | 422) =>
 async function reportPage(c: AppContext) {
   const s = scope(c);
   const given = parseQuery(c, rangeQuery);
-  if (!given.ok) return badRange(c, given.errors, 400);
+  if (!given.ok) return badRange(c, given.errors);
   let range: ReportRange;
   try {
     range = await reportRange(s, given.data);
   } catch (error) {
-    if (isDomainError(error, 'invalid')) return badRange(c, error.fields, 422);
+    if (isDomainError(error, 'invalid')) return badRange(c, error.fields);
     throw error;
   }
   const { report, charges } = await nonAttendance(s, range);

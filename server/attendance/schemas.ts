@@ -4,7 +4,6 @@ import { SECTORS } from '../../db/schema';
 import { readDay } from '../shared/dates';
 import { asList } from '../shared/input';
 import { formatPounds } from '../shared/money';
-import { LAST_BEFORE_FIRST } from './non-attendance';
 
 const dayParam = (which: 'first' | 'last') =>
   z
@@ -17,13 +16,11 @@ const dayParam = (which: 'first' | 'last') =>
     })
     .optional();
 
-/** A report's query: both dates optional, defaulting to the current prospectus year. */
-export const rangeQuery = z
-  .object({
+/** A report's query: both dates optional, defaulting to the current prospectus year (reportRange checks their order). */
+export const rangeQuery = z.object({
     from: dayParam('first').describe('The first London date of sessions to include, YYYY-MM-DD (or DD/MM/YYYY); by default the first day of the current prospectus year'),
     to: dayParam('last').describe('The last London date of sessions to include; by default the last day of the current prospectus year'),
-  })
-  .refine((r) => !r.from || !r.to || r.to >= r.from, { path: ['to'], error: LAST_BEFORE_FIRST });
+});
 
 /** An amount in pounds ("25", "25.00", "£1,000") as pence, from nothing up to `maxPence`. */
 const penceField = (what: string, maxPence: number) =>

@@ -326,7 +326,7 @@ export async function lapseApprovals(s: ServiceContext): Promise<{ lapsed: numbe
 }
 
 /** The one message for a capacity below the places held, wherever a capacity is changed. */
-export const capacityBelowPlacesTaken = (taken: number) => `Capacity must be at least ${taken}, the number of places already booked`;
+export const capacityBelowPlacesTaken = (taken: number) => `The number of places must be at least ${taken}, the places already taken`;
 
 /** Changes a session's capacity; never below the places held. Raising it promotes from the waiting list. */
 export async function changeCapacity(s: ServiceContext, sessionId: string, capacity: number) {

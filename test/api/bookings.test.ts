@@ -204,7 +204,7 @@ describe('a coordinator', () => {
     expect(await audited('booking.promoted', p4Booking.id)).toHaveLength(1);
 
     const tooLow = await expectProblem(await call('PATCH', `/api/v1/sessions/${session.id}`, coordinator.token, { capacity: 2 }), 422);
-    expect(tooLow.errors).toEqual({ capacity: 'Capacity must be at least 3, the number of places already booked' });
+    expect(tooLow.errors).toEqual({ capacity: 'The number of places must be at least 3, the places already taken' });
   });
 
   it('moves a booking, then cancels a session, emailing everyone booked', async () => {

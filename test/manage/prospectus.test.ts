@@ -173,7 +173,7 @@ describe('sessions', () => {
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain('There is a problem');
-    expect(html).toContain('Capacity must be at least 5, the number of places already booked');
+    expect(html).toContain('The number of places must be at least 5, the places already taken');
     const [row] = await database.db.select().from(sessions).where(eq(sessions.id, gmtSession));
     expect(row).toMatchObject({ capacity: 20, placesTaken: 5, venue: 'Riverside House, Main Street, Rotherham S60 1AE' });
 

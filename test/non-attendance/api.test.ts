@@ -51,11 +51,15 @@ describe('GET /api/v1/reports/non-attendance', () => {
     });
   });
 
-  it('takes the dates from the query, and answers bad ones with a 400 naming them', async () => {
+  it('takes the dates from the query, and answers bad ones with a 400 naming them, and dates out of order with a 422', async () => {
     const october = await expectBody(await get('/api/v1/reports/non-attendance?from=2026-10-01&to=2026-10-31'), NonAttendanceReportSchema);
     expect(october.sessions.map((x) => x.id)).toEqual([year.sessions.a.id, year.sessions.b.id]);
-    for (const [query, field] of [['from=tomorrow', 'from'], ['to=2026-13-01', 'to'], ['from=2026-10-02&to=2026-10-01', 'to']]) {
-      const problem = await expectProblem(await get(`/api/v1/reports/non-attendance?${query}`), 400);
+    for (const [query, field, status] of [
+      ['from=tomorrow', 'from', 400],
+      ['to=2026-13-01', 'to', 400],
+      ['from=2026-10-02&to=2026-10-01', 'to', 422],
+    ] as const) {
+      const problem = await expectProblem(await get(`/api/v1/reports/non-attendance?${query}`), status);
       expect(Object.keys(problem.errors ?? {}), query).toEqual([field]);
     }
   });

@@ -192,7 +192,7 @@ describe('changing the number of places', () => {
     await selfBooked(database.db, session.id);
     const before = await snapshot(database.db);
     const cases: [string, string][] = [
-      ['1', 'Capacity must be at least 2, the number of places already booked'],
+      ['1', 'The number of places must be at least 2, the places already taken'],
       ['ten', 'Enter the number of places as a whole number, like 20'],
       ['2.5', 'Enter the number of places as a whole number, like 20'],
       ['0', 'The number of places must be between 1 and 1,000'],
