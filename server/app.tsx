@@ -25,6 +25,7 @@ import { attendanceRoutes } from './attendance/routes';
 import { followUpRoutes } from './follow-ups/routes';
 import { competencyRoutes } from './competencies/routes';
 import { confirmationRoutes } from './competencies/confirmation-routes';
+import { groupChangeRoutes } from './competencies/group-change-routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -44,6 +45,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...followUpRoutes,
     ...competencyRoutes,
     ...confirmationRoutes,
+    ...groupChangeRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

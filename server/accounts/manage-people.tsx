@@ -72,6 +72,11 @@ function personPage(c: AppContext, person: Person, values: FormValues, errors: F
           { key: 'Roles', value: roleList(person.roles) },
         ]}
       />
+      <p class="govuk-body">
+        <a class="govuk-link" href={`/manage/people/${person.id}/workforce-group`}>
+          Change their workforce group
+        </a>
+      </p>
       <TargetForm c={c} target={target}>
         <Choices
           type="checkbox"

@@ -40,7 +40,12 @@ async function profilePage(c: AppContext) {
     <div class="app-competency-profile">
       <Done c={c} messages={DONE} />
       <h1 class="govuk-heading-l">{title}</h1>
-      <p class="govuk-body">Your workforce group is {groupLine(profile)}.</p>
+      <p class="govuk-body">
+        Your workforce group is {groupLine(profile)}.{' '}
+        <a class="govuk-link app-no-print" href="/account/workforce-group">
+          Ask to change it
+        </a>
+      </p>
       <p class="govuk-body">{countsSentence(profile)}</p>
       <AwaitingFeedbackList rows={profile.awaitingFeedback} />
       <Suggestions rows={suggestions} needed={profile.competencies.filter(needsLearning).length} />

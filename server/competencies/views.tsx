@@ -115,7 +115,12 @@ export function NoGroup({ profile }: { profile: CompetencyProfile }) {
       <p class="govuk-body">
         Your workforce group is the level of the framework that fits your role. If your role straddles two groups, it is the higher one.
       </p>
-      <p class="govuk-body">Ask the partnership’s training coordinator to set your workforce group: they can change it on your account.</p>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/account/workforce-group">
+          Ask to change your workforce group
+        </a>
+        : a coordinator or your organisation’s lead will decide it.
+      </p>
     </>
   );
 }
