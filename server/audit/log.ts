@@ -11,6 +11,7 @@ const AUDIT_ACTIONS = [
   'organisation.created',
   'organisation.updated',
   'partnership.charges.changed',
+  'partnership.manager-confirmations.changed',
   'prospectus.created',
   'prospectus.updated',
   'prospectus.published',

@@ -7,7 +7,7 @@
 // confirmCompetency, as the partnership acting on the link; declining is recorded too, and the
 // person is told either way.
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
-import { competencies, competencyConfirmationRequests, people } from '../../db/schema';
+import { competencies, competencyConfirmationRequests, partnerships, people } from '../../db/schema';
 import { auditChange } from '../audit/log';
 import { queueMail } from '../mail/outbox';
 import { DAY } from '../shared/clock';
@@ -23,6 +23,21 @@ export const CONFIRMATION_LINK_DAYS = 30;
 
 type Partnership = Pick<ServiceContext, 'partnership'>;
 export const takesManagerConfirmations = (s: Partnership) => s.partnership.managerConfirmations;
+
+/**
+ * A coordinator turns confirmations by emailed link on or off, audited. Off, links already sent
+ * stop working too: the setting is honoured wherever a request is made or answered.
+ */
+export async function setManagerConfirmations(s: ServiceContext, on: boolean) {
+  if (!s.actor?.roles.includes('coordinator')) throw forbidden('Only a coordinator can change this setting');
+  return s.db.transaction(async (tx) => {
+    const [before] = await tx.select({ on: partnerships.managerConfirmations }).from(partnerships).where(eq(partnerships.id, s.partnership.id)).for('update');
+    if (before.on === on) return on;
+    await tx.update(partnerships).set({ managerConfirmations: on }).where(eq(partnerships.id, s.partnership.id));
+    await auditChange(tx, s, 'partnership.manager-confirmations.changed', 'partnership', s.partnership.id, { before: before.on, after: on });
+    return on;
+  });
+}
 
 /** The setting off means the feature is not there at all: no page, no form, no request. */
 function requireSetting(s: Partnership) {

@@ -5,21 +5,24 @@ import { Button, Choices, ErrorSummary, Form, Select, SummaryList, Textarea, War
 import { formatDate } from '../shared/dates';
 import { isDomainError, type FieldErrors } from '../shared/errors';
 import { personalScope, scope, type AppContext } from '../http/context';
-import { formPage, submitForm } from '../http/form-pages';
+import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
 import { fieldsOf, parseForm, type FormValues } from '../http/forms';
 import { tokenParam } from '../http/params';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 import {
   answerConfirmationRequest,
+  CONFIRMATION_LINK_DAYS,
   confirmationRequestForm,
   findConfirmationRequest,
   myOpenConfirmationRequests,
   requestConfirmation,
+  setManagerConfirmations,
   takesManagerConfirmations,
   type RequestState,
 } from './confirmation-requests';
-import { confirmationRequestInput, managerAnswerInput } from './schemas';
+import { confirmationRequestInput, managerAnswerInput, managerConfirmationsSetting } from './schemas';
+import type { Role } from '../../db/schema';
 import type { PersonalContext } from '../shared/context';
 
 const PROFILE_PATH = '/learning/competencies';
@@ -73,7 +76,7 @@ async function askPage(c: AppContext, values: FormValues = {}, errors: FieldErro
     c,
     { ...target, errors },
     <>
-      <p class="govuk-body">We will email your line manager at {form.manager.email} a link to confirm or decline. It works once, for 30 days. To change the address, ask the partnership’s training coordinator.</p>
+      <p class="govuk-body">We will email your line manager at {form.manager.email} a link to confirm or decline. It works once, for {CONFIRMATION_LINK_DAYS} days. To change the address, ask the partnership’s training coordinator.</p>
       <Form action={ASK_PATH} csrfToken={c.get('csrfToken')}>
         <Select
           {...field.one('competencyId')}
@@ -96,7 +99,7 @@ const ask = (c: AppContext) =>
 const NOT_OPEN: Record<Exclude<RequestState, 'open'>, { title: string; text: (decidedAt: Date | null) => string }> = {
   confirmed: { title: 'This competency has been confirmed', text: (at) => `You confirmed it on ${formatDate(at!)}. Nothing more is needed.` },
   declined: { title: 'This request has been declined', text: (at) => `You declined it on ${formatDate(at!)}. Nothing more is needed.` },
-  expired: { title: 'This link has expired', text: () => 'Links to confirm a competency work for 30 days. If you still want to confirm it, ask them to send a new request from their competency profile.' },
+  expired: { title: 'This link has expired', text: () => `Links to confirm a competency work for ${CONFIRMATION_LINK_DAYS} days. If you still want to confirm it, ask them to send a new request from their competency profile.` },
   closed: { title: 'Confirmations by email have stopped', text: () => 'The partnership no longer takes line managers’ confirmations by email, so this link does nothing.' },
 };
 
@@ -185,7 +188,42 @@ async function answer(c: AppContext) {
   );
 }
 
+// ---- The partnership's setting ------------------------------------------------------------
+
+const SETTING_PATH = '/manage/competency-confirmations';
+const COORDINATOR: Role[] = ['coordinator'];
+const settingTarget: FormTarget = { action: SETTING_PATH, backLink: '/manage', title: 'Line managers’ confirmations by email', caption: 'Settings', submit: 'Save setting' };
+
+function settingPage(c: AppContext, values: FormValues, errors: FieldErrors = {}) {
+  const field = fieldsOf(values, errors);
+  return formPage(
+    c,
+    { ...settingTarget, errors, banner: <Done c={c} messages={{ saved: 'Setting saved' }} /> },
+    <TargetForm c={c} target={settingTarget}>
+      <p class="govuk-body">
+        When this is on, a practitioner can ask their line manager, from their competency profile, to confirm that they apply a competency in practice. We email the manager a link that works once, for {CONFIRMATION_LINK_DAYS} days; their confirmation counts as evidence of practice.
+      </p>
+      <p class="govuk-body">The link goes to the line manager’s address on the person’s account, which they gave when they registered. Turn this on once you are content those addresses are right. Turning it off also stops links already sent.</p>
+      <Choices
+        {...field.many('on')}
+        type="radio"
+        label="Can people ask their line managers to confirm competencies by email?"
+        legendSize="m"
+        inline
+        options={[
+          { value: 'yes', text: 'Yes' },
+          { value: 'no', text: 'No' },
+        ]}
+      />
+    </TargetForm>,
+  );
+}
+
 export const confirmationRoutes = [
+  get(SETTING_PATH, COORDINATOR, (c) => settingPage(c, { on: takesManagerConfirmations(scope(c)) ? 'yes' : 'no' })),
+  post(SETTING_PATH, COORDINATOR, (c) =>
+    submitForm(c, managerConfirmationsSetting, (values, errors) => settingPage(c, values, errors), (input) => setManagerConfirmations(scope(c), input.on), () => `${SETTING_PATH}?done=saved`),
+  ),
   get(`${ASK_PATH}/new`, 'signed-in', (c) => askPage(c)),
   post(ASK_PATH, 'signed-in', ask),
   get('/competency-confirmations/:token', 'public', (c) => answerPage(c)),

@@ -2,7 +2,7 @@
 // in practice (as confirmCompetency takes it), a person's request for one by an emailed link and
 // the manager's answer to that link, and requests to change a workforce group.
 import { z } from 'zod';
-import { optionalText, requiredText } from '../shared/input';
+import { optionalText, requiredText, yesNo } from '../shared/input';
 
 export const confirmationInput = z.object({
   personId: z.uuid('Choose a person'),
@@ -11,6 +11,9 @@ export const confirmationInput = z.object({
   note: optionalText(1000, 'The note must be 1000 characters or fewer'),
 });
 export type ConfirmationInput = z.output<typeof confirmationInput>;
+
+/** The partnership's setting: whether people may ask their line managers by emailed link. */
+export const managerConfirmationsSetting = z.object({ on: yesNo('Select yes if people may ask their line managers to confirm competencies by email') });
 
 /** A person asks their line manager to confirm a competency, saying what shows it. */
 export const confirmationRequestInput = z.object({

@@ -12,7 +12,7 @@ import { DAY } from '../../server/shared/clock';
 import { hashToken } from '../../server/shared/tokens';
 import { formatDate, formatDay } from '../../server/shared/dates';
 import { createTestDatabase } from '../support/database';
-import { buildApp, seed, TestClient } from '../support/app';
+import { buildApp, makePerson, seed, TestClient } from '../support/app';
 import { bookingScope } from '../support/fixtures';
 import { expectAccessiblePage } from '../feedback/helpers';
 import { competencyIds, learnedOn, makeProspectus, practitioner, type Practitioner } from './helpers';
@@ -254,5 +254,29 @@ describe('asking a line manager to confirm a competency', () => {
     const res = await (await signedIn(person)).post(ASK, { competencyId: ids.A1, note: 'Discussed in supervision' }, { csrf: false });
     expect(res.status).toBe(403);
     expect(await requestsOf(person)).toHaveLength(0);
+  });
+});
+
+describe('the partnership’s setting', () => {
+  it('is a coordinator’s to turn on and off, audited, and linked from Manage', async () => {
+    await setting(false);
+    const coordinator = await makePerson(database.db, ['coordinator']);
+    const client = await signedIn(coordinator);
+    expect(await (await client.get('/manage')).text()).toContain('href="/manage/competency-confirmations"');
+    const page = await (await client.get('/manage/competency-confirmations')).text();
+    expectAccessiblePage(page);
+    expect(page).toMatch(/value="no"[^>]*checked/);
+    const empty = await client.post('/manage/competency-confirmations', {});
+    expect(empty.status).toBe(422);
+    expect(await empty.text()).toContain('Select yes if people may ask their line managers');
+    const res = await client.post('/manage/competency-confirmations', { on: 'yes' });
+    expect(res.status).toBe(303);
+    const [partnership] = await database.db.select().from(partnerships).where(eq(partnerships.slug, 'rotherham'));
+    expect(partnership.managerConfirmations).toBe(true);
+    const [audit] = await audits('partnership.manager-confirmations.changed', partnership.id);
+    expect(audit).toMatchObject({ actorId: coordinator.id, detail: { before: false, after: true } });
+    // A practitioner cannot change it.
+    const practitionerClient = await signedIn(await learner());
+    expect((await practitionerClient.post('/manage/competency-confirmations', { on: 'no' })).status).toBe(403);
   });
 });
