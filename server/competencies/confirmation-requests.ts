@@ -7,8 +7,9 @@
 // confirmCompetency, as the partnership acting on the link; declining is recorded too, and the
 // person is told either way.
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
-import { competencies, competencyConfirmationRequests, partnerships, people } from '../../db/schema';
+import { competencies, competencyConfirmationRequests, organisations, partnerships, people } from '../../db/schema';
 import { auditChange } from '../audit/log';
+import { listCompetencies } from '../catalogue/service';
 import { queueMail } from '../mail/outbox';
 import { DAY } from '../shared/clock';
 import type { PersonalContext, ServiceContext } from '../shared/context';
@@ -176,4 +177,25 @@ export async function answerConfirmationRequest(s: ServiceContext, token: string
     await queueMail(tx, { partnershipId: s.partnership.id, now }, competencyMail.confirmationAnswered(s, found.person, found.competency, answer.decision, answer.managerNote));
     return answer.decision;
   });
+}
+
+// ---- A coordinator acting for the manager -----------------------------------------------
+
+/**
+ * What a coordinator needs to record a confirmation on a line manager's behalf (for a manager
+ * who answered by other means): the person, their recorded manager address, and the current
+ * framework's competencies. The recording itself is confirmCompetency with the coordinator acting.
+ */
+export async function confirmationOnBehalfForm(s: ServiceContext, personId: string) {
+  if (!s.actor?.roles.includes('coordinator')) throw forbidden('Only a coordinator can record a confirmation for a line manager');
+  const [[person], list] = await Promise.all([
+    s.db
+      .select({ id: people.id, name: people.name, organisation: organisations.name, lineManagerEmail: people.lineManagerEmail })
+      .from(people)
+      .innerJoin(organisations, eq(organisations.id, people.organisationId))
+      .where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id))),
+    listCompetencies(s),
+  ]);
+  if (!person) throw notFound('Person');
+  return { person, competencies: list };
 }

@@ -23,6 +23,7 @@ import {
 } from './confirmation-requests';
 import { confirmationRequestInput, managerAnswerInput, managerConfirmationsSetting } from './schemas';
 import type { Role } from '../../db/schema';
+import { onBehalfRoutes } from './on-behalf-routes';
 import type { PersonalContext } from '../shared/context';
 
 const PROFILE_PATH = '/learning/competencies';
@@ -228,4 +229,5 @@ export const confirmationRoutes = [
   post(ASK_PATH, 'signed-in', ask),
   get('/competency-confirmations/:token', 'public', (c) => answerPage(c)),
   post('/competency-confirmations/:token', 'public', answer),
+  ...onBehalfRoutes,
 ];

@@ -12,6 +12,11 @@ export const confirmationInput = z.object({
 });
 export type ConfirmationInput = z.output<typeof confirmationInput>;
 
+/** A coordinator recording a manager's confirmation: the person is the page's, and the evidence note is needed. */
+export const onBehalfInput = confirmationInput.omit({ personId: true }).extend({
+  note: requiredText('Say what the line manager has seen that shows it', 1000, 'The note must be 1000 characters or fewer'),
+});
+
 /** The partnership's setting: whether people may ask their line managers by emailed link. */
 export const managerConfirmationsSetting = z.object({ on: yesNo('Select yes if people may ask their line managers to confirm competencies by email') });
 

@@ -280,3 +280,33 @@ describe('the partnership’s setting', () => {
     expect((await practitionerClient.post('/manage/competency-confirmations', { on: 'no' })).status).toBe(403);
   });
 });
+
+describe('a coordinator recording a confirmation for a line manager', () => {
+  it('records it with the coordinator as the actor, dated today, from the person’s page; nobody else can', async () => {
+    built.clock.set('2027-03-10T12:00:00Z');
+    const coordinator = await makePerson(database.db, ['coordinator']);
+    const person = await learner();
+    const client = await signedIn(coordinator);
+    expect(await (await client.get(`/manage/people/${person.id}`)).text()).toContain(`href="/manage/people/${person.id}/competency-confirmations"`);
+    const page = await (await client.get(`/manage/people/${person.id}/competency-confirmations`)).text();
+    expectAccessiblePage(page);
+    expect(page).toContain(`value="${person.managerEmail}"`);
+    const noNote = await client.post(`/manage/people/${person.id}/competency-confirmations`, { competencyId: ids.A1, confirmedByEmail: person.managerEmail, note: '' });
+    expect(noNote.status).toBe(422);
+    expect(await noNote.text()).toContain('Say what the line manager has seen that shows it');
+    const own = await client.post(`/manage/people/${person.id}/competency-confirmations`, { competencyId: ids.A1, confirmedByEmail: person.email, note: 'Told me in a meeting' });
+    expect(own.status).toBe(403);
+    expect(await confirmationsOf(person)).toHaveLength(0);
+
+    const res = await client.post(`/manage/people/${person.id}/competency-confirmations`, { competencyId: ids.A1, confirmedByEmail: person.managerEmail, note: 'Confirmed by letter after supervision' });
+    expect(res.status).toBe(303);
+    const [confirmation] = await confirmationsOf(person);
+    expect(confirmation).toMatchObject({ competencyId: ids.A1, confirmedByEmail: person.managerEmail, note: 'Confirmed by letter after supervision' });
+    expect(confirmation.confirmedAt.toISOString()).toBe('2027-03-10T12:00:00.000Z');
+    expect((await audits('competency.confirmed', confirmation.id))[0].actorId).toBe(coordinator.id);
+
+    const practitionerClient = await signedIn(await learner());
+    expect((await practitionerClient.post(`/manage/people/${person.id}/competency-confirmations`, { competencyId: ids.A1, confirmedByEmail: 'x@partner.example', note: 'Me' })).status).toBe(403);
+    expect(await confirmationsOf(person)).toHaveLength(1);
+  });
+});
