@@ -101,7 +101,6 @@ export async function requestConfirmation(s: PersonalContext, input: Confirmatio
   const competency = profile.competencies.find((c) => c.id === input.competencyId);
   if (!competency) throw invalid({ competencyId: 'Choose a competency your workforce group needs' });
   const now = s.clock.now();
-  const alreadyAsked = conflict(`You have already asked your line manager to confirm ${competency.code}. Wait for their answer, or until the link expires.`, { competencyId: `You have already asked your line manager to confirm ${competency.code}` });
   const token = generateToken();
   try {
     return await s.db.transaction(async (tx) => {
@@ -121,7 +120,10 @@ export async function requestConfirmation(s: PersonalContext, input: Confirmatio
     });
   } catch (error) {
     // The partial unique index holds one open request per competency, however many are sent at once.
-    if (isUniqueViolation(error)) throw alreadyAsked;
+    if (isUniqueViolation(error)) {
+      const message = `You have already asked your line manager to confirm ${competency.code}`;
+      throw conflict(`${message}. Wait for their answer, or until the link expires.`, { competencyId: message });
+    }
     throw error;
   }
 }

@@ -180,6 +180,17 @@ describe('asking a line manager to confirm a competency', () => {
     expect(await (await new TestClient(built.app).get(`/competency-confirmations/${token}`)).text()).toContain('This request has been declined');
   });
 
+  it('does not let the person answer their own request, signed in on the manager’s link', async () => {
+    built.clock.set('2027-02-01T09:00:00Z');
+    const person = await learner();
+    const token = await ask(person);
+    const res = await (await signedIn(person)).post(`/competency-confirmations/${token}`, { decision: 'confirmed', managerNote: 'I confirm myself' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('Nobody can confirm their own competency');
+    expect(await confirmationsOf(person)).toHaveLength(0);
+    expect((await requestsOf(person))[0].decision).toBeNull();
+  });
+
   it('lets one of two answers sent at once count', async () => {
     built.clock.set('2027-02-01T09:00:00Z');
     const person = await learner();

@@ -189,3 +189,9 @@ describe('asking to change one’s workforce group', () => {
     expect(await (await (await signedIn(asker)).get('/account/workforce-group')).text()).toContain('name="reason"');
   });
 });
+
+describe('the account page', () => {
+  it('links to asking for a change of group', async () => {
+    expect(await (await (await signedIn(await person())).get('/account')).text()).toContain('href="/account/workforce-group"');
+  });
+});
