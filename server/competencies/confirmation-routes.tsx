@@ -24,11 +24,11 @@ import {
 import { confirmationRequestInput, managerAnswerInput, managerConfirmationsSetting } from './schemas';
 import type { Role } from '../../db/schema';
 import { onBehalfRoutes } from './on-behalf-routes';
+import { NO_IDENTIFYING_DETAILS } from './views';
 import type { PersonalContext } from '../shared/context';
 
 const PROFILE_PATH = '/learning/competencies';
 const ASK_PATH = `${PROFILE_PATH}/confirmations`;
-const CHILDREN_WARNING = 'Do not include the names of children or families, or anything else that could identify them.';
 
 /** The profile's part: the requests waiting for an answer and the link to ask, only when the partnership takes them. */
 export async function confirmationSection(s: PersonalContext) {
@@ -85,7 +85,7 @@ async function askPage(c: AppContext, values: FormValues = {}, errors: FieldErro
           placeholder="Choose a competency"
           options={form.competencies.map((comp) => ({ value: comp.id, text: `${comp.code}: ${comp.statement}` }))}
         />
-        <Textarea {...field.one('note')} label="What shows you apply it?" hint={`For example, discussed in supervision, your experience in the role, or training elsewhere. Your line manager sees this. ${CHILDREN_WARNING}`} />
+        <Textarea {...field.one('note')} label="What shows you apply it?" hint={`For example, discussed in supervision, your experience in the role, or training elsewhere. Your line manager sees this. ${NO_IDENTIFYING_DETAILS}`} />
         <Button>Send the request</Button>
       </Form>
     </>,
@@ -158,7 +158,7 @@ async function answerPage(c: AppContext, options: { values?: FormValues; errors?
               { value: 'declined', text: 'No, I do not confirm it', hint: 'Also choose this if you are not their line manager' },
             ]}
           />
-          <Textarea {...field.one('managerNote')} label="What have you seen that shows it?" hint={`Needed to confirm: for example, supervision, their practice or training elsewhere. They will see it. ${CHILDREN_WARNING}`} />
+          <Textarea {...field.one('managerNote')} label="What have you seen that shows it?" hint={`Needed to confirm: for example, supervision, their practice or training elsewhere. They will see it. ${NO_IDENTIFYING_DETAILS}`} />
           <WarningText>Your answer is recorded with your email address and the date.</WarningText>
           <Button>Send answer</Button>
         </Form>

@@ -11,6 +11,7 @@ import { uuidParam } from '../http/params';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 import { decideGroupRequest, groupRequest, groupRequestForm, openGroupRequests, personForGroupChange, requestGroupChange, setWorkforceGroup, STRADDLE_GUIDANCE, type GroupRequest } from './group-changes';
+import { NO_IDENTIFYING_DETAILS } from './views';
 import { groupChangeDecisionInput, groupChangeRequestInput, workforceGroupInput } from './schemas';
 
 const DECIDERS: Role[] = ['coordinator', 'organisation lead'];
@@ -55,7 +56,7 @@ async function askPage(c: AppContext, values: FormValues = {}, errors: FieldErro
       {current}
       <TargetForm c={c} target={target}>
         <GroupChoices groups={groups} field={field.many('workforceGroupId')} label="Which group should you be in?" />
-        <Textarea {...field.one('reason')} label="Why should it change?" hint="For example, your role has changed. A coordinator or your organisation’s lead reads this." />
+        <Textarea {...field.one('reason')} label="Why should it change?" hint={`For example, your role has changed. A coordinator or your organisation’s lead reads this. ${NO_IDENTIFYING_DETAILS}`} />
       </TargetForm>
     </>,
   );
@@ -113,7 +114,7 @@ async function decidePage(c: AppContext, values: FormValues = {}, errors: FieldE
             { value: 'declined', text: 'No, keep their group' },
           ]}
         />
-        <Textarea {...field.one('reason')} label="Reason (needed to decline)" hint="We email it to them." />
+        <Textarea {...field.one('reason')} label="Reason (needed to decline)" hint={`We email it to them. ${NO_IDENTIFYING_DETAILS}`} />
       </TargetForm>
     </>,
   );

@@ -12,6 +12,7 @@ import { get, post } from '../http/routes';
 import { confirmationOnBehalfForm } from './confirmation-requests';
 import { onBehalfInput } from './schemas';
 import { confirmCompetency } from './service';
+import { NO_IDENTIFYING_DETAILS } from './views';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const path = (personId: string) => `/manage/people/${personId}/competency-confirmations`;
@@ -27,7 +28,7 @@ async function recordPage(c: AppContext, values?: FormValues, errors: FieldError
       <p class="govuk-body">Record it here when their line manager has confirmed, some other way than the emailed link, that they apply a competency in practice. It is dated today and recorded as made by you.</p>
       <Select {...field.one('competencyId')} label="Competency" placeholder="Choose a competency" options={competencies.map((comp) => ({ value: comp.id, text: `${comp.code}: ${comp.statement}` }))} />
       <TextInput {...field.one('confirmedByEmail')} label="Line manager’s email address" type="email" spellcheck={false} />
-      <Textarea {...field.one('note')} label="What has the line manager seen that shows it?" hint="For example, supervision, their practice or training elsewhere. Do not include the names of children or families, or anything else that could identify them." />
+      <Textarea {...field.one('note')} label="What has the line manager seen that shows it?" hint={`For example, supervision, their practice or training elsewhere. ${NO_IDENTIFYING_DETAILS}`} />
     </TargetForm>,
   );
 }

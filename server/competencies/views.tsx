@@ -5,6 +5,9 @@ import { plural, where } from '../../web/domain';
 import { formatDay, formatSessionTime } from '../shared/dates';
 import { describeEvidence, type AwaitingFeedback, type CompetencyProfile, type CompetencyStanding, type CompetencyStatus, type Evidence, type SuggestedSession } from './service';
 
+/** Under every free-text box of the feature: notes of evidence can be about real children (promise 6). */
+export const NO_IDENTIFYING_DETAILS = 'Do not include the names of children or families, or anything else that could identify them.';
+
 const STATUS_TAGS: Record<CompetencyStatus, { text: string; colour: string }> = {
   'not started': { text: 'Not started', colour: 'grey' },
   learned: { text: 'Learned', colour: 'blue' },
