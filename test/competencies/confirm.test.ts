@@ -7,13 +7,13 @@ import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, competencyConfirmationRequests, competencyConfirmations, outbox, partnerships, people } from '../../db/schema';
-import { answerConfirmationRequest, CONFIRMATION_LINK_DAYS } from '../../server/competencies/confirmation-requests';
+import { answerConfirmationRequest, CONFIRMATION_LINK_DAYS, requestConfirmation } from '../../server/competencies/confirmation-requests';
 import { DAY } from '../../server/shared/clock';
 import { hashToken } from '../../server/shared/tokens';
 import { formatDate, formatDay } from '../../server/shared/dates';
 import { createTestDatabase } from '../support/database';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
-import { bookingScope } from '../support/fixtures';
+import { actingAs, bookingScope } from '../support/fixtures';
 import { expectAccessiblePage } from '../feedback/helpers';
 import { competencyIds, learnedOn, makeProspectus, practitioner, type Practitioner } from './helpers';
 
@@ -202,6 +202,17 @@ describe('asking a line manager to confirm a competency', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await confirmationsOf(person)).toHaveLength(1);
+  });
+
+  it('lets one of two requests sent at once through, the other refused as already asked', async () => {
+    built.clock.set('2027-02-01T09:00:00Z');
+    const person = await learner();
+    const s = actingAs(await bookingScope(database.db, '2027-02-01T09:00:00Z'), person.id);
+    const results = await Promise.allSettled([0, 1].map(() => requestConfirmation(s, { competencyId: ids.A1, note: 'Discussed in supervision' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason.message)] : []))).toEqual(['You have already asked your line manager to confirm A1. Wait for their answer, or until the link expires.']);
+    expect(await requestsOf(person)).toHaveLength(1);
+    expect(await mailTo(person.managerEmail)).toHaveLength(1);
   });
 
   it('holds one open request per competency', async () => {
