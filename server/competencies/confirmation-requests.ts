@@ -7,7 +7,7 @@
 // confirmCompetency, as the partnership acting on the link; declining is recorded too, and the
 // person is told either way.
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
-import { competencies, competencyConfirmationRequests, organisations, partnerships, people } from '../../db/schema';
+import { competencies, competencyConfirmationRequests, competencyFrameworks, organisations, partnerships, people } from '../../db/schema';
 import { auditChange } from '../audit/log';
 import { listCompetencies } from '../catalogue/service';
 import { queueMail } from '../mail/outbox';
@@ -128,7 +128,8 @@ export async function requestConfirmation(s: PersonalContext, input: Confirmatio
   }
 }
 
-export type RequestState = 'open' | 'confirmed' | 'declined' | 'expired' | 'closed';
+/** Open, answered, past its time, stopped by the setting, or about a competency a new framework version has replaced. */
+export type RequestState = 'open' | 'confirmed' | 'declined' | 'expired' | 'closed' | 'retired';
 
 /** A request by its link's token, as its manager sees it: who, which competency, their note, and whether it can still be answered. */
 export async function findConfirmationRequest(s: ServiceContext, token: string) {
@@ -137,16 +138,27 @@ export async function findConfirmationRequest(s: ServiceContext, token: string) 
       request: competencyConfirmationRequests,
       person: { name: people.name, email: people.email, jobTitle: people.jobTitle },
       competency: { code: competencies.code, statement: competencies.statement },
+      currentFramework: competencyFrameworks.current,
     })
     .from(competencyConfirmationRequests)
     .innerJoin(people, eq(people.id, competencyConfirmationRequests.personId))
     .innerJoin(competencies, eq(competencies.id, competencyConfirmationRequests.competencyId))
+    .innerJoin(competencyFrameworks, eq(competencyFrameworks.id, competencies.frameworkId))
     .where(and(eq(competencyConfirmationRequests.tokenHash, hashToken(token)), eq(competencyConfirmationRequests.partnershipId, s.partnership.id)));
   if (!row) return undefined;
-  const { decision, expiresAt } = row.request;
+  const { currentFramework, ...found } = row;
+  const { decision, expiresAt } = found.request;
   const state: RequestState =
-    decision === 'confirmed' || decision === 'declined' ? decision : !takesManagerConfirmations(s) ? 'closed' : decision === 'lapsed' || expiresAt <= s.clock.now() ? 'expired' : 'open';
-  return { ...row, state };
+    decision === 'confirmed' || decision === 'declined'
+      ? decision
+      : !takesManagerConfirmations(s)
+        ? 'closed'
+        : decision === 'lapsed' || expiresAt <= s.clock.now()
+          ? 'expired'
+          : !currentFramework
+            ? 'retired'
+            : 'open';
+  return { ...found, state };
 }
 
 /**

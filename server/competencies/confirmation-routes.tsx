@@ -102,6 +102,7 @@ const NOT_OPEN: Record<Exclude<RequestState, 'open'>, { title: string; text: (de
   declined: { title: 'This request has been declined', text: (at) => `You declined it on ${formatDate(at!)}. Nothing more is needed.` },
   expired: { title: 'This link has expired', text: () => `Links to confirm a competency work for ${CONFIRMATION_LINK_DAYS} days. If you still want to confirm it, ask them to send a new request from their competency profile.` },
   closed: { title: 'Confirmations by email have stopped', text: () => 'The partnership no longer takes line managers’ confirmations by email, so this link does nothing.' },
+  retired: { title: 'This competency has been replaced', text: () => 'The partnership has published a new version of its competency framework since this request was sent, so this link does nothing. They can ask again about the new version’s competency.' },
 };
 
 async function answerPage(c: AppContext, options: { values?: FormValues; errors?: FieldErrors; status?: 200 | 409 } = {}) {

@@ -6,7 +6,7 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { auditLog, competencyConfirmationRequests, competencyConfirmations, outbox, partnerships, people } from '../../db/schema';
+import { auditLog, competencyConfirmationRequests, competencyFrameworks, competencyConfirmations, outbox, partnerships, people } from '../../db/schema';
 import { answerConfirmationRequest, CONFIRMATION_LINK_DAYS, requestConfirmation } from '../../server/competencies/confirmation-requests';
 import { DAY } from '../../server/shared/clock';
 import { hashToken } from '../../server/shared/tokens';
@@ -178,6 +178,25 @@ describe('asking a line manager to confirm a competency', () => {
     const told = (await mailTo(person.email)).find((m) => m.subject === 'Competency not confirmed: A1');
     expect(told?.text).toContain('We have not discussed this yet');
     expect(await (await new TestClient(built.app).get(`/competency-confirmations/${token}`)).text()).toContain('This request has been declined');
+  });
+
+  it('stops a link whose competency a new framework version has replaced, changing nothing', async () => {
+    built.clock.set('2027-02-01T09:00:00Z');
+    const person = await learner();
+    const token = await ask(person);
+    const [old] = await database.db.select().from(competencyFrameworks).where(eq(competencyFrameworks.current, true));
+    await database.db.update(competencyFrameworks).set({ current: false }).where(eq(competencyFrameworks.id, old.id));
+    const [next] = await database.db.insert(competencyFrameworks).values({ partnershipId: old.partnershipId, version: old.version + 1, title: 'Next version', current: true }).returning();
+    try {
+      const manager = new TestClient(built.app);
+      expect(await (await manager.get(`/competency-confirmations/${token}`)).text()).toContain('This competency has been replaced');
+      expect((await manager.post(`/competency-confirmations/${token}`, { decision: 'confirmed', managerNote: 'Seen it' })).status).toBe(409);
+      expect(await confirmationsOf(person)).toHaveLength(0);
+      expect((await requestsOf(person))[0].decision).toBeNull();
+    } finally {
+      await database.db.delete(competencyFrameworks).where(eq(competencyFrameworks.id, next.id));
+      await database.db.update(competencyFrameworks).set({ current: true }).where(eq(competencyFrameworks.id, old.id));
+    }
   });
 
   it('does not let the person answer their own request, signed in on the manager’s link', async () => {
