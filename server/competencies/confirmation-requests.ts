@@ -6,7 +6,7 @@
 // kept only as a hash, works once and expires. Confirming records the confirmation through
 // confirmCompetency, as the partnership acting on the link; declining is recorded too, and the
 // person is told either way.
-import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
 import { competencies, competencyConfirmationRequests, competencyFrameworks, organisations, partnerships, people } from '../../db/schema';
 import { auditChange } from '../audit/log';
 import { listCompetencies } from '../catalogue/service';
@@ -65,6 +65,7 @@ function managerAddress(person: { email: string; lineManagerEmail: string | null
   return { email };
 }
 
+/** Not answered and not past its time: what a link needs to work, and what the person's list shows. */
 const openAt = (now: Date) => and(isNull(competencyConfirmationRequests.decision), gt(competencyConfirmationRequests.expiresAt, now));
 
 /** The person's requests still waiting for an answer, with the competency's code, soonest to expire first. */
@@ -179,7 +180,7 @@ export async function answerConfirmationRequest(s: ServiceContext, token: string
     const [request] = await tx
       .update(competencyConfirmationRequests)
       .set({ decision: answer.decision, decidedAt: now, managerNote: answer.managerNote })
-      .where(and(eq(competencyConfirmationRequests.id, found.request.id), isNull(competencyConfirmationRequests.decision), sql`${competencyConfirmationRequests.expiresAt} > ${now.toISOString()}::timestamptz`))
+      .where(and(eq(competencyConfirmationRequests.id, found.request.id), openAt(now)))
       .returning();
     if (!request) throw conflict('This link has already been used, or has expired');
     if (answer.decision === 'confirmed') {
