@@ -58,6 +58,13 @@ export const partnerships = pgTable('partnerships', {
   nonAttendanceChargeHalfDayPence: integer('non_attendance_charge_half_day_pence').notNull().default(0),
   nonAttendanceChargeFullDayPence: integer('non_attendance_charge_full_day_pence').notNull().default(0),
   chargeExemptSectors: jsonb('charge_exempt_sectors').$type<string[]>().notNull().default([]),
+  /**
+   * Whether a practitioner may ask their line manager, by an emailed link, to confirm a
+   * competency. Off until a partnership chooses it: the manager's address is the one the person
+   * gave at registration, so the partnership should trust those addresses before it lets them
+   * create evidence.
+   */
+  managerConfirmations: boolean('manager_confirmations').notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -689,5 +696,65 @@ export const competencyConfirmations = pgTable(
   (t) => [
     index('competency_confirmations_person').on(t.personId, t.competencyId),
     check('competency_confirmations_not_self', sql`${t.confirmedBy} is null or ${t.confirmedBy} <> ${t.personId}`),
+  ],
+);
+
+/**
+ * A person's request that their line manager confirm a competency, sent to the manager's
+ * recorded address as a single-use link (only its hash kept) that expires. One open request per
+ * person and competency: the partial unique index is what holds it when two are sent at once.
+ */
+export const competencyConfirmationRequests = pgTable(
+  'competency_confirmation_requests',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    competencyId: uuid('competency_id')
+      .notNull()
+      .references(() => competencies.id),
+    /** The person's line manager address when they asked, lower case: where the link went. */
+    managerEmail: text('manager_email').notNull(),
+    /** The person's note of the evidence: supervision, experience, training elsewhere. */
+    note: text('note').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    requestedAt: at('requested_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    /** Null while open; 'lapsed' when it expired unanswered and the person asked again. */
+    decision: text('decision').$type<'confirmed' | 'declined' | 'lapsed'>(),
+    decidedAt: at('decided_at'),
+    managerNote: text('manager_note').notNull().default(''),
+    confirmationId: uuid('confirmation_id').references(() => competencyConfirmations.id, { onDelete: 'set null' }),
+  },
+  (t) => [uniqueIndex('competency_confirmation_requests_one_open').on(t.personId, t.competencyId).where(sql`${t.decision} is null`)],
+);
+
+/** A person's request to change their workforce group, decided by a coordinator or their organisation's lead. */
+export const workforceGroupRequests = pgTable(
+  'workforce_group_requests',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** The group they had when they asked (null: none). */
+    fromGroupId: uuid('from_group_id').references(() => workforceGroups.id),
+    workforceGroupId: uuid('workforce_group_id')
+      .notNull()
+      .references(() => workforceGroups.id),
+    reason: text('reason').notNull(),
+    requestedAt: at('requested_at').notNull(),
+    decision: text('decision').$type<'approved' | 'declined'>(),
+    decidedAt: at('decided_at'),
+    decidedBy: uuid('decided_by').references(() => people.id, { onDelete: 'set null' }),
+    /** Why it was declined, as the person is told. */
+    declineReason: text('decline_reason').notNull().default(''),
+  },
+  (t) => [
+    uniqueIndex('workforce_group_requests_one_open').on(t.personId).where(sql`${t.decision} is null`),
+    check('workforce_group_requests_not_self', sql`${t.decidedBy} is null or ${t.decidedBy} <> ${t.personId}`),
   ],
 );

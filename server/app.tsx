@@ -24,6 +24,8 @@ import { nonAttendanceRoutes } from './attendance/non-attendance-routes';
 import { attendanceRoutes } from './attendance/routes';
 import { followUpRoutes } from './follow-ups/routes';
 import { competencyRoutes } from './competencies/routes';
+import { confirmationRoutes } from './competencies/confirmation-routes';
+import { groupChangeRoutes } from './competencies/group-change-routes';
 import { impactRoutes } from './impact/routes';
 
 /** Every route of the app, each with who may use it. */
@@ -43,6 +45,8 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...attendanceRoutes,
     ...followUpRoutes,
     ...competencyRoutes,
+    ...confirmationRoutes,
+    ...groupChangeRoutes,
     ...impactRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.

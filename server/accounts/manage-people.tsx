@@ -62,7 +62,7 @@ function personPage(c: AppContext, person: Person, values: FormValues, errors: F
   const target = { action: `/manage/people/${person.id}/roles`, backLink: '/manage/people', title: person.name, caption: 'People', submit: 'Save roles' };
   return formPage(
     c,
-    { ...target, errors, banner: <Done c={c} messages={{ roles: 'Roles saved' }} /> },
+    { ...target, errors, banner: <Done c={c} messages={{ roles: 'Roles saved', confirmation: 'Line manager’s confirmation recorded' }} /> },
     <>
       <SummaryList
         rows={[
@@ -72,6 +72,16 @@ function personPage(c: AppContext, person: Person, values: FormValues, errors: F
           { key: 'Roles', value: roleList(person.roles) },
         ]}
       />
+      <p class="govuk-body">
+        <a class="govuk-link" href={`/manage/people/${person.id}/workforce-group`}>
+          Change their workforce group
+        </a>
+      </p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={`/manage/people/${person.id}/competency-confirmations`}>
+          Record a line manager’s confirmation of a competency
+        </a>
+      </p>
       <TargetForm c={c} target={target}>
         <Choices
           type="checkbox"

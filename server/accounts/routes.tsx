@@ -174,6 +174,7 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
         { key: 'Email', value: viewer.email },
         { key: 'Roles', value: viewer.roles.join(', ') },
       ]} />
+      <p class="govuk-body"><a class="govuk-link" href="/account/workforce-group">Ask to change your workforce group</a></p>
       <Form action="/account/sign-out-everywhere" csrfToken={c.get('csrfToken')}>
         <Button secondary>Sign out on all devices</Button>
       </Form>

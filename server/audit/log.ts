@@ -11,6 +11,7 @@ const AUDIT_ACTIONS = [
   'organisation.created',
   'organisation.updated',
   'partnership.charges.changed',
+  'partnership.manager-confirmations.changed',
   'prospectus.created',
   'prospectus.updated',
   'prospectus.published',
@@ -34,10 +35,15 @@ const AUDIT_ACTIONS = [
   'follow-up.answered',
   'e-learning.imported',
   'competency.confirmed',
+  'competency.confirmation-requested',
+  'competency.confirmation-declined',
+  'person.workforce-group.changed',
+  'workforce-group.change-requested',
+  'workforce-group.change-declined',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey', 'competency confirmation'] as const;
+const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey', 'competency confirmation', 'competency confirmation request', 'workforce group request'] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditEntry {

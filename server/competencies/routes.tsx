@@ -4,11 +4,15 @@ import { formatDay } from '../shared/dates';
 import { personalScope, type AppContext } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';
+import { Done } from '../http/form-pages';
+import { confirmationSection } from './confirmation-routes';
 import { profileCsv, profileFilename } from './profile-csv';
 import { myCompetencyProfile, needsLearning, suggestedSessions, type CompetencyProfile } from './service';
 import { AwaitingFeedbackList, countsSentence, NoGroup, ProfileTables, StatusRules, Suggestions } from './views';
 
 export const PROFILE_PATH = '/learning/competencies';
+
+const DONE = { asked: 'We have emailed your line manager a link to confirm the competency. We will email you when they answer.' };
 
 /** "Group 3: direct contact, in Partnership safeguarding competency framework (version 1)" */
 const groupLine = (profile: CompetencyProfile) => `${profile.workforceGroup!.name}, in the ${profile.framework!.title} (version ${profile.framework!.version})`;
@@ -29,19 +33,26 @@ async function profilePage(c: AppContext) {
       </div>,
     );
   }
-  const suggestions = await suggestedSessions(s, profile);
+  const [suggestions, confirmations] = await Promise.all([suggestedSessions(s, profile), confirmationSection(s)]);
   return render(
     c,
     { title, backLink: '/learning' },
     <div class="app-competency-profile">
+      <Done c={c} messages={DONE} />
       <h1 class="govuk-heading-l">{title}</h1>
-      <p class="govuk-body">Your workforce group is {groupLine(profile)}.</p>
+      <p class="govuk-body">
+        Your workforce group is {groupLine(profile)}.{' '}
+        <a class="govuk-link app-no-print" href="/account/workforce-group">
+          Ask to change it
+        </a>
+      </p>
       <p class="govuk-body">{countsSentence(profile)}</p>
       <AwaitingFeedbackList rows={profile.awaitingFeedback} />
       <Suggestions rows={suggestions} needed={profile.competencies.filter(needsLearning).length} />
       <h2 class="govuk-heading-m">Your competencies</h2>
       <StatusRules defaultRefreshMonths={profile.framework!.defaultRefreshMonths} />
       <ProfileTables profile={profile} />
+      {confirmations}
       <h2 class="govuk-heading-m app-no-print">Download or print your profile</h2>
       <ul class="govuk-list app-no-print">
         <li>

@@ -512,9 +512,9 @@ export async function frameworkOverview(s: ServiceContext) {
 
 /**
  * Records a manager's confirmation that a person applies a competency of the current framework
- * in practice. Made by the partnership (actor null: the emailed-link flow to come, which is to
- * check the address is the person's line manager's) or by a coordinator acting for the manager;
- * nobody confirms their own competency (promise 9).
+ * in practice. Made by the partnership (actor null: acting on the manager's emailed link, see
+ * ./confirmation-requests, which sends it only to the person's recorded manager address) or by a
+ * coordinator acting for the manager; nobody confirms their own competency (promise 9).
  */
 export async function confirmCompetency(s: ServiceContext, input: ConfirmationInput) {
   if (s.actor && !s.actor.roles.includes('coordinator')) throw forbidden('Only a line manager or a coordinator can confirm a competency');

@@ -5,6 +5,9 @@ import { plural, where } from '../../web/domain';
 import { formatDay, formatSessionTime } from '../shared/dates';
 import { describeEvidence, type AwaitingFeedback, type CompetencyProfile, type CompetencyStanding, type CompetencyStatus, type Evidence, type SuggestedSession } from './service';
 
+/** Under every free-text box of the feature: notes of evidence can be about real children (promise 6). */
+export const NO_IDENTIFYING_DETAILS = 'Do not include the names of children or families, or anything else that could identify them.';
+
 const STATUS_TAGS: Record<CompetencyStatus, { text: string; colour: string }> = {
   'not started': { text: 'Not started', colour: 'grey' },
   learned: { text: 'Learned', colour: 'blue' },
@@ -115,7 +118,12 @@ export function NoGroup({ profile }: { profile: CompetencyProfile }) {
       <p class="govuk-body">
         Your workforce group is the level of the framework that fits your role. If your role straddles two groups, it is the higher one.
       </p>
-      <p class="govuk-body">Ask the partnership’s training coordinator to set your workforce group: they can change it on your account.</p>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/account/workforce-group">
+          Ask to change your workforce group
+        </a>
+        : a coordinator or your organisation’s lead will decide it.
+      </p>
     </>
   );
 }

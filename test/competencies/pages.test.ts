@@ -88,7 +88,8 @@ describe('the competency profile page', () => {
     const html = await page(person);
     expectAccessiblePage(html);
     expect(text(html)).toContain('Your account does not say which workforce group you are in, so we cannot tell which competencies you need.');
-    expect(text(html)).toContain('Ask the partnership’s training coordinator to set your workforce group');
+    expect(html).toContain('href="/account/workforce-group"');
+    expect(text(html)).toContain('Ask to change your workforce group : a coordinator or your organisation’s lead will decide it.');
     expect(html).not.toContain('govuk-table');
   });
 });
