@@ -34,10 +34,20 @@ const AUDIT_ACTIONS = [
   'follow-up.answered',
   'e-learning.imported',
   'competency.confirmed',
+  'framework.draft-started',
+  'framework.draft-changed',
+  'framework.group-added',
+  'framework.group-changed',
+  'framework.group-removed',
+  'framework.competency-added',
+  'framework.competency-changed',
+  'framework.competency-removed',
+  'framework.imported',
+  'framework.published',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey', 'competency confirmation'] as const;
+const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey', 'competency confirmation', 'competency framework'] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditEntry {
