@@ -252,10 +252,11 @@ export async function lockedDraft(s: Scope, tx: Executor): Promise<Framework> {
     .from(competencyFrameworks)
     .where(and(eq(competencyFrameworks.partnershipId, s.partnership.id), isNull(competencyFrameworks.publishedAt)))
     .for('update');
-  if (!draft) throw conflict('There is no draft version to change. Start a new draft to change the framework: published versions cannot be changed.');
+  if (!draft) throw noDraft();
   return draft;
 }
 
+const noDraft = () => conflict('There is no draft version to change. Start a new draft to change the framework: published versions cannot be changed.');
 const readOnly = (version: number) => conflict(`Version ${version} is published, so it cannot be changed. Start a new draft to change the framework.`);
 
 /** A group or competency of the draft: one of a published version is read-only, one of nobody's is not found. */
@@ -510,4 +511,11 @@ export async function publishDraft(s: ServiceContext): Promise<Published> {
     await auditChange(tx, s, 'framework.published', 'competency framework', draft.id, { version: draft.version, replaced: current?.version ?? null, peopleMoved, coursesMapped: plan.size });
     return { framework: published, peopleMoved, coursesMapped: plan.size };
   });
+}
+
+/** The draft with everything on it, for its pages; refused (as a change would be) when there is none. */
+export async function draftVersion(s: ServiceContext): Promise<VersionDetail> {
+  const draft = await findDraft(s);
+  if (!draft) throw noDraft();
+  return getVersion(s, draft.id);
 }
