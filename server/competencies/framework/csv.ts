@@ -115,7 +115,7 @@ function checkRows(rows: CsvRow[], previous: Map<string, string>, live: LiveCour
     if (type === 'group') {
       const group = parse(groupRowSchema, { code: v.code, name: v.name, who: v.who, outsideScheme: v.outside_scheme });
       if (!group) continue;
-      const same = groups.find((g) => g.code === group.code);
+      const same = groups.find((g) => g.code.toLowerCase() === group.code.toLowerCase());
       if (same) problem(row.line, 'code', `the group code ${group.code} is already on line ${same.line}`);
       else groups.push({ line: row.line, ...group });
     } else if (type === 'competency') {
@@ -123,7 +123,7 @@ function checkRows(rows: CsvRow[], previous: Map<string, string>, live: LiveCour
       const continuesId = v.continues ? previous.get(v.continues.toLowerCase()) : null;
       if (v.continues && !continuesId) problem(row.line, 'continues', `the current version has no competency with the code ${v.continues}`);
       if (!competency || continuesId === undefined) continue;
-      const same = comps.find((c) => c.code === competency.code);
+      const same = comps.find((c) => c.code.toLowerCase() === competency.code.toLowerCase());
       if (same) {
         problem(row.line, 'code', `the competency code ${competency.code} is already on line ${same.line}`);
         continue;
