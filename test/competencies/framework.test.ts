@@ -7,7 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { auditLog, competencies, competencyFrameworks, courseCompetencies, people, workforceGroups } from '../../db/schema';
+import { auditLog, competencies, competencyFrameworks, courseCompetencies, courseWorkforceGroups, people, workforceGroups } from '../../db/schema';
 import { myCompetencyProfile } from '../../server/competencies/service';
 import {
   addCompetency,
@@ -18,6 +18,7 @@ import {
   listVersions,
   publishDraft,
   removeCompetency,
+  removeGroup,
   startDraft,
   type VersionDetail,
 } from '../../server/competencies/framework/service';
@@ -47,6 +48,9 @@ beforeAll(async () => {
   pastCourse = course.id;
   const thisYear = await makeProspectus(database.db, '2026-27');
   liveCourse = (await makeCourse(database.db, thisYear.id, ['A1', 'B1', 'C3'], { title: 'Core workshop 2026-27', mode: 'E-learning' })).id;
+  // For groups 3 and 6 of version 1; version 2 will have no group 6.
+  const groups = await database.db.select().from(workforceGroups);
+  await database.db.insert(courseWorkforceGroups).values(groups.filter((g) => g.code === '3' || g.code === '6').map((g) => ({ courseId: liveCourse, workforceGroupId: g.id })));
 });
 afterAll(() => database.close());
 
@@ -130,7 +134,7 @@ describe('a draft version', () => {
     expect(await draftRows(draft.framework.id)).toEqual(before);
   });
 
-  it('is changed: a statement renamed, one split in two, one dropped, a group moved and mapped to an outside scheme', async () => {
+  it('is changed: a statement renamed, one split in two, one dropped, a group moved and mapped to an outside scheme, a group removed', async () => {
     const s = await scope();
     const { A1, B1, C3 } = byCode(draft);
     const three = draft.groups.find((g) => g.code === '3')!;
@@ -140,6 +144,7 @@ describe('a draft version', () => {
     await addCompetency(s, competencyInput.parse({ code: 'B1b', domain: B1.domain, statement: 'Know who to tell, and how, when worried about a child', requiredFor: fromThree, continuesId: v1.B1 }));
     await removeCompetency(s, C3.id);
     await changeGroup(s, three.id, groupInput.parse({ code: '3', name: three.name, who: three.who, outsideScheme: 'Intercollegiate level 3', position: '1' }));
+    await removeGroup(s, draft.groups.find((g) => g.code === '6')!.id);
 
     draft = await getVersion(s, draft.framework.id);
     const changed = byCode(draft);
@@ -148,19 +153,19 @@ describe('a draft version', () => {
     expect(changed.B1b).toMatchObject({ refreshMonths: null, continues: { id: v1.B1, code: 'B1' } });
     expect(changed.C3).toBeUndefined();
     expect(draft.groups[0]).toMatchObject({ code: '3', sortOrder: 1, outsideScheme: 'Intercollegiate level 3' });
-    expect(draft.groups.map((g) => g.sortOrder)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(draft.groups.map((g) => [g.code, g.sortOrder])).toEqual([['3', 1], ['1', 2], ['2', 3], ['4', 4], ['5', 5]]);
     // What the live course will develop: the continuations of A1 and B1 (both halves of the split), and nothing for C3.
     expect([changed.A1, changed.B1a, changed.B1b].map((c) => c.courses.map((x) => x.id))).toEqual([[liveCourse], [liveCourse], [liveCourse]]);
   });
 
   it('lists what of the current version it does not carry forward', () => {
     expect(draft.notCarriedForward.map((c) => [c.id, c.code])).toEqual([[v1.C3, 'C3']]);
-    expect(draft.groupsNotCarried).toEqual([]);
+    expect(draft.groupsNotCarried).toEqual([{ code: '6', name: 'Group 6: senior leaders', people: 0 }]);
   });
 
   it('is audited, change by change', async () => {
     const actions = (await database.db.select().from(auditLog).where(eq(auditLog.subjectId, draft.framework.id))).map((a) => a.action);
-    expect(actions).toEqual(['framework.draft-started', 'framework.competency-changed', 'framework.competency-changed', 'framework.competency-added', 'framework.competency-removed', 'framework.group-changed']);
+    expect(actions).toEqual(['framework.draft-started', 'framework.competency-changed', 'framework.competency-changed', 'framework.competency-added', 'framework.competency-removed', 'framework.group-changed', 'framework.group-removed']);
   });
 
   describe('published', () => {
@@ -205,6 +210,9 @@ describe('a draft version', () => {
           .sort();
       expect(await mapped(liveCourse)).toEqual(['A1 v2', 'B1a v2', 'B1b v2']);
       expect(await mapped(pastCourse)).toEqual(['A1 v1', 'B1 v1']);
+      // Who it is for, by code: group 3 of version 2; group 6 has no counterpart and drops out.
+      const audience = await database.db.select({ id: courseWorkforceGroups.workforceGroupId }).from(courseWorkforceGroups).where(eq(courseWorkforceGroups.courseId, liveCourse));
+      expect(audience).toEqual([{ id: groupId(draft, '3') }]);
     });
 
     it('can no longer be changed, and neither can version 1', async () => {

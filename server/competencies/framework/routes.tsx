@@ -4,10 +4,10 @@
 // competencies on each course's own page, which the version page links to.
 import type { z } from 'zod';
 import type { Role } from '../../../db/schema';
-import { Button, ButtonLink, Choices, FileUpload, Form, Select, Table, Textarea, TextInput, WarningText } from '../../../web/components';
+import { Button, ButtonLink, Choices, Form, Select, Table, Textarea, TextInput, WarningText } from '../../../web/components';
 import { groupName } from '../../../web/domain';
 import { scope, type AppContext } from '../../http/context';
-import { ChangeableSummary, Done, formPage, submitForm, TargetForm, type FormTarget } from '../../http/form-pages';
+import { ChangeableSummary, CsvUploadForm, Done, formPage, readCsvUpload, submitForm, TargetForm, type FormTarget } from '../../http/form-pages';
 import { fieldsOf, many, one, type FormValues } from '../../http/forms';
 import { uuidParam } from '../../http/params';
 import { render, seeOther } from '../../http/render';
@@ -300,31 +300,15 @@ function importForm(c: AppContext, version: VersionDetail, pasted = '', errors: 
       </p>
       <p class="govuk-body">Nothing is imported unless the whole file is right: every problem is listed with its line and column.</p>
       {problems.length ? <ImportProblems problems={problems} /> : null}
-      <form method="post" action={`${DRAFT_PATH}/import`} enctype="multipart/form-data" novalidate>
-        <input type="hidden" name="_csrf" value={c.get('csrfToken')} />
-        <FileUpload name="file" label="Upload the CSV file" hint="A .csv file, saved as UTF-8, up to 1 MB" accept=".csv,text/csv" error={errors.file} />
-        <Textarea name="csv" label="Or paste the CSV" hint="Everything in the file, including the header row" rows={8} value={pasted} error={errors.csv} />
-        <Button>Import into the draft</Button>
-      </form>
+      <CsvUploadForm c={c} action={`${DRAFT_PATH}/import`} fileHint="A .csv file, saved as UTF-8, up to 1 MB" pasteHint="Everything in the file, including the header row" submit="Import into the draft" pasted={pasted} errors={errors} />
     </>,
   );
-}
-
-/** The file chosen, or else the pasted text, and which field a problem with it belongs to. */
-async function readUpload(c: AppContext): Promise<{ text: string; field: 'file' | 'csv'; pasted: string } | { errors: FieldErrors; pasted: string }> {
-  const body = await c.req.parseBody();
-  const pasted = typeof body.csv === 'string' ? body.csv : '';
-  const file = body.file instanceof File && body.file.size > 0 ? body.file : undefined;
-  if (file && pasted.trim()) return { pasted, errors: { file: 'Choose a file or paste the CSV, not both' } };
-  if (file) return { text: await file.text(), field: 'file', pasted };
-  if (pasted.trim()) return { text: pasted, field: 'csv', pasted };
-  return { pasted, errors: { file: 'Choose the framework’s CSV file, or paste its contents' } };
 }
 
 async function importPost(c: AppContext) {
   const s = scope(c);
   const version = await draftVersion(s);
-  const upload = await readUpload(c);
+  const upload = await readCsvUpload(c, 'Choose the framework’s CSV file, or paste its contents');
   if ('errors' in upload) return importForm(c, version, upload.pasted, upload.errors);
   const result = await importFrameworkCsv(s, upload.text);
   if (result.ok) return seeOther(c, `${versionPath(version.framework.id)}?done=imported`);

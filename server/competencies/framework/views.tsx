@@ -18,7 +18,7 @@ const STATUS_TAGS: Record<VersionStatus, { text: string; colour: string }> = {
 export const VersionTag = ({ status }: { status: VersionStatus }) => <Tag colour={STATUS_TAGS[status].colour}>{STATUS_TAGS[status].text}</Tag>;
 
 /** "36 months", and whether it is the version's default. */
-export const refreshText = (c: Pick<VersionCompetency, 'refreshMonths'>, defaultMonths: number) =>
+const refreshText = (c: Pick<VersionCompetency, 'refreshMonths'>, defaultMonths: number) =>
   c.refreshMonths === null ? `${plural(defaultMonths, 'month', 'months')} (the default)` : plural(c.refreshMonths, 'month', 'months');
 
 export function GroupTable({ version }: { version: VersionDetail }) {
