@@ -26,7 +26,7 @@ const COLUMNS_OF: Record<RowType, readonly Column[]> = {
 };
 
 /** A framework is a few dozen rows and a few hundred mappings; far more is the wrong file. */
-export const MAX_FRAMEWORK_CSV_CHARACTERS = 1_000_000;
+const MAX_FRAMEWORK_CSV_CHARACTERS = 1_000_000;
 
 /** Group codes in required_for: "1;2;3" (spaces and commas also separate them). */
 const codeList = (value: string) => value.split(/[;,\s]+/).filter(Boolean);

@@ -37,7 +37,7 @@ import type { Framework } from '../service';
 import type { CompetencyInput, DraftDetailsInput, GroupInput } from './schemas';
 
 export type VersionStatus = 'draft' | 'current' | 'earlier';
-export const statusOf = (f: Pick<Framework, 'current' | 'publishedAt'>): VersionStatus => (f.current ? 'current' : f.publishedAt ? 'earlier' : 'draft');
+const statusOf = (f: Pick<Framework, 'current' | 'publishedAt'>): VersionStatus => (f.current ? 'current' : f.publishedAt ? 'earlier' : 'draft');
 
 type Scope = Pick<ServiceContext, 'partnership' | 'clock'>;
 
@@ -180,7 +180,8 @@ async function versionIn(s: Scope, db: Executor, frameworkId: string): Promise<F
 }
 
 /** A version with its groups, competencies (requirements, refresh, continuation, courses), and for a draft what it leaves behind. */
-export async function getVersion(s: ServiceContext, frameworkId: string, db: Executor = s.db): Promise<VersionDetail> {
+export async function getVersion(s: ServiceContext, frameworkId: string): Promise<VersionDetail> {
+  const { db } = s;
   const framework = await versionIn(s, db, frameworkId);
   const status = statusOf(framework);
   const [groups, rows, requirements, mappings, current] = await Promise.all([
