@@ -58,9 +58,11 @@ describe('a coordinator changing the framework', () => {
   let draftPath: string;
   let groupThree: string;
 
-  it('starts a draft from the versions page', async () => {
+  it('starts a draft from the versions page, and only from a form of its own (CSRF)', async () => {
     const list = await page('/manage/framework');
     expect(text(list)).toContain('Start a new draft');
+    expect((await coordinator.post('/manage/framework/draft', {}, { csrf: false })).status).toBe(403);
+    expect(await versions()).toHaveLength(1);
     const res = await coordinator.post('/manage/framework/draft');
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
