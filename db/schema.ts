@@ -99,7 +99,10 @@ export const organisations = pgTable(
   (t) => [uniqueIndex('organisations_name_unique').on(t.partnershipId, sql`lower(${t.name})`)],
 );
 
-/** A version of the partnership's safeguarding competency framework. */
+/**
+ * A version of the partnership's safeguarding competency framework: a draft (never published,
+ * the only kind that can be changed), the current version, or an earlier one it replaced.
+ */
 export const competencyFrameworks = pgTable(
   'competency_frameworks',
   {
@@ -108,19 +111,19 @@ export const competencyFrameworks = pgTable(
     version: integer('version').notNull(),
     title: text('title').notNull(),
     current: boolean('current').notNull().default(false),
-    /**
-     * Superseded by default_refresh_months (migration 0004 copied it across) and read by nothing;
-     * kept only while the partnership set-up still writes it, then dropped.
-     */
-    refreshYears: integer('refresh_years').notNull().default(3),
     /** How long evidence of a competency lasts before it is due for refresh, unless the competency says otherwise. */
     defaultRefreshMonths: integer('default_refresh_months').notNull().default(36),
+    /** Null while the version is a draft. */
+    publishedAt: at('published_at'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('competency_frameworks_version_unique').on(t.partnershipId, t.version),
     uniqueIndex('competency_frameworks_one_current').on(t.partnershipId).where(sql`${t.current}`),
+    // At most one draft at a time: two drafts would each claim to be what is published next.
+    uniqueIndex('competency_frameworks_one_draft').on(t.partnershipId).where(sql`${t.publishedAt} is null`),
     check('competency_frameworks_refresh_positive', sql`${t.defaultRefreshMonths} > 0`),
+    check('competency_frameworks_current_published', sql`not ${t.current} or ${t.publishedAt} is not null`),
   ],
 );
 
@@ -134,6 +137,8 @@ export const workforceGroups = pgTable(
     name: text('name').notNull(),
     who: text('who').notNull(),
     sortOrder: integer('sort_order').notNull(),
+    /** The group's level in a scheme outside the partnership, like "Intercollegiate level 3" (health); '' for none. */
+    outsideScheme: text('outside_scheme').notNull().default(''),
   },
   (t) => [uniqueIndex('workforce_groups_code_unique').on(t.frameworkId, t.code)],
 );
@@ -345,6 +350,25 @@ export const courseCompetencies = pgTable(
     competencyId: uuid('competency_id')
       .notNull()
       .references(() => competencies.id),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.competencyId] })],
+);
+
+/**
+ * The competencies of a draft framework version a course is to develop once the draft is
+ * published, as an imported framework file lists them. Kept apart from course_competencies so a
+ * draft changes nothing anyone sees until it is published; publishing replaces the course's
+ * competencies with these (and deletes them).
+ */
+export const plannedCourseCompetencies = pgTable(
+  'planned_course_competencies',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    competencyId: uuid('competency_id')
+      .notNull()
+      .references(() => competencies.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.competencyId] })],
 );

@@ -27,6 +27,7 @@ import { competencyRoutes } from './competencies/routes';
 import { confirmationRoutes } from './competencies/confirmation-routes';
 import { groupChangeRoutes } from './competencies/group-change-routes';
 import { impactRoutes } from './impact/routes';
+import { frameworkRoutes } from './competencies/framework/routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -48,6 +49,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...confirmationRoutes,
     ...groupChangeRoutes,
     ...impactRoutes,
+    ...frameworkRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

@@ -1,5 +1,5 @@
 // The domain's own pieces that the pages of several features show: a booking's status, where
-// a session is, the 1-10 confidence scale, and the chooser that finds a person to act on.
+// a session is, a workforce group's name, the 1-10 confidence scale, and the chooser that finds a person to act on.
 import type { Child } from 'hono/jsx';
 import type { BookingStatus } from '../db/schema';
 import { Button, Form, Table, Tag, TextInput } from './components';
@@ -9,6 +9,9 @@ export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 
 
 /** "Online", the venue, or "Venue to be confirmed". */
 export const where = (session: { online: boolean; venue: string }) => (session.online ? 'Online' : session.venue || 'Venue to be confirmed');
+
+/** A workforce group as people see it: its name, and its level in an outside scheme beside it when it has one. */
+export const groupName = (group: { name: string; outsideScheme: string }) => (group.outsideScheme ? `${group.name} (${group.outsideScheme})` : group.name);
 
 /** The 1 to 10 confidence scale, asked on the day and again three months on (the same words both times). */
 export const CONFIDENCE = Array.from({ length: 10 }, (_, i) => ({ value: String(i + 1), text: String(i + 1) }));

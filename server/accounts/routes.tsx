@@ -1,6 +1,7 @@
 import { deleteCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { Button, ErrorSummary, Form, NotificationBanner, Select, SummaryList, Table, TextInput } from '../../web/components';
+import { groupName } from '../../web/domain';
 import { formatShortDate } from '../shared/dates';
 import { listWorkforceGroups } from '../catalogue/service';
 import { clientAddress, personalScope, scope, type AppContext } from '../http/context';
@@ -80,7 +81,7 @@ async function registerForm(c: AppContext, values: FormValues = {}, errors: Reco
             label="Workforce group"
             hint="The group in the partnership’s competency framework that fits your role. If your role straddles two, choose the higher."
             placeholder="Choose your workforce group"
-            options={groups.map((g) => ({ value: g.id, text: g.name }))}
+            options={groups.map((g) => ({ value: g.id, text: groupName(g) }))}
             value={one(values, 'workforceGroupId')}
             error={errors.workforceGroupId}
           />

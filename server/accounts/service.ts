@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/database';
-import { organisations, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
+import { competencyFrameworks, organisations, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
 import { audit } from '../audit/log';
 import { MINUTE } from '../shared/clock';
 import { invalid, rateLimited } from '../shared/errors';
@@ -40,7 +40,10 @@ export const signInInput = z.object({ email: emailField, next: z.string().option
 
 export const roleField = z.enum(ROLES, 'Select a role');
 
-/** Checks that the organisation and workforce group belong to the partnership. */
+/**
+ * Checks that the organisation belongs to the partnership and the workforce group to its current
+ * framework version: not a draft's (which may yet change or go) nor an earlier version's.
+ */
 async function checkReferences(db: Executor, partnershipId: string, input: Pick<PersonInput, 'organisationId' | 'workforceGroupId'>) {
   const [org] = await db
     .select({ id: organisations.id })
@@ -49,7 +52,8 @@ async function checkReferences(db: Executor, partnershipId: string, input: Pick<
   const [group] = await db
     .select({ id: workforceGroups.id })
     .from(workforceGroups)
-    .where(and(eq(workforceGroups.id, input.workforceGroupId), eq(workforceGroups.partnershipId, partnershipId)));
+    .innerJoin(competencyFrameworks, eq(competencyFrameworks.id, workforceGroups.frameworkId))
+    .where(and(eq(workforceGroups.id, input.workforceGroupId), eq(workforceGroups.partnershipId, partnershipId), eq(competencyFrameworks.current, true)));
   const errors: Record<string, string> = {};
   if (!org) errors.organisationId = 'Select your organisation';
   if (!group) errors.workforceGroupId = 'Select your workforce group';

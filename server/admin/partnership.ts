@@ -62,18 +62,18 @@ export async function setUpPartnership(db: Database, clock: Clock = systemClock)
     .from(competencyFrameworks)
     .where(and(eq(competencyFrameworks.partnershipId, partnership.id), eq(competencyFrameworks.current, true)));
   if (!framework) {
-    await writeFramework(db, partnership.id);
+    await writeFramework(db, partnership.id, clock.now());
     created = true;
   }
   return { partnership, created };
 }
 
 /** Version 1 of the framework: the workforce groups, the competencies and which groups need which. */
-async function writeFramework(db: Database, partnershipId: string) {
+async function writeFramework(db: Database, partnershipId: string, publishedAt: Date) {
   await db.transaction(async (tx) => {
     const [framework] = await tx
       .insert(competencyFrameworks)
-      .values({ partnershipId, version: 1, title: 'Partnership safeguarding competency framework', current: true, refreshYears: 3 })
+      .values({ partnershipId, version: 1, title: 'Partnership safeguarding competency framework', current: true, publishedAt })
       .returning({ id: competencyFrameworks.id });
     const groups = await tx
       .insert(workforceGroups)

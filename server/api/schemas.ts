@@ -199,7 +199,10 @@ export const OrganisationList = named('OrganisationList', z.strictObject({ organ
 
 export const WorkforceGroup = named(
   'WorkforceGroup',
-  WorkforceGroupRef.extend({ who: z.string().describe('Who belongs in the group') }).describe('A level of the current competency framework'),
+  WorkforceGroupRef.extend({
+    who: z.string().describe('Who belongs in the group'),
+    outsideScheme: z.string().describe('The group’s level in a scheme outside the partnership, like "Intercollegiate level 3"; empty for none'),
+  }).describe('A level of the current competency framework'),
 );
 export const WorkforceGroupList = named('WorkforceGroupList', z.strictObject({ workforceGroups: z.array(WorkforceGroup) }));
 

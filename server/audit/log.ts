@@ -40,10 +40,34 @@ const AUDIT_ACTIONS = [
   'person.workforce-group.changed',
   'workforce-group.change-requested',
   'workforce-group.change-declined',
+  'framework.draft-started',
+  'framework.draft-changed',
+  'framework.group-added',
+  'framework.group-changed',
+  'framework.group-removed',
+  'framework.competency-added',
+  'framework.competency-changed',
+  'framework.competency-removed',
+  'framework.imported',
+  'framework.published',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-const AUDIT_SUBJECTS = ['person', 'api-token', 'organisation', 'partnership', 'prospectus', 'course', 'session', 'booking', 'follow-up survey', 'competency confirmation', 'competency confirmation request', 'workforce group request'] as const;
+const AUDIT_SUBJECTS = [
+  'person',
+  'api-token',
+  'organisation',
+  'partnership',
+  'prospectus',
+  'course',
+  'session',
+  'booking',
+  'follow-up survey',
+  'competency confirmation',
+  'competency confirmation request',
+  'workforce group request',
+  'competency framework',
+] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditEntry {

@@ -11,7 +11,7 @@ import { currentProspectus, getCourse, getSession, listCourses, listWorkforceGro
 import { BookingPanel, NextDates, PlacesLeft, SessionTable } from './views';
 
 import { liveBookingFor } from '../bookings/service';
-import { where } from '../../web/domain';
+import { groupName, where } from '../../web/domain';
 
 /** Reads the query; a bad value is reported and left out rather than failing the page. */
 export function readFilters(c: AppContext) {
@@ -53,7 +53,7 @@ async function prospectusPage(c: AppContext) {
             <TextInput name="q" label="Search" value={filters.q} error={errors.q} />
             <Select name="theme" label="Theme" placeholder="All themes" value={filters.theme} error={errors.theme} options={THEMES.map((t) => ({ value: t, text: t }))} />
             <Select name="mode" label="How it is delivered" placeholder="Any way" value={filters.mode} error={errors.mode} options={DELIVERY_MODES.map((t) => ({ value: t, text: t }))} />
-            <Select name="group" label="Workforce group" placeholder="All groups" value={filters.group} error={errors.group} options={groups.map((g) => ({ value: g.id, text: g.name }))} />
+            <Select name="group" label="Workforce group" placeholder="All groups" value={filters.group} error={errors.group} options={groups.map((g) => ({ value: g.id, text: groupName(g) }))} />
             <Select name="month" label="Month" placeholder="Any month" value={filters.month} error={errors.month} options={prospectusMonths(prospectus).map((m) => ({ value: m, text: monthName(m) }))} />
             <Button secondary>Apply filters</Button>
             {filtered ? <p class="govuk-body"><a class="govuk-link" href={filters.year ? `/courses?year=${filters.year}` : '/courses'}>Clear filters</a></p> : null}

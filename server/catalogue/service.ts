@@ -172,7 +172,7 @@ export async function getSession(s: ServiceContext, sessionId: string) {
 /** The current framework's workforce groups, in order. */
 export async function listWorkforceGroups(s: Pick<ServiceContext, 'db' | 'partnership'>) {
   return s.db
-    .select({ id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name, who: workforceGroups.who })
+    .select({ id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name, who: workforceGroups.who, outsideScheme: workforceGroups.outsideScheme })
     .from(workforceGroups)
     .innerJoin(competencyFrameworks, eq(competencyFrameworks.id, workforceGroups.frameworkId))
     .where(and(eq(workforceGroups.partnershipId, s.partnership.id), eq(competencyFrameworks.current, true)))

@@ -466,7 +466,7 @@ export async function frameworkOverview(s: ServiceContext) {
   if (!framework) return undefined;
   const [groups, rows, requirements, links, prospectus] = await Promise.all([
     s.db
-      .select({ id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name, who: workforceGroups.who })
+      .select({ id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name, who: workforceGroups.who, outsideScheme: workforceGroups.outsideScheme })
       .from(workforceGroups)
       .where(eq(workforceGroups.frameworkId, framework.id))
       .orderBy(asc(workforceGroups.sortOrder)),

@@ -3,8 +3,8 @@
 // result. The result is shown in answer to the POST rather than after a redirect: posting
 // the same file again is harmless, because a completion already recorded is not added twice.
 import type { Role } from '../../db/schema';
-import { Button, FileUpload, NotificationBanner, SummaryList, Table, Textarea } from '../../web/components';
-import { formPage } from '../http/form-pages';
+import { NotificationBanner, SummaryList, Table } from '../../web/components';
+import { CsvUploadForm, formPage, readCsvUpload } from '../http/form-pages';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
@@ -44,25 +44,9 @@ async function importForm(c: AppContext, pasted = '', errors: FieldErrors = {}) 
           </div>
         </details>
       ) : null}
-      <form method="post" action={PATH} enctype="multipart/form-data" novalidate>
-        <input type="hidden" name="_csrf" value={c.get('csrfToken')} />
-        <FileUpload name="file" label="Upload the CSV file" hint="A .csv file, saved as UTF-8, up to 5 MB" accept=".csv,text/csv" error={errors.file} />
-        <Textarea name="csv" label="Or paste the CSV" hint="Copy everything from the file, including the header row" rows={8} value={pasted} error={errors.csv} />
-        <Button>Import completions</Button>
-      </form>
+      <CsvUploadForm c={c} action={PATH} fileHint="A .csv file, saved as UTF-8, up to 5 MB" pasteHint="Copy everything from the file, including the header row" submit="Import completions" pasted={pasted} errors={errors} />
     </>,
   );
-}
-
-/** The file chosen, or else the pasted text; which field a problem with it belongs to. */
-async function readUpload(c: AppContext): Promise<{ text: string; field: 'file' | 'csv'; pasted: string } | { errors: FieldErrors; pasted: string }> {
-  const body = await c.req.parseBody();
-  const pasted = typeof body.csv === 'string' ? body.csv : '';
-  const file = body.file instanceof File && body.file.size > 0 ? body.file : undefined;
-  if (file && pasted.trim()) return { pasted, errors: { file: 'Choose a file or paste the CSV, not both' } };
-  if (file) return { text: await file.text(), field: 'file', pasted };
-  if (pasted.trim()) return { text: pasted, field: 'csv', pasted };
-  return { pasted, errors: { file: 'Choose the CSV file from the e-learning provider, or paste its contents' } };
 }
 
 const lines = (n: number) => `${n} ${n === 1 ? 'line' : 'lines'}`;
@@ -108,7 +92,7 @@ function resultPage(c: AppContext, result: CompletionImport) {
 }
 
 async function importPost(c: AppContext) {
-  const upload = await readUpload(c);
+  const upload = await readCsvUpload(c, 'Choose the CSV file from the e-learning provider, or paste its contents');
   if ('errors' in upload) return importForm(c, upload.pasted, upload.errors);
   try {
     return resultPage(c, await importCompletions(scope(c), upload.text));

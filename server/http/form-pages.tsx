@@ -1,9 +1,9 @@
 // Page and form pieces shared by every feature's forms: a form page frame, the
-// save-or-show-errors step, GOV.UK date inputs, summary lists with Change links and
-// success banners.
+// save-or-show-errors step, GOV.UK date inputs, summary lists with Change links, success
+// banners, and the form that takes a CSV file to import (uploaded or pasted).
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { Button, describedBy, ErrorMessage, ErrorSummary, Form, Hint, NotificationBanner } from '../../web/components';
+import { Button, describedBy, ErrorMessage, ErrorSummary, FileUpload, Form, Hint, NotificationBanner, Textarea } from '../../web/components';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import type { AppContext } from './context';
 import { one, parseForm, type FormValues } from './forms';
@@ -161,4 +161,30 @@ export function ChangeableSummary({ rows }: { rows: SummaryRow[] }) {
       ))}
     </dl>
   );
+}
+
+/** A CSV file to import, uploaded or pasted: the fields `file` and `csv`, the CSRF token and the button. */
+export function CsvUploadForm(props: { c: AppContext; action: string; fileHint: string; pasteHint: string; submit: string; pasted: string; errors: FieldErrors }) {
+  return (
+    <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
+      <input type="hidden" name="_csrf" value={props.c.get('csrfToken')} />
+      <FileUpload name="file" label="Upload the CSV file" hint={props.fileHint} accept=".csv,text/csv" error={props.errors.file} />
+      <Textarea name="csv" label="Or paste the CSV" hint={props.pasteHint} rows={8} value={props.pasted} error={props.errors.csv} />
+      <Button>{props.submit}</Button>
+    </form>
+  );
+}
+
+/** What a CsvUploadForm sent: the text and the field it came from, or why there is none; and the pasted text, to show again. */
+export type CsvUpload = { text: string; field: 'file' | 'csv'; pasted: string } | { errors: FieldErrors; pasted: string };
+
+/** The file chosen, or else the pasted text; `missing` says what to choose when there is neither. */
+export async function readCsvUpload(c: AppContext, missing: string): Promise<CsvUpload> {
+  const body = await c.req.parseBody();
+  const pasted = typeof body.csv === 'string' ? body.csv : '';
+  const file = body.file instanceof File && body.file.size > 0 ? body.file : undefined;
+  if (file && pasted.trim()) return { pasted, errors: { file: 'Choose a file or paste the CSV, not both' } };
+  if (file) return { text: await file.text(), field: 'file', pasted };
+  if (pasted.trim()) return { text: pasted, field: 'csv', pasted };
+  return { pasted, errors: { file: missing } };
 }

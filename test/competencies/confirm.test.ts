@@ -186,7 +186,7 @@ describe('asking a line manager to confirm a competency', () => {
     const token = await ask(person);
     const [old] = await database.db.select().from(competencyFrameworks).where(eq(competencyFrameworks.current, true));
     await database.db.update(competencyFrameworks).set({ current: false }).where(eq(competencyFrameworks.id, old.id));
-    const [next] = await database.db.insert(competencyFrameworks).values({ partnershipId: old.partnershipId, version: old.version + 1, title: 'Next version', current: true }).returning();
+    const [next] = await database.db.insert(competencyFrameworks).values({ partnershipId: old.partnershipId, version: old.version + 1, title: 'Next version', current: true, publishedAt: new Date() }).returning();
     try {
       const manager = new TestClient(built.app);
       expect(await (await manager.get(`/competency-confirmations/${token}`)).text()).toContain('This competency has been replaced');

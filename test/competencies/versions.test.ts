@@ -47,7 +47,7 @@ async function newVersion(version: number, defaultRefreshMonths: number, specs: 
   await database.db.update(competencyFrameworks).set({ current: false }).where(eq(competencyFrameworks.partnershipId, partnership));
   const [framework] = await database.db
     .insert(competencyFrameworks)
-    .values({ partnershipId: partnership, version, title: `Framework version ${version}`, current: true, defaultRefreshMonths })
+    .values({ partnershipId: partnership, version, title: `Framework version ${version}`, current: true, publishedAt: new Date(), defaultRefreshMonths })
     .returning();
   const groups = await database.db
     .insert(workforceGroups)

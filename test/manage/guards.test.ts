@@ -38,7 +38,7 @@ async function insertSecondPartnership() {
   const db = database.db;
   const [p] = await db.insert(partnerships).values({ slug: 'sheffield', name: 'Sheffield Children Safeguarding Partnership', shortName: 'SCSP', area: 'Sheffield' }).returning();
   const [org] = await db.insert(organisations).values({ partnershipId: p.id, name: 'Sheffield City Council', shortName: 'SCC', sector: 'Local authority', partnerStatus: 'statutory partner' }).returning();
-  const [framework] = await db.insert(competencyFrameworks).values({ partnershipId: p.id, version: 1, title: 'Sheffield framework', current: true }).returning();
+  const [framework] = await db.insert(competencyFrameworks).values({ partnershipId: p.id, version: 1, title: 'Sheffield framework', current: true, publishedAt: new Date() }).returning();
   const [group] = await db.insert(workforceGroups).values({ partnershipId: p.id, frameworkId: framework.id, code: '1', name: 'Sheffield group 1', who: 'Everyone', sortOrder: 1 }).returning();
   const [competency] = await db.insert(competencies).values({ partnershipId: p.id, frameworkId: framework.id, code: 'S1', domain: 'Sheffield', statement: 'A Sheffield competency' }).returning();
   const [person] = await db.insert(people).values({ partnershipId: p.id, name: 'Sheffield Trainer', email: 'trainer@sheffield.example', organisationId: org.id, jobTitle: 'Trainer' }).returning();

@@ -15,6 +15,7 @@ function dashboard(c: AppContext) {
     { href: '/manage/prospectuses', title: 'Prospectuses', text: 'Create a year’s prospectus, publish it, and add and change its courses and dates.' },
     { href: '/manage/organisations', title: 'Organisations', text: 'The partner agencies and settings people choose from when they register.' },
     { href: '/manage/people', title: 'People', text: 'Find people and give them roles: trainer, coordinator, reviewer or organisation lead.' },
+    { href: '/manage/framework', title: 'Competency framework', text: 'The workforce groups and the competencies each needs: change them in a draft, publish it, and import or export it as CSV.' },
     { href: '/manage/e-learning', title: 'E-learning completions', text: 'Import the e-learning provider’s CSV of who completed which course.' },
     { href: '/manage/non-attendance', title: 'Non-attendance', text: 'Who did not attend or cancelled late, by organisation and session, and the charges to invoice.' },
     { href: '/manage/workforce-group-requests', title: 'Workforce group changes', text: 'Approve or decline people’s requests to change their workforce group.' },
