@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A file that seeds the whole demo in beforeAll can take a minute on a busy two-core machine.
+    hookTimeout: 180_000,
     globalSetup: ['test/support/pglite-template.ts'],
     pool: 'forks',
     fileParallelism: true,
