@@ -235,9 +235,12 @@ export interface ImpactFigures {
   managers: Managers;
 }
 
-async function deliveryFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<Delivery> {
+/** Delivery and on the day: sessions in one query, the bookings with their feedback in one more. */
+async function deliveryAndDayZero(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<{ delivery: Delivery; dayZero: DayZero }> {
   const delivered = sql`${sessions.status} = 'delivered'`;
-  const [[sessionRow], [bookingRow], reach] = await Promise.all([
+  const given = sql`${feedback.id} is not null`;
+  const outcomes = sql`(select avg(value::numeric) from jsonb_array_elements_text(${feedback.outcomesMet}) as value)`;
+  const [[sessionRow], [row], reach] = await Promise.all([
     s.db
       .select({
         courses: int(sql`count(distinct ${courses.id}) filter (where ${delivered})`),
@@ -252,37 +255,56 @@ async function deliveryFigures(s: ServiceContext, range: ImpactRange, filters: I
     withEverything(
       s.db
         .select({
-      bookings: countWhere(HELD_A_PLACE),
-      attendances: countWhere(CAME),
-      heldAndCame: countWhere(sql`${HELD_A_PLACE} and ${CAME}`),
-      confirmedAtStart: countWhere(CONFIRMED_AT_START),
-      didNotAttend: countWhere(sql`${bookings.status} = 'did not attend'`),
-      lateCancellations: countWhere(sql`${bookings.status} = 'cancelled' and ${bookings.lateCancellation}`),
-      walkIns: countWhere(sql`${bookings.walkIn} and ${CAME}`),
+          bookings: countWhere(HELD_A_PLACE),
+          attendances: countWhere(CAME),
+          heldAndCame: countWhere(sql`${HELD_A_PLACE} and ${CAME}`),
+          confirmedAtStart: countWhere(CONFIRMED_AT_START),
+          didNotAttend: countWhere(sql`${bookings.status} = 'did not attend'`),
+          lateCancellations: countWhere(sql`${bookings.status} = 'cancelled' and ${bookings.lateCancellation}`),
+          walkIns: countWhere(sql`${bookings.walkIn} and ${CAME}`),
+          responses: countWhere(sql`${CAME} and ${given}`),
+          outcomes: moments(outcomes, given),
+          relevance: moments(sql`${feedback.relevance}`, given),
+          delivery: moments(sql`${feedback.delivery}`, given),
+          before: moments(sql`${feedback.confidenceBefore}`, given),
+          after: moments(sql`${feedback.confidenceAfter}`, given),
+          change: moments(sql`${feedback.confidenceAfter} - ${feedback.confidenceBefore}`, given),
         })
         .from(bookings)
+        .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
         .$dynamic(),
     ).where(bookingConditions(s, range, filters)),
     peopleReached(s, range, filters),
   ]);
-  return {
+  const delivery: Delivery = {
     courses: sessionRow.courses,
     sessionsDelivered: sessionRow.sessionsDelivered,
     sessionsCancelled: sessionRow.sessionsCancelled,
     trainingHours: Math.round(sessionRow.minutes / 6) / 10,
     placesOffered: sessionRow.placesOffered,
-    bookings: peopleCount(bookingRow.bookings),
-    attendances: peopleCount(bookingRow.attendances),
-    didNotAttend: peopleCount(bookingRow.didNotAttend),
-    lateCancellations: peopleCount(bookingRow.lateCancellations),
-    walkIns: peopleCount(bookingRow.walkIns),
+    bookings: peopleCount(row.bookings),
+    attendances: peopleCount(row.attendances),
+    didNotAttend: peopleCount(row.didNotAttend),
+    lateCancellations: peopleCount(row.lateCancellations),
+    walkIns: peopleCount(row.walkIns),
     eLearningCompletions: peopleCount(reach.completions),
     peopleTrained: peopleCount(reach.people),
     organisationsReached: reach.organisations,
     sectorsReached: reach.sectors,
-    takeUp: rate(bookingRow.heldAndCame, sessionRow.placesOffered),
-    attendanceRate: rate(bookingRow.heldAndCame, bookingRow.confirmedAtStart),
+    takeUp: rate(row.heldAndCame, sessionRow.placesOffered),
+    attendanceRate: rate(row.heldAndCame, row.confirmedAtStart),
   };
+  const dayZero: DayZero = {
+    responses: peopleCount(row.responses),
+    responseRate: rate(row.responses, row.attendances),
+    outcomesMet: meanOfMoments(row.outcomes),
+    relevance: meanOfMoments(row.relevance),
+    delivery: meanOfMoments(row.delivery),
+    confidenceBefore: meanOfMoments(row.before),
+    confidenceAfter: meanOfMoments(row.after),
+    confidenceChange: meanOfMoments(row.change),
+  };
+  return { delivery, dayZero };
 }
 
 /** Distinct people, organisations and sectors trained: at a session, or by e-learning completed in the range. */
@@ -314,37 +336,6 @@ async function peopleReached(s: ServiceContext, range: ImpactRange, filters: Imp
     })
     .from(sql`(${attended} union all ${completed}) as trained`);
   return row;
-}
-
-async function dayZeroFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<DayZero> {
-  const given = sql`${feedback.id} is not null`;
-  const outcomes = sql`(select avg(value::numeric) from jsonb_array_elements_text(${feedback.outcomesMet}) as value)`;
-  const [row] = await withEverything(
-    s.db
-      .select({
-        attendances: countWhere(CAME),
-        responses: countWhere(sql`${CAME} and ${given}`),
-        outcomes: moments(outcomes, given),
-        relevance: moments(sql`${feedback.relevance}`, given),
-        delivery: moments(sql`${feedback.delivery}`, given),
-        before: moments(sql`${feedback.confidenceBefore}`, given),
-        after: moments(sql`${feedback.confidenceAfter}`, given),
-        change: moments(sql`${feedback.confidenceAfter} - ${feedback.confidenceBefore}`, given),
-      })
-      .from(bookings)
-      .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
-      .$dynamic(),
-  ).where(bookingConditions(s, range, filters));
-  return {
-    responses: peopleCount(row.responses),
-    responseRate: rate(row.responses, row.attendances),
-    outcomesMet: meanOfMoments(row.outcomes),
-    relevance: meanOfMoments(row.relevance),
-    delivery: meanOfMoments(row.delivery),
-    confidenceBefore: meanOfMoments(row.before),
-    confidenceAfter: meanOfMoments(row.after),
-    confidenceChange: meanOfMoments(row.change),
-  };
 }
 
 const SENT = sql`${followUpSurveys.sentAt} is not null`;
@@ -416,12 +407,7 @@ async function managerFigures(s: ServiceContext, range: ImpactRange, filters: Im
 /** The headline figures for a range. */
 export async function impactFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<ImpactFigures> {
   checkCanReadImpact(s);
-  const [delivery, dayZero, followUp, managers] = await Promise.all([
-    deliveryFigures(s, range, filters),
-    dayZeroFigures(s, range, filters),
-    followUpFigures(s, range, filters),
-    managerFigures(s, range, filters),
-  ]);
+  const [{ delivery, dayZero }, followUp, managers] = await Promise.all([deliveryAndDayZero(s, range, filters), followUpFigures(s, range, filters), managerFigures(s, range, filters)]);
   return { range, delivery, dayZero, followUp, managers };
 }
 
