@@ -12,6 +12,7 @@ export const TAGS = {
   Account: 'The holder of the API token',
   Competencies: 'The competency framework, and the token holder’s competency profile',
   People: 'People with accounts (coordinators only)',
+  'Learning needs': 'Organisations’ learning-needs analyses and the partnership’s gap map: figures only, small numbers suppressed',
   Documentation: 'This API’s description',
 } as const;
 export type Tag = keyof typeof TAGS;

@@ -3,6 +3,7 @@ import { attendanceOperations } from './attendance';
 import { bookingOperations } from './bookings';
 import { competencyOperations } from './competencies';
 import { learningOperations } from './learning';
+import { learningNeedsOperations } from './learning-needs';
 import { courseOperations } from './courses';
 import { openApiOperation } from './openapi';
 import type { Operation } from './operation';
@@ -17,6 +18,7 @@ export const apiOperations: Operation[] = [
   ...bookingOperations,
   ...learningOperations,
   ...competencyOperations,
+  ...learningNeedsOperations,
   ...referenceOperations,
   ...peopleOperations,
   ...reportOperations,
