@@ -24,6 +24,7 @@ import { nonAttendanceRoutes } from './attendance/non-attendance-routes';
 import { attendanceRoutes } from './attendance/routes';
 import { followUpRoutes } from './follow-ups/routes';
 import { competencyRoutes } from './competencies/routes';
+import { needsRoutes } from './competencies/needs-routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -42,6 +43,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...attendanceRoutes,
     ...followUpRoutes,
     ...competencyRoutes,
+    ...needsRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

@@ -33,6 +33,7 @@ function navigation(frame: PageFrame) {
   if (frame.viewer) items.push({ href: '/bookings', text: 'Your bookings' }, { href: '/learning', text: 'Your learning' }, { href: '/account', text: 'Your account' });
   if (roles.includes('trainer')) items.push({ href: '/trainer/sessions', text: 'Your sessions' });
   if (roles.includes('coordinator')) items.push({ href: '/manage', text: 'Manage' });
+  if (roles.some((r) => r === 'coordinator' || r === 'reviewer' || r === 'organisation lead')) items.push({ href: '/learning-needs', text: 'Learning needs' });
   return items;
 }
 

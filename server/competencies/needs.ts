@@ -13,7 +13,7 @@ import { courseCompetencies, courses, organisations, people, prospectuses, SECTO
 import { currentPublishedProspectus } from '../catalogue/service';
 import { addMonths, londonDay } from '../shared/dates';
 import { forbidden, notFound } from '../shared/errors';
-import { rate, shownCells, SMALL_GROUP, type Proportion, type SumOf } from '../shared/statistics';
+import { describeRate, rate, shownCells, SMALL_GROUP, type Proportion, type SumOf } from '../shared/statistics';
 import type { PersonalContext, ServiceContext } from '../shared/context';
 import { competencyStatus, currentFramework, evidenceOf, requirementsByGroup, type Evidence, type Framework, type PersonEvidence, type GroupRequirements, type RequiredCompetency } from './service';
 
@@ -420,3 +420,13 @@ export async function gapMap(s: PersonalContext): Promise<GapMap | undefined> {
   };
 }
 
+
+// ---- In words, as pages and CSV files say them ----------------------------------------------
+
+const HIDDEN_WORDS: Record<Hidden['reason'], string> = { 'fewer than 5': `fewer than ${SMALL_GROUP}`, 'would give another away': 'not shown' };
+
+/** "212", "fewer than 5", or "not shown" (a figure that would let a smaller one be worked out). */
+export const describeFigure = (f: Figure) => (isHidden(f) ? HIDDEN_WORDS[f.reason] : f.count.toLocaleString('en-GB'));
+
+/** "64% (212 of 331)", "fewer than 5", "not shown", or "nobody needs it". */
+export const describeShare = (f: Share) => (f === null ? 'nobody needs it' : isHidden(f) ? HIDDEN_WORDS[f.reason] : describeRate(f));
