@@ -311,9 +311,11 @@ async function accessTo(s: PersonalContext, organisationId: string) {
       .where(and(eq(organisations.id, organisationId), eq(organisations.partnershipId, s.partnership.id))),
     s.db.select({ organisationId: people.organisationId }).from(people).where(eq(people.id, s.actor.id)),
   ]);
+  const readsAll = roles.includes('coordinator') || roles.includes('reviewer');
   const leadsIt = roles.includes('organisation lead') && actor?.organisationId === organisationId;
-  if (!roles.includes('coordinator') && !roles.includes('reviewer') && !leadsIt) throw forbidden('Only the organisation’s lead, coordinators and reviewers can see an organisation’s learning needs');
+  if (!readsAll && !roles.includes('organisation lead')) throw forbidden('Only an organisation’s lead, coordinators and reviewers can see its learning needs');
   if (!organisation) throw notFound('Organisation');
+  if (!readsAll && !leadsIt) throw forbidden('An organisation lead can see only their own organisation’s learning needs');
   return { organisation, names: roles.includes('coordinator') || leadsIt };
 }
 
