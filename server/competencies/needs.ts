@@ -141,8 +141,10 @@ function tally(workforce: WorkforcePerson[], evidence: PersonEvidence[], groups:
     }
     const now = new Map<string, Bucket>();
     for (const competency of group?.required ?? []) {
+      // Its evidence picked out once for both days.
+      const forIt = mine.filter((e) => competency.lineage.includes(e.competencyId));
       for (const column of COLUMNS) {
-        const bucket = bucketOf[competencyStatus(competency, mine, days[column])];
+        const bucket = bucketOf[competencyStatus(competency, forIt, days[column])];
         add(`${bucket}|${person.organisationId}|${competency.id}|${column}`);
         if (column === 'now') now.set(competency.id, bucket);
       }

@@ -106,10 +106,22 @@ export interface CompetencyStanding extends RequiredCompetency {
 
 // ---- The rules ------------------------------------------------------------------------------
 
+/**
+ * The day evidence from `on` stops being current, remembered: a workforce's statuses ask it of
+ * the same few thousand days again and again.
+ */
+const currentEnds = new Map<string, string>();
+function currentUntil(on: string, months: number): string {
+  const key = `${on}+${months}`;
+  let end = currentEnds.get(key);
+  if (end === undefined) currentEnds.set(key, (end = addMonths(on, months)));
+  return end;
+}
+
 /** The status on a day, from the evidence known by then (see the rules at the top). */
 function statusOn(evidence: Evidence[], months: number, day: string): CompetencyStatus {
   const known = evidence.filter((e) => e.on <= day);
-  const current = (e: Evidence) => day < addMonths(e.on, months);
+  const current = (e: Evidence) => day < currentUntil(e.on, months);
   const learning = known.filter((e) => e.shows === 'learning');
   if (!learning.length) return 'not started';
   if (!learning.some(current)) return 'due for refresh';
@@ -144,7 +156,9 @@ function standing(competency: RequiredCompetency, all: Evidence[], today: string
  * the learning-needs figures that count statuses over a whole workforce.
  */
 export const competencyStatus = (competency: RequiredCompetency, evidence: Evidence[], day: string): CompetencyStatus =>
-  statusOn(countingEvidence(competency, evidence, day), competency.refreshMonths, day);
+  // A piece of evidence recorded against two versions of the competency changes no status by
+  // counting twice, so the status alone need not drop the second.
+  statusOn(evidence.filter((e) => competency.lineage.includes(e.competencyId)), competency.refreshMonths, day);
 
 /**
  * The rules' core: each required competency's status, since, refresh date and evidence, from the
