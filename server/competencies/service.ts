@@ -211,25 +211,40 @@ function londonDays() {
   };
 }
 
-/** Courses come to, one row per competency the course develops; feedback decides whether each counts yet. */
-function attendedCourses(s: Scope, workforce: Workforce) {
-  return withSessionAndCourse(
-    s.db
-      .select({
-        bookingId: bookings.id,
-        personId: bookings.personId,
-        status: bookings.status,
-        startsAt: sessions.startsAt,
-        course: { id: courses.id, title: courses.title },
-        competencyId: courseCompetencies.competencyId,
-        feedbackId: feedback.id,
-      })
-      .from(bookings)
-      .$dynamic(),
-  )
+/**
+ * Each course of the partnership with the competencies it develops: a few hundred rows, put
+ * beside the bookings in memory rather than joined to each of a workforce's many thousands.
+ */
+async function courseMappings(s: Scope) {
+  const rows = await s.db
+    .select({ id: courses.id, title: courses.title, competencyId: courseCompetencies.competencyId })
+    .from(courses)
     .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
-    .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
-    .where(and(eq(bookings.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), inArray(bookings.status, CAME)));
+    .where(eq(courses.partnershipId, s.partnership.id));
+  const byCourse = new Map<string, { course: { id: string; title: string }; competencyIds: string[] }>();
+  for (const { id, title, competencyId } of rows) {
+    const entry = byCourse.get(id) ?? { course: { id, title }, competencyIds: [] };
+    entry.competencyIds.push(competencyId);
+    byCourse.set(id, entry);
+  }
+  return byCourse;
+}
+
+/** Courses come to, one row per competency the course develops; feedback decides whether each counts yet. */
+async function attendedCourses(s: Scope, workforce: Workforce) {
+  const [rows, mappings] = await Promise.all([
+    s.db
+      .select({ bookingId: bookings.id, personId: bookings.personId, status: bookings.status, startsAt: sessions.startsAt, courseId: sessions.courseId, feedbackId: feedback.id })
+      .from(bookings)
+      .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+      .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
+      .where(and(eq(bookings.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), inArray(bookings.status, CAME))),
+    courseMappings(s),
+  ]);
+  return rows.flatMap(({ courseId, ...row }) => {
+    const mapped = mappings.get(courseId);
+    return mapped ? mapped.competencyIds.map((competencyId) => ({ ...row, course: mapped.course, competencyId })) : [];
+  });
 }
 type AttendedCourse = Awaited<ReturnType<typeof attendedCourses>>[number];
 
