@@ -215,6 +215,7 @@ function londonDays() {
  * Each course of the partnership with the competencies it develops: a few hundred rows, put
  * beside the bookings in memory rather than joined to each of a workforce's many thousands.
  */
+type CourseMappings = Awaited<ReturnType<typeof courseMappings>>;
 async function courseMappings(s: Scope) {
   const rows = await s.db
     .select({ id: courses.id, title: courses.title, competencyId: courseCompetencies.competencyId })
@@ -230,45 +231,39 @@ async function courseMappings(s: Scope) {
   return byCourse;
 }
 
+/** The competencies a course develops, each with the course: what e-learning and the managers' answers count for. */
+const developedBy = (mappings: CourseMappings, courseId: string) => {
+  const mapped = mappings.get(courseId);
+  return mapped ? mapped.competencyIds.map((competencyId) => ({ competencyId, course: mapped.course })) : [];
+};
+
 /** Courses come to, one row per competency the course develops; feedback decides whether each counts yet. */
-async function attendedCourses(s: Scope, workforce: Workforce) {
-  const [rows, mappings] = await Promise.all([
-    s.db
-      .select({ bookingId: bookings.id, personId: bookings.personId, status: bookings.status, startsAt: sessions.startsAt, courseId: sessions.courseId, feedbackId: feedback.id })
-      .from(bookings)
-      .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-      .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
-      .where(and(eq(bookings.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), inArray(bookings.status, CAME))),
-    courseMappings(s),
-  ]);
-  return rows.flatMap(({ courseId, ...row }) => {
-    const mapped = mappings.get(courseId);
-    return mapped ? mapped.competencyIds.map((competencyId) => ({ ...row, course: mapped.course, competencyId })) : [];
-  });
+async function attendedCourses(s: Scope, workforce: Workforce, mappings: CourseMappings) {
+  const rows = await s.db
+    .select({ bookingId: bookings.id, personId: bookings.personId, status: bookings.status, startsAt: sessions.startsAt, courseId: sessions.courseId, feedbackId: feedback.id })
+    .from(bookings)
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+    .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
+    .where(and(eq(bookings.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), inArray(bookings.status, CAME)));
+  return rows.flatMap(({ courseId, ...row }) => developedBy(mappings, courseId).map(({ competencyId, course }) => ({ ...row, course, competencyId })));
 }
 type AttendedCourse = Awaited<ReturnType<typeof attendedCourses>>[number];
 
-async function eLearningEvidence(s: Scope, workforce: Workforce): Promise<PersonEvidence[]> {
+async function eLearningEvidence(s: Scope, workforce: Workforce, mappings: CourseMappings): Promise<PersonEvidence[]> {
   const rows = await s.db
-    .select({
-      id: eLearningCompletions.id,
-      personId: eLearningCompletions.personId,
-      completedOn: eLearningCompletions.completedOn,
-      course: { id: courses.id, title: courses.title },
-      competencyId: courseCompetencies.competencyId,
-    })
+    .select({ id: eLearningCompletions.id, personId: eLearningCompletions.personId, completedOn: eLearningCompletions.completedOn, courseId: eLearningCompletions.courseId })
     .from(eLearningCompletions)
-    .innerJoin(courses, eq(courses.id, eLearningCompletions.courseId))
-    .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
     .where(and(eq(eLearningCompletions.partnershipId, s.partnership.id), ofWorkforce(s, eLearningCompletions.personId, workforce)));
-  return rows.map((r) => ({ key: `e-learning:${r.id}`, personId: r.personId, competencyId: r.competencyId, kind: 'e-learning', shows: 'learning', on: r.completedOn, course: r.course, detail: 'Completed the e-learning' }));
+  return rows.flatMap((r) =>
+    developedBy(mappings, r.courseId).map(({ competencyId, course }) => ({ key: `e-learning:${r.id}`, personId: r.personId, competencyId, kind: 'e-learning', shows: 'learning', on: r.completedOn, course, detail: 'Completed the e-learning' })),
+  );
 }
 
 /**
  * The people's own three-month answers: practice changed counts for every competency the course
  * develops, a self-assessment of confident for the competency rated.
  */
-async function surveyEvidence(s: Scope, workforce: Workforce): Promise<PersonEvidence[]> {
+async function surveyEvidence(s: Scope, workforce: Workforce, mappings: CourseMappings): Promise<PersonEvidence[]> {
   const rows = await withSessionAndCourse(
     s.db
       .select({
@@ -278,23 +273,15 @@ async function surveyEvidence(s: Scope, workforce: Workforce): Promise<PersonEvi
         practiceChanged: impactResponses.practiceChanged,
         ratings: impactResponses.competencies,
         course: { id: courses.id, title: courses.title },
-        mapped: courseCompetencies.competencyId,
       })
       .from(impactResponses)
       .innerJoin(followUpSurveys, eq(followUpSurveys.id, impactResponses.surveyId))
       .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
       .$dynamic(),
-  )
-    .leftJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
-    .where(and(eq(impactResponses.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), eq(followUpSurveys.respondent, 'attendee')));
-  const responses = new Map<string, { row: (typeof rows)[number]; mapped: Set<string> }>();
-  for (const row of rows) {
-    const response = responses.get(row.id) ?? { row, mapped: new Set<string>() };
-    if (row.mapped) response.mapped.add(row.mapped);
-    responses.set(row.id, response);
-  }
-  return [...responses.values()].flatMap(({ row, mapped }) => {
-    const changed = row.practiceChanged === 'yes' ? [...mapped] : [];
+  ).where(and(eq(impactResponses.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), eq(followUpSurveys.respondent, 'attendee')));
+  const responses = rows.map((row) => ({ row, mapped: mappings.get(row.course.id)?.competencyIds ?? [] }));
+  return responses.flatMap(({ row, mapped }) => {
+    const changed = row.practiceChanged === 'yes' ? mapped : [];
     const confident = Object.keys(row.ratings).filter((id) => row.ratings[id] === 'confident');
     const on = londonDay(row.answeredAt);
     return [...new Set([...changed, ...confident])].map((competencyId): PersonEvidence => ({
@@ -311,22 +298,13 @@ async function surveyEvidence(s: Scope, workforce: Workforce): Promise<PersonEvi
 }
 
 /** The line managers' three-month answers that say they have seen the change, for every competency the course develops. */
-async function managerSurveyEvidence(s: Scope, workforce: Workforce): Promise<PersonEvidence[]> {
-  const rows = await withSessionAndCourse(
-    s.db
-      .select({
-        id: managerResponses.id,
-        personId: bookings.personId,
-        answeredAt: managerResponses.createdAt,
-        course: { id: courses.id, title: courses.title },
-        competencyId: courseCompetencies.competencyId,
-      })
-      .from(managerResponses)
-      .innerJoin(followUpSurveys, eq(followUpSurveys.id, managerResponses.surveyId))
-      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-      .$dynamic(),
-  )
-    .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
+async function managerSurveyEvidence(s: Scope, workforce: Workforce, mappings: CourseMappings): Promise<PersonEvidence[]> {
+  const rows = await s.db
+    .select({ id: managerResponses.id, personId: bookings.personId, answeredAt: managerResponses.createdAt, courseId: sessions.courseId })
+    .from(managerResponses)
+    .innerJoin(followUpSurveys, eq(followUpSurveys.id, managerResponses.surveyId))
+    .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
     .where(
       and(
         eq(managerResponses.partnershipId, s.partnership.id),
@@ -335,17 +313,19 @@ async function managerSurveyEvidence(s: Scope, workforce: Workforce): Promise<Pe
         eq(managerResponses.seenChange, 'yes'),
       ),
     );
-  const day = londonDays();
-  return rows.map((r) => ({
-    key: `manager survey:${r.id}`,
-    personId: r.personId,
-    competencyId: r.competencyId,
-    kind: 'manager survey',
-    shows: 'application',
-    on: day(r.answeredAt),
-    course: r.course,
-    detail: 'Line manager has seen the change in practice',
-  }));
+  return rows.flatMap((r) => {
+    const on = londonDay(r.answeredAt);
+    return developedBy(mappings, r.courseId).map(({ competencyId, course }) => ({
+      key: `manager survey:${r.id}`,
+      personId: r.personId,
+      competencyId,
+      kind: 'manager survey',
+      shows: 'application',
+      on,
+      course,
+      detail: 'Line manager has seen the change in practice',
+    }));
+  });
 }
 
 async function confirmationEvidence(s: Scope, workforce: Workforce): Promise<PersonEvidence[]> {
@@ -370,11 +350,12 @@ async function confirmationEvidence(s: Scope, workforce: Workforce): Promise<Per
  * people it holds; and the courses come to whose feedback is still to give, which count once it is.
  */
 export async function evidenceOf(s: Scope, workforce: Workforce): Promise<{ evidence: PersonEvidence[]; awaitingFeedback: AttendedCourse[] }> {
+  const mappings = await courseMappings(s);
   const [attended, ...others] = await Promise.all([
-    attendedCourses(s, workforce),
-    eLearningEvidence(s, workforce),
-    surveyEvidence(s, workforce),
-    managerSurveyEvidence(s, workforce),
+    attendedCourses(s, workforce, mappings),
+    eLearningEvidence(s, workforce, mappings),
+    surveyEvidence(s, workforce, mappings),
+    managerSurveyEvidence(s, workforce, mappings),
     confirmationEvidence(s, workforce),
   ]);
   const day = londonDays();
