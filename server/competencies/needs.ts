@@ -193,6 +193,11 @@ class Cells {
     return { suppressed: true, reason: this.counts[i] < SMALL_GROUP ? 'fewer than 5' : 'would give another away' };
   }
 
+  /** The count itself, for deciding what to list, never to show. */
+  countOf(key: string): number {
+    return this.counts[this.cell(key)];
+  }
+
   figure(key: string): Figure {
     const i = this.cell(key);
     return this.shown[i] ? { count: this.counts[i] } : this.hidden(i);
@@ -276,8 +281,9 @@ async function analyse(s: ServiceContext): Promise<Analysis | undefined> {
   const codes = [...groups.keys(), NO_GROUP];
   // Everyone, and each set of groups that requires some competency.
   const uniqueSets = [...new Map([codes, ...competencies.map((c) => c.requiredBy)].map((set) => [setKey(set), set])).values()];
-  // Organisations: their groups, denominators, statuses on both days, and people with no learning.
-  for (const o of withPeople) {
+  // Organisations, those with nobody yet too (whose figures are all 0): their groups,
+  // denominators, statuses on both days, and people with no learning.
+  for (const o of orgs) {
     denominatorSums(cells, o.id, uniqueSets, (code) => cells.cell(`group|${o.id}|${code}`), true);
     for (const column of COLUMNS) {
       cells.cell(`untrained|${o.id}|${column}`);
@@ -346,7 +352,7 @@ export async function learningNeeds(s: PersonalContext, organisationId: string, 
     dueForRefresh: cells.figure(`due|${o}|${c.id}|${column}`),
     notStarted: cells.figure(`notStarted|${o}|${c.id}|${column}`),
   });
-  const needed = analysis.competencies.filter((c) => c.requiredBy.some((code) => (analysis.cells.counts[cells.cell(`group|${o}|${code}`)] ?? 0) > 0));
+  const needed = analysis.competencies.filter((c) => c.requiredBy.some((code) => cells.countOf(`group|${o}|${code}`) > 0));
   return {
     organisation: access.organisation,
     framework: frameworkOut(analysis.framework),

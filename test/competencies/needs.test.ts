@@ -123,6 +123,11 @@ describe('an organisation’s learning needs', () => {
     expect(needs).toMatchObject({ people: FEWER, notInFramework: FEWER, competencies: [] });
   });
 
+  it('gives an organisation with nobody yet its zeros', async () => {
+    const needs = await needsOf(await organisationNamed('Children, Young People and Families Consortium'));
+    expect(needs).toMatchObject({ people: count(0), notInFramework: count(0), noLearning: { now: count(0), yearEarlier: count(0) }, competencies: [] });
+  });
+
   it('names the people to talk to for the organisation’s lead and coordinators, and never for a reviewer', async () => {
     const named = (await needsOf(barnardos)).named!;
     expect(named.noLearning.sort()).toEqual(['Lee Lead', 'Pat6 Person', 'Quinn7 Person']);
