@@ -147,7 +147,13 @@ export function shownCells(counts: readonly number[], sums: readonly SumOf[], di
     const { known, derivedBy } = whatCanBeKnown(shown, sums, sumsOf);
     const leaks = counts.flatMap((_, i) => (displayed[i] && !shown[i] && known[i] ? [i] : []));
     if (!leaks.length) return shown;
-    for (const leak of leaks) shown[nextToHide(leak, derivedBy, sums, sumsOf, counts, shown)] = false;
+    // Each leak is mended from what could be known at the start of the round; once a mend has
+    // changed that, the rest wait for the next round.
+    for (const leak of leaks) {
+      const next = nextToHide(leak, derivedBy, sums, sumsOf, counts, shown);
+      if (next === undefined) break;
+      shown[next] = false;
+    }
   }
 }
 
@@ -170,11 +176,13 @@ function whatCanBeKnown(shown: readonly boolean[], sums: readonly SumOf[], sumsO
 }
 
 /** The shown cell to hide so that `leaked` can no longer be worked out, followed back through how it was. */
-function nextToHide(leaked: number, derivedBy: Map<number, number>, sums: readonly SumOf[], sumsOf: number[][], counts: readonly number[], shown: boolean[]): number {
+function nextToHide(leaked: number, derivedBy: Map<number, number>, sums: readonly SumOf[], sumsOf: number[][], counts: readonly number[], shown: boolean[]): number | undefined {
   const sum = sums[derivedBy.get(leaked)!];
   const members = [sum.total, ...sum.parts].filter((i) => i !== leaked);
   const candidates = members.filter((i) => shown[i]).sort((a, b) => sumsOf[a].length - sumsOf[b].length || counts[a] - counts[b]);
   if (candidates.length) return candidates[0];
-  // Every other cell of the sum was itself worked out: break how the first of them was.
-  return nextToHide(members.find((i) => derivedBy.has(i))!, derivedBy, sums, sumsOf, counts, shown);
+  // Every other cell of the sum was itself worked out: break how the first of them was. None
+  // was, when an earlier mend this round has hidden the cell that gave this one away.
+  const derived = members.find((i) => derivedBy.has(i));
+  return derived === undefined ? undefined : nextToHide(derived, derivedBy, sums, sumsOf, counts, shown);
 }
