@@ -8,6 +8,8 @@
 //      outbox's claims and bookkeeping.
 //   3. The duplicate window: how long the UPDATE that marks a message sent takes, the only time
 //      in which a crash makes the message go twice.
+//   4. The learning-needs gap map for BENCH_PEOPLE people (20,000) and five years of records,
+//      against the aggregate query of the same counts (bench/gap-map.ts, on a database of its own).
 import { inArray } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { followUpLinks, followUpSurveys, outbox } from '../db/schema';
@@ -20,6 +22,7 @@ import { createTestDatabase } from '../test/support/database';
 import { attendedCrowd } from '../test/support/crowd';
 import { bookingScope } from '../test/support/fixtures';
 import { startSmtpPeer } from '../test/support/smtp';
+import { benchGapMap } from './gap-map';
 
 const SURVEYS = Number(process.env.BENCH_SURVEYS ?? 1000);
 const DUE_AT = '2027-03-16T09:00:00Z';
@@ -89,3 +92,5 @@ console.log('3. The duplicate window (SMTP accepted, row not yet marked sent)');
 console.log(`   marking UPDATE over ${windows.length} rows: median ${fixed(percentile(windows, 50), 2)} ms, 99th percentile ${fixed(percentile(windows, 99), 2)} ms, worst ${fixed(windows[windows.length - 1], 2)} ms`);
 
 await database.close();
+
+await benchGapMap();

@@ -28,6 +28,7 @@ import { confirmationRoutes } from './competencies/confirmation-routes';
 import { groupChangeRoutes } from './competencies/group-change-routes';
 import { impactRoutes } from './impact/routes';
 import { frameworkRoutes } from './competencies/framework/routes';
+import { needsRoutes } from './competencies/needs-routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -50,6 +51,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...groupChangeRoutes,
     ...impactRoutes,
     ...frameworkRoutes,
+    ...needsRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

@@ -34,6 +34,7 @@ function navigation(frame: PageFrame) {
   if (roles.includes('trainer')) items.push({ href: '/trainer/sessions', text: 'Your sessions' });
   if (roles.includes('reviewer') || roles.includes('coordinator')) items.push({ href: '/impact', text: 'Impact' });
   if (roles.includes('coordinator')) items.push({ href: '/manage', text: 'Manage' });
+  if (roles.some((r) => r === 'coordinator' || r === 'reviewer' || r === 'organisation lead')) items.push({ href: '/learning-needs', text: 'Learning needs' });
   return items;
 }
 

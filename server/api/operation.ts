@@ -13,6 +13,7 @@ export const TAGS = {
   Competencies: 'The competency framework, and the token holder’s competency profile',
   People: 'People with accounts (coordinators only)',
   Impact: 'What the training delivered and what it changed (reviewers and coordinators)',
+  'Learning needs': 'Organisations’ learning-needs analyses and the partnership’s gap map: figures only, small numbers suppressed',
   Documentation: 'This API’s description',
 } as const;
 export type Tag = keyof typeof TAGS;

@@ -4,6 +4,7 @@ import { bookingOperations } from './bookings';
 import { competencyOperations } from './competencies';
 import { impactOperations } from './impact';
 import { learningOperations } from './learning';
+import { learningNeedsOperations } from './learning-needs';
 import { courseOperations } from './courses';
 import { openApiOperation } from './openapi';
 import type { Operation } from './operation';
@@ -18,6 +19,7 @@ export const apiOperations: Operation[] = [
   ...bookingOperations,
   ...learningOperations,
   ...competencyOperations,
+  ...learningNeedsOperations,
   ...referenceOperations,
   ...peopleOperations,
   ...reportOperations,

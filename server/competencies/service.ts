@@ -25,9 +25,10 @@
 //   for "due for refresh" is the day it became due (null when not started).
 // - Evidence dated after today does not count yet.
 //
-// competencyStandings is the pure core; profileFor feeds it with one query per kind of evidence.
-import { and, asc, eq, gt, inArray, notExists } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+// competencyStandings is the pure core (competencyStatus its status alone); evidenceOf feeds it
+// with one query per kind of evidence, for one person or for a whole workforce at once.
+import { and, asc, eq, gt, inArray, notExists, type SQL } from 'drizzle-orm';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   bookings,
   competencies,
@@ -81,6 +82,9 @@ export interface Evidence {
 /** A piece of evidence in words: "Safeguarding core workshop: attended and gave feedback". */
 export const describeEvidence = (e: Pick<Evidence, 'course' | 'detail'>) => (e.course ? `${e.course.title}: ${e.detail[0].toLowerCase()}${e.detail.slice(1)}` : e.detail);
 
+/** A piece of evidence and whose it is, as the readers give it for a workforce. */
+export type PersonEvidence = Evidence & { personId: string };
+
 export interface RequiredCompetency {
   id: string;
   code: string;
@@ -102,10 +106,22 @@ export interface CompetencyStanding extends RequiredCompetency {
 
 // ---- The rules ------------------------------------------------------------------------------
 
+/**
+ * The day evidence from `on` stops being current, remembered: a workforce's statuses ask it of
+ * the same few thousand days again and again.
+ */
+const currentEnds = new Map<string, string>();
+function currentUntil(on: string, months: number): string {
+  const key = `${on}+${months}`;
+  let end = currentEnds.get(key);
+  if (end === undefined) currentEnds.set(key, (end = addMonths(on, months)));
+  return end;
+}
+
 /** The status on a day, from the evidence known by then (see the rules at the top). */
 function statusOn(evidence: Evidence[], months: number, day: string): CompetencyStatus {
   const known = evidence.filter((e) => e.on <= day);
-  const current = (e: Evidence) => day < addMonths(e.on, months);
+  const current = (e: Evidence) => day < currentUntil(e.on, months);
   const learning = known.filter((e) => e.shows === 'learning');
   if (!learning.length) return 'not started';
   if (!learning.some(current)) return 'due for refresh';
@@ -114,11 +130,15 @@ function statusOn(evidence: Evidence[], months: number, day: string): Competency
 
 const newestFirst = (a: Evidence, b: Evidence) => b.on.localeCompare(a.on) || a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key);
 
+/** The evidence that counts for the competency by `today`: recorded against it or a version it continues, each piece once. */
+function countingEvidence(competency: RequiredCompetency, all: Evidence[], today: string): Evidence[] {
+  // One piece of evidence recorded against two versions of the competency counts once.
+  return [...new Map(all.filter((e) => competency.lineage.includes(e.competencyId) && e.on <= today).map((e) => [e.key, e])).values()];
+}
+
 function standing(competency: RequiredCompetency, all: Evidence[], today: string): CompetencyStanding {
   const months = competency.refreshMonths;
-  // One piece of evidence recorded against two versions of the competency counts once.
-  const byKey = new Map(all.filter((e) => competency.lineage.includes(e.competencyId) && e.on <= today).map((e) => [e.key, e]));
-  const evidence = [...byKey.values()].sort(newestFirst);
+  const evidence = countingEvidence(competency, all, today).sort(newestFirst);
   const status = statusOn(evidence, months, today);
   const latestLearning = evidence.find((e) => e.shows === 'learning')?.on;
   // The status only changes on the day a piece of evidence counts from, or the day it stops being
@@ -130,6 +150,15 @@ function standing(competency: RequiredCompetency, all: Evidence[], today: string
   }
   return { ...competency, status, since, refreshDue: latestLearning ? addMonths(latestLearning, months) : null, evidence };
 }
+
+/**
+ * A competency's status alone on a London day, by the same rules as competencyStandings, for
+ * the learning-needs figures that count statuses over a whole workforce.
+ */
+export const competencyStatus = (competency: RequiredCompetency, evidence: Evidence[], day: string): CompetencyStatus =>
+  // A piece of evidence recorded against two versions of the competency changes no status by
+  // counting twice, so the status alone need not drop the second.
+  statusOn(evidence.filter((e) => competency.lineage.includes(e.competencyId)), competency.refreshMonths, day);
 
 /**
  * The rules' core: each required competency's status, since, refresh date and evidence, from the
@@ -159,108 +188,154 @@ export function lineages(ids: string[], continues: Map<string, string | null>): 
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
 type Scope = Pick<ServiceContext, 'db' | 'partnership'>;
 
-/** Courses come to, one row per competency the course develops; feedback decides whether each counts yet. */
-function attendedCourses(s: Scope, personId: string) {
-  return withSessionAndCourse(
-    s.db
-      .select({
-        bookingId: bookings.id,
-        status: bookings.status,
-        startsAt: sessions.startsAt,
-        course: { id: courses.id, title: courses.title },
-        competencyId: courseCompetencies.competencyId,
-        feedbackId: feedback.id,
-      })
-      .from(bookings)
-      .$dynamic(),
-  )
-    .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
-    .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
-    .where(and(eq(bookings.partnershipId, s.partnership.id), eq(bookings.personId, personId), inArray(bookings.status, CAME)));
-}
+/** Whose evidence to read: one person, the people of one organisation, or everyone in the partnership. */
+export type Workforce = { personId: string } | { organisationId: string } | 'partnership';
 
-async function eLearningEvidence(s: Scope, personId: string): Promise<Evidence[]> {
-  const rows = await s.db
-    .select({ id: eLearningCompletions.id, completedOn: eLearningCompletions.completedOn, course: { id: courses.id, title: courses.title }, competencyId: courseCompetencies.competencyId })
-    .from(eLearningCompletions)
-    .innerJoin(courses, eq(courses.id, eLearningCompletions.courseId))
-    .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
-    .where(and(eq(eLearningCompletions.partnershipId, s.partnership.id), eq(eLearningCompletions.personId, personId)));
-  return rows.map((r) => ({ key: `e-learning:${r.id}`, competencyId: r.competencyId, kind: 'e-learning', shows: 'learning', on: r.completedOn, course: r.course, detail: 'Completed the e-learning' }));
+/** The condition on a person id column that keeps to the workforce (the partnership is each query's own condition). */
+function ofWorkforce(s: Scope, personColumn: AnyPgColumn, workforce: Workforce): SQL | undefined {
+  if (workforce === 'partnership') return undefined;
+  if ('personId' in workforce) return eq(personColumn, workforce.personId);
+  return inArray(personColumn, s.db.select({ id: people.id }).from(people).where(eq(people.organisationId, workforce.organisationId)));
 }
 
 /**
- * The person's own three-month answers: practice changed counts for every competency the course
+ * The London day of a moment, remembered: a workforce's courses share a few hundred session
+ * start times, and formatting each in London time is what reading many rows would spend.
+ */
+function londonDays() {
+  const days = new Map<number, string>();
+  return (d: Date) => {
+    let day = days.get(d.getTime());
+    if (day === undefined) days.set(d.getTime(), (day = londonDay(d)));
+    return day;
+  };
+}
+
+/**
+ * Each course of the partnership with the competencies it develops: a few hundred rows, put
+ * beside the bookings in memory rather than joined to each of a workforce's many thousands.
+ */
+type CourseMappings = Awaited<ReturnType<typeof courseMappings>>;
+async function courseMappings(s: Scope) {
+  const rows = await s.db
+    .select({ id: courses.id, title: courses.title, competencyId: courseCompetencies.competencyId })
+    .from(courses)
+    .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
+    .where(eq(courses.partnershipId, s.partnership.id));
+  const byCourse = new Map<string, { course: { id: string; title: string }; competencyIds: string[] }>();
+  for (const { id, title, competencyId } of rows) {
+    const entry = byCourse.get(id) ?? { course: { id, title }, competencyIds: [] };
+    entry.competencyIds.push(competencyId);
+    byCourse.set(id, entry);
+  }
+  return byCourse;
+}
+
+/** The competencies a course develops, each with the course: what e-learning and the managers' answers count for. */
+const developedBy = (mappings: CourseMappings, courseId: string) => {
+  const mapped = mappings.get(courseId);
+  return mapped ? mapped.competencyIds.map((competencyId) => ({ competencyId, course: mapped.course })) : [];
+};
+
+/** Courses come to, one row per competency the course develops; feedback decides whether each counts yet. */
+async function attendedCourses(s: Scope, workforce: Workforce, mappings: CourseMappings) {
+  const rows = await s.db
+    .select({ bookingId: bookings.id, personId: bookings.personId, status: bookings.status, startsAt: sessions.startsAt, courseId: sessions.courseId, feedbackId: feedback.id })
+    .from(bookings)
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+    .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
+    .where(and(eq(bookings.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), inArray(bookings.status, CAME)));
+  return rows.flatMap(({ courseId, ...row }) => developedBy(mappings, courseId).map(({ competencyId, course }) => ({ ...row, course, competencyId })));
+}
+type AttendedCourse = Awaited<ReturnType<typeof attendedCourses>>[number];
+
+async function eLearningEvidence(s: Scope, workforce: Workforce, mappings: CourseMappings): Promise<PersonEvidence[]> {
+  const rows = await s.db
+    .select({ id: eLearningCompletions.id, personId: eLearningCompletions.personId, completedOn: eLearningCompletions.completedOn, courseId: eLearningCompletions.courseId })
+    .from(eLearningCompletions)
+    .where(and(eq(eLearningCompletions.partnershipId, s.partnership.id), ofWorkforce(s, eLearningCompletions.personId, workforce)));
+  return rows.flatMap((r) =>
+    developedBy(mappings, r.courseId).map(({ competencyId, course }) => ({ key: `e-learning:${r.id}`, personId: r.personId, competencyId, kind: 'e-learning', shows: 'learning', on: r.completedOn, course, detail: 'Completed the e-learning' })),
+  );
+}
+
+/**
+ * The people's own three-month answers: practice changed counts for every competency the course
  * develops, a self-assessment of confident for the competency rated.
  */
-async function surveyEvidence(s: Scope, personId: string): Promise<Evidence[]> {
+async function surveyEvidence(s: Scope, workforce: Workforce, mappings: CourseMappings): Promise<PersonEvidence[]> {
   const rows = await withSessionAndCourse(
     s.db
       .select({
         id: impactResponses.id,
+        personId: bookings.personId,
         answeredAt: impactResponses.createdAt,
         practiceChanged: impactResponses.practiceChanged,
         ratings: impactResponses.competencies,
         course: { id: courses.id, title: courses.title },
-        mapped: courseCompetencies.competencyId,
       })
       .from(impactResponses)
       .innerJoin(followUpSurveys, eq(followUpSurveys.id, impactResponses.surveyId))
       .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
       .$dynamic(),
-  )
-    .leftJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
-    .where(and(eq(impactResponses.partnershipId, s.partnership.id), eq(bookings.personId, personId), eq(followUpSurveys.respondent, 'attendee')));
-  const responses = new Map<string, { row: (typeof rows)[number]; mapped: Set<string> }>();
-  for (const row of rows) {
-    const response = responses.get(row.id) ?? { row, mapped: new Set<string>() };
-    if (row.mapped) response.mapped.add(row.mapped);
-    responses.set(row.id, response);
-  }
-  return [...responses.values()].flatMap(({ row, mapped }) => {
-    const changed = row.practiceChanged === 'yes' ? [...mapped] : [];
+  ).where(and(eq(impactResponses.partnershipId, s.partnership.id), ofWorkforce(s, bookings.personId, workforce), eq(followUpSurveys.respondent, 'attendee')));
+  const responses = rows.map((row) => ({ row, mapped: mappings.get(row.course.id)?.competencyIds ?? [] }));
+  return responses.flatMap(({ row, mapped }) => {
+    const changed = row.practiceChanged === 'yes' ? mapped : [];
     const confident = Object.keys(row.ratings).filter((id) => row.ratings[id] === 'confident');
-    return [...new Set([...changed, ...confident])].map((competencyId): Evidence => ({
+    const on = londonDay(row.answeredAt);
+    return [...new Set([...changed, ...confident])].map((competencyId): PersonEvidence => ({
       key: `three-month survey:${row.id}`,
+      personId: row.personId,
       competencyId,
       kind: 'three-month survey',
       shows: 'application',
-      on: londonDay(row.answeredAt),
+      on,
       course: row.course,
       detail: [changed.includes(competencyId) && 'Said practice had changed', confident.includes(competencyId) && 'Rated confident in this competency'].filter(Boolean).join('; '),
     }));
   });
 }
 
-/** The line manager's three-month answers that say they have seen the change, for every competency the course develops. */
-async function managerSurveyEvidence(s: Scope, personId: string): Promise<Evidence[]> {
-  const rows = await withSessionAndCourse(
-    s.db
-      .select({ id: managerResponses.id, answeredAt: managerResponses.createdAt, course: { id: courses.id, title: courses.title }, competencyId: courseCompetencies.competencyId })
-      .from(managerResponses)
-      .innerJoin(followUpSurveys, eq(followUpSurveys.id, managerResponses.surveyId))
-      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-      .$dynamic(),
-  )
-    .innerJoin(courseCompetencies, eq(courseCompetencies.courseId, courses.id))
+/** The line managers' three-month answers that say they have seen the change, for every competency the course develops. */
+async function managerSurveyEvidence(s: Scope, workforce: Workforce, mappings: CourseMappings): Promise<PersonEvidence[]> {
+  const rows = await s.db
+    .select({ id: managerResponses.id, personId: bookings.personId, answeredAt: managerResponses.createdAt, courseId: sessions.courseId })
+    .from(managerResponses)
+    .innerJoin(followUpSurveys, eq(followUpSurveys.id, managerResponses.surveyId))
+    .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
     .where(
       and(
         eq(managerResponses.partnershipId, s.partnership.id),
-        eq(bookings.personId, personId),
+        ofWorkforce(s, bookings.personId, workforce),
         eq(followUpSurveys.respondent, 'manager'),
         eq(managerResponses.seenChange, 'yes'),
       ),
     );
-  return rows.map((r) => ({ key: `manager survey:${r.id}`, competencyId: r.competencyId, kind: 'manager survey', shows: 'application', on: londonDay(r.answeredAt), course: r.course, detail: 'Line manager has seen the change in practice' }));
+  return rows.flatMap((r) => {
+    const on = londonDay(r.answeredAt);
+    return developedBy(mappings, r.courseId).map(({ competencyId, course }) => ({
+      key: `manager survey:${r.id}`,
+      personId: r.personId,
+      competencyId,
+      kind: 'manager survey',
+      shows: 'application',
+      on,
+      course,
+      detail: 'Line manager has seen the change in practice',
+    }));
+  });
 }
 
-async function confirmationEvidence(s: Scope, personId: string): Promise<Evidence[]> {
+async function confirmationEvidence(s: Scope, workforce: Workforce): Promise<PersonEvidence[]> {
   const rows = await s.db
     .select()
     .from(competencyConfirmations)
-    .where(and(eq(competencyConfirmations.partnershipId, s.partnership.id), eq(competencyConfirmations.personId, personId)));
+    .where(and(eq(competencyConfirmations.partnershipId, s.partnership.id), ofWorkforce(s, competencyConfirmations.personId, workforce)));
   return rows.map((r) => ({
     key: `manager confirmation:${r.id}`,
+    personId: r.personId,
     competencyId: r.competencyId,
     kind: 'manager confirmation',
     shows: 'application',
@@ -268,6 +343,35 @@ async function confirmationEvidence(s: Scope, personId: string): Promise<Evidenc
     course: null,
     detail: `Confirmed by ${r.confirmedByEmail}${r.note ? `: ${r.note}` : ''}`,
   }));
+}
+
+/**
+ * Every kind of evidence for the workforce, one query each (five, in parallel), however many
+ * people it holds; and the courses come to whose feedback is still to give, which count once it is.
+ */
+export async function evidenceOf(s: Scope, workforce: Workforce): Promise<{ evidence: PersonEvidence[]; awaitingFeedback: AttendedCourse[] }> {
+  const mappings = await courseMappings(s);
+  const [attended, ...others] = await Promise.all([
+    attendedCourses(s, workforce, mappings),
+    eLearningEvidence(s, workforce, mappings),
+    surveyEvidence(s, workforce, mappings),
+    managerSurveyEvidence(s, workforce, mappings),
+    confirmationEvidence(s, workforce),
+  ]);
+  const day = londonDays();
+  const courseEvidence = attended
+    .filter((a) => a.feedbackId !== null)
+    .map((a): PersonEvidence => ({
+      key: `course:${a.bookingId}`,
+      personId: a.personId,
+      competencyId: a.competencyId,
+      kind: 'course',
+      shows: 'learning',
+      on: day(a.startsAt),
+      course: a.course,
+      detail: a.status === 'partly attended' ? 'Partly attended and gave feedback' : 'Attended and gave feedback',
+    }));
+  return { evidence: [...courseEvidence, ...others.flat()], awaitingFeedback: attended.filter((a) => a.feedbackId === null) };
 }
 
 // ---- The profile ----------------------------------------------------------------------------
@@ -310,6 +414,43 @@ export interface CompetencyProfile {
   awaitingFeedback: AwaitingFeedback[];
 }
 
+/** A workforce group of the current framework version and the competencies it requires, by code. */
+export interface GroupRequirements {
+  group: { id: string; code: string; name: string };
+  required: RequiredCompetency[];
+}
+
+/**
+ * Every group of the framework version, in order, keyed by its code, each with what it requires
+ * and the competencies' lineages back through the versions.
+ */
+export async function requirementsByGroup(s: Scope, framework: Framework): Promise<Map<string, GroupRequirements>> {
+  const [rows, links] = await Promise.all([
+    s.db
+      .select({
+        group: { id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name },
+        competency: { id: competencies.id, code: competencies.code, domain: competencies.domain, statement: competencies.statement, refreshMonths: competencies.refreshMonths },
+      })
+      .from(workforceGroups)
+      .leftJoin(competencyRequirements, eq(competencyRequirements.workforceGroupId, workforceGroups.id))
+      .leftJoin(competencies, and(eq(competencies.id, competencyRequirements.competencyId), eq(competencies.frameworkId, framework.id)))
+      .where(eq(workforceGroups.frameworkId, framework.id))
+      .orderBy(asc(workforceGroups.sortOrder), asc(competencies.code)),
+    continuations(s),
+  ]);
+  const chains = lineages([...new Set(rows.flatMap((r) => (r.competency ? [r.competency.id] : [])))], links);
+  const groups = new Map<string, GroupRequirements>();
+  for (const { group, competency } of rows) {
+    const entry = groups.get(group.code) ?? { group, required: [] };
+    if (competency) {
+      const { refreshMonths, ...c } = competency;
+      entry.required.push({ ...c, refreshMonths: refreshMonths ?? framework.defaultRefreshMonths, lineage: chains.get(c.id)! });
+    }
+    groups.set(group.code, entry);
+  }
+  return groups;
+}
+
 /**
  * A person's profile. Their group is read by its code in the current framework version, so a
  * person whose group was chosen under an earlier version keeps it; a code the current version no
@@ -331,51 +472,20 @@ async function profileFor(s: ServiceContext, personId: string): Promise<Competen
   if (person.groupCode === null) return { ...base, workforceGroup: null, groupMissing: 'not set' };
   if (!framework) return { ...base, workforceGroup: null, groupMissing: 'not in the current framework' };
 
-  const [requirements, links, attended, ...evidence] = await Promise.all([
-    s.db
-      .select({
-        group: { id: workforceGroups.id, code: workforceGroups.code, name: workforceGroups.name },
-        competency: { id: competencies.id, code: competencies.code, domain: competencies.domain, statement: competencies.statement, refreshMonths: competencies.refreshMonths },
-      })
-      .from(workforceGroups)
-      .leftJoin(competencyRequirements, eq(competencyRequirements.workforceGroupId, workforceGroups.id))
-      .leftJoin(competencies, and(eq(competencies.id, competencyRequirements.competencyId), eq(competencies.frameworkId, framework.id)))
-      .where(and(eq(workforceGroups.frameworkId, framework.id), eq(workforceGroups.code, person.groupCode)))
-      .orderBy(asc(competencies.code)),
-    continuations(s),
-    attendedCourses(s, personId),
-    eLearningEvidence(s, personId),
-    surveyEvidence(s, personId),
-    managerSurveyEvidence(s, personId),
-    confirmationEvidence(s, personId),
-  ]);
-  if (!requirements.length) return { ...base, workforceGroup: null, groupMissing: 'not in the current framework' };
-
-  const rows = requirements.flatMap((r) => (r.competency ? [r.competency] : []));
-  const chains = lineages(rows.map((c) => c.id), links);
-  const required: RequiredCompetency[] = rows.map(({ refreshMonths, ...c }) => ({ ...c, refreshMonths: refreshMonths ?? framework.defaultRefreshMonths, lineage: chains.get(c.id)! }));
-  const courseEvidence: Evidence[] = attended
-    .filter((a) => a.feedbackId !== null)
-    .map((a) => ({
-      key: `course:${a.bookingId}`,
-      competencyId: a.competencyId,
-      kind: 'course',
-      shows: 'learning',
-      on: londonDay(a.startsAt),
-      course: a.course,
-      detail: a.status === 'partly attended' ? 'Partly attended and gave feedback' : 'Attended and gave feedback',
-    }));
+  const [groups, { evidence, awaitingFeedback: unfed }] = await Promise.all([requirementsByGroup(s, framework), evidenceOf(s, { personId })]);
+  const requirements = groups.get(person.groupCode);
+  if (!requirements) return { ...base, workforceGroup: null, groupMissing: 'not in the current framework' };
   return {
     ...base,
-    workforceGroup: requirements[0].group,
+    workforceGroup: requirements.group,
     groupMissing: null,
-    competencies: competencyStandings(required, [...courseEvidence, ...evidence.flat()], s.clock.now()),
-    awaitingFeedback: awaitingFeedback(required, attended.filter((a) => a.feedbackId === null)),
+    competencies: competencyStandings(requirements.required, evidence, s.clock.now()),
+    awaitingFeedback: awaitingFeedback(requirements.required, unfed),
   };
 }
 
 /** Courses come to without feedback yet, each with the required competencies it would count for. */
-function awaitingFeedback(required: RequiredCompetency[], rows: Awaited<ReturnType<typeof attendedCourses>>): AwaitingFeedback[] {
+function awaitingFeedback(required: RequiredCompetency[], rows: AttendedCourse[]): AwaitingFeedback[] {
   const byBooking = new Map<string, AwaitingFeedback>();
   for (const row of rows) {
     const codes = required.filter((c) => c.lineage.includes(row.competencyId)).map((c) => c.code);

@@ -114,3 +114,75 @@ export function describeRate(figure: Rate): string {
 export const describeInterval = (figure: Proportion) => `${percent(figure.low)} to ${percent(figure.high)}`;
 
 export const percent = (value: number) => `${Math.round(value * 100)}%`;
+
+/** Cells (by index) that add up: `total` is the sum of `parts`. */
+export interface SumOf {
+  total: number;
+  parts: number[];
+  /** The parts say something about each of the total's people (their statuses): when the total is hidden for being small, so are they all. */
+  describesEach?: boolean;
+}
+
+/**
+ * Which of a set of linked counts can be shown, so that no count of 1 to SMALL_GROUP - 1 people
+ * is shown or can be worked out from those that are. `sums` say which cells add up to which; a
+ * reader knows a cell when it is shown, or when it is the one cell of a sum not known, and what
+ * is known so lets them work out more. Cells not `displayed` (a breakdown no page shows, whose
+ * sums still link the ones shown) are never shown, and may be worked out. Hidden are:
+ * (a) counts of 1 to SMALL_GROUP - 1; (b) every part of a sum that `describesEach` whose total is
+ * hidden by (a), zeros too, so that "all 3 have not started" is not told either; (c) then, while
+ * a hidden cell can be worked out, one more cell of the sum that gives it away: the one in the
+ * fewest sums (hiding it takes least away elsewhere), the smallest if they tie. Exact for sums
+ * that nest, as a breakdown and its breakdowns do; where sums cross (organisations by workforce
+ * group, with both margins shown) it is checked sum by sum, which a combination of several sums
+ * could get past.
+ */
+export function shownCells(counts: readonly number[], sums: readonly SumOf[], displayed: readonly boolean[] = counts.map(() => true)): boolean[] {
+  const small = (n: number) => n > 0 && n < SMALL_GROUP;
+  const shown = counts.map((n, i) => displayed[i] && !small(n));
+  for (const sum of sums) if (sum.describesEach && small(counts[sum.total])) for (const part of sum.parts) shown[part] = false;
+  const sumsOf: number[][] = counts.map(() => []);
+  sums.forEach((sum, k) => [sum.total, ...sum.parts].forEach((i) => sumsOf[i].push(k)));
+  for (;;) {
+    const { known, derivedBy } = whatCanBeKnown(shown, sums, sumsOf);
+    const leaks = counts.flatMap((_, i) => (displayed[i] && !shown[i] && known[i] ? [i] : []));
+    if (!leaks.length) return shown;
+    // Each leak is mended from what could be known at the start of the round; once a mend has
+    // changed that, the rest wait for the next round.
+    for (const leak of leaks) {
+      const next = nextToHide(leak, derivedBy, sums, sumsOf, counts, shown);
+      if (next === undefined) break;
+      shown[next] = false;
+    }
+  }
+}
+
+/** The cells a reader can know from those shown, and for each worked out, the sum it was worked out from. */
+function whatCanBeKnown(shown: readonly boolean[], sums: readonly SumOf[], sumsOf: number[][]) {
+  const known = [...shown];
+  const derivedBy = new Map<number, number>();
+  const members = (k: number) => [sums[k].total, ...sums[k].parts];
+  const unknown = sums.map((_, k) => members(k).filter((i) => !known[i]).length);
+  const ready = sums.flatMap((_, k) => (unknown[k] === 1 ? [k] : []));
+  while (ready.length) {
+    const k = ready.pop()!;
+    const cell = members(k).find((i) => !known[i]);
+    if (cell === undefined) continue;
+    known[cell] = true;
+    derivedBy.set(cell, k);
+    for (const other of sumsOf[cell]) if (--unknown[other] === 1) ready.push(other);
+  }
+  return { known, derivedBy };
+}
+
+/** The shown cell to hide so that `leaked` can no longer be worked out, followed back through how it was. */
+function nextToHide(leaked: number, derivedBy: Map<number, number>, sums: readonly SumOf[], sumsOf: number[][], counts: readonly number[], shown: boolean[]): number | undefined {
+  const sum = sums[derivedBy.get(leaked)!];
+  const members = [sum.total, ...sum.parts].filter((i) => i !== leaked);
+  const candidates = members.filter((i) => shown[i]).sort((a, b) => sumsOf[a].length - sumsOf[b].length || counts[a] - counts[b]);
+  if (candidates.length) return candidates[0];
+  // Every other cell of the sum was itself worked out: break how the first of them was. None
+  // was, when an earlier mend this round has hidden the cell that gave this one away.
+  const derived = members.find((i) => derivedBy.has(i));
+  return derived === undefined ? undefined : nextToHide(derived, derivedBy, sums, sumsOf, counts, shown);
+}

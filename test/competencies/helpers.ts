@@ -17,6 +17,7 @@ import {
   sessions,
   workforceGroups,
   type DeliveryMode,
+  type Role,
 } from '../../db/schema';
 import { recordAttendance, type AttendanceMark } from '../../server/attendance/service';
 import { bookPlace } from '../../server/bookings/service';
@@ -71,9 +72,12 @@ export async function competencyIds(db: Database): Promise<Record<string, string
   return Object.fromEntries(rows.map((r) => [r.code, r.id]));
 }
 
-/** A practitioner in the current framework's group with that code (or in none), with a line manager's address. */
-export async function practitioner(db: Database, group: string | null = '3', options: { name?: string } = {}) {
-  const person = await makePerson(db, [], { name: options.name });
+/**
+ * A practitioner in the current framework's group with that code (or in none), with a line
+ * manager's address; in the organisation given (else the first), holding any other roles given.
+ */
+export async function practitioner(db: Database, group: string | null = '3', options: { name?: string; organisationId?: string; roles?: Role[] } = {}) {
+  const person = await makePerson(db, options.roles ?? [], { name: options.name });
   const [found] = group
     ? await db
         .select({ id: workforceGroups.id })
@@ -82,8 +86,9 @@ export async function practitioner(db: Database, group: string | null = '3', opt
         .where(and(eq(competencyFrameworks.current, true), eq(workforceGroups.code, group)))
     : [undefined];
   const managerEmail = `manager.${person.id.slice(0, 8)}@partner.example`;
-  await db.update(people).set({ workforceGroupId: found?.id ?? null, lineManagerEmail: managerEmail }).where(eq(people.id, person.id));
-  return { ...person, name: options.name, managerEmail };
+  const organisationId = options.organisationId ?? person.organisationId;
+  await db.update(people).set({ workforceGroupId: found?.id ?? null, lineManagerEmail: managerEmail, organisationId }).where(eq(people.id, person.id));
+  return { ...person, organisationId, name: options.name, managerEmail };
 }
 export type Practitioner = Awaited<ReturnType<typeof practitioner>>;
 

@@ -1,7 +1,7 @@
 // The honest-figures helpers against values worked out independently: Wilson intervals from the
 // published formula (and the textbook 0 of 5 and 1 of 10), t intervals from statistical tables.
 import { describe, expect, it } from 'vitest';
-import { cellsShown, describeRate, meanFrom, meanOf, peopleCount, rate, type MeanFigure, type Proportion } from '../../server/shared/statistics';
+import { cellsShown, describeRate, meanFrom, meanOf, peopleCount, rate, shownCells, type MeanFigure, type Proportion } from '../../server/shared/statistics';
 
 const shown = (figure: ReturnType<typeof rate>) => figure as Proportion;
 const mean = (figure: ReturnType<typeof meanOf>) => figure as MeanFigure;
@@ -69,5 +69,34 @@ describe('small groups in a breakdown', () => {
     expect(cellsShown([12, 3, 2, 9])).toEqual([true, false, false, true]);
     expect(cellsShown([12, 0, 7])).toEqual([true, true, true]);
     expect(cellsShown([3, 0])).toEqual([false, true]);
+  });
+});
+
+describe('linked cells (shownCells)', () => {
+  it('hides small counts, and no more when two are hidden in a sum', () => {
+    // 14 = 11 + 1 + 2: the 1 and the 2 are hidden; their sum, 3, is known but neither is.
+    expect(shownCells([14, 11, 1, 2], [{ total: 0, parts: [1, 2, 3] }])).toEqual([true, true, false, false]);
+  });
+
+  it('hides a second cell of a sum that would give a small one away: the one in the fewest sums, the smallest if they tie', () => {
+    // 8 = 6 + 0 + 2: the 0 is hidden with the 2 (it is in one sum; the 8 and the 6 are in two).
+    // 9 = 6 + 3: the 9 is hidden with the 3 (the 6 is in two sums).
+    const sums = [{ total: 0, parts: [1, 2, 3] }, { total: 4, parts: [0, 5] }, { total: 6, parts: [1, 7] }];
+    expect(shownCells([8, 6, 0, 2, 20, 12, 9, 3], sums)).toEqual([true, true, false, false, true, true, false, false]);
+  });
+
+  it('follows what can be worked out through more than one sum, and through cells no page shows', () => {
+    // Sector = org A + org B, and the partnership = sector + 7; A is small. B alone would give A
+    // away through the sector, and the sector (not shown) through the partnership.
+    const counts = [25, 18, 3, 15, 7];
+    const sums = [{ total: 1, parts: [2, 3] }, { total: 0, parts: [1, 4] }];
+    const shown = shownCells(counts, sums, [true, false, true, true, true]);
+    expect(shown[2]).toBe(false);
+    expect(shown.filter((s, i) => !s && i !== 1).length).toBeGreaterThanOrEqual(2);
+    expect(shown[0] && shown[3] && shown[4]).toBe(false);
+  });
+
+  it('hides every status of a group of fewer than 5, zeros too', () => {
+    expect(shownCells([3, 0, 0, 3], [{ total: 0, parts: [1, 2, 3], describesEach: true }])).toEqual([false, false, false, false]);
   });
 });
