@@ -44,7 +44,7 @@ import { listOrganisations } from '../organisations/service';
 import { forbidden, invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { fromLondon, londonDay, yearContaining } from '../shared/dates';
-import { cellsShown, isSuppressed, meanFrom, peopleCount, percent, rate, type Mean, type Rate, type Suppressed } from '../shared/statistics';
+import { breakdownShown, isSuppressed, meanFrom, peopleCount, percent, rate, type Mean, type Rate, type Suppressed } from '../shared/statistics';
 
 export interface ImpactFilters {
   theme?: string;
@@ -426,7 +426,7 @@ export interface BreakdownRow {
 /** Hides the small cells of one column of a breakdown, and a second where one alone would be given away by the total. */
 function suppressColumn<R>(rows: R[], read: (row: R) => number): Cell[] {
   const counts = rows.map(read);
-  const shown = cellsShown(counts);
+  const shown = breakdownShown(counts);
   return counts.map((n, i) => (shown[i] ? n : null));
 }
 

@@ -86,22 +86,12 @@ export const meanOf = (values: readonly number[]) =>
 export const peopleCount = (n: number): number | Suppressed => (n > 0 && n < SMALL_GROUP ? SUPPRESSED : n);
 
 /**
- * Suppresses the small cells of a breakdown whose total is shown, so that none can be worked out
- * by subtraction: each cell of 1 to SMALL_GROUP - 1 people is hidden and, if exactly one cell is
- * hidden, so is the next smallest, so that the hidden cells' sum never identifies either of them.
- * Returns, for each cell in order, whether it is to be shown.
+ * Which cells of one breakdown can be shown beside its total: shownCells with the one sum, so a
+ * lone small cell takes a second with it and none can be worked out from the total.
  */
-export function cellsShown(counts: readonly number[]): boolean[] {
-  const shown = counts.map((n) => !(n > 0 && n < SMALL_GROUP));
-  const hidden = shown.filter((s) => !s).length;
-  if (hidden === 1) {
-    let next = -1;
-    counts.forEach((n, i) => {
-      if (shown[i] && n > 0 && (next < 0 || n < counts[next])) next = i;
-    });
-    if (next >= 0) shown[next] = false;
-  }
-  return shown;
+export function breakdownShown(counts: readonly number[]): boolean[] {
+  const total = counts.reduce((a, n) => a + n, 0);
+  return shownCells([...counts, total], [{ total: counts.length, parts: counts.map((_, i) => i) }]).slice(0, counts.length);
 }
 
 /** "64% (212 of 331)", or "fewer than 5" when suppressed. */

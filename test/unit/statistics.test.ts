@@ -1,7 +1,7 @@
 // The honest-figures helpers against values worked out independently: Wilson intervals from the
 // published formula (and the textbook 0 of 5 and 1 of 10), t intervals from statistical tables.
 import { describe, expect, it } from 'vitest';
-import { cellsShown, describeRate, meanFrom, meanOf, peopleCount, rate, shownCells, type MeanFigure, type Proportion } from '../../server/shared/statistics';
+import { breakdownShown, describeRate, meanFrom, meanOf, peopleCount, rate, shownCells, type MeanFigure, type Proportion } from '../../server/shared/statistics';
 
 const shown = (figure: ReturnType<typeof rate>) => figure as Proportion;
 const mean = (figure: ReturnType<typeof meanOf>) => figure as MeanFigure;
@@ -65,10 +65,10 @@ describe('small groups in a breakdown', () => {
   });
 
   it('hides a second cell when only one is small, so the total cannot give it away', () => {
-    expect(cellsShown([12, 3, 7, 9])).toEqual([true, false, false, true]);
-    expect(cellsShown([12, 3, 2, 9])).toEqual([true, false, false, true]);
-    expect(cellsShown([12, 0, 7])).toEqual([true, true, true]);
-    expect(cellsShown([3, 0])).toEqual([false, true]);
+    expect(breakdownShown([12, 3, 7, 9])).toEqual([true, false, false, true]);
+    expect(breakdownShown([12, 3, 2, 9])).toEqual([true, false, false, true]);
+    expect(breakdownShown([12, 0, 7])).toEqual([true, true, true]);
+    expect(breakdownShown([3, 0])).toEqual([false, true]);
   });
 });
 
