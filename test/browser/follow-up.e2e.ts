@@ -192,7 +192,7 @@ describe('the three-month survey', () => {
 
     await send(page, link);
     const summary = page.locator('.govuk-error-summary');
-    expect(await summary.getByRole('link').count()).toBe(6); // every question but the optional ones
+    expect(await summary.getByRole('link').count()).toBe(7); // every question but the optional ones
     await checkAccessibility(page, '/follow-up/:token (no JavaScript, nothing answered)');
 
     // Zuri is not among the common first names the check knows, but a name after "called" is caught.
