@@ -1,4 +1,6 @@
 // The Node entry: reads the environment, opens the database, serves the app and runs the jobs.
+// `node server/node.ts admin <command>` (npm run admin) runs the admin command line instead, with
+// the same environment and clock: this is the only Node file that reads them.
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -11,56 +13,66 @@ import { parseEnvironment } from './shared/config';
 import { nodeConfig, openDatabaseFrom, requireMailer } from './runtime';
 import { startScheduler } from '../jobs/scheduler';
 import { runJob } from '../jobs/registry';
+import { runCommandLine } from './command-line';
 
-const env = parseEnvironment(process.env);
-const config = nodeConfig(env);
-const database = await openDatabaseFrom(env);
-if (config.demo) {
-  const { created } = await seedDemo(database.db, systemClock.now(), { baseUrl: config.baseUrl });
-  if (created) console.log('Seeded the demo partnership and this year’s prospectus.');
+if (process.argv[2] === 'admin') {
+  const { COMMANDS, USAGE } = await import('./admin/commands');
+  process.exitCode = await runCommandLine(USAGE, COMMANDS, { argv: process.argv.slice(3), env: process.env, clock: systemClock });
+} else {
+  await serveApp();
 }
-let mailer: Mailer;
-try {
-  mailer = requireMailer(env, config);
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
+
+async function serveApp() {
+  const env = parseEnvironment(process.env);
+  const config = nodeConfig(env);
+  const database = await openDatabaseFrom(env);
+  if (config.demo) {
+    const { created } = await seedDemo(database.db, systemClock.now(), { baseUrl: config.baseUrl });
+    if (created) console.log('Seeded the demo partnership and this year’s prospectus.');
+  }
+  let mailer: Mailer;
+  try {
+    mailer = requireMailer(env, config);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const deps = { db: database.db, mailer, clock: systemClock, config };
+
+  let sending: Promise<unknown> | undefined;
+  const sendMailSoon = () => {
+    sending ??= runJob('send-mail', deps, systemClock.now())
+      .catch((error) => console.error('Sending mail failed:', error))
+      .finally(() => (sending = undefined));
+  };
+
+  const app = createApp({
+    ...deps,
+    onMailQueued: sendMailSoon,
+    clientAddress: (request, runtimeEnv) => getConnInfo({ req: { raw: request }, env: runtimeEnv } as never).remote.address,
+  });
+
+  const root = new Hono();
+  // Built by scripts/build-assets.mjs (npm start runs it), the same folder the Worker serves.
+  root.use('/assets/*', serveStatic({ root: './dist/assets' }));
+  root.use('/static/*', serveStatic({ root: './dist/assets' }));
+  root.route('/', app);
+  // Hono answers only the top-level app's notFound: hand unknown paths to the app's own 404 page.
+  root.notFound((c) => app.fetch(c.req.raw, c.env));
+
+  const scheduler = startScheduler(deps);
+  const server = serve({ fetch: root.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    console.log(`Listening on ${config.baseUrl} (port ${info.port}, ${database.engine}${config.demo ? ', demo mode' : ''})`);
+  });
+
+  const stop = async () => {
+    scheduler.stop();
+    server.close();
+    await sending;
+    mailer.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
-const deps = { db: database.db, mailer, clock: systemClock, config };
-
-let sending: Promise<unknown> | undefined;
-const sendMailSoon = () => {
-  sending ??= runJob('send-mail', deps, systemClock.now())
-    .catch((error) => console.error('Sending mail failed:', error))
-    .finally(() => (sending = undefined));
-};
-
-const app = createApp({
-  ...deps,
-  onMailQueued: sendMailSoon,
-  clientAddress: (request, runtimeEnv) => getConnInfo({ req: { raw: request }, env: runtimeEnv } as never).remote.address,
-});
-
-const root = new Hono();
-// Built by scripts/build-assets.mjs (npm start runs it), the same folder the Worker serves.
-root.use('/assets/*', serveStatic({ root: './dist/assets' }));
-root.use('/static/*', serveStatic({ root: './dist/assets' }));
-root.route('/', app);
-// Hono answers only the top-level app's notFound: hand unknown paths to the app's own 404 page.
-root.notFound((c) => app.fetch(c.req.raw, c.env));
-
-const scheduler = startScheduler(deps);
-const server = serve({ fetch: root.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-  console.log(`Listening on ${config.baseUrl} (port ${info.port}, ${database.engine}${config.demo ? ', demo mode' : ''})`);
-});
-
-const stop = async () => {
-  scheduler.stop();
-  server.close();
-  await sending;
-  mailer.close();
-  await database.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);

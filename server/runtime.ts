@@ -1,4 +1,4 @@
-// What the Node entry (server/node.ts) and the command lines (server/admin.ts, jobs/cli.ts) share: reading
+// What the Node entry (server/node.ts) and the command lines (server/node.ts admin, jobs/cli.ts) share: reading
 // the environment, opening the database it names and choosing the mailer, all by the same rules.
 // The Worker (server/worker.ts) reads its bindings instead, with the same config and mailer rules.
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The admin command line's commands (npm run admin -- <command> [options]; entry server/admin.ts).
+// The admin command line's commands (npm run admin -- <command> [options]; entry: server/node.ts admin).
 // See docs/cli.md. They read the parsed arguments and print; server/admin/service.ts does the work.
 import { readFile } from 'node:fs/promises';
 import { say, complain, UsageError, withDatabase, type Command } from '../command-line';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENTRIES = ['server/node.ts', 'server/worker.ts', 'server/admin.ts', 'jobs/cli.ts'];
+const ENTRIES = ['server/node.ts', 'server/worker.ts', 'jobs/cli.ts'];
 /** The one place the wall clock is read. */
 const SYSTEM_CLOCK = 'server/shared/clock.ts';
 

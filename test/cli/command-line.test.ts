@@ -11,7 +11,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 // Only what node needs: the test runner's own variables (BASE_URL, DATABASE_URL, ...) stay out.
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmpdir(), DATA_DIR: join(folder, 'data') };
 
-const admin = (...args: string[]) => runScript('server/admin.ts', env, args);
+const admin = (...args: string[]) => runScript('server/node.ts', env, ['admin', ...args]);
 
 describe('npm run admin', { timeout: 300_000 }, () => {
   it('sets up the partnership and adds the first coordinator', async () => {
