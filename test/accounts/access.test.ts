@@ -6,7 +6,7 @@ import { routeTable } from '../../server/app';
 import { isApiPath, type RouteDef } from '../../server/http/routes';
 import { partnerships } from '../../db/schema';
 import { createTestDatabase } from '../support/database';
-import { buildApp, makePerson, seed, TestClient } from '../support/app';
+import { buildApp, makePerson, TestClient } from '../support/app';
 import { loadSignedInPerson } from '../../server/accounts/sessions';
 
 let database: OpenDatabase;
@@ -19,8 +19,7 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const concretePath = (route: RouteDef) => route.path.replace(/:[A-Za-z]+/g, UNKNOWN_ID);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   const [partnership] = await database.db.select().from(partnerships);
   clients.set('anonymous', new TestClient(built.app));

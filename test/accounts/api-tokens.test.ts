@@ -4,13 +4,12 @@ import type { OpenDatabase } from '../../db/database';
 import { apiTokens, auditLog } from '../../db/schema';
 import { hashToken } from '../../server/shared/tokens';
 import { createTestDatabase } from '../support/database';
-import { buildApp, makePerson, seed, TestClient } from '../support/app';
+import { buildApp, makePerson, TestClient } from '../support/app';
 
 let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
 });
 afterAll(() => database.close());

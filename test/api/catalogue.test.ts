@@ -3,7 +3,7 @@ import type { OpenDatabase } from '../../db/database';
 import { courses, organisations, partnerships, prospectuses, sessions } from '../../db/schema';
 import { CourseDetail, CourseList, OrganisationList, ProspectusSchema, SessionDetail, WorkforceGroupList } from '../../server/api/schemas';
 import { createTestDatabase } from '../support/database';
-import { buildApp, seed } from '../support/app';
+import { buildApp } from '../support/app';
 import { callApi, expectBody, expectProblem, personWithToken } from './support';
 
 let database: OpenDatabase;
@@ -11,8 +11,7 @@ let built: ReturnType<typeof buildApp>;
 const get = (path: string, token?: string) => callApi(built, path, token);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
 });
 afterAll(() => database.close());

@@ -4,7 +4,7 @@ import type { OpenDatabase } from '../../db/database';
 import { people } from '../../db/schema';
 import { Me, PeoplePage } from '../../server/api/schemas';
 import { createTestDatabase } from '../support/database';
-import { buildApp, seed } from '../support/app';
+import { buildApp } from '../support/app';
 import { callApi, expectBody, expectProblem, personWithToken } from './support';
 
 let database: OpenDatabase;
@@ -14,8 +14,7 @@ let practitioner: Awaited<ReturnType<typeof personWithToken>>;
 const get = (path: string, token?: string) => callApi(built, path, token);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   coordinator = await personWithToken(database.db, built, ['coordinator']);
   practitioner = await personWithToken(database.db, built, []);

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { createTestDatabase } from '../support/database';
-import { buildApp, seed, TestClient } from '../support/app';
+import { buildApp, TestClient } from '../support/app';
 
 let database: OpenDatabase;
 let client: TestClient;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   client = new TestClient(buildApp(database.db).app);
 });
 afterAll(() => database.close());

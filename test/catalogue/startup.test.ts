@@ -6,12 +6,11 @@ import { createApp } from '../../server/app';
 import { fixedClock } from '../../server/shared/clock';
 import { captureMailer } from '../../server/mail/mailer';
 import { createTestDatabase } from '../support/database';
-import { seed, testConfig, TEST_NOW, TestClient } from '../support/app';
+import { testConfig, TEST_NOW, TestClient } from '../support/app';
 
 let database: OpenDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
 });
 afterAll(() => database.close());
 

@@ -73,9 +73,9 @@ const waitingMail = async (db: Database) => (await db.select({ n: count() }).fro
 const links = async (db: Database) => (await db.select({ n: count() }).from(followUpLinks))[0].n;
 
 beforeAll(async () => {
-  if (process.env.TEST_DATABASE_URL) server = await createTestDatabase();
+  if (process.env.TEST_DATABASE_URL) server = await createTestDatabase({ demo: true });
   await withDb(async (db) => {
-    await seed(db, 'demo');
+    if (!server) await seed(db, 'demo');
     // Every attendee gives a line manager (so that, with the demo's attendances, more than a batch
     // of surveys falls due), and every course asks managers: their surveys are made as recording
     // the attendance would have made them (the attendees' are there already).

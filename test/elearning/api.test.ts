@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { eLearningCompletions } from '../../db/schema';
 import { ELearningImportResult } from '../../server/api/reports';
-import { buildApp, seed } from '../support/app';
+import { buildApp } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { callApi, expectBody, expectProblem, personWithToken } from '../api/support';
 
@@ -17,8 +17,7 @@ const CORE = 'Awareness of Child Abuse and Neglect - Core';
 const FILE = `email,course,completed\r\npractitioner@rscp.example,${CORE},2026-05-04\r\nnobody@x.example,${CORE},2026-05-04\r\nlead@rscp.example,${CORE},2099-01-01\r\n`;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   coordinator = await personWithToken(database.db, built, ['coordinator']);
   practitioner = await personWithToken(database.db, built, []);

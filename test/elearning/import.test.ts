@@ -5,7 +5,7 @@ import type { OpenDatabase } from '../../db/database';
 import { auditLog, courses, eLearningCompletions, partnerships, people, prospectuses } from '../../db/schema';
 import { importCompletions } from '../../server/elearning/service';
 import { DomainError } from '../../server/shared/errors';
-import { buildApp, seed, TestClient } from '../support/app';
+import { buildApp, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { actingAs, bookingScope } from '../support/fixtures';
 import { errorSummary, signedIn, type Built } from '../manage/helpers';
@@ -24,8 +24,7 @@ let coreId: string;
 let seeded: Set<string>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   const signed = await signedIn(database.db, built, ['coordinator']);
   coordinator = signed.client;

@@ -19,7 +19,7 @@ import { manageRoutes } from '../../server/catalogue/manage/routes';
 import type { RouteDef } from '../../server/http/routes';
 import { organisationRoutes } from '../../server/organisations/routes';
 import { createTestDatabase } from '../support/database';
-import { buildApp, seed, TestClient } from '../support/app';
+import { buildApp, TestClient } from '../support/app';
 import { courseForm, errorSummary, prospectusForm, sessionForm, signedIn, snapshot, type Built } from './helpers';
 
 let database: OpenDatabase;
@@ -59,8 +59,7 @@ async function insertSecondPartnership() {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   const signed = await signedIn(database.db, built, ['coordinator']);
   coordinator = signed.client;

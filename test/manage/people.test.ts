@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { courses, organisations } from '../../db/schema';
 import { createTestDatabase } from '../support/database';
-import { buildApp, makePerson, rolesOf, seed, TestClient } from '../support/app';
+import { buildApp, makePerson, rolesOf, TestClient } from '../support/app';
 import { auditFor, idIn, signedIn, type Built } from './helpers';
 
 let database: OpenDatabase;
@@ -12,8 +12,7 @@ let coordinator: TestClient;
 let coordinatorId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   const signed = await signedIn(database.db, built, ['coordinator']);
   coordinator = signed.client;

@@ -5,7 +5,7 @@ import { courses, outbox, prospectuses, sessions, workforceGroups } from '../../
 import { bookPlace } from '../../server/bookings/service';
 import { bookingScope } from '../support/fixtures';
 import { createTestDatabase } from '../support/database';
-import { buildApp, makePerson, seed, TestClient } from '../support/app';
+import { buildApp, makePerson, TestClient } from '../support/app';
 import { auditFor, courseForm, idIn, prospectusForm, sessionForm, signedIn, type Built } from './helpers';
 
 let database: OpenDatabase;
@@ -17,8 +17,7 @@ let prospectusId: string;
 let courseId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db);
+  database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   const signed = await signedIn(database.db, built, ['coordinator']);
   coordinator = signed.client;

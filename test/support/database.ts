@@ -4,30 +4,35 @@ import type { OpenDatabase } from '../../db/database';
 import { migrate } from '../../db/migrate';
 import { openPglite } from '../../db/pglite';
 import { openPostgres } from '../../db/postgres';
+import { seedDemo } from '../../server/demo/seed';
+import { TEST_NOW } from './app';
 
 /**
- * A fresh, migrated database for one test file: in-memory PGlite by default, or a new
- * database on the PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways),
- * with its `url` for another process (a command line, wrangler dev) to open.
+ * A fresh, migrated database for one test file (with `demo`, seeded with the demo as at
+ * TEST_NOW): in-memory PGlite by default, or a new database on the PostgreSQL server at
+ * TEST_DATABASE_URL (CI runs the suite both ways), with its `url` for another process (a
+ * command line, wrangler dev) to open. Under vitest it is a copy of a template made once per
+ * run (test/support/templates.ts); elsewhere (benchmarks) it is made from nothing.
  */
-export async function createTestDatabase(): Promise<OpenDatabase & { url?: string }> {
+export async function createTestDatabase(options: { demo?: boolean } = {}): Promise<OpenDatabase & { url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    // A copy of the migrated template test/support/pglite-template.ts made for this run, if any.
-    const template = process.env.PGLITE_TEMPLATE;
-    if (template) return openPglite(undefined, new Blob([readFileSync(template)]));
-    const open = await openPglite();
-    await migrate(open);
-    return open;
+  const template = options.demo ? process.env.PGLITE_DEMO_TEMPLATE ?? process.env.POSTGRES_DEMO_TEMPLATE : process.env.PGLITE_TEMPLATE ?? process.env.POSTGRES_TEMPLATE;
+  const made = serverUrl ? await postgresDatabase(serverUrl, template) : template ? await openPglite(undefined, new Blob([readFileSync(template)])) : await openPglite();
+  if (!template) {
+    await migrate(made);
+    if (options.demo) await seedDemo(made.db, new Date(TEST_NOW));
   }
+  return made;
+}
+
+async function postgresDatabase(serverUrl: string, template: string | undefined) {
   const name = `test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const open = openPostgres(url.toString(), { max: 20 });
-  await migrate(open);
   return {
     ...open,
     url: url.toString(),
