@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
@@ -11,7 +12,7 @@ import { devMailboxRoutes } from './mail/routes';
 import { isEdgeError, statusOf, titleOf } from './http/errors';
 import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
-import { allows, isApiPath, type RouteDef } from './http/routes';
+import { allows, DEFAULT_BODY_LIMIT, isApiPath, type RouteDef } from './http/routes';
 import { authenticate, csrf } from './http/security';
 import { siteRoutes } from './site/routes';
 import { manageRoutes } from './catalogue/manage/routes';
@@ -70,8 +71,22 @@ function errorPage(c: AppContext, status: number, title: string, message: string
   );
 }
 
+/**
+ * Refuses a body larger than its route reads before anything parses it: from Content-Length
+ * alone when it is sent, else as soon as the streamed body passes the limit.
+ */
+function bodyLimits(routes: RouteDef[]) {
+  const tooLarge = (bytes: number) => (c: AppContext) =>
+    errorPage(c, 413, 'The file or form is too large', `What was sent is larger than ${Math.round(bytes / 1024 / 1024)} MB, so none of it was read or saved. Send a smaller file, or split it into several.`);
+  const limit = (bytes: number) => bodyLimit({ maxSize: bytes, onError: tooLarge(bytes) });
+  const standard = limit(DEFAULT_BODY_LIMIT);
+  const larger = new Map(routes.filter((r) => r.bodyLimit).map((r) => [`${r.method} ${r.path}`, limit(r.bodyLimit!)]));
+  return (c: AppContext, next: () => Promise<void>) => (larger.get(`${c.req.method} ${c.req.path}`) ?? standard)(c, next);
+}
+
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  const routes = routeTable(deps);
 
   app.use(
     secureHeaders({
@@ -112,10 +127,11 @@ export function createApp(deps: AppDeps) {
     c.set('partnership', partnership);
     return next();
   });
+  app.use(bodyLimits(routes));
   app.use(authenticate);
   app.use(csrf);
 
-  for (const route of routeTable(deps)) {
+  for (const route of routes) {
     app.on(route.method, route.path, async (c, next) => {
       const verdict = allows(route.access, c.get('viewer')?.roles);
       if (verdict === 'sign in') {

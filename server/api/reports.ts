@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SECTORS, type Role } from '../../db/schema';
 import { nonAttendance, reportRange, type ChargesList, type Counts, type NonAttendanceReport, type ReportRange } from '../attendance/non-attendance';
 import { rangeQuery } from '../attendance/schemas';
-import { importCompletions } from '../elearning/service';
+import { importCompletions, MAX_UPLOAD_BYTES } from '../elearning/service';
 import { scope, type AppContext } from '../http/context';
 import { apiGet, apiPost, type Operation } from './operation';
 import { apiSchemas } from './schemas';
@@ -64,6 +64,7 @@ const importOperation: Operation = {
   route: {
     ...importAsJson.route,
     handler: async (c, next) => (sendsCsv(c) ? c.json(await runImport(c, await c.req.text())) : importAsJson.route.handler(c, next)),
+    bodyLimit: MAX_UPLOAD_BYTES,
   },
 };
 

@@ -8,8 +8,8 @@ import { CsvUploadForm, formPage, readCsvUpload } from '../http/form-pages';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
-import { get, post } from '../http/routes';
-import { eLearningCourseTitles, importCompletions, type CompletionImport } from './service';
+import { get, post, withBodyLimit } from '../http/routes';
+import { eLearningCourseTitles, importCompletions, MAX_UPLOAD_BYTES, type CompletionImport } from './service';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const PATH = '/manage/e-learning';
@@ -102,4 +102,4 @@ async function importPost(c: AppContext) {
   }
 }
 
-export const eLearningRoutes = [get(PATH, COORDINATOR, (c) => importForm(c)), post(PATH, COORDINATOR, importPost)];
+export const eLearningRoutes = [get(PATH, COORDINATOR, (c) => importForm(c)), withBodyLimit(post(PATH, COORDINATOR, importPost), MAX_UPLOAD_BYTES)];

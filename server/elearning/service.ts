@@ -19,6 +19,8 @@ export const COMPLETION_COLUMNS = { required: ['email', 'course', 'completed'], 
 
 /** A provider's export for a partnership is a few thousand rows; far more is the wrong file. */
 export const MAX_CSV_CHARACTERS = 5_000_000;
+/** The largest upload of such a file, in bytes: room for multi-byte characters and for JSON's escaping of it. */
+export const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
 
 /** A line of the file that was left out, and why. */
 export interface SkippedLine {

@@ -30,11 +30,15 @@ export function personalScope(c: AppContext): PersonalContext {
   return { ...s, actor: s.actor };
 }
 
-/** The client's address for rate limits: the proxy's header only when the proxy is trusted. */
+/**
+ * The client's address for rate limits: the proxy's header only when the proxy is trusted, and
+ * then its last entry, the one the proxy appended itself. Entries before it are whatever the
+ * client sent, so a client could name any address there and escape a per-address limit.
+ */
 export function clientAddress(c: AppContext): string | undefined {
   const { config, clientAddress: fromRuntime } = c.get('deps');
   if (config.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return fromRuntime?.(c.req.raw, c.env);

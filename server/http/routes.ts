@@ -10,7 +10,15 @@ export interface RouteDef {
   path: string;
   access: Access;
   handler: Handler<AppEnv>;
+  /** The largest body the route reads, in bytes, where it takes more than DEFAULT_BODY_LIMIT (a file import). */
+  bodyLimit?: number;
 }
+
+/** The largest request body any route reads unless it says otherwise: forms and JSON are far smaller. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** The route, reading bodies up to `bytes` (a file import's documented size, with room for the form around it). */
+export const withBodyLimit = (route: RouteDef, bytes: number): RouteDef => ({ ...route, bodyLimit: bytes });
 
 /** Every route is declared with its access, so one guard checks it and one test covers all. */
 export const get = (path: string, access: Access, handler: Handler<AppEnv>): RouteDef => ({ method: 'GET', path, access, handler });

@@ -27,6 +27,8 @@ const COLUMNS_OF: Record<RowType, readonly Column[]> = {
 
 /** A framework is a few dozen rows and a few hundred mappings; far more is the wrong file. */
 const MAX_FRAMEWORK_CSV_CHARACTERS = 1_000_000;
+/** The largest upload of the framework's file, in bytes: room for multi-byte characters and the form around it. */
+export const MAX_FRAMEWORK_UPLOAD_BYTES = 3 * 1024 * 1024;
 
 /** Group codes in required_for: "1;2;3" (spaces and commas also separate them). */
 const codeList = (value: string) => value.split(/[;,\s]+/).filter(Boolean);

@@ -11,10 +11,10 @@ import { ChangeableSummary, CsvUploadForm, Done, formPage, readCsvUpload, submit
 import { fieldsOf, many, one, type FormValues } from '../../http/forms';
 import { uuidParam } from '../../http/params';
 import { render, seeOther } from '../../http/render';
-import { get, post } from '../../http/routes';
+import { get, post, withBodyLimit } from '../../http/routes';
 import { formatDate } from '../../shared/dates';
 import { notFound, type FieldErrors } from '../../shared/errors';
-import { exportFrameworkCsv, importFrameworkCsv, type ImportProblem } from './csv';
+import { exportFrameworkCsv, importFrameworkCsv, MAX_FRAMEWORK_UPLOAD_BYTES, type ImportProblem } from './csv';
 import { competencyInput, draftDetailsInput, groupInput } from './schemas';
 import {
   addCompetency,
@@ -408,7 +408,7 @@ export const frameworkRoutes = [
   post(`${DRAFT_PATH}/competencies/:competencyId`, COORDINATOR, editCompetency.post),
   post(`${DRAFT_PATH}/competencies/:competencyId/remove`, COORDINATOR, draftAction((c) => removeCompetency(scope(c), uuidParam(c, 'competencyId', 'Competency')), 'competency-removed')),
   get(`${DRAFT_PATH}/import`, COORDINATOR, async (c) => importForm(c, await draftVersion(scope(c)))),
-  post(`${DRAFT_PATH}/import`, COORDINATOR, importPost),
+  withBodyLimit(post(`${DRAFT_PATH}/import`, COORDINATOR, importPost), MAX_FRAMEWORK_UPLOAD_BYTES),
   post(`${DRAFT_PATH}/publish`, COORDINATOR, async (c) => {
     const { framework } = await publishDraft(scope(c));
     return seeOther(c, `${versionPath(framework.id)}?done=published`);
