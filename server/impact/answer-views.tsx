@@ -1,10 +1,11 @@
 // "What people said" as page parts: the filter form, an answer as a summary card, the pages of the
 // list, and the dashboard's table of coded themes. The rules are in ./answers.
 import { SECTORS, THEMES } from '../../db/schema';
-import { Button, Select, Table, Tag, TextInput, type Option } from '../../web/components';
+import { Button, Select, Table, Tag, type Option } from '../../web/components';
 import { CountFigure } from '../../web/figures';
 import { monthName } from '../shared/dates';
 import type { FieldErrors } from '../shared/errors';
+import { PeriodFields } from './period-fields';
 import type { Answer, AnswerTheme, CodedThemeRow } from './answers';
 import type { impactChoices } from './service';
 
@@ -22,16 +23,7 @@ export function AnswersFilterForm({ choices, themes, values, errors }: { choices
   return (
     <form method="get" action={ANSWERS_PATH} novalidate class="app-filter-panel app-no-print">
       <h2 class="govuk-heading-m">Choose which answers to show</h2>
-      <Select name="year" label="Prospectus year" options={choices.years.map((y) => ({ value: y.year, text: y.year }))} value={values.year} placeholder="The current year" error={errors.year} />
-      <details class="govuk-details" open={Boolean(values.from || values.to || errors.from || errors.to)}>
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">Or choose dates</span>
-        </summary>
-        <div class="govuk-details__text">
-          <TextInput name="from" label="Sessions from" hint="For example, 2026-04-01" width="10" value={values.from ?? ''} error={errors.from} />
-          <TextInput name="to" label="Sessions to (included)" hint="For example, 2027-03-31" width="10" value={values.to ?? ''} error={errors.to} />
-        </div>
-      </details>
+      <PeriodFields years={choices.years} values={values} errors={errors} />
       <Select name="courseId" label="Course" options={choices.courses.map((c) => ({ value: c.id, text: `${c.title} (${c.year})` }))} value={values.courseId} placeholder="All courses" error={errors.courseId} />
       <Select name="theme" label="Course theme" options={options(THEMES)} value={values.theme} placeholder="All course themes" error={errors.theme} />
       <Select name="sector" label="Sector" options={options(SECTORS)} value={values.sector} placeholder="All sectors" error={errors.sector} />

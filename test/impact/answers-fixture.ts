@@ -7,8 +7,13 @@
 // Consent to be quoted: p1, p2, p5, x1. The day's feedback of S1:p4 and the line manager of
 // S1:p1 also said something.
 import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll } from 'vitest';
+import type { OpenDatabase } from '../../db/database';
 import type { Database } from '../../db/database';
 import { bookings, feedback, followUpSurveys, impactResponses, managerResponses, people, sessions } from '../../db/schema';
+import { buildApp, seed } from '../support/app';
+import { createTestDatabase } from '../support/database';
+import { writeImpactYear } from './fixture';
 
 const CONSENTED = new Set(['S1:p1', 'S1:p2', 'S1:p5', 'S2:x1']);
 
@@ -42,4 +47,18 @@ export async function writeAnswerWords(db: Database): Promise<Record<string, str
     }
   }
   return ids;
+}
+
+/** A test file's database with the year and its answers' words, and the app over it. */
+export function useAnswersYear() {
+  const year = {} as { database: OpenDatabase; built: ReturnType<typeof buildApp>; ids: Record<string, string>; fixture: Awaited<ReturnType<typeof writeImpactYear>> };
+  beforeAll(async () => {
+    year.database = await createTestDatabase();
+    await seed(year.database.db, 'partnership');
+    year.fixture = await writeImpactYear(year.database.db);
+    year.ids = await writeAnswerWords(year.database.db);
+    year.built = buildApp(year.database.db);
+  });
+  afterAll(() => year.database.close());
+  return year;
 }

@@ -2,44 +2,31 @@
 // page (every page of it, every answer's own page) and the API carry none of the attendees' names
 // or emails (nor their line managers'), no organisation's name, and no sector of which fewer than 5
 // answered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenDatabase } from '../../db/database';
+import { describe, expect, it } from 'vitest';
 import { organisations, people, SECTORS } from '../../db/schema';
-import { buildApp, makePerson, seed, TestClient } from '../support/app';
-import { createTestDatabase } from '../support/database';
+import { makePerson, TestClient } from '../support/app';
 import { callApi, personWithToken } from '../api/support';
-import { writeAnswerWords } from './answers-fixture';
-import { writeImpactYear } from './fixture';
+import { useAnswersYear } from './answers-fixture';
 
-let database: OpenDatabase;
-let built: ReturnType<typeof buildApp>;
-let ids: Record<string, string>;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db, 'partnership');
-  await writeImpactYear(database.db);
-  ids = await writeAnswerWords(database.db);
-  built = buildApp(database.db);
-});
-afterAll(() => database.close());
+const t = useAnswersYear();
 
 /** What a reviewer can read: the list (each page) and each answer's own page, and the API's answers. */
 async function everythingShown() {
-  const reviewer = await makePerson(database.db, ['reviewer'], { name: 'Rita Reader' });
-  const client = await new TestClient(built.app).signInAs(database.db, reviewer.id, built.clock.now(), built.config);
+  const reviewer = await makePerson(t.database.db, ['reviewer'], { name: 'Rita Reader' });
+  const client = await new TestClient(t.built.app).signInAs(t.database.db, reviewer.id, t.built.clock.now(), t.built.config);
   const pages = [await (await client.get('/impact/answers?year=2025-26')).text()];
-  for (const id of Object.values(ids)) pages.push(await (await client.get(`/impact/answers/${id}`)).text());
-  const { token } = await personWithToken(database.db, built, ['coordinator']);
-  const api = await (await callApi(built, '/api/v1/impact/answers?year=2025-26', token)).text();
+  for (const id of Object.values(t.ids)) pages.push(await (await client.get(`/impact/answers/${id}`)).text());
+  const { token } = await personWithToken(t.database.db, t.built, ['coordinator']);
+  const api = await (await callApi(t.built, '/api/v1/impact/answers?year=2025-26', token)).text();
   return { pages, api };
 }
 
 describe('what people said names nobody', () => {
   it('shows no attendee’s name or email, no manager’s email, and no organisation', async () => {
     const { pages, api } = await everythingShown();
-    const attendees = await database.db.select({ name: people.name, email: people.email }).from(people);
+    const attendees = await t.database.db.select({ name: people.name, email: people.email }).from(people);
     expect(attendees.length).toBeGreaterThan(18);
-    const orgNames = (await database.db.select({ name: organisations.name, short: organisations.shortName }).from(organisations)).flatMap((o) => [o.name, o.short]);
+    const orgNames = (await t.database.db.select({ name: organisations.name, short: organisations.shortName }).from(organisations)).flatMap((o) => [o.name, o.short]);
     for (const shown of [...pages, api]) {
       expect(shown).toContain('I ask who else lives in the home');
       for (const person of attendees) {
