@@ -266,3 +266,14 @@ export const feedbackQuotes = [
     "text": "More vigilant when recruiting new staff members"
   }
 ] as const;
+
+/** The themes every partnership starts with for coding the three-month answers (migration 0008 seeds them too). */
+export const answerThemes = [
+  'Information sharing',
+  'Joint working',
+  'Direct work with children',
+  'Early help and referral',
+  'Recognising risk',
+  'Voice of the child',
+  'Professional curiosity',
+] as const;

@@ -677,8 +677,43 @@ export const impactResponses = pgTable('impact_responses', {
   /** Competency id to the attendee's own assessment, for each competency the course develops. */
   competencies: jsonb('competencies').$type<Record<string, CompetencySelfAssessment>>().notNull(),
   quotationConsent: boolean('quotation_consent').notNull(),
+  /** Set when a reviewer features the answer as a quotation (only with the attendee's consent). */
+  featuredAt: at('featured_at'),
+  featuredBy: uuid('featured_by').references(() => people.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
+
+/**
+ * The themes the PPL group codes the three-month answers with: each partnership's own list,
+ * seeded with the defaults. A retired theme stays on the answers coded with it but is offered no more.
+ */
+export const answerThemes = pgTable(
+  'answer_themes',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    name: text('name').notNull(),
+    retired: boolean('retired').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('answer_themes_name_unique').on(t.partnershipId, sql`lower(${t.name})`)],
+);
+
+/** A reviewer's coding of an answer: one row per theme it is about. */
+export const answerCodes = pgTable(
+  'answer_codes',
+  {
+    responseId: uuid('response_id')
+      .notNull()
+      .references(() => impactResponses.id, { onDelete: 'cascade' }),
+    themeId: uuid('theme_id')
+      .notNull()
+      .references(() => answerThemes.id),
+    codedBy: uuid('coded_by').references(() => people.id, { onDelete: 'set null' }),
+    codedAt: at('coded_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.responseId, t.themeId] }), index('answer_codes_theme').on(t.themeId)],
+);
 
 /** The line manager's answers about the attendee's practice. */
 export const managerResponses = pgTable('manager_responses', {

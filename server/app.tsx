@@ -28,6 +28,7 @@ import { competencyRoutes } from './competencies/routes';
 import { confirmationRoutes } from './competencies/confirmation-routes';
 import { groupChangeRoutes } from './competencies/group-change-routes';
 import { impactRoutes } from './impact/routes';
+import { answerRoutes } from './impact/answer-routes';
 import { frameworkRoutes } from './competencies/framework/routes';
 import { needsRoutes } from './competencies/needs-routes';
 
@@ -51,6 +52,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...confirmationRoutes,
     ...groupChangeRoutes,
     ...impactRoutes,
+    ...answerRoutes,
     ...frameworkRoutes,
     ...needsRoutes,
     ...apiRoutes,

@@ -1,5 +1,6 @@
 // The partnership a deployment serves, set up from the built-in reference data
-// (db/reference-data.ts): its row, its partner organisations and its competency framework. What
+// (db/reference-data.ts): its row, its partner organisations, its competency framework and the
+// themes its PPL group codes the three-month answers with. What
 // `npm run admin -- init` does, and the first thing the demo seed does. Each part is made only when
 // it is missing, so running it again changes nothing, and a run that stopped half way is finished
 // by the next.
@@ -7,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import * as ref from '../../db/reference-data';
 import { competencies, competencyFrameworks, competencyRequirements, partnerships, workforceGroups } from '../../db/schema';
+import { ensureDefaultAnswerThemes } from '../impact/answers';
 import { createOrganisation, listOrganisations, organisationInput } from '../organisations/service';
 import { systemClock, type Clock } from '../shared/clock';
 import { configFrom, parseEnvironment } from '../shared/config';
@@ -65,6 +67,7 @@ export async function setUpPartnership(db: Database, clock: Clock = systemClock)
     await writeFramework(db, partnership.id, clock.now());
     created = true;
   }
+  if (await ensureDefaultAnswerThemes(db, partnership.id)) created = true;
   return { partnership, created };
 }
 

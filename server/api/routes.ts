@@ -3,6 +3,7 @@ import { attendanceOperations } from './attendance';
 import { bookingOperations } from './bookings';
 import { competencyOperations } from './competencies';
 import { impactOperations } from './impact';
+import { impactAnswerOperations } from './impact-answers';
 import { learningOperations } from './learning';
 import { learningNeedsOperations } from './learning-needs';
 import { courseOperations } from './courses';
@@ -24,6 +25,7 @@ export const apiOperations: Operation[] = [
   ...peopleOperations,
   ...reportOperations,
   ...impactOperations,
+  ...impactAnswerOperations,
   ...attendanceOperations,
   openApiOperation(() => apiOperations),
 ];

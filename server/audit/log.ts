@@ -50,6 +50,12 @@ const AUDIT_ACTIONS = [
   'framework.competency-removed',
   'framework.imported',
   'framework.published',
+  'answer.coded',
+  'answer.featured',
+  'answer.unfeatured',
+  'answer-theme.added',
+  'answer-theme.retired',
+  'answer-theme.restored',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -67,6 +73,8 @@ const AUDIT_SUBJECTS = [
   'competency confirmation request',
   'workforce group request',
   'competency framework',
+  'impact answer',
+  'answer theme',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 

@@ -4,8 +4,9 @@
 // within a fortnight of the email arriving, with a spread of answers. The demo practitioner answers
 // one survey, on a course early in the year, and leaves their latest open, its email in the dev
 // mailbox.
-import { and, asc, eq } from 'drizzle-orm';
-import { bookings, COMPETENCY_SELF_ASSESSMENTS, courses, followUpSurveys, organisations, people, sessions, type Sector } from '../../db/schema';
+import { and, asc, eq, ne } from 'drizzle-orm';
+import { bookings, COMPETENCY_SELF_ASSESSMENTS, courses, followUpSurveys, impactResponses, organisations, people, sessions, type Sector } from '../../db/schema';
+import { codeAnswer, featureAnswer, flaggedDetails, getAnswer, listAnswerThemes } from '../impact/answers';
 import { lapseApprovals } from '../bookings/service';
 import { sendSessionReminders } from '../bookings/reminders';
 import { answerImpactSurvey, closeExpiredFollowUps, followUpDueAt, reminderDays, sendDueFollowUps, sendFollowUpReminders, surveyForAttendee, type ImpactInput } from '../follow-ups/service';
@@ -25,6 +26,14 @@ const EXAMPLES = [
   'A baby’s weight gain is being monitored jointly, and the parents are engaging with the health visitor.',
   '',
   'A teenager disclosed to me because I asked directly; they are now safe and supported.',
+];
+/** The partnership's default themes each of CHANGES is about, as a reviewer would code it. */
+const CHANGE_THEMES: string[][] = [
+  ['Professional curiosity', 'Recognising risk'],
+  ['Early help and referral', 'Recognising risk'],
+  ['Information sharing', 'Joint working'],
+  ['Voice of the child', 'Direct work with children'],
+  ['Recognising risk', 'Joint working'],
 ];
 const BARRIERS = ['', 'Caseloads make it hard to find time for multi-agency meetings.', '', 'Not every partner knows the new pathway yet.', ''];
 
@@ -149,4 +158,34 @@ export async function answerAsPractitioner(s: PersonalContext, surveyId: string,
     competencies: Object.fromEntries(found.competencies.map((c) => [c.id, c.code === confidentIn ? 'confident' : 'developing'])),
     quotationConsent: 'no',
   });
+}
+
+/**
+ * The reviewer reads the year's answers: codes two in three of those that say how practice changed
+ * with the themes they are about (the rest are left to code), and features the first few whose
+ * authors agreed to be quoted and whose words the identifying-details check does not flag.
+ */
+export async function reviewAnswers(s: ServiceContext, prospectusId: string, featureHowMany = 4): Promise<void> {
+  const answers = await s.db
+    .select({ id: impactResponses.id, how: impactResponses.practiceChangeHow, consent: impactResponses.quotationConsent })
+    .from(impactResponses)
+    .innerJoin(followUpSurveys, eq(followUpSurveys.id, impactResponses.surveyId))
+    .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+    .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(and(eq(courses.prospectusId, prospectusId), ne(impactResponses.practiceChangeHow, '')))
+    .orderBy(asc(impactResponses.createdAt), asc(impactResponses.id));
+  const themes = await listAnswerThemes(s);
+  const themeId = (name: string) => themes.find((t) => t.name === name)?.id;
+  let featured = 0;
+  for (const [n, answer] of answers.entries()) {
+    if (n % 3 !== 2) {
+      const ids = (CHANGE_THEMES[CHANGES.indexOf(answer.how)] ?? []).map(themeId).filter((id): id is string => Boolean(id));
+      await codeAnswer(s, answer.id, ids);
+    }
+    if (featured < featureHowMany && answer.consent && !flaggedDetails(await getAnswer(s, answer.id))) {
+      await featureAnswer(s, answer.id, { checked: false });
+      featured++;
+    }
+  }
 }

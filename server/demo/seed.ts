@@ -28,7 +28,7 @@ import { DAY, HOUR, MINUTE } from '../shared/clock';
 import { configFrom, parseEnvironment, type Config } from '../shared/config';
 import type { Actor, Partnership, PersonalContext, ServiceContext } from '../shared/context';
 import { fromLondon, londonDay, toLondonFields, yearContaining } from '../shared/dates';
-import { ALL_JOBS, answerAsPractitioner, answerDelay, answerSurvey, jobMoments, runJobs, surveysJustSent, type JobName } from './follow-ups';
+import { ALL_JOBS, answerAsPractitioner, answerDelay, answerSurvey, jobMoments, reviewAnswers, runJobs, surveysJustSent, type JobName } from './follow-ups';
 import { pendingMail, settleSeededMail } from './mail';
 import { timeline } from './timeline';
 
@@ -529,6 +529,9 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
   at(new Date(now.getTime() - DAY), async () => {
     await importCompletions(asCoordinator, ['email,course,completed', ...completions.map(([email, on]) => `${email},${eLearning.id},${on}`)].join('\n'));
   });
+  // The reviewer codes the answers in so far and features a few quotations, the morning before `now`.
+  const reviewer = { id: idOf('reviewer@rscp.example'), roles: ['practitioner', 'reviewer'] as Role[] };
+  at(new Date(now.getTime() - 2 * HOUR), () => reviewAnswers(context(reviewer), prospectus.id));
   // And every job once more at `now`, as the app does when it starts: nothing is left overdue.
   plan(ALL_JOBS.map((job) => ({ at: now, job })));
 

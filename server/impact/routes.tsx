@@ -7,6 +7,8 @@ import { parseQuery } from '../http/params';
 import { render } from '../http/render';
 import { get } from '../http/routes';
 import { impactPageQuery } from './schemas';
+import { codedThemeCounts, type CodedThemeRow } from './answers';
+import { CodedThemes } from './answer-views';
 import { dayAfter, IMPACT_READERS, impactChoices, impactDashboard, impactRange, type ImpactFilters } from './service';
 import { ByMonth, DayZero, Delivery, describePeriod, FilterForm, FollowUp, IMPACT_PATH, Managers, Reach, WhoAnswered, type PageValues } from './views';
 
@@ -19,11 +21,12 @@ async function dashboardPage(c: AppContext) {
   const parsed = parseQuery(c, impactPageQuery);
   let errors: FieldErrors = parsed.ok ? {} : parsed.errors;
   let dashboard;
+  let codedThemes: CodedThemeRow[] = [];
   if (parsed.ok) {
     const { year, from, to, ...filters } = parsed.data;
     try {
       const range = await impactRange(s, { year, from, to: to && dayAfter(to) });
-      dashboard = await impactDashboard(s, range, filters satisfies ImpactFilters);
+      [dashboard, codedThemes] = await Promise.all([impactDashboard(s, range, filters satisfies ImpactFilters), codedThemeCounts(s, range, filters)]);
     } catch (error) {
       if (!isDomainError(error) || error.code !== 'invalid') throw error;
       errors = error.fields ?? {};
@@ -54,6 +57,7 @@ async function dashboardPage(c: AppContext) {
           <FollowUp dashboard={dashboard} />
           <Managers dashboard={dashboard} />
           <WhoAnswered check={dashboard.nonResponse} />
+          <CodedThemes rows={codedThemes} />
         </>
       ) : null}
     </>,

@@ -166,11 +166,11 @@ function personConditions(filters: ImpactFilters): SQL[] {
 }
 
 /** Joins a booking's session, course, person, organisation and workforce group to a query from `bookings`. */
-const withEverything = <Q extends PgSelect>(query: Q) =>
+export const withEverything = <Q extends PgSelect>(query: Q) =>
   withSessionCourseAndPerson(query).innerJoin(organisations, eq(organisations.id, people.organisationId)).leftJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId));
 
 /** Bookings of the range's sessions, filtered (and by `also`). */
-const bookingConditions = (s: ServiceContext, range: ImpactRange, filters: ImpactFilters, also?: SQL) => and(...sessionConditions(s, range, filters), ...personConditions(filters), also);
+export const bookingConditions = (s: ServiceContext, range: ImpactRange, filters: ImpactFilters, also?: SQL) => and(...sessionConditions(s, range, filters), ...personConditions(filters), also);
 
 // ---- The figures ----------------------------------------------------------------------------
 

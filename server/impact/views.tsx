@@ -3,10 +3,11 @@
 // ./service; web/figures.tsx shows a rate or a mean honestly.
 import type { Child } from 'hono/jsx';
 import { DELIVERY_MODES, SECTORS, THEMES } from '../../db/schema';
-import { Button, Select, Table, TextInput, WarningText, type Option } from '../../web/components';
+import { Button, Select, Table, WarningText, type Option } from '../../web/components';
 import { CountFigure, MeanFigure, RateFigure } from '../../web/figures';
 import { formatDay, monthName } from '../shared/dates';
 import type { FieldErrors } from '../shared/errors';
+import { PeriodFields } from './period-fields';
 import type { Mean, Rate } from '../shared/statistics';
 import type { BreakdownRow, Count, ImpactDashboard, ImpactFigures, impactChoices, MonthRow, NonResponseCheck } from './service';
 
@@ -22,16 +23,7 @@ export function FilterForm({ choices, values, errors }: { choices: Choices; valu
   return (
     <form method="get" action={IMPACT_PATH} novalidate class="app-filter-panel app-no-print">
       <h2 class="govuk-heading-m">Choose what to show</h2>
-      <Select name="year" label="Prospectus year" options={choices.years.map((y) => ({ value: y.year, text: y.year }))} value={values.year} placeholder="The current year" error={errors.year} />
-      <details class="govuk-details" open={Boolean(values.from || values.to || errors.from || errors.to)}>
-        <summary class="govuk-details__summary">
-          <span class="govuk-details__summary-text">Or choose dates</span>
-        </summary>
-        <div class="govuk-details__text">
-          <TextInput name="from" label="Sessions from" hint="For example, 2026-04-01" width="10" value={values.from ?? ''} error={errors.from} />
-          <TextInput name="to" label="Sessions to (included)" hint="For example, 2027-03-31" width="10" value={values.to ?? ''} error={errors.to} />
-        </div>
-      </details>
+      <PeriodFields years={choices.years} values={values} errors={errors} />
       <Select name="theme" label="Theme" options={options(THEMES)} value={values.theme} placeholder="All themes" error={errors.theme} />
       <Select name="courseId" label="Course" options={choices.courses.map((c) => ({ value: c.id, text: `${c.title} (${c.year})` }))} value={values.courseId} placeholder="All courses" error={errors.courseId} />
       <Select name="mode" label="Delivery" options={options(DELIVERY_MODES)} value={values.mode} placeholder="All ways of delivery" error={errors.mode} />

@@ -321,6 +321,19 @@ describe('the seeded demo’s impact figures', () => {
   });
 });
 
+describe('the seeded demo’s answers', () => {
+  it('has answers coded by the reviewer, some left to code, and a few featured quotations, each consented and audited', async () => {
+    const coded = await one(sql`select count(distinct response_id) from answer_codes`);
+    const toCode = await one(sql`select count(*) from impact_responses r where r.practice_change_how <> '' and not exists (select 1 from answer_codes c where c.response_id = r.id)`);
+    expect(coded).toBeGreaterThan(5);
+    expect(toCode).toBeGreaterThan(0);
+    const featured = await rows<{ consent: boolean; by: string }>(sql`select r.quotation_consent as consent, p.email as by from impact_responses r join people p on p.id = r.featured_by where r.featured_at is not null`);
+    expect(featured.length).toBeGreaterThan(0);
+    expect(featured.every((f) => f.consent && f.by === 'reviewer@rscp.example')).toBe(true);
+    expect(await one(sql`select count(*) from audit_log where action = 'answer.featured'`)).toBe(featured.length);
+  });
+});
+
 describe('seeding again', () => {
   it('does nothing the second time', async () => {
     const tables = [bookings, sessions, people, followUpSurveys, followUpLinks, feedback, impactResponses, outbox, auditLog];
