@@ -7,6 +7,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { seedDemo } from './demo/seed';
 import { createApp } from './app';
+import { showsDevMailbox } from './deps';
 import { systemClock } from './shared/clock';
 import type { Mailer } from './mail/mailer';
 import { parseEnvironment } from './shared/config';
@@ -63,6 +64,7 @@ async function serveApp() {
   const scheduler = startScheduler(deps);
   const server = serve({ fetch: root.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     console.log(`Listening on ${config.baseUrl} (port ${info.port}, ${database.engine}${config.demo ? ', demo mode' : ''})`);
+    if (showsDevMailbox(deps)) console.log(`Demo mode: ${config.baseUrl}/dev/mailbox shows every email the app sends, sign-in links included, to anyone who can open it.`);
   });
 
   const stop = async () => {

@@ -64,12 +64,22 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
   return parsed.data;
 }
 
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
 export function configFrom(env: Environment, fallbackSecret: () => string): Config {
   const demo = env.DEMO ?? !env.DATABASE_URL;
   if (!demo && !env.SECRET) throw new ConfigurationError('The configuration is not valid:\n  SECRET: set it (32 or more random characters) outside demo mode');
+  const baseUrl = (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+  // The demo's dev mailbox shows every email, sign-in links included, to whoever can reach it:
+  // a demo that looks deployed runs only when someone asked for it by name.
+  if (demo && env.DEMO === undefined && (!LOOPBACK_HOST.test(env.HOST) || baseUrl.startsWith('https:'))) {
+    throw new ConfigurationError(
+      `The configuration is not valid:\n  DEMO: with no DATABASE_URL this would start the demo, whose dev mailbox shows every email (sign-in links included) to anyone who can reach ${baseUrl.startsWith('https:') ? baseUrl : `${env.HOST}:${env.PORT}`}. Set DATABASE_URL, SECRET and SMTP_URL to run the service, or DEMO=true to run the demo there on purpose.`,
+    );
+  }
   return {
     demo,
-    baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    baseUrl,
     partnership: env.PARTNERSHIP,
     secret: env.SECRET ?? fallbackSecret(),
     mailFrom: env.MAIL_FROM,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFrom, parseEnvironment } from '../../server/shared/config';
+import { ConfigurationError, configFrom, parseEnvironment } from '../../server/shared/config';
 
 const fallback = () => 'generated-secret-generated-secret-00';
 
@@ -24,14 +24,19 @@ describe('configuration from the environment', () => {
   });
 
   it('explains every bad value at once', () => {
-    expect(() => parseEnvironment({ PORT: 'eighty', COOKIE_SECURE: 'maybe', BASE_URL: 'not a url' })).toThrow(
-      /PORT[\s\S]*BASE_URL[\s\S]*COOKIE_SECURE|PORT[\s\S]*COOKIE_SECURE|BASE_URL/,
-    );
-    try {
-      parseEnvironment({ PORT: 'eighty', COOKIE_SECURE: 'maybe' });
-    } catch (error) {
-      expect((error as Error).message).toContain('PORT');
-      expect((error as Error).message).toContain('COOKIE_SECURE');
+    const bad = () => parseEnvironment({ PORT: 'eighty', COOKIE_SECURE: 'maybe', BASE_URL: 'not a url' });
+    expect(bad).toThrow(ConfigurationError);
+    for (const name of ['PORT', 'COOKIE_SECURE', 'BASE_URL']) expect(bad).toThrow(new RegExp(`^  ${name}: `, 'm'));
+  });
+
+  it('refuses to start the demo where others can reach its mailbox, unless DEMO=true says so', () => {
+    const demoAt = (env: Record<string, string>) => () => configFrom(parseEnvironment(env), fallback);
+    for (const env of [{ HOST: '0.0.0.0' }, { HOST: '192.0.2.10' }, { BASE_URL: 'https://training.example.org' }]) {
+      expect(demoAt(env)).toThrow(ConfigurationError);
+      expect(demoAt(env)).toThrow(/DEMO: .*dev mailbox .*DEMO=true/);
+      expect(demoAt({ ...env, DEMO: 'true' })().demo).toBe(true);
     }
+    for (const HOST of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) expect(demoAt({ HOST })().demo).toBe(true);
+    expect(demoAt({ HOST: '0.0.0.0', DATABASE_URL: 'postgres://x@127.0.0.1/db', SECRET: 's'.repeat(32) })().demo).toBe(false);
   });
 });
