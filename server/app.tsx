@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
@@ -9,7 +10,7 @@ import { feedbackRoutes } from './feedback/routes';
 import { catalogueRoutes } from './catalogue/routes';
 import { showsDevMailbox, type AppDeps } from './deps';
 import { devMailboxRoutes } from './mail/routes';
-import { isEdgeError, statusOf, titleOf } from './http/errors';
+import { describeFailure, isEdgeError, statusOf, titleOf } from './http/errors';
 import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
 import { allows, DEFAULT_BODY_LIMIT, isApiPath, type RouteDef } from './http/routes';
@@ -90,6 +91,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const routes = routeTable(deps);
 
+  app.use(requestId());
+
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -152,10 +155,12 @@ export function createApp(deps: AppDeps) {
       if (isApiPath(c.req.path)) return problem(c, statusOf(error), error.message, Object.keys(error.fields).length ? { errors: error.fields } : {});
       return errorPage(c, statusOf(error), titleOf(error), error.message);
     }
-    console.error(error);
-    // Never show a stack trace: the page only says what happened.
-    if (!c.var.partnership) return c.text('Sorry, there is a problem with the service. Try again later.', 500);
-    return errorPage(c, 500, 'Sorry, there is a problem with the service', 'Try again later.');
+    const reference = c.var.requestId;
+    console.error(`Request ${reference} (${c.req.method} ${c.req.path}) failed: ${describeFailure(error)}`);
+    // Never show a stack trace: the page only says what happened, and the reference to quote.
+    const message = `Try again later. If it keeps happening, tell the partnership’s training team this reference: ${reference}.`;
+    if (!c.var.partnership) return c.text(`Sorry, there is a problem with the service. ${message}`, 500);
+    return errorPage(c, 500, 'Sorry, there is a problem with the service', message);
   });
 
   return app;

@@ -11,6 +11,8 @@ export interface AppEnv {
     /** The hash of the session token, when signed in through a cookie. */
     sessionId: string | undefined;
     csrfToken: string;
+    /** The request's reference, in its X-Request-Id header and in the log of any failure. */
+    requestId: string;
   };
 }
 

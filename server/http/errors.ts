@@ -39,3 +39,25 @@ export function titleOf(error: EdgeError): string {
       return 'There is a problem';
   }
 }
+
+/**
+ * A failure as the operators' log should keep it: its kind, the database's error code and
+ * constraint where the database refused, and where in the code, but never a message that can
+ * carry a query's parameters (drizzle puts them in its message: a token's hash, an email).
+ */
+export function describeFailure(error: unknown): string {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
+  const database = chain.find((e): e is Error & { code: string; constraint_name?: string } => typeof (e as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((e as { code: string }).code));
+  const where = (error instanceof Error ? (error.stack ?? '') : '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 5)
+    .map((line) => line.trim());
+  const what = database
+    ? `database error ${database.code}${database.constraint_name ? ` on ${database.constraint_name}` : ''} (${(error as Error).name})`
+    : error instanceof Error
+      ? `${error.name}: ${error.message.slice(0, 200)}`
+      : 'a non-error value was thrown';
+  return [what, ...where].join('\n  ');
+}

@@ -12,6 +12,8 @@ export type QueuedMail = Omit<MailMessage, 'attachments'> & {
 
 /** What a sent message's text becomes when it held a personal link. */
 export const CLEARED_TEXT = '(Removed once sent: this message held a personal link.)';
+/** What a message holding a personal link keeps once it has failed for good: the link must not outlive it either. */
+export const CLEARED_FAILED_TEXT = '(Removed when sending failed for good: this message held a personal link.)';
 
 /**
  * Queues mail inside the caller's transaction, so it goes if and only if the change commits.
@@ -101,6 +103,7 @@ export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: D
               claimedUntil: null,
               nextAttemptAt: new Date(now.getTime() + retryDelay(attempts)),
               lastError: error instanceof Error ? error.message.slice(0, 500) : String(error),
+              ...(gaveUp && mail.clearAfterSending ? { text: CLEARED_FAILED_TEXT } : {}),
             })
             .where(eq(outbox.id, mail.id));
           if (gaveUp) summary.gaveUp++;

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, OpenDatabase } from '../../db/database';
 import { bookings, courses, people, sessions } from '../../db/schema';
 import { seedDemo } from '../../server/demo/seed';
+import { hashToken } from '../../server/shared/tokens';
 import { createApp } from '../../server/app';
 import { fixedClock } from '../../server/shared/clock';
 import { captureMailer } from '../../server/mail/mailer';
@@ -48,5 +50,34 @@ describe('starting up', () => {
       console.error = original;
     }
     expect(errors.length).toBeGreaterThan(0); // logged for the operators, not shown to the person
+  });
+
+  it('logs a failed query by its database code and a reference the page gives, never its parameters', async () => {
+    const failing = await createTestDatabase({ demo: true });
+    try {
+      // Every API request looks its bearer token up by the token's hash: make that lookup fail.
+      await failing.db.execute(sql`alter table api_tokens rename to api_tokens_gone`);
+      const token = 'a-token-whose-hash-must-not-be-logged';
+      const logged: string[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => logged.push(args.map(String).join(' '));
+      let res: Response;
+      try {
+        const app = createApp({ db: failing.db, clock: fixedClock(TEST_NOW), config: testConfig(), mailer: captureMailer });
+        res = await app.request('/api/v1/courses', { headers: { authorization: `Bearer ${token}` } });
+      } finally {
+        console.error = original;
+      }
+      expect(res.status).toBe(500);
+      const reference = res.headers.get('x-request-id')!;
+      expect(reference).toMatch(/^[\w-]{20,}$/);
+      expect(await res.text()).toContain(reference);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toContain(`Request ${reference} (GET /api/v1/courses) failed: database error 42P01`);
+      expect(logged[0]).not.toContain(hashToken(token));
+      expect(logged[0]).not.toMatch(/params|select /i);
+    } finally {
+      await failing.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { OpenDatabase } from '../../db/database';
 import { outbox, partnerships } from '../../db/schema';
 import { MINUTE } from '../../server/shared/clock';
 import { smtpMailer } from '../../server/mail/mailer';
-import { queueMail, retryDelay, sendDueMail } from '../../server/mail/outbox';
+import { CLEARED_FAILED_TEXT, queueMail, retryDelay, sendDueMail } from '../../server/mail/outbox';
 import { createTestDatabase } from '../support/database';
 import { seed } from '../support/app';
 import { startSmtpPeer } from '../support/smtp';
@@ -86,9 +86,12 @@ describe('the outbox', () => {
     expect(smtp.received.map((r) => r.subject).sort()).toEqual(['Message 0', 'Message 1', 'Message 2', 'Message 3', 'Message 4']);
   });
 
-  it('caps the back-off at an hour and gives up after ten attempts, keeping the message for a person to see', async () => {
+  it('caps the back-off at an hour and gives up after ten attempts, keeping the message for a person to see but not its personal link', async () => {
     expect([1, 2, 3, 7, 8, 20].map((a) => retryDelay(a) / MINUTE)).toEqual([1, 2, 4, 60, 60, 60]);
     await queue(1);
+    await database.db.transaction((tx) =>
+      queueMail(tx, { partnershipId, now: new Date('2026-11-23T10:00:00Z') }, { to: 'linked@partner.example', subject: 'Your sign-in link', text: 'https://training.example/sign-in/secret', clearAfterSending: true }),
+    );
     smtp.refuse(true);
     const m = mailer();
     let now = new Date('2026-11-23T10:00:00Z');
@@ -97,9 +100,11 @@ describe('the outbox', () => {
       now = new Date(+now + 61 * MINUTE);
     }
     m.close();
-    const [row] = await database.db.select().from(outbox);
-    expect(row.status).toBe('failed');
-    expect(row.attempts).toBe(10);
+    const rows = await database.db.select().from(outbox).orderBy(outbox.subject);
+    expect(rows.map((r) => [r.subject, r.status, r.attempts, r.text])).toEqual([
+      ['Message 0', 'failed', 10, 'Hello 0'],
+      ['Your sign-in link', 'failed', 10, CLEARED_FAILED_TEXT],
+    ]);
   });
 
   it('never gives one message to two senders running at once', async () => {

@@ -31,7 +31,7 @@ describe('configuration from the environment', () => {
 
   it('refuses to start the demo where others can reach its mailbox, unless DEMO=true says so', () => {
     const demoAt = (env: Record<string, string>) => () => configFrom(parseEnvironment(env), fallback);
-    for (const env of [{ HOST: '0.0.0.0' }, { HOST: '192.0.2.10' }, { BASE_URL: 'https://training.example.org' }]) {
+    for (const env of [{ HOST: '0.0.0.0' }, { HOST: '192.0.2.10' }, { BASE_URL: 'https://training.example.org' }] as Record<string, string>[]) {
       expect(demoAt(env)).toThrow(ConfigurationError);
       expect(demoAt(env)).toThrow(/DEMO: .*dev mailbox .*DEMO=true/);
       expect(demoAt({ ...env, DEMO: 'true' })().demo).toBe(true);
