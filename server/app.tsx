@@ -14,6 +14,7 @@ import { describeFailure, isEdgeError, statusOf, titleOf } from './http/errors';
 import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
 import { allows, DEFAULT_BODY_LIMIT, isApiPath, type RouteDef } from './http/routes';
+import { readableInput } from './http/readable';
 import { authenticate, csrf } from './http/security';
 import { siteRoutes } from './site/routes';
 import { manageRoutes } from './catalogue/manage/routes';
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps) {
     return next();
   });
   app.use(bodyLimits(routes));
+  app.use(readableInput);
   app.use(authenticate);
   app.use(csrf);
 

@@ -8,12 +8,11 @@ import { invalid, rateLimited } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { queueMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
+import { nameText } from '../shared/input';
 import { hitRateLimit } from './rate-limit';
 import { findPersonByEmail, normaliseEmail } from './people';
 import { createSession, sessionPolicy } from './sessions';
 
-const trimmed = (message: string, max = 200) =>
-  z.string(message).trim().min(1, message).max(max, `Must be ${max} characters or fewer`);
 export const emailField = z
   .string('Enter an email address')
   .trim()
@@ -27,10 +26,10 @@ const optionalEmail = z
   .pipe(z.email('Enter the line manager’s email address in the correct format, like name@example.com').optional());
 
 export const personInput = z.object({
-  name: trimmed('Enter your full name'),
+  name: nameText('Enter your full name', 200, 'Your name must be 200 characters or fewer'),
   email: emailField,
   organisationId: z.uuid('Select your organisation'),
-  jobTitle: trimmed('Enter your job title'),
+  jobTitle: nameText('Enter your job title', 200, 'Your job title must be 200 characters or fewer'),
   workforceGroupId: z.uuid('Select your workforce group'),
   lineManagerEmail: optionalEmail,
 });

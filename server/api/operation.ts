@@ -125,6 +125,8 @@ async function readBody<S extends z.ZodObject>(c: AppContext, schema: S): Promis
     raw = undefined;
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badBody({ body: 'Send the body as a JSON object' });
+  // PostgreSQL cannot store a null character in text: refuse it here rather than fail the write.
+  if (text.includes('\u0000') || /\\u0000/i.test(text)) throw badBody({ body: 'Remove the null character (\\u0000): no field can hold it' });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw badBody(bodyErrors(parsed.error));
   return parsed.data;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
 import { fromLondon } from '../shared/dates';
-import { asList, dateField, idList, isRealDate, onceValid, optionalText, requiredText, timeField, wholeNumber, wholeNumberValue, yesNo } from '../shared/input';
+import { asList, dateField, idList, isRealDate, onceValid, optionalText, nameText, requiredText, timeField, wholeNumber, wholeNumberValue, yesNo } from '../shared/input';
 import { workingDayBefore } from '../shared/working-days';
 
 // ---- Browsing: the prospectus's filters ---------------------------------------------
@@ -28,7 +28,7 @@ export const prospectusInput = z
       .trim()
       .regex(/^\d{4}-\d{2}$/, 'Enter the year, like 2027-28')
       .refine((y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), 'The year must be two years in a row, like 2027-28'),
-    title: requiredText('Enter a title', 200, 'The title must be 200 characters or fewer'),
+    title: nameText('Enter a title', 200, 'The title must be 200 characters or fewer'),
     introduction: optionalText(2000, 'The introduction must be 2,000 characters or fewer'),
     startsOn: dateField('the date the prospectus starts'),
     endsOn: dateField('the date the prospectus ends'),
@@ -39,7 +39,7 @@ export type ProspectusInput = z.infer<typeof prospectusInput>;
 // ---- Courses ------------------------------------------------------------------------
 
 export const courseInput = z.object({
-  title: requiredText('Enter the course title', 200, 'The title must be 200 characters or fewer'),
+  title: nameText('Enter the course title', 200, 'The title must be 200 characters or fewer'),
   summary: requiredText('Enter a summary', 1000, 'The summary must be 1,000 characters or fewer'),
   learningOutcomes: z.preprocess(
     (v) => (typeof v === 'string' ? v.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) : v),
@@ -51,7 +51,7 @@ export const courseInput = z.object({
   themes: z.preprocess(asList, z.array(z.enum(THEMES, 'Select themes from the list')).min(1, 'Select at least one theme')),
   deliveryMode: z.enum(DELIVERY_MODES, 'Select how the course is delivered'),
   durationMinutes: wholeNumber('Enter the length in minutes', 'Enter the length as a whole number of minutes, like 180', 15, 7200, 'The length must be between 15 and 7,200 minutes'),
-  provider: requiredText('Enter who provides the course', 200, 'The provider must be 200 characters or fewer'),
+  provider: nameText('Enter who provides the course', 200, 'The provider must be 200 characters or fewer'),
   prerequisites: optionalText(1000, 'Prerequisites must be 1,000 characters or fewer'),
   requiresManagerApproval: yesNo('Select whether a line manager must approve each place'),
   asksManagerFollowUp: yesNo('Select whether to ask the attendee’s line manager about changes in practice three months on'),

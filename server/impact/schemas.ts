@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DELIVERY_MODES, SECTORS, THEMES } from '../../db/schema';
 import { readDay } from '../shared/dates';
-import { asList, requiredText } from '../shared/input';
+import { asList, nameText } from '../shared/input';
 
 const day = (what: string) =>
   z
@@ -63,4 +63,4 @@ export const codeAnswerForm = z.object({ themes: z.preprocess((v) => asList(v).f
 /** Featuring: the reviewer's confirmation, needed where the check flagged the words. */
 export const featureAnswerForm = z.object({ checked: z.preprocess((v) => v === 'yes', z.boolean()) });
 
-export const answerThemeForm = z.object({ name: requiredText('Enter the theme’s name', 60, 'The theme’s name must be 60 characters or fewer') });
+export const answerThemeForm = z.object({ name: nameText('Enter the theme’s name', 60, 'The theme’s name must be 60 characters or fewer') });

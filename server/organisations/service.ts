@@ -4,13 +4,13 @@ import { organisations, PARTNER_STATUSES, SECTORS } from '../../db/schema';
 import { auditChange } from '../audit/log';
 import { conflict, notFound } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
-import { requiredText, yesNo } from '../shared/input';
+import { nameText, yesNo } from '../shared/input';
 
 export type Organisation = typeof organisations.$inferSelect;
 
 export const organisationInput = z.object({
-  name: requiredText('Enter the organisation’s name', 200, 'The name must be 200 characters or fewer'),
-  shortName: requiredText('Enter a short name', 40, 'The short name must be 40 characters or fewer'),
+  name: nameText('Enter the organisation’s name', 200, 'The name must be 200 characters or fewer'),
+  shortName: nameText('Enter a short name', 40, 'The short name must be 40 characters or fewer'),
   sector: z.enum(SECTORS, 'Select the sector'),
   partnerStatus: z.enum(PARTNER_STATUSES, 'Select whether it is a statutory partner, a relevant agency or neither'),
   active: yesNo('Select whether people can choose this organisation'),

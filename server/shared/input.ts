@@ -3,7 +3,13 @@
 import { z } from 'zod';
 import { readDay } from './dates';
 
+/** Characters no name or title holds: control characters (tabs and line breaks included), which only come from a paste or a script. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
 export const requiredText = (message: string, max: number, tooLong: string) => z.string(message).trim().min(1, message).max(max, tooLong);
+/** A name or a title: one line, no control characters. */
+export const nameText = (message: string, max: number, tooLong: string) =>
+  requiredText(message, max, tooLong).refine((v) => !CONTROL_CHARACTERS.test(v), 'Remove the special characters (such as tabs, line breaks or control characters) from it');
 export const optionalText = (max: number, tooLong: string) => z.string().trim().max(max, tooLong).default('');
 
 /** A checkbox group posts nothing, one value or several: always a list. */

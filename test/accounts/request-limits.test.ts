@@ -1,12 +1,13 @@
-// Bodies are refused before anything reads them when they are larger than the route takes, and
-// the sign-in limit per address counts the address the trusted proxy saw, not one the client
-// wrote into X-Forwarded-For.
+// Bodies are refused before anything reads them when they are larger than the route takes; input
+// no field can hold (a null character) or no parser can read is refused with a 400, changing
+// nothing; and the sign-in limit per address counts the address the trusted proxy saw, not one
+// the client wrote into X-Forwarded-For.
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { eLearningCompletions, outbox } from '../../db/schema';
+import { eLearningCompletions, organisations, outbox } from '../../db/schema';
 import { DEFAULT_BODY_LIMIT } from '../../server/http/routes';
-import { buildApp, TestClient } from '../support/app';
+import { buildApp, makePerson, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { expectProblem, personWithToken } from '../api/support';
 
@@ -94,5 +95,39 @@ describe('client addresses behind a trusted proxy', () => {
     // Another real client behind the same proxy is not held back.
     expect((await new TestClient(built.app, '203.0.113.1, 10.0.3.2').post('/sign-in', { email: 'spoof1@partner.example' })).status).toBe(200);
     expect((await database.db.select({ n: count() }).from(outbox).where(eq(outbox.to, 'one-more@partner.example')))[0].n).toBe(0);
+  });
+});
+
+describe('input that cannot be read or stored', () => {
+  const coordinator = async () => {
+    const person = await makePerson(database.db, ['coordinator']);
+    return new TestClient(built.app, '10.0.4.1').signInAs(database.db, person.id, built.clock.now(), built.config);
+  };
+
+  it('refuses a null character in the address or a form field with a 400 page, and saves nothing', async () => {
+    const client = await coordinator();
+    const inAddress = await client.get('/courses?q=safe%00guarding');
+    expect(inAddress.status).toBe(400);
+    expect(await inAddress.text()).toContain('The web address holds a null character');
+    const before = (await database.db.select({ n: count() }).from(organisations))[0].n;
+    const inForm = await client.post('/manage/organisations', { name: 'Null\u0000 Agency', shortName: 'NA', sector: 'Other', partnerStatus: 'neither' });
+    expect(inForm.status).toBe(400);
+    const page = await inForm.text();
+    expect(page).toContain('The form holds a null character');
+    expect(page).not.toMatch(/at \w+ \(|invalid byte sequence/);
+    expect((await database.db.select({ n: count() }).from(organisations))[0].n).toBe(before);
+  });
+
+  it('refuses a multipart form without its boundary with a 400, not a failure', async () => {
+    const res = await built.app.request('/sign-in', { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'email=x' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('The form could not be read');
+  });
+
+  it('refuses a null character in a JSON body with a problem naming it', async () => {
+    const person = await personWithToken(database.db, built, ['coordinator']);
+    const res = await built.app.request('/api/v1/e-learning/completions', { method: 'POST', headers: { authorization: `Bearer ${person.token}`, 'content-type': 'application/json' }, body: '{"csv": "email,course,completed\\na\\u0000b,c,2026-10-01"}' });
+    const problem = await expectProblem(res, 400);
+    expect(JSON.stringify(problem)).toContain('null character');
   });
 });

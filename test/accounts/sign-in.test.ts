@@ -174,7 +174,10 @@ describe('registering and signing in by emailed link', () => {
     const badManager = await client.post('/register', { ...form, lineManagerEmail: 'boss at work' });
     expect(await badManager.text()).toContain('line manager’s email address in the correct format');
     const tooLong = await client.post('/register', { ...form, name: 'x'.repeat(201) });
-    expect(await tooLong.text()).toContain('Must be 200 characters or fewer');
+    expect(await tooLong.text()).toContain('Your name must be 200 characters or fewer');
+    const controlled = await client.post('/register', { ...form, name: 'Jo\u001b[31m Bloggs', jobTitle: 'Nurse\tlead' });
+    expect(controlled.status).toBe(422);
+    expect((await controlled.text()).match(/Remove the special characters/g)).toHaveLength(4); // summary and field, for each
 
     expect(await countPeople()).toBe(peopleBefore);
     expect(await countMail()).toBe(mailBefore);

@@ -3,7 +3,7 @@
 // by the forms and by the framework file's import (./csv.ts), so a value the form refuses the
 // file refuses in the same words.
 import { z } from 'zod';
-import { idList, optionalText, requiredText, wholeNumber } from '../../shared/input';
+import { idList, optionalText, nameText, requiredText, wholeNumber } from '../../shared/input';
 
 /** Refresh periods are whole months, up to 20 years. */
 const MONTHS = { min: 1, max: 240 } as const;
@@ -20,7 +20,7 @@ const codeField = (what: string) =>
     .regex(/^[A-Za-z0-9.-]+$/, `The ${what}’s code can only have letters, numbers, full stops and hyphens, like A1 or 3`);
 
 export const draftDetailsInput = z.object({
-  title: requiredText('Enter the framework’s title', 200, 'The title must be 200 characters or fewer'),
+  title: nameText('Enter the framework’s title', 200, 'The title must be 200 characters or fewer'),
   defaultRefreshMonths: monthsField('Enter the refresh period in months'),
 });
 export type DraftDetailsInput = z.output<typeof draftDetailsInput>;
@@ -28,7 +28,7 @@ export type DraftDetailsInput = z.output<typeof draftDetailsInput>;
 /** A group's own fields; where it comes in the list is the form's (a position) or the file's (its row order). */
 export const groupFields = {
   code: codeField('group'),
-  name: requiredText('Enter the group’s name', 200, 'The name must be 200 characters or fewer'),
+  name: nameText('Enter the group’s name', 200, 'The name must be 200 characters or fewer'),
   who: requiredText('Enter who belongs in the group', 1000, 'Who belongs must be 1,000 characters or fewer'),
   outsideScheme: optionalText(200, 'The outside scheme’s level must be 200 characters or fewer'),
 };
@@ -42,7 +42,7 @@ export type GroupInput = z.output<typeof groupInput>;
 /** A competency's own fields; the groups it is required for and the one it continues are ids on the form, codes in the file. */
 export const competencyFields = {
   code: codeField('competency'),
-  domain: requiredText('Enter the domain', 200, 'The domain must be 200 characters or fewer'),
+  domain: nameText('Enter the domain', 200, 'The domain must be 200 characters or fewer'),
   statement: requiredText('Enter the competency statement', 1000, 'The statement must be 1,000 characters or fewer'),
   // Blank: the framework's default period.
   refreshMonths: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? null : v), monthsField('Enter the refresh period in months').nullable()),
