@@ -124,7 +124,7 @@ export function checkCanReadImpact(s: ServiceContext) {
 // ---- Aggregates -----------------------------------------------------------------------------
 
 const int = (expression: SQL) => sql<number>`coalesce(${expression}, 0)`.mapWith(Number);
-const countWhere = (condition: SQL) => int(sql`count(*) filter (where ${condition})`);
+export const countWhere = (condition: SQL) => int(sql`count(*) filter (where ${condition})`);
 /** n, sum and sum of squares of an expression, for meanFrom. */
 const moments = (expression: SQL, where: SQL = sql`true`) => ({
   n: int(sql`count(${expression}) filter (where ${where})`),
@@ -166,11 +166,11 @@ function personConditions(filters: ImpactFilters): SQL[] {
 }
 
 /** Joins a booking's session, course, person, organisation and workforce group to a query from `bookings`. */
-const withEverything = <Q extends PgSelect>(query: Q) =>
+export const withEverything = <Q extends PgSelect>(query: Q) =>
   withSessionCourseAndPerson(query).innerJoin(organisations, eq(organisations.id, people.organisationId)).leftJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId));
 
 /** Bookings of the range's sessions, filtered (and by `also`). */
-const bookingConditions = (s: ServiceContext, range: ImpactRange, filters: ImpactFilters, also?: SQL) => and(...sessionConditions(s, range, filters), ...personConditions(filters), also);
+export const bookingConditions = (s: ServiceContext, range: ImpactRange, filters: ImpactFilters, also?: SQL) => and(...sessionConditions(s, range, filters), ...personConditions(filters), also);
 
 // ---- The figures ----------------------------------------------------------------------------
 
@@ -338,7 +338,7 @@ async function peopleReached(s: ServiceContext, range: ImpactRange, filters: Imp
   return row;
 }
 
-const SENT = sql`${followUpSurveys.sentAt} is not null`;
+export const SENT = sql`${followUpSurveys.sentAt} is not null`;
 
 async function followUpFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<FollowUp> {
   const answered = sql`${impactResponses.id} is not null`;
@@ -424,7 +424,7 @@ export interface BreakdownRow {
 }
 
 /** Hides the small cells of one column of a breakdown, and a second where one alone would be given away by the total. */
-function suppressColumn<R>(rows: R[], read: (row: R) => number): Cell[] {
+export function suppressColumn<R>(rows: R[], read: (row: R) => number): Cell[] {
   const counts = rows.map(read);
   const shown = breakdownShown(counts);
   return counts.map((n, i) => (shown[i] ? n : null));
