@@ -3,9 +3,8 @@
 // into its value, people and interval. A suppressed figure is a null cell ("fewer than 5").
 import { isSuppressed, type Mean, type Rate } from '../shared/statistics';
 import type { ThemeRow } from './by-theme';
-import { definitionOf, FIGURE_TABLES, IMPACT_RULES, type Figure, type FiguresTableDefinition } from './definitions';
+import { definitionOf, describePeriod, FIGURE_TABLES, IMPACT_RULES, type Figure, type FiguresTableDefinition } from './definitions';
 import type { ImpactDashboard, ImpactFigures, NonResponseRow } from './service';
-import { describePeriod } from './views';
 import { monthName } from '../shared/dates';
 
 /** The dashboard's tables by their name in download addresses, and their captions. */

@@ -5,12 +5,13 @@ import type { Child } from 'hono/jsx';
 import { DELIVERY_MODES, SECTORS, THEMES } from '../../db/schema';
 import { Button, Select, Table, TextInput, WarningText, type Option } from '../../web/components';
 import { CountFigure, MeanFigure, RateFigure } from '../../web/figures';
-import { formatDay, monthName } from '../shared/dates';
+import { monthName } from '../shared/dates';
 import type { FieldErrors } from '../shared/errors';
-import { FIGURE_TABLES, type Figure, type FigureRow, type FiguresTableDefinition } from './definitions';
-import type { BreakdownRow, ImpactDashboard, ImpactFigures, impactChoices, MonthRow, NonResponseCheck } from './service';
+import { describePeriod, FIGURE_TABLES, type Figure, type FigureRow, type FiguresTableDefinition } from './definitions';
+import type { BreakdownRow, ImpactDashboard, impactChoices, MonthRow, NonResponseCheck } from './service';
 
 export const IMPACT_PATH = '/impact';
+export { describePeriod };
 
 type Choices = Awaited<ReturnType<typeof impactChoices>>;
 export type PageValues = Partial<Record<'year' | 'from' | 'to' | 'theme' | 'courseId' | 'mode' | 'sector' | 'organisationId' | 'workforceGroup', string>>;
@@ -48,14 +49,6 @@ export function FilterForm({ choices, values, errors }: { choices: Choices; valu
       <Button secondary>Show the figures</Button>
     </form>
   );
-}
-
-/** "1 April 2026 to 31 March 2027" for a range whose `to` is the day after. */
-export function describePeriod(range: ImpactFigures['range']): string {
-  const [y, m, d] = range.to.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
-  const short = (day: string) => formatDay(day).replace(/^\w+ /, '');
-  return `${short(range.from)} to ${short(last)}`;
 }
 
 function FigureCell({ figure }: { figure: Figure }) {
