@@ -1,7 +1,7 @@
 // Bar charts drawn on the server as SVG: no JavaScript and no chart library, so they print and
 // work everywhere the page does. A chart is a picture of a table that sits beside it: the SVG has
-// role="img", a <title> naming it and a <desc> pointing at the table, which is what screen readers
-// read. Bars run across, one panel for each measure (sharing the row labels); a 95% interval is a
+// role="img", its first child a <title> naming it (its accessible name) and a <desc> pointing at
+// the table, which is what screen readers read. Bars run across, one panel for each measure (sharing the row labels); a 95% interval is a
 // whisker over its bar; a suppressed value has no bar at all, only the words "fewer than 5".
 // Colours are the GOV.UK palette's, at least 3:1 against white for the bars and 4.5:1 for text.
 import type { Child } from 'hono/jsx';
@@ -25,6 +25,8 @@ export interface ChartPanel {
   max?: number;
   /** A tick's label ("50%"). */
   tick?: (value: number) => string;
+  /** The values are counts: ticks at whole numbers only. */
+  whole?: boolean;
 }
 
 const WIDTH = 720;
@@ -39,11 +41,12 @@ const COLOURS = { bar: '#1d70b8', ink: '#0b0c0c', secondary: '#505a5f', grid: '#
 const FEWER = `fewer than ${SMALL_GROUP}`;
 
 /** A round step for about four ticks, and the scale's end. */
-export function niceScale(largest: number): { max: number; step: number } {
-  if (!(largest > 0)) return { max: 1, step: 0.25 };
+export function niceScale(largest: number, whole = false): { max: number; step: number } {
+  if (!(largest > 0)) return whole ? { max: 1, step: 1 } : { max: 1, step: 0.25 };
   const rough = largest / 4;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough)!;
+  const nice = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough)!;
+  const step = whole ? Math.max(1, Math.ceil(nice)) : nice;
   return { max: Math.ceil(largest / step - 1e-9) * step, step };
 }
 
@@ -62,12 +65,11 @@ export function BarChart({ id, title, labels, panels, tableId, tableCaption, not
   return (
     <svg
       class="app-chart"
+      id={id}
       role="img"
-      aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-desc`}
       viewBox={`0 0 ${WIDTH} ${height}`}
       width="100%"
-      style={`max-width: ${WIDTH}px`}
       font-family="arial, sans-serif"
       font-size={FONT}
       data-table={tableId}
@@ -90,7 +92,7 @@ export function BarChart({ id, title, labels, panels, tableId, tableCaption, not
 
 function Panel({ panel, left, width, rows, rowMiddle }: { panel: ChartPanel; left: number; width: number; rows: number; rowMiddle: (i: number) => number }) {
   const largest = Math.max(0, ...panel.bars.flatMap((b) => (b.value === null ? [] : [b.value, b.high ?? 0])));
-  const scale = panel.max === undefined ? niceScale(largest) : { max: panel.max, step: panel.max / 4 };
+  const scale = panel.max === undefined ? niceScale(largest, panel.whole) : { max: panel.max, step: panel.max / 4 };
   const plot = Math.max(40, width - VALUE_ROOM);
   const x = (v: number) => left + (Math.min(Math.max(v, 0), scale.max) / scale.max) * plot;
   const ticks: number[] = [];

@@ -25,8 +25,8 @@ export function MonthChart({ rows }: { rows: MonthRow[] }) {
       title="Chart: sessions delivered and attendances by month"
       labels={rows.map((r) => monthName(r.month))}
       panels={[
-        { heading: 'Sessions delivered', bars: rows.map((r) => countBar(r.sessionsDelivered)) },
-        { heading: 'Attendances', bars: rows.map((r) => countBar(r.attendances)) },
+        { heading: 'Sessions delivered', bars: rows.map((r) => countBar(r.sessionsDelivered)), whole: true },
+        { heading: 'Attendances', bars: rows.map((r) => countBar(r.attendances)), whole: true },
       ]}
       tableId={tableId('by-month')}
       tableCaption={DOWNLOADS['by-month']}
