@@ -15,7 +15,7 @@ import { parseCsv } from '../../server/shared/csv';
 import type { MeanFigure, Proportion } from '../../server/shared/statistics';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
-import { writeImpactYear } from './fixture';
+import { impactScope, writeImpactYear } from './fixture';
 
 let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
@@ -28,8 +28,7 @@ beforeAll(async () => {
   await seed(database.db, 'partnership');
   fixture = await writeImpactYear(database.db);
   built = buildApp(database.db);
-  const s = { db: database.db, clock: built.clock, config: built.config, partnership: fixture.partnership, actor: null };
-  dashboard = await impactDashboard(s, YEAR, {});
+  dashboard = await impactDashboard(impactScope(database.db, fixture.partnership, ['reviewer']), YEAR, {});
 });
 afterAll(() => database.close());
 
@@ -189,8 +188,7 @@ describe('the workbook', () => {
     expect(changeCells.formats[2]).toBe('0.0');
     expect(row('By sector', 'Health').values).toEqual(['Health', 'fewer than 5', 'fewer than 5']);
     expect(row('By sector', 'Local authority').values).toEqual(['Local authority', 11, 7]);
-    const s = { db: database.db, clock: built.clock, config: built.config, partnership: fixture.partnership, actor: null };
-    const [neglect] = await byTheme(s, YEAR, {});
+    const [neglect] = await byTheme(impactScope(database.db, fixture.partnership, ['reviewer']), YEAR, {});
     const practice = neglect.practiceChanged as Proportion;
     expect(row('Three months - by theme', 'Neglect').values.slice(0, 3)).toEqual(['Neglect', 15, 9]);
     expect(row('Three months - by theme', 'Neglect').values.slice(8)).toEqual([practice.value, 5, 9, practice.low, practice.high]);

@@ -5,25 +5,18 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { impactDashboard, impactFigures, type ImpactDashboard } from '../../server/impact/service';
-import { fixedClock } from '../../server/shared/clock';
-import type { ServiceContext } from '../../server/shared/context';
+import type { Role } from '../../db/schema';
 import type { MeanFigure, Proportion, Rate, Mean } from '../../server/shared/statistics';
-import { seed, testConfig } from '../support/app';
+import { seed } from '../support/app';
 import { createTestDatabase } from '../support/database';
-import { writeImpactYear } from './fixture';
+import { impactScope, writeImpactYear } from './fixture';
 
 let database: OpenDatabase;
 let fixture: Awaited<ReturnType<typeof writeImpactYear>>;
 let dashboard: ImpactDashboard;
 const YEAR = { from: '2025-04-01', to: '2026-04-01' };
 
-const as = (roles: ('reviewer' | 'coordinator' | 'practitioner' | 'organisation lead' | 'trainer')[]): ServiceContext => ({
-  db: database.db,
-  clock: fixedClock('2026-05-15T09:00:00Z'),
-  config: testConfig(),
-  partnership: fixture.partnership,
-  actor: { id: '00000000-0000-4000-8000-000000000000', roles },
-});
+const as = (roles: Role[]) => impactScope(database.db, fixture.partnership, roles);
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -42,8 +42,12 @@ import {
   workforceGroups,
   type BookingStatus,
   type OutcomeImproved,
+  type Role,
   type Sector,
 } from '../../db/schema';
+import { fixedClock } from '../../server/shared/clock';
+import type { ServiceContext } from '../../server/shared/context';
+import { testConfig } from '../support/app';
 
 type Mark = BookingStatus | 'walk-in' | 'late';
 
@@ -203,3 +207,12 @@ export async function writeOnlineSurveys(db: Database, fixture: Awaited<ReturnTy
     });
   }
 }
+
+/** A service context for the fixture's partnership, acting with `roles`, on a day after the year (15 May 2026). */
+export const impactScope = (db: Database, partnership: Awaited<ReturnType<typeof writeImpactYear>>['partnership'], roles: Role[]): ServiceContext => ({
+  db,
+  clock: fixedClock('2026-05-15T09:00:00Z'),
+  config: testConfig(),
+  partnership,
+  actor: { id: '00000000-0000-4000-8000-000000000000', roles },
+});
