@@ -2,7 +2,6 @@
 // formula guard) and the whole dashboard as one workbook, a sheet for each table and a sheet of
 // definitions (exceljs). The figures are the page's: percentages and averages rounded as the page
 // rounds them in the CSV, and kept whole in the workbook with a number format that shows them so.
-import ExcelJS from 'exceljs';
 import { writeCsv } from '../shared/csv';
 import { fileNamePart } from '../shared/file-names';
 import { percent, SMALL_GROUP } from '../shared/statistics';
@@ -48,6 +47,8 @@ const DECIMAL_FORMAT = '0.0';
  * (what was asked for, how the figures are counted and what each one counts).
  */
 export async function impactWorkbook(tables: DashboardTable[], about: { title: string; period: string; filters: string; now: Date }): Promise<Uint8Array<ArrayBuffer>> {
+  // Loaded when a workbook is asked for: it is most of the Worker's bundle, and nothing else needs it.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = about.title;
   workbook.created = about.now;
