@@ -475,10 +475,14 @@ export async function deliveryByMonth(s: ServiceContext, range: ImpactRange, fil
       .where(bookingConditions(s, range, filters, CAME))
       .groupBy(month),
   ]);
-  const months = monthsOf(range);
-  const counts = months.map((m) => came.find((r) => r.month === m)?.n ?? 0);
-  const attendances = suppressColumn(counts, (n) => n);
-  return months.map((m, i) => ({ month: m, sessionsDelivered: delivered.find((r) => r.month === m)?.n ?? 0, attendances: attendances[i] }));
+  const months = monthsOf(range).map((m) => ({ month: m, sessionsDelivered: delivered.find((r) => r.month === m)?.n ?? 0, came: came.find((r) => r.month === m)?.n ?? 0 }));
+  // A month with no sessions shows it had no attendances, so its 0 cannot be the second cell hidden beside a small one.
+  const held = months.filter((m) => m.sessionsDelivered > 0 || m.came > 0);
+  const shown = suppressColumn(held, (m) => m.came);
+  return months.map(({ month, sessionsDelivered, came: n }) => {
+    const i = held.findIndex((m) => m.month === month);
+    return { month, sessionsDelivered, attendances: i < 0 ? n : shown[i] };
+  });
 }
 
 /** Every month the range touches, "2026-04" to "2027-03". */
