@@ -4,9 +4,11 @@
 // where the page says it); the workbook read back holds the service's figures, a sheet for each
 // table and the definitions the page gives; a bad query gets the page's errors; only reviewers and
 // coordinators get the files.
+import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
+import { organisations } from '../../db/schema';
 import { byTheme } from '../../server/impact/by-theme';
 import { definitionOf, FIGURE_TABLES, IMPACT_RULES } from '../../server/impact/definitions';
 import { impactDashboard, type ImpactDashboard } from '../../server/impact/service';
@@ -135,6 +137,26 @@ describe('the CSV files', () => {
     const backwards = await client.get('/impact/download/impact.xlsx?from=2025-04-01&to=2025-03-01');
     expect(backwards.status).toBe(400);
     expect(text(await backwards.text())).toContain('The end must be after the start');
+  });
+});
+
+describe('a name a spreadsheet would run as a formula', () => {
+  it('is written as text in the CSV file, and as a string in the workbook', async () => {
+    const formula = '=HYPERLINK("https://evil.example","Police")';
+    await database.db.update(organisations).set({ name: formula }).where(eq(organisations.id, fixture.police.id));
+    try {
+      const client = await signedIn(['reviewer']);
+      const rows = await csvOf(await client.get('/impact/download/by-organisation.csv?year=2025-26'));
+      expect(rows.map((r) => r[0])).toContain(`'${formula}`);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(await (await client.get('/impact/download/impact.xlsx?year=2025-26')).arrayBuffer());
+      const cells: ExcelJS.Cell[] = [];
+      workbook.getWorksheet('By organisation')!.eachRow((row) => cells.push(row.getCell(1)));
+      const cell = cells.find((c) => c.value === formula)!;
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+    } finally {
+      await database.db.update(organisations).set({ name: fixture.police.name }).where(eq(organisations.id, fixture.police.id));
+    }
   });
 });
 
