@@ -128,6 +128,9 @@ describe('the CSV files', () => {
     const client = await signedIn(['coordinator']);
     const online = await csvOf(await client.get('/impact/download/delivery.csv?year=2025-26&theme=Online+safety&sector='));
     expect(rowOf(online, 'Sessions delivered').slice(0, 3)).toEqual(['Sessions delivered', 'number', '1']);
+    const filtered = new ExcelJS.Workbook();
+    await filtered.xlsx.load(await (await client.get(`/impact/download/impact.xlsx?year=2025-26&theme=Neglect&organisationId=${fixture.health.id}`)).arrayBuffer());
+    expect(filtered.getWorksheet('Definitions')!.getRow(3).values).toEqual([undefined, 'Chosen', `Theme: Neglect; Organisation: ${fixture.health.name}`]);
     const bad = await client.get('/impact/download/by-sector.csv?year=2025-26&sector=Nowhere');
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('text/html');
