@@ -235,9 +235,9 @@ export function Tag({ children, colour }: { children: Child; colour?: string }) 
   return <strong class={`govuk-tag${colour ? ` govuk-tag--${colour}` : ''}`}>{children}</strong>;
 }
 
-export function Table({ caption, head, rows }: { caption?: string; head: string[]; rows: Child[][] }) {
+export function Table({ caption, head, rows, id }: { caption?: string; head: string[]; rows: Child[][]; id?: string }) {
   return (
-    <table class="govuk-table">
+    <table class="govuk-table" id={id}>
       {caption ? <caption class="govuk-table__caption govuk-table__caption--m">{caption}</caption> : null}
       <thead class="govuk-table__head">
         <tr class="govuk-table__row">

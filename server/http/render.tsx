@@ -38,5 +38,9 @@ export function problem(c: AppContext, status: number, title: string, extra: { d
   });
 }
 
+/** A file to download: its type, and a file name (made safe by the caller, see ../shared/file-names) to save it as. */
+export const attachment = (c: AppContext, body: string | Uint8Array<ArrayBuffer>, contentType: string, filename: string) =>
+  c.body(body, 200, { 'content-type': contentType, 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store' });
+
 /** Redirect after a successful POST. */
 export const seeOther = (c: AppContext, location: string) => c.redirect(location, 303);

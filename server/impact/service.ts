@@ -124,7 +124,7 @@ export function checkCanReadImpact(s: ServiceContext) {
 // ---- Aggregates -----------------------------------------------------------------------------
 
 const int = (expression: SQL) => sql<number>`coalesce(${expression}, 0)`.mapWith(Number);
-const countWhere = (condition: SQL) => int(sql`count(*) filter (where ${condition})`);
+export const countWhere = (condition: SQL) => int(sql`count(*) filter (where ${condition})`);
 /** n, sum and sum of squares of an expression, for meanFrom. */
 const moments = (expression: SQL, where: SQL = sql`true`) => ({
   n: int(sql`count(${expression}) filter (where ${where})`),
@@ -338,7 +338,7 @@ async function peopleReached(s: ServiceContext, range: ImpactRange, filters: Imp
   return row;
 }
 
-const SENT = sql`${followUpSurveys.sentAt} is not null`;
+export const SENT = sql`${followUpSurveys.sentAt} is not null`;
 
 async function followUpFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<FollowUp> {
   const answered = sql`${impactResponses.id} is not null`;
@@ -424,7 +424,7 @@ export interface BreakdownRow {
 }
 
 /** Hides the small cells of one column of a breakdown, and a second where one alone would be given away by the total. */
-function suppressColumn<R>(rows: R[], read: (row: R) => number): Cell[] {
+export function suppressColumn<R>(rows: R[], read: (row: R) => number): Cell[] {
   const counts = rows.map(read);
   const shown = breakdownShown(counts);
   return counts.map((n, i) => (shown[i] ? n : null));
@@ -475,10 +475,14 @@ export async function deliveryByMonth(s: ServiceContext, range: ImpactRange, fil
       .where(bookingConditions(s, range, filters, CAME))
       .groupBy(month),
   ]);
-  const months = monthsOf(range);
-  const counts = months.map((m) => came.find((r) => r.month === m)?.n ?? 0);
-  const attendances = suppressColumn(counts, (n) => n);
-  return months.map((m, i) => ({ month: m, sessionsDelivered: delivered.find((r) => r.month === m)?.n ?? 0, attendances: attendances[i] }));
+  const months = monthsOf(range).map((m) => ({ month: m, sessionsDelivered: delivered.find((r) => r.month === m)?.n ?? 0, came: came.find((r) => r.month === m)?.n ?? 0 }));
+  // A month with no sessions shows it had no attendances, so its 0 cannot be the second cell hidden beside a small one.
+  const held = months.filter((m) => m.sessionsDelivered > 0 || m.came > 0);
+  const shown = suppressColumn(held, (m) => m.came);
+  return months.map(({ month, sessionsDelivered, came: n }) => {
+    const i = held.findIndex((m) => m.month === month);
+    return { month, sessionsDelivered, attendances: i < 0 ? n : shown[i] };
+  });
 }
 
 /** Every month the range touches, "2026-04" to "2027-03". */

@@ -127,9 +127,10 @@ const asText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : va
 /**
  * Rows (the header first) as a CSV file for spreadsheets: a UTF-8 byte order mark, so that
  * Excel reads names with accents; a CRLF after every line (RFC 4180); values quoted when
- * they hold a quote, comma or line break; and values that would start a formula as text.
+ * they hold a quote, comma or line break; and text that would start a formula as text.
+ * Numbers are written as numbers (a negative one is not a formula).
  */
-export function writeCsv(rows: string[][]): string {
+export function writeCsv(rows: (string | number)[][]): string {
   // With a record_delimiter given, csv-stringify only quotes a value holding that whole CRLF
   // unless told to quote a lone CR or LF too; readers would split the line there.
   return stringify(rows, { bom: true, record_delimiter: 'windows', quote_record_delimiter: true, cast: { string: asText } });

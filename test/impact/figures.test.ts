@@ -4,26 +4,19 @@
 // year before, the filters, and who may read them.
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { impactDashboard, impactFigures, type ImpactDashboard } from '../../server/impact/service';
-import { fixedClock } from '../../server/shared/clock';
-import type { ServiceContext } from '../../server/shared/context';
+import { deliveryByMonth, impactDashboard, impactFigures, type ImpactDashboard } from '../../server/impact/service';
+import type { Role } from '../../db/schema';
 import type { MeanFigure, Proportion, Rate, Mean } from '../../server/shared/statistics';
-import { seed, testConfig } from '../support/app';
+import { seed } from '../support/app';
 import { createTestDatabase } from '../support/database';
-import { writeImpactYear } from './fixture';
+import { impactScope, writeImpactYear } from './fixture';
 
 let database: OpenDatabase;
 let fixture: Awaited<ReturnType<typeof writeImpactYear>>;
 let dashboard: ImpactDashboard;
 const YEAR = { from: '2025-04-01', to: '2026-04-01' };
 
-const as = (roles: ('reviewer' | 'coordinator' | 'practitioner' | 'organisation lead' | 'trainer')[]): ServiceContext => ({
-  db: database.db,
-  clock: fixedClock('2026-05-15T09:00:00Z'),
-  config: testConfig(),
-  partnership: fixture.partnership,
-  actor: { id: '00000000-0000-4000-8000-000000000000', roles },
-});
+const as = (roles: Role[]) => impactScope(database.db, fixture.partnership, roles);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -99,6 +92,17 @@ describe('delivery', () => {
       { month: '2025-11', sessionsDelivered: 1, attendances: 5 },
     ]);
     expect(dashboard.byMonth[0]).toEqual({ month: '2025-04', sessionsDelivered: 0, attendances: 0 });
+  });
+
+  it('hides a second month with sessions beside a lone small one, never a month with none', async () => {
+    // The local authority: 7 in May (p1..p6, p7 partly), none in September, 4 in November (p1..p4).
+    // Hiding an empty month's 0 would leave November's 4 as 11 - 7; September's 0 goes instead.
+    const months = await deliveryByMonth(as(['reviewer']), YEAR, { sector: 'Local authority' });
+    expect(months.filter((m) => m.attendances !== 0).map((m) => [m.month, m.attendances])).toEqual([
+      ['2025-05', 7],
+      ['2025-09', null],
+      ['2025-11', null],
+    ]);
   });
 });
 

@@ -24,7 +24,7 @@
 //   Self-assessments: p1..p5 one confident and one developing; the others one "not yet".
 // Manager surveys: sent for p1, p2, p3, h2, h3, x1; answered p1 yes, p2 yes, h2 no, h3 too early
 //   to say, x1 yes.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import {
   bookings,
@@ -42,8 +42,12 @@ import {
   workforceGroups,
   type BookingStatus,
   type OutcomeImproved,
+  type Role,
   type Sector,
 } from '../../db/schema';
+import { fixedClock } from '../../server/shared/clock';
+import type { ServiceContext } from '../../server/shared/context';
+import { testConfig } from '../support/app';
 
 type Mark = BookingStatus | 'walk-in' | 'late';
 
@@ -173,3 +177,42 @@ export async function writeImpactYear(db: Database) {
   }
   return { partnership, la, health, police, courses: { c1, c2, c3 }, groups };
 }
+
+/**
+ * More for the figures by theme: C2 "Online" gets a second theme, Early help, and S4's attendees
+ * (p1..p4, h1) their three-month survey, all answered: practice changed yes for p1, p2 and h1,
+ * no for p3, not yet for p4.
+ */
+export async function writeOnlineSurveys(db: Database, fixture: Awaited<ReturnType<typeof writeImpactYear>>) {
+  const { c2 } = fixture.courses;
+  await db.update(courses).set({ themes: ['Online safety', 'Early help'] }).where(eq(courses.id, c2.id));
+  const [s4] = await db.select().from(sessions).where(and(eq(sessions.courseId, c2.id), eq(sessions.status, 'delivered')));
+  const attendees = await db.select({ id: bookings.id, email: people.email }).from(bookings).innerJoin(people, eq(people.id, bookings.personId)).where(eq(bookings.sessionId, s4.id));
+  const changed: Record<string, 'yes' | 'no' | 'not yet'> = { p1: 'yes', p2: 'yes', p3: 'no', p4: 'not yet', h1: 'yes' };
+  for (const attendee of attendees) {
+    const key = attendee.email.split('@')[0];
+    const [survey] = await db
+      .insert(followUpSurveys)
+      .values({ partnershipId: fixture.partnership.id, bookingId: attendee.id, respondent: 'attendee', status: 'sent', dueAt: new Date('2026-02-05T09:00:00Z'), sentAt: new Date('2026-02-05T09:00:00Z') })
+      .returning();
+    await db.insert(impactResponses).values({
+      partnershipId: fixture.partnership.id,
+      surveyId: survey.id,
+      practiceChanged: changed[key],
+      outcomeImproved: 'not yet',
+      sharedLearning: false,
+      confidenceNow: 7,
+      competencies: {},
+      quotationConsent: false,
+    });
+  }
+}
+
+/** A service context for the fixture's partnership, acting with `roles`, on a day after the year (15 May 2026). */
+export const impactScope = (db: Database, partnership: Awaited<ReturnType<typeof writeImpactYear>>['partnership'], roles: Role[]): ServiceContext => ({
+  db,
+  clock: fixedClock('2026-05-15T09:00:00Z'),
+  config: testConfig(),
+  partnership,
+  actor: { id: '00000000-0000-4000-8000-000000000000', roles },
+});
