@@ -3,13 +3,16 @@
 import { z } from 'zod';
 import { readDay } from './dates';
 
-/** Characters no name or title holds: control characters (tabs and line breaks included), which only come from a paste or a script. */
+/** Characters no name or title holds once its white space is folded: control characters, which only come from a paste or a script. */
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const requiredText = (message: string, max: number, tooLong: string) => z.string(message).trim().min(1, message).max(max, tooLong);
-/** A name or a title: one line, no control characters. */
+/** A name or a title: one line (tabs and line breaks, as a spreadsheet cell may hold, folded to a space), no control characters. */
 export const nameText = (message: string, max: number, tooLong: string) =>
-  requiredText(message, max, tooLong).refine((v) => !CONTROL_CHARACTERS.test(v), 'Remove the special characters (such as tabs, line breaks or control characters) from it');
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/[\t\r\n]+/g, ' ').replace(/ {2,}/g, ' ') : v),
+    requiredText(message, max, tooLong).refine((v) => !CONTROL_CHARACTERS.test(v), 'Remove the special characters (such as control characters pasted from another program) from it'),
+  );
 export const optionalText = (max: number, tooLong: string) => z.string().trim().max(max, tooLong).default('');
 
 /** A checkbox group posts nothing, one value or several: always a list. */

@@ -78,7 +78,9 @@ describe('every route checks who may use it', () => {
         }
       }
     }
-  });
+    // Every route as every role, the allowed ones running their real pages (dashboards and
+    // workbooks among them): more than the default 30 s on a busy two-core machine.
+  }, 120_000);
 
   it('lets any signed-in person use the signed-in routes, and anyone the public ones', async () => {
     for (const route of routeTable(built.deps)) {

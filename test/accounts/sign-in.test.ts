@@ -175,7 +175,7 @@ describe('registering and signing in by emailed link', () => {
     expect(await badManager.text()).toContain('line manager’s email address in the correct format');
     const tooLong = await client.post('/register', { ...form, name: 'x'.repeat(201) });
     expect(await tooLong.text()).toContain('Your name must be 200 characters or fewer');
-    const controlled = await client.post('/register', { ...form, name: 'Jo\u001b[31m Bloggs', jobTitle: 'Nurse\tlead' });
+    const controlled = await client.post('/register', { ...form, name: 'Jo\u001b[31m Bloggs', jobTitle: 'Nurse\u0007 lead' });
     expect(controlled.status).toBe(422);
     expect((await controlled.text()).match(/Remove the special characters/g)).toHaveLength(4); // summary and field, for each
 
