@@ -36,6 +36,7 @@ export const SHEET_NAMES: Record<DownloadName, string> = {
   'who-answered-by-sector': 'Who answered - by sector',
   'who-answered-by-workforce-group': 'Who answered - by group',
   'who-answered-confidence': 'Who answered - confidence',
+  'coded-themes': 'Coded themes',
 };
 export const DEFINITIONS_SHEET = 'Definitions';
 

@@ -93,6 +93,7 @@ function dashboardPage(c: AppContext, { choices, values, errors, query, figures 
           <DownloadLink name="who-answered-by-workforce-group" query={query} />
           <DownloadLink name="who-answered-confidence" query={query} />
           <CodedThemes rows={figures.codedThemes} />
+          <DownloadLink name="coded-themes" query={query} />
           <HowCounted />
         </>
       ) : null}
@@ -117,7 +118,7 @@ function describeFilters(filters: ImpactFilters, choices: Loaded['choices']): st
 const tableCsvDownload = (name: DownloadName) => async (c: AppContext) => {
   const loaded = await loadDashboard(c);
   if (!loaded.figures) return dashboardPage(c, loaded);
-  const table = dashboardTables(loaded.figures.dashboard, loaded.figures.themes).find((t) => t.name === name)!;
+  const table = dashboardTables(loaded.figures.dashboard, loaded.figures.themes, loaded.figures.codedThemes).find((t) => t.name === name)!;
   return attachment(c, tableCsv(table), 'text/csv; charset=utf-8', downloadFilename(describePeriod(loaded.figures.dashboard.current.range), name, 'csv'));
 };
 
@@ -125,9 +126,9 @@ const tableCsvDownload = (name: DownloadName) => async (c: AppContext) => {
 async function workbookDownload(c: AppContext) {
   const loaded = await loadDashboard(c);
   if (!loaded.figures) return dashboardPage(c, loaded);
-  const { dashboard, themes, filters } = loaded.figures;
+  const { dashboard, themes, codedThemes, filters } = loaded.figures;
   const period = describePeriod(dashboard.current.range);
-  const workbook = await impactWorkbook(dashboardTables(dashboard, themes), { title: TITLE, period, filters: describeFilters(filters, loaded.choices), now: scope(c).clock.now() });
+  const workbook = await impactWorkbook(dashboardTables(dashboard, themes, codedThemes), { title: TITLE, period, filters: describeFilters(filters, loaded.choices), now: scope(c).clock.now() });
   return attachment(c, workbook, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', downloadFilename(period, '', 'xlsx'));
 }
 

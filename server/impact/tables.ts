@@ -2,6 +2,7 @@
 // figures as the page, a rate split into its percentage, count, denominator and interval, a mean
 // into its value, people and interval. A suppressed figure is a null cell ("fewer than 5").
 import { isSuppressed, type Mean, type Rate } from '../shared/statistics';
+import type { CodedThemeRow } from './answers';
 import type { ThemeRow } from './by-theme';
 import { definitionOf, describePeriod, FIGURE_TABLES, IMPACT_RULES, type Figure, type FiguresTableDefinition } from './definitions';
 import type { ImpactDashboard, ImpactFigures, NonResponseRow } from './service';
@@ -21,6 +22,7 @@ export const DOWNLOADS = {
   'who-answered-by-sector': 'Who answered, by sector',
   'who-answered-by-workforce-group': 'Who answered, by workforce group',
   'who-answered-confidence': 'Confidence after the course',
+  'coded-themes': 'Answers coded with each theme',
 } as const;
 export type DownloadName = keyof typeof DOWNLOADS;
 export const DOWNLOAD_NAMES = Object.keys(DOWNLOADS) as DownloadName[];
@@ -68,7 +70,7 @@ const whoAnswered = (rows: NonResponseRow[], by: NonResponseRow['by']): TableCel
   rows.filter((r) => r.by === by).map((r) => [r.group, countCell(r.sent), countCell(r.answered), ...rateCells(r.responseRate), r.warning ?? '']);
 
 /** Every table of the dashboard, in the order the page shows them. */
-export function dashboardTables(dashboard: ImpactDashboard, themes: ThemeRow[]): DashboardTable[] {
+export function dashboardTables(dashboard: ImpactDashboard, themes: ThemeRow[], codedThemes: CodedThemeRow[]): DashboardTable[] {
   const { current, previous } = dashboard;
   const reach = (name: 'by-sector' | 'by-organisation', first: string, rows: ImpactDashboard['bySector']): DashboardTable => ({
     name,
@@ -116,6 +118,12 @@ export function dashboardTables(dashboard: ImpactDashboard, themes: ThemeRow[]):
         ['Everyone sent a survey', ...meanCells(dashboard.nonResponse.confidenceAfter.everyone)],
         ['Those who answered', ...meanCells(dashboard.nonResponse.confidenceAfter.answered)],
       ],
+    },
+    'coded-themes': {
+      name: 'coded-themes',
+      caption: DOWNLOADS['coded-themes'],
+      head: ['Theme', 'Answers'],
+      rows: codedThemes.map((r) => [r.retired ? `${r.theme} (retired)` : r.theme, countCell(r.answers)]),
     },
   };
   return DOWNLOAD_NAMES.map((name) => tables[name]);

@@ -8,7 +8,8 @@ import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { organisations } from '../../db/schema';
+import { impactResponses, organisations } from '../../db/schema';
+import { codeAnswer, listAnswerThemes } from '../../server/impact/answers';
 import { byTheme } from '../../server/impact/by-theme';
 import { definitionOf, FIGURE_TABLES, IMPACT_RULES } from '../../server/impact/definitions';
 import { impactDashboard, type ImpactDashboard } from '../../server/impact/service';
@@ -165,7 +166,15 @@ describe('a name a spreadsheet would run as a formula', () => {
 
 describe('the workbook', () => {
   let workbook: ExcelJS.Workbook;
+  let codedWith: string;
   beforeAll(async () => {
+    // The reviewer has coded two answers with one theme: a count the sheet must not show.
+    const reviewer = { ...impactScope(database.db, fixture.partnership, ['reviewer']), actor: { id: (await makePerson(database.db, ['reviewer'])).id, roles: ['reviewer' as const] } };
+    const [theme] = await listAnswerThemes(reviewer);
+    codedWith = theme.name;
+    const answers = await database.db.select({ id: impactResponses.id }).from(impactResponses).limit(2);
+    expect(answers).toHaveLength(2);
+    for (const answer of answers) await codeAnswer(reviewer, answer.id, [theme.id]);
     const res = await (await signedIn(['reviewer'])).get('/impact/download/impact.xlsx?year=2025-26');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -196,6 +205,7 @@ describe('the workbook', () => {
       'Who answered - by sector',
       'Who answered - by group',
       'Who answered - confidence',
+      'Coded themes',
       'Definitions',
     ]);
   });
@@ -220,6 +230,10 @@ describe('the workbook', () => {
     const now = dashboard.current.followUp.confidenceNow as MeanFigure;
     expect(row('Confidence', 'Three months on').values).toEqual(['Three months on', now.mean, 9, now.low, now.high]);
     expect(row('Who answered - by sector', 'Police').values.slice(0, 4)).toEqual(['Police', 'fewer than 5', 'fewer than 5', 'fewer than 5']);
+    const coded = rows('Coded themes').map((r) => r.values);
+    expect(coded[0]).toEqual(['Theme', 'Answers']);
+    expect(coded).toContainEqual([codedWith, 'fewer than 5']);
+    expect(coded.filter((r) => r[1] === 0)).toHaveLength(coded.length - 2);
   });
 
   it('defines every figure in the words the page uses', async () => {
