@@ -19,7 +19,7 @@ const SESSIONS_A_COURSE = 25;
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** The partnership's records, made in a few set-based statements (making them is not what is measured). */
-async function buildPartnership(db: Awaited<ReturnType<typeof createTestDatabase>>['db'], partnershipId: string, size: number) {
+export async function buildPartnership(db: Awaited<ReturnType<typeof createTestDatabase>>['db'], partnershipId: string, size: number) {
   const competencyIds = (await db.select({ id: competencies.id }).from(competencies).where(eq(competencies.partnershipId, partnershipId)).orderBy(asc(competencies.code))).map((r) => r.id);
   const years = await db
     .insert(prospectuses)
