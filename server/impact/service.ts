@@ -226,19 +226,22 @@ export interface ImpactFigures {
 
 // ---- Reading them: one statement ----------------------------------------------------------------
 //
-// Every figure of the dashboard, for the range and the period before, comes from one statement:
-// the range's bookings (filtered, with their person's organisation and group) are joined once to
-// their feedback, their three-month survey and its answer, and the line manager's survey and its
-// answer (a booking has at most one of each, so no row is counted twice), and every count,
-// breakdown and mean is an aggregate over those rows. Scanning the bookings and joining the
-// answers is what costs; doing it once, rather than once for each figure, is what keeps the
-// dashboard near the cost of the raw query (docs/decisions/0014-impact-figures-in-one-statement.md).
+// Every figure of a range comes from one statement: the range's bookings (filtered, with their
+// person's organisation and group) are joined once to their feedback, their three-month survey
+// and its answer, and the line manager's survey and its answer (a booking has at most one of
+// each, so no row is counted twice), and every count, breakdown and mean is an aggregate over
+// those rows. Scanning the bookings and joining the answers is what costs; doing it once, rather
+// than once for each figure, keeps the figures near the cost of the raw SQL. The dashboard reads
+// the period before in a second statement, run beside the first
+// (docs/decisions/0014-impact-figures-in-one-statement.md).
 
 const managerSurveys = alias(followUpSurveys, 'manager_surveys');
 const named = (expression: SQL | AnyPgColumn, name: string) => sql`${expression}`.as(name);
 
 /** The columns of a select, each named. */
 const columns = (fields: Record<string, SQL>) => sql.join(Object.entries(fields).map(([name, expression]) => sql`${expression} as ${sql.identifier(name)}`), sql`, `);
+/** A query's one row as a JSON object. */
+const jsonRow = (query: SQL) => sql`(select row_to_json(x) from (${query}) x)`;
 /** A query's rows as a JSON list of objects, in the order given. */
 const jsonRows = (query: SQL, order: SQL = sql`1`) => sql`(select coalesce(json_agg(x order by ${order}), '[]') from (${query}) x)`;
 /** n, sum and sum of squares of an expression, as a JSON object, for meanFrom. */
@@ -247,10 +250,9 @@ const jsonMoments = (expression: SQL, where: SQL = sql`true`) =>
 const count = (condition: SQL = sql`true`) => sql`count(*) filter (where ${condition})`;
 
 type Moments = { n: number; sum: number; squares: number };
-type Keyed<T> = T & { period: number };
 interface ImpactData {
-  sessions: Keyed<{ courses: number; sessionsDelivered: number; sessionsCancelled: number; minutes: number; placesOffered: number }>[];
-  bookings: Keyed<{
+  sessions: { courses: number; sessionsDelivered: number; sessionsCancelled: number; minutes: number; placesOffered: number };
+  bookings: {
     bookings: number;
     attendances: number;
     heldAndCame: number;
@@ -281,8 +283,8 @@ interface ImpactData {
     confident: number;
     developing: number;
     notYet: number;
-  }>[];
-  reached: Keyed<{ people: number; organisations: number; sectors: number; completions: number }>[];
+  };
+  reached: { people: number; organisations: number; sectors: number; completions: number };
   bySector: { key: string; attendances: number; people: number }[];
   byOrganisation: { key: string; label: string; attendances: number; people: number }[];
   monthsDelivered: { month: string; n: number }[];
@@ -296,18 +298,10 @@ interface ImpactData {
 /** The headline figures alone: what impactFigures reads. */
 const HEADLINES: (keyof ImpactData)[] = ['sessions', 'bookings', 'reached'];
 
-/**
- * The figures for a range (period 0) and, when given, the period just before it (period 1), in
- * one statement: those named, or all. The breakdowns and the non-response check are of the range
- * alone.
- */
-async function readImpact(s: ServiceContext, range: ImpactRange, before: ImpactRange | null, filters: ImpactFilters, only?: (keyof ImpactData)[]): Promise<ImpactData> {
-  const span = { from: before?.from ?? range.from, to: range.to };
-  const period = (moment: AnyPgColumn) => (before ? sql`case when ${moment} >= ${fromLondon(range.from).toISOString()}::timestamptz then 0 else 1 end` : sql`0`);
-  const month = sql`to_char(${sessions.startsAt} at time zone 'Europe/London', 'YYYY-MM')`;
+/** The figures for a range in one statement: those named, or all. */
+async function readImpact(s: ServiceContext, range: ImpactRange, filters: ImpactFilters, only?: (keyof ImpactData)[]): Promise<ImpactData> {  const month = sql`to_char(${sessions.startsAt} at time zone 'Europe/London', 'YYYY-MM')`;
   const rangeSessions = s.db
     .select({
-      period: named(period(sessions.startsAt), 'period'),
       courseId: named(sessions.courseId, 'course_id'),
       status: named(sessions.status, 'status'),
       minutes: named(sql`extract(epoch from ${sessions.endsAt} - ${sessions.startsAt}) / 60`, 'minutes'),
@@ -316,12 +310,11 @@ async function readImpact(s: ServiceContext, range: ImpactRange, before: ImpactR
     })
     .from(sessions)
     .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .where(and(...sessionConditions(s, span, filters)));
+    .where(and(...sessionConditions(s, range, filters)));
   const facts = withEverything(
     s.db
       .select({
-        period: named(period(sessions.startsAt), 'period'),
-        personId: named(bookings.personId, 'person_id'),
+          personId: named(bookings.personId, 'person_id'),
         status: named(bookings.status, 'status'),
         walkIn: named(bookings.walkIn, 'walk_in'),
         lateCancellation: named(bookings.lateCancellation, 'late_cancellation'),
@@ -362,10 +355,9 @@ async function readImpact(s: ServiceContext, range: ImpactRange, before: ImpactR
       .leftJoin(managerSurveys, and(eq(managerSurveys.bookingId, bookings.id), eq(managerSurveys.respondent, 'manager')))
       .leftJoin(managerResponses, eq(managerResponses.surveyId, managerSurveys.id))
       .$dynamic(),
-  ).where(bookingConditions(s, span, filters));
+  ).where(bookingConditions(s, range, filters));
   const completed = s.db
     .select({
-      period: named(before ? sql`case when ${eLearningCompletions.completedOn} >= ${range.from} then 0 else 1 end` : sql`0`, 'period'),
       personId: named(people.id, 'person_id'),
       organisationId: named(organisations.id, 'organisation_id'),
       sector: named(organisations.sector, 'sector'),
@@ -379,8 +371,8 @@ async function readImpact(s: ServiceContext, range: ImpactRange, before: ImpactR
     .where(
       and(
         eq(eLearningCompletions.partnershipId, s.partnership.id),
-        gte(eLearningCompletions.completedOn, span.from),
-        lt(eLearningCompletions.completedOn, span.to),
+        gte(eLearningCompletions.completedOn, range.from),
+        lt(eLearningCompletions.completedOn, range.to),
         ...courseConditions(filters),
         ...personConditions(filters),
       ),
@@ -390,22 +382,20 @@ async function readImpact(s: ServiceContext, range: ImpactRange, before: ImpactR
   const given = sql`given`;
   const answered = sql`answered`;
   /** The range's surveys sent to those who came (the non-response check's rows). */
-  const surveyed = sql`period = 0 and sent_at is not null`;
+  const surveyed = sql`sent_at is not null`;
   const responses = (group: SQL) => sql`select ${columns({ group, sent: count(), answered: count(answered) })} from facts where ${surveyed} group by 1`;
   const parts: Record<keyof ImpactData, SQL> = {
-    sessions: jsonRows(
+    sessions: jsonRow(
       sql`select ${columns({
-        period: sql`period`,
         courses: sql`count(distinct course_id) filter (where status = 'delivered')`,
         sessionsDelivered: count(sql`status = 'delivered'`),
         sessionsCancelled: count(sql`status = 'cancelled'`),
         minutes: sql`coalesce(sum(minutes) filter (where status = 'delivered'), 0)`,
         placesOffered: sql`coalesce(sum(capacity) filter (where status = 'delivered'), 0)`,
-      })} from range_sessions group by period`,
+      })} from range_sessions`,
     ),
-    bookings: jsonRows(
+    bookings: jsonRow(
       sql`select ${columns({
-        period: sql`period`,
         bookings: count(sql`not walk_in`),
         attendances: count(came),
         heldAndCame: count(sql`not walk_in and ${came}`),
@@ -435,25 +425,24 @@ async function readImpact(s: ServiceContext, range: ImpactRange, before: ImpactR
         confident: sql`coalesce(sum(confident), 0)`,
         developing: sql`coalesce(sum(developing), 0)`,
         notYet: sql`coalesce(sum(not_yet), 0)`,
-      })} from facts group by period`,
+      })} from facts`,
     ),
-    reached: jsonRows(
+    reached: jsonRow(
       sql`select ${columns({
-        period: sql`period`,
         people: sql`count(distinct person_id)`,
         organisations: sql`count(distinct organisation_id)`,
         sectors: sql`count(distinct sector)`,
         completions: sql`coalesce(sum(completion), 0)`,
-      })} from (select period, person_id, organisation_id, sector, 0 as completion from facts where ${came} union all ${completed}) as trained group by period`,
+      })} from (select person_id, organisation_id, sector, 0 as completion from facts where ${came} union all ${completed}) as trained`,
     ),
-    bySector: jsonRows(sql`select sector as key, count(*) as attendances, count(distinct person_id) as people from facts where period = 0 and ${came} group by sector`, sql`x.key`),
+    bySector: jsonRows(sql`select sector as key, count(*) as attendances, count(distinct person_id) as people from facts where ${came} group by sector`, sql`x.key`),
     byOrganisation: jsonRows(
       sql`select ${organisations.id} as key, ${organisations.name} as label, came.attendances, came.people from (select organisation_id, count(*) as attendances, count(distinct person_id) as people
-        from facts where period = 0 and ${came} group by organisation_id) as came join ${organisations} on ${organisations.id} = came.organisation_id`,
+        from facts where ${came} group by organisation_id) as came join ${organisations} on ${organisations.id} = came.organisation_id`,
       sql`x.label`,
     ),
-    monthsDelivered: jsonRows(sql`select month, count(*) as n from range_sessions where period = 0 and status = 'delivered' group by month`),
-    monthsCame: jsonRows(sql`select month, count(*) as n from facts where period = 0 and ${came} group by month`),
+    monthsDelivered: jsonRows(sql`select month, count(*) as n from range_sessions where status = 'delivered' group by month`),
+    monthsCame: jsonRows(sql`select month, count(*) as n from facts where ${came} group by month`),
     responsesOverall: jsonRows(sql`select ${columns({ sent: count(), answered: count(answered) })} from facts where ${surveyed}`),
     responsesBySector: jsonRows(responses(sql`sector`), sql`x.group`),
     responsesByGroup: jsonRows(responses(sql`coalesce(group_name, 'No group given')`), sql`x.group`),
@@ -461,26 +450,16 @@ async function readImpact(s: ServiceContext, range: ImpactRange, before: ImpactR
   };
   const statement = sql`with range_sessions as (${rangeSessions}), facts as materialized (${facts})
     select json_build_object(${sql.join(
-      Object.entries(parts).map(([name, part]) => sql`${sql.raw(`'${name}'`)}, ${!only || only.includes(name as keyof ImpactData) ? part : sql`'[]'::json`}`),
+      Object.entries(parts).map(([name, part]) => sql`${sql.raw(`'${name}'`)}, ${!only || only.includes(name as keyof ImpactData) ? part : sql`null`}`),
       sql`, `,
     )})::text as data`;
   const [row] = rowsOf<{ data: string }>(await s.db.execute(statement));
   return JSON.parse(row.data) as ImpactData;
 }
 
-/** The headline figures of one period from what readImpact read. */
-function figuresOf(data: ImpactData, range: ImpactRange, period: number): ImpactFigures {
-  const zeros = { n: 0, sum: 0, squares: 0 };
-  const sessionRow = data.sessions.find((r) => r.period === period) ?? { courses: 0, sessionsDelivered: 0, sessionsCancelled: 0, minutes: 0, placesOffered: 0 };
-  const row = data.bookings.find((r) => r.period === period) ?? {
-    ...Object.fromEntries(
-      ['bookings', 'attendances', 'heldAndCame', 'confirmedAtStart', 'didNotAttend', 'lateCancellations', 'walkIns', 'responses', 'sent', 'answered', 'changed', 'improved', 'improvedAsked', 'shared', 'managersSent', 'managersAnswered', 'seen', 'rated', 'confident', 'developing', 'notYet'].map(
-        (k) => [k, 0],
-      ),
-    ),
-    ...Object.fromEntries(['outcomes', 'relevance', 'delivery', 'before', 'after', 'change', 'now', 'held'].map((k) => [k, zeros])),
-  } as ImpactData['bookings'][number];
-  const reach = data.reached.find((r) => r.period === period) ?? { people: 0, organisations: 0, sectors: 0, completions: 0 };
+/** The headline figures from what readImpact read. */
+function figuresOf(data: ImpactData, range: ImpactRange): ImpactFigures {
+  const { sessions: sessionRow, bookings: row, reached: reach } = data;
   const delivery: Delivery = {
     courses: sessionRow.courses,
     sessionsDelivered: sessionRow.sessionsDelivered,
@@ -527,7 +506,7 @@ function figuresOf(data: ImpactData, range: ImpactRange, period: number): Impact
 /** The headline figures for a range. */
 export async function impactFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<ImpactFigures> {
   checkCanReadImpact(s);
-  return figuresOf(await readImpact(s, range, null, filters, HEADLINES), range, 0);
+  return figuresOf(await readImpact(s, range, filters, HEADLINES), range);
 }
 
 // ---- Breakdowns -----------------------------------------------------------------------------
@@ -558,7 +537,7 @@ function breakdown(rows: { key: string; label: string; attendances: number; peop
 /** Attendances and distinct people trained at sessions, by sector and by organisation. */
 export async function reachBreakdowns(s: ServiceContext, range: ImpactRange, filters: ImpactFilters) {
   checkCanReadImpact(s);
-  return breakdownsOf(await readImpact(s, range, null, filters, ['bySector', 'byOrganisation']));
+  return breakdownsOf(await readImpact(s, range, filters, ['bySector', 'byOrganisation']));
 }
 
 const breakdownsOf = (data: ImpactData) => ({ bySector: breakdown(data.bySector.map((r) => ({ ...r, label: r.key }))), byOrganisation: breakdown(data.byOrganisation) });
@@ -573,7 +552,7 @@ export interface MonthRow {
 /** Sessions delivered and attendances in each London month of the range. */
 export async function deliveryByMonth(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<MonthRow[]> {
   checkCanReadImpact(s);
-  return monthsOf(await readImpact(s, range, null, filters, ['monthsDelivered', 'monthsCame']), range);
+  return monthsOf(await readImpact(s, range, filters, ['monthsDelivered', 'monthsCame']), range);
 }
 
 function monthsOf(data: ImpactData, range: ImpactRange): MonthRow[] {
@@ -626,7 +605,7 @@ export interface NonResponseCheck {
  */
 export async function nonResponseCheck(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<NonResponseCheck> {
   checkCanReadImpact(s);
-  return nonResponseOf(await readImpact(s, range, null, filters, ['responsesOverall', 'responsesBySector', 'responsesByGroup', 'confidenceAfter']));
+  return nonResponseOf(await readImpact(s, range, filters, ['responsesOverall', 'responsesBySector', 'responsesByGroup', 'confidenceAfter']));
 }
 
 function nonResponseOf(data: ImpactData): NonResponseCheck {
@@ -687,6 +666,7 @@ export interface ImpactDashboard {
 export async function impactDashboard(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<ImpactDashboard> {
   checkCanReadImpact(s);
   const previous = previousRange(range);
-  const data = await readImpact(s, range, previous, filters);
-  return { current: figuresOf(data, range, 0), previous: figuresOf(data, previous, 1), ...breakdownsOf(data), byMonth: monthsOf(data, range), nonResponse: nonResponseOf(data) };
+  // The period before in a statement of its own, run beside the range's.
+  const [data, before] = await Promise.all([readImpact(s, range, filters), readImpact(s, previous, filters, HEADLINES)]);
+  return { current: figuresOf(data, range), previous: figuresOf(before, previous), ...breakdownsOf(data), byMonth: monthsOf(data, range), nonResponse: nonResponseOf(data) };
 }
