@@ -4,7 +4,8 @@
 // days alone (who, which course or competency, learning or application, the London day as a
 // number), one narrow query per kind, and each person's latest days are kept in typed arrays
 // rather than as evidence records. What counts as evidence, and on which day, is decision 10.
-import { and, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, exists, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { rowsOf } from '../../db/database';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
   bookings,
@@ -27,9 +28,11 @@ const CAME: BookingStatus[] = ['attended', 'partly attended'];
 const DAY_MS = 86_400_000;
 
 /** The London day of a moment, as days since 1 January 1970. */
-const londonDayNumber = (moment: AnyPgColumn) => sql<number>`((${moment} at time zone 'Europe/London')::date - date '1970-01-01')`.mapWith(Number);
+const londonDayNumber = (moment: AnyPgColumn) => sql<number>`((${moment} at time zone 'Europe/London')::date - date '1970-01-01')`;
 /** A stored day ("2026-03-03") as days since 1 January 1970. */
-const dayNumber = (day: AnyPgColumn | SQL) => sql<number>`(${day}::date - date '1970-01-01')`.mapWith(Number);
+const dayNumber = (day: AnyPgColumn | SQL) => sql<number>`(${day}::date - date '1970-01-01')`;
+/** A column of a query run as it is (readEvidenceDays), by the name its rows give it. */
+const as = (expression: AnyPgColumn | SQL, name: string) => sql`${expression}`.as(name);
 const dayNumberOf = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 
 /** A day of evidence: from a course (counting for what the course develops) or for one competency. */
@@ -56,48 +59,64 @@ export interface EvidenceDays {
 export async function readEvidenceDays(s: Scope): Promise<EvidenceDays> {
   const p = s.partnership.id;
   const attendee = and(eq(followUpSurveys.id, impactResponses.surveyId), eq(followUpSurveys.respondent, 'attendee'));
+  // Run as they are, each row as the database gives it: drizzle's mapping of each value is what
+  // reading many thousands of rows would spend.
+  const rows = async <T>(query: SQLWrapper) => rowsOf<T>(await s.db.execute(query));
   const [mapped, courseDays, eLearningDays, changedDays, confidentDays, managerDays, confirmationDays] = await Promise.all([
-    s.db
-      .select({ courseId: courseCompetencies.courseId, competencyId: courseCompetencies.competencyId })
-      .from(courseCompetencies)
-      .innerJoin(courses, eq(courses.id, courseCompetencies.courseId))
-      .where(eq(courses.partnershipId, p)),
-    s.db
-      .select({ personId: bookings.personId, courseId: sessions.courseId, day: londonDayNumber(sessions.startsAt) })
-      .from(bookings)
-      .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-      .where(and(eq(bookings.partnershipId, p), inArray(bookings.status, CAME), exists(s.db.select({ one: sql`1` }).from(feedback).where(eq(feedback.bookingId, bookings.id))))),
-    s.db
-      .select({ personId: eLearningCompletions.personId, courseId: eLearningCompletions.courseId, day: dayNumber(eLearningCompletions.completedOn) })
-      .from(eLearningCompletions)
-      .where(eq(eLearningCompletions.partnershipId, p)),
-    s.db
-      .select({ personId: bookings.personId, courseId: sessions.courseId, day: londonDayNumber(impactResponses.createdAt) })
-      .from(impactResponses)
-      .innerJoin(followUpSurveys, attendee)
-      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-      .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-      .where(and(eq(impactResponses.partnershipId, p), eq(impactResponses.practiceChanged, 'yes'))),
-    s.db
-      .select({ personId: bookings.personId, competencyId: sql<string>`rated.key`, day: londonDayNumber(impactResponses.createdAt) })
-      .from(impactResponses)
-      .innerJoin(followUpSurveys, attendee)
-      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-      .innerJoin(sql`jsonb_each_text(${impactResponses.competencies}) as rated`, sql`rated.value = 'confident'`)
-      // The answers rating any competency confident, picked out before the joins.
-      .where(and(eq(impactResponses.partnershipId, p), sql`${impactResponses.competencies} @? '$.* ? (@ == "confident")'`)),
-    s.db
-      .select({ personId: bookings.personId, courseId: sessions.courseId, day: londonDayNumber(managerResponses.createdAt) })
-      .from(managerResponses)
-      .innerJoin(followUpSurveys, and(eq(followUpSurveys.id, managerResponses.surveyId), eq(followUpSurveys.respondent, 'manager')))
-      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-      .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-      .where(and(eq(managerResponses.partnershipId, p), eq(managerResponses.seenChange, 'yes'))),
-    s.db
-      .select({ personId: competencyConfirmations.personId, competencyId: competencyConfirmations.competencyId, day: londonDayNumber(competencyConfirmations.confirmedAt) })
-      .from(competencyConfirmations)
-      .where(eq(competencyConfirmations.partnershipId, p)),
-  ]);
+    rows<{ courseId: string; competencyId: string }>(
+      s.db
+        .select({ courseId: as(courseCompetencies.courseId, 'courseId'), competencyId: as(courseCompetencies.competencyId, 'competencyId') })
+        .from(courseCompetencies)
+        .innerJoin(courses, eq(courses.id, courseCompetencies.courseId))
+        .where(eq(courses.partnershipId, p)),
+    ),
+    rows<CourseDay>(
+      s.db
+        .select({ personId: as(bookings.personId, 'personId'), courseId: as(sessions.courseId, 'courseId'), day: as(londonDayNumber(sessions.startsAt), 'day') })
+        .from(bookings)
+        .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+        .where(and(eq(bookings.partnershipId, p), inArray(bookings.status, CAME), exists(s.db.select({ one: sql`1` }).from(feedback).where(eq(feedback.bookingId, bookings.id))))),
+    ),
+    rows<CourseDay>(
+      s.db
+        .select({ personId: as(eLearningCompletions.personId, 'personId'), courseId: as(eLearningCompletions.courseId, 'courseId'), day: as(dayNumber(eLearningCompletions.completedOn), 'day') })
+        .from(eLearningCompletions)
+        .where(eq(eLearningCompletions.partnershipId, p)),
+    ),
+    rows<CourseDay>(
+      s.db
+        .select({ personId: as(bookings.personId, 'personId'), courseId: as(sessions.courseId, 'courseId'), day: as(londonDayNumber(impactResponses.createdAt), 'day') })
+        .from(impactResponses)
+        .innerJoin(followUpSurveys, attendee)
+        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+        .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+        .where(and(eq(impactResponses.partnershipId, p), eq(impactResponses.practiceChanged, 'yes'))),
+    ),
+    rows<CompetencyDay>(
+      s.db
+        .select({ personId: as(bookings.personId, 'personId'), competencyId: as(sql<string>`rated.key`, 'competencyId'), day: as(londonDayNumber(impactResponses.createdAt), 'day') })
+        .from(impactResponses)
+        .innerJoin(followUpSurveys, attendee)
+        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+        .innerJoin(sql`jsonb_each_text(${impactResponses.competencies}) as rated`, sql`rated.value = 'confident'`)
+        // The answers rating any competency confident, picked out before the joins.
+        .where(and(eq(impactResponses.partnershipId, p), sql`${impactResponses.competencies} @? '$.* ? (@ == "confident")'`)),
+    ),
+    rows<CourseDay>(
+      s.db
+        .select({ personId: as(bookings.personId, 'personId'), courseId: as(sessions.courseId, 'courseId'), day: as(londonDayNumber(managerResponses.createdAt), 'day') })
+        .from(managerResponses)
+        .innerJoin(followUpSurveys, and(eq(followUpSurveys.id, managerResponses.surveyId), eq(followUpSurveys.respondent, 'manager')))
+        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
+        .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
+        .where(and(eq(managerResponses.partnershipId, p), eq(managerResponses.seenChange, 'yes'))),
+    ),
+    rows<CompetencyDay>(
+      s.db
+        .select({ personId: as(competencyConfirmations.personId, 'personId'), competencyId: as(competencyConfirmations.competencyId, 'competencyId'), day: as(londonDayNumber(competencyConfirmations.confirmedAt), 'day') })
+        .from(competencyConfirmations)
+        .where(eq(competencyConfirmations.partnershipId, p))),
+    ]);
   const mappings = new Map<string, string[]>();
   for (const { courseId, competencyId } of mapped) {
     const list = mappings.get(courseId);
