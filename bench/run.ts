@@ -10,6 +10,8 @@
 //      in which a crash makes the message go twice.
 //   4. The learning-needs gap map for BENCH_PEOPLE people (20,000) and five years of records,
 //      against the aggregate query of the same counts (bench/gap-map.ts, on a database of its own).
+//   5. With BENCH_IMPACT=1 only, the impact dashboard over ten partnerships' five years
+//      (bench/impact.ts, also `npm run bench:impact`): making its million bookings takes minutes.
 import { inArray } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { followUpLinks, followUpSurveys, outbox } from '../db/schema';
@@ -23,6 +25,7 @@ import { attendedCrowd } from '../test/support/crowd';
 import { bookingScope } from '../test/support/fixtures';
 import { startSmtpPeer } from '../test/support/smtp';
 import { benchGapMap } from './gap-map';
+import { benchImpact } from './impact';
 
 const SURVEYS = Number(process.env.BENCH_SURVEYS ?? 1000);
 const DUE_AT = '2027-03-16T09:00:00Z';
@@ -94,3 +97,4 @@ console.log(`   marking UPDATE over ${windows.length} rows: median ${fixed(perce
 await database.close();
 
 await benchGapMap();
+if (process.env.BENCH_IMPACT) await benchImpact();

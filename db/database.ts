@@ -14,3 +14,6 @@ export interface OpenDatabase {
   engine: 'pglite' | 'postgres';
   close(): Promise<void>;
 }
+
+/** The rows of a statement run with `execute`: postgres.js gives them as they are, PGlite in a result. */
+export const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];

@@ -2,9 +2,9 @@
 // require, today and a year earlier, and the partnership's gap map (competency by sector and by
 // organisation, with the competencies no course of this year's or a draft prospectus develops).
 //
-// The statuses are the profile's, by the same rules (competencyStatus, ./service), from the same
-// evidence read for the whole partnership in one query per kind. "Meets" a competency is learned
-// or applied. Every count and share goes through one suppression (shownCells,
+// The statuses are the profile's, by the same rules (statusFrom, ./service), from the days of the
+// same evidence, read for the whole partnership in one narrow query per kind
+// (./workforce-statuses). "Meets" a competency is learned or applied. Every count and share goes through one suppression (shownCells,
 // ../shared/statistics) of all the figures any page shows, organisations', sectors' and the
 // partnership's together, so no page and no pair of pages lets a count of fewer than 5 people be
 // worked out: see docs/decisions/0012-small-numbers-suppressed.md.
@@ -15,7 +15,8 @@ import { addMonths, londonDay } from '../shared/dates';
 import { forbidden, notFound } from '../shared/errors';
 import { describeRate, rate, shownCells, SMALL_GROUP, type Proportion, type SumOf } from '../shared/statistics';
 import type { PersonalContext, ServiceContext } from '../shared/context';
-import { competencyStatus, currentFramework, evidenceOf, requirementsByGroup, type Evidence, type Framework, type PersonEvidence, type GroupRequirements, type RequiredCompetency } from './service';
+import { currentFramework, requirementsByGroup, type CompetencyStatus, type Framework, type GroupRequirements, type RequiredCompetency } from './service';
+import { readEvidenceDays, WorkforceStatuses } from './workforce-statuses';
 
 /** A figure not shown: it counts fewer than 5 people, or it would let one that does be worked out. */
 export interface Hidden {
@@ -101,9 +102,6 @@ interface WorkforcePerson {
   groupCode: string | null;
 }
 
-/** Whether any learning is current on the day: evidence of learning from the day itself back over the refresh period. */
-const learnedWithin = (evidence: Evidence[], months: number, day: string) => evidence.some((e) => e.shows === 'learning' && e.on <= day && day < addMonths(e.on, months));
-
 /** Each competency required by some group, with the codes of the groups requiring it, by code. */
 function requiredCompetencies(groups: Map<string, GroupRequirements>) {
   const byId = new Map<string, RequiredCompetency & { requiredBy: string[] }>();
@@ -117,41 +115,57 @@ function requiredCompetencies(groups: Map<string, GroupRequirements>) {
   return [...byId.values()].sort((a, b) => a.code.localeCompare(b.code));
 }
 
-/** Everyone's status in every competency their group requires, on each day, tallied by organisation. */
-function tally(workforce: WorkforcePerson[], evidence: PersonEvidence[], groups: Map<string, GroupRequirements>, framework: Framework, days: Record<Column, string>) {
-  const byPerson = new Map<string, Evidence[]>();
-  for (const e of evidence) {
-    const mine = byPerson.get(e.personId);
-    if (mine) mine.push(e);
-    else byPerson.set(e.personId, [e]);
-  }
-  const counts = new Map<string, number>();
-  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  const statuses = new Map<string, Map<string, Bucket>>();
-  const untrained = new Set<string>();
-  for (const person of workforce) {
-    const mine = byPerson.get(person.id) ?? [];
-    const group = person.groupCode === null ? undefined : groups.get(person.groupCode);
-    add(`people|${person.organisationId}`);
-    add(`group|${person.organisationId}|${group ? group.group.code : NO_GROUP}`);
-    for (const column of COLUMNS) {
-      if (learnedWithin(mine, framework.defaultRefreshMonths, days[column])) continue;
-      add(`untrained|${person.organisationId}|${column}`);
-      if (column === 'now') untrained.add(person.id);
-    }
-    const now = new Map<string, Bucket>();
-    for (const competency of group?.required ?? []) {
-      // Its evidence picked out once for both days.
-      const forIt = mine.filter((e) => competency.lineage.includes(e.competencyId));
-      for (const column of COLUMNS) {
-        const bucket = bucketOf[competencyStatus(competency, forIt, days[column])];
-        add(`${bucket}|${person.organisationId}|${competency.id}|${column}`);
-        if (column === 'now') now.set(competency.id, bucket);
+type RequiredByGroups = ReturnType<typeof requiredCompetencies>;
+/** A person's status as a bucket: its place in BUCKETS. */
+const BUCKETS = ['meets', 'due', 'notStarted'] as const satisfies readonly Bucket[];
+const bucketIndex = (status: CompetencyStatus) => BUCKETS.indexOf(bucketOf[status]);
+
+/**
+ * Everyone's status in every competency their group requires, on each day, tallied by
+ * organisation; and, for naming people, each person's bucket today (its place in BUCKETS plus 1,
+ * 0 where not needed: [person * competencies + competency]) and who has no learning today.
+ */
+function tally(workforce: WorkforcePerson[], statuses: WorkforceStatuses, groups: Map<string, GroupRequirements>, competencies: RequiredByGroups, framework: Framework) {
+  const K = competencies.length;
+  const place = new Map(competencies.map((c, k) => [c.id, k]));
+  const required = new Map([...groups].map(([code, g]) => [code, g.required.map((c) => place.get(c.id)!)]));
+  const tallies = new Map<string, { people: number; groups: Map<string, number>; untrained: number[]; buckets: Int32Array }>();
+  const today = new Uint8Array(workforce.length * K);
+  const untrained = new Set<number>();
+  workforce.forEach((person, i) => {
+    let mine = tallies.get(person.organisationId);
+    if (!mine) tallies.set(person.organisationId, (mine = { people: 0, groups: new Map(), untrained: COLUMNS.map(() => 0), buckets: new Int32Array(K * COLUMNS.length * BUCKETS.length) }));
+    const code = person.groupCode !== null && groups.has(person.groupCode) ? person.groupCode : NO_GROUP;
+    mine.people++;
+    mine.groups.set(code, (mine.groups.get(code) ?? 0) + 1);
+    COLUMNS.forEach((_, column) => {
+      if (statuses.learnedWithin(i, framework.defaultRefreshMonths, column)) return;
+      mine.untrained[column]++;
+      if (column === 0) untrained.add(i);
+    });
+    for (const k of required.get(code) ?? []) {
+      for (let column = 0; column < COLUMNS.length; column++) {
+        const bucket = bucketIndex(statuses.status(i, k, column));
+        mine.buckets[(k * COLUMNS.length + column) * BUCKETS.length + bucket]++;
+        if (column === 0) today[i * K + k] = bucket + 1;
       }
     }
-    statuses.set(person.id, now);
+  });
+  const counts = new Map<string, number>();
+  for (const [o, mine] of tallies) {
+    counts.set(`people|${o}`, mine.people);
+    for (const [code, n] of mine.groups) counts.set(`group|${o}|${code}`, n);
+    COLUMNS.forEach((column, c) => mine.untrained[c] && counts.set(`untrained|${o}|${column}`, mine.untrained[c]));
+    competencies.forEach((competency, k) =>
+      COLUMNS.forEach((column, c) =>
+        BUCKETS.forEach((bucket, b) => {
+          const n = mine.buckets[(k * COLUMNS.length + c) * BUCKETS.length + b];
+          if (n) counts.set(`${bucket}|${o}|${competency.id}|${column}`, n);
+        }),
+      ),
+    );
   }
-  return { counts, statuses, untrained };
+  return { counts, today, untrained };
 }
 
 // ---- Suppression ----------------------------------------------------------------------------
@@ -251,8 +265,10 @@ interface Analysis {
   sectors: Sector[];
   cells: Cells;
   workforce: WorkforcePerson[];
-  statuses: Map<string, Map<string, Bucket>>;
-  untrained: Set<string>;
+  /** Each person's bucket today in each competency (tally). */
+  today: Uint8Array;
+  /** The places in `workforce` of the people with no learning today. */
+  untrained: Set<number>;
 }
 
 /** Every figure of every organisation, sector and the partnership, suppressed together; undefined without a framework. */
@@ -261,7 +277,7 @@ async function analyse(s: ServiceContext): Promise<Analysis | undefined> {
   if (!framework) return undefined;
   const today = londonDay(s.clock.now());
   const days = { now: today, yearEarlier: addMonths(today, -12) };
-  const [groups, workforce, orgs, { evidence }] = await Promise.all([
+  const [groups, workforce, orgs, evidence] = await Promise.all([
     requirementsByGroup(s, framework),
     s.db
       .select({ id: people.id, name: people.name, organisationId: people.organisationId, groupCode: workforceGroups.code })
@@ -270,10 +286,16 @@ async function analyse(s: ServiceContext): Promise<Analysis | undefined> {
       .where(eq(people.partnershipId, s.partnership.id))
       .orderBy(asc(people.name)),
     s.db.select({ id: organisations.id, name: organisations.name, sector: organisations.sector }).from(organisations).where(eq(organisations.partnershipId, s.partnership.id)).orderBy(asc(organisations.name)),
-    evidenceOf(s, 'partnership'),
+    readEvidenceDays(s),
   ]);
-  const { counts, statuses, untrained } = tally(workforce, evidence, groups, framework, days);
   const competencies = requiredCompetencies(groups);
+  const statuses = new WorkforceStatuses(
+    evidence,
+    workforce.map((p) => p.id),
+    competencies,
+    COLUMNS.map((column) => days[column]),
+  );
+  const { counts, today: todays, untrained } = tally(workforce, statuses, groups, competencies, framework);
   const withPeople = orgs.filter((o) => counts.has(`people|${o.id}`));
   const sectors = SECTORS.filter((sector) => withPeople.some((o) => o.sector === sector));
 
@@ -303,7 +325,7 @@ async function analyse(s: ServiceContext): Promise<Analysis | undefined> {
     for (const c of competencies) cells.sum(`meets|${key}|${c.id}|now`, members.map((m) => cells.cell(`meets|${m}|${c.id}|now`)));
   }
   cells.suppress();
-  return { framework, days, groups, competencies, organisations: withPeople, sectors, cells, workforce, statuses, untrained };
+  return { framework, days, groups, competencies, organisations: withPeople, sectors, cells, workforce, today: todays, untrained };
 }
 
 const frameworkOut = ({ id, version, title, defaultRefreshMonths }: Framework) => ({ id, version, title, defaultRefreshMonths });
@@ -368,10 +390,14 @@ export async function learningNeeds(s: PersonalContext, organisationId: string, 
 }
 
 function namedPeople(analysis: Analysis, organisationId: string, needed: Analysis['competencies']): NamedPeople {
-  const staff = analysis.workforce.filter((p) => p.organisationId === organisationId);
-  const named = (competencyId: string, bucket: Bucket) => staff.filter((p) => analysis.statuses.get(p.id)?.get(competencyId) === bucket).map((p) => p.name);
+  const { workforce, competencies, today } = analysis;
+  const staff = workforce.flatMap((p, i) => (p.organisationId === organisationId ? [i] : []));
+  const named = (competencyId: string, bucket: Bucket) => {
+    const at = (i: number) => i * competencies.length + competencies.findIndex((c) => c.id === competencyId);
+    return staff.filter((i) => today[at(i)] === BUCKETS.indexOf(bucket) + 1).map((i) => workforce[i].name);
+  };
   return {
-    noLearning: staff.filter((p) => analysis.untrained.has(p.id)).map((p) => p.name),
+    noLearning: staff.filter((i) => analysis.untrained.has(i)).map((i) => workforce[i].name),
     competencies: Object.fromEntries(needed.map((c) => [c.code, { dueForRefresh: named(c.id, 'due'), notStarted: named(c.id, 'notStarted') }])),
   };
 }

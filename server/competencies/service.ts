@@ -25,8 +25,9 @@
 //   for "due for refresh" is the day it became due (null when not started).
 // - Evidence dated after today does not count yet.
 //
-// competencyStandings is the pure core (competencyStatus its status alone); evidenceOf feeds it
-// with one query per kind of evidence, for one person or for a whole workforce at once.
+// competencyStandings is the pure core (statusFrom the status alone, from the latest learning and
+// application); evidenceOf feeds it with one query per kind of evidence. A whole workforce's
+// statuses are read without the evidence records, as days only (./workforce-statuses).
 import { and, asc, eq, gt, inArray, notExists, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import {
@@ -110,22 +111,36 @@ export interface CompetencyStanding extends RequiredCompetency {
  * The day evidence from `on` stops being current, remembered: a workforce's statuses ask it of
  * the same few thousand days again and again.
  */
-const currentEnds = new Map<string, string>();
+const currentEnds = new Map<number, Map<string, string>>();
 function currentUntil(on: string, months: number): string {
-  const key = `${on}+${months}`;
-  let end = currentEnds.get(key);
-  if (end === undefined) currentEnds.set(key, (end = addMonths(on, months)));
+  let ends = currentEnds.get(months);
+  if (ends === undefined) currentEnds.set(months, (ends = new Map()));
+  let end = ends.get(on);
+  if (end === undefined) ends.set(on, (end = addMonths(on, months)));
   return end;
 }
 
-/** The status on a day, from the evidence known by then (see the rules at the top). */
+/**
+ * The status on a day from the latest evidence of learning and the latest of application dated
+ * on or before it (undefined where there is none): the rules at the top, which only ever ask
+ * whether some evidence is current, and evidence is current longest when it is the latest.
+ */
+export function statusFrom(latestLearning: string | undefined, latestApplication: string | undefined, months: number, day: string): CompetencyStatus {
+  if (latestLearning === undefined) return 'not started';
+  if (day >= currentUntil(latestLearning, months)) return 'due for refresh';
+  return latestApplication !== undefined && day < currentUntil(latestApplication, months) ? 'applied' : 'learned';
+}
+
+/** The status on a day, from the evidence known by then. */
 function statusOn(evidence: Evidence[], months: number, day: string): CompetencyStatus {
-  const known = evidence.filter((e) => e.on <= day);
-  const current = (e: Evidence) => day < currentUntil(e.on, months);
-  const learning = known.filter((e) => e.shows === 'learning');
-  if (!learning.length) return 'not started';
-  if (!learning.some(current)) return 'due for refresh';
-  return known.some((e) => e.shows === 'application' && current(e)) ? 'applied' : 'learned';
+  let learning: string | undefined;
+  let application: string | undefined;
+  for (const e of evidence) {
+    if (e.on > day) continue;
+    if (e.shows === 'learning') learning = learning === undefined || e.on > learning ? e.on : learning;
+    else application = application === undefined || e.on > application ? e.on : application;
+  }
+  return statusFrom(learning, application, months, day);
 }
 
 const newestFirst = (a: Evidence, b: Evidence) => b.on.localeCompare(a.on) || a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key);
@@ -150,15 +165,6 @@ function standing(competency: RequiredCompetency, all: Evidence[], today: string
   }
   return { ...competency, status, since, refreshDue: latestLearning ? addMonths(latestLearning, months) : null, evidence };
 }
-
-/**
- * A competency's status alone on a London day, by the same rules as competencyStandings, for
- * the learning-needs figures that count statuses over a whole workforce.
- */
-export const competencyStatus = (competency: RequiredCompetency, evidence: Evidence[], day: string): CompetencyStatus =>
-  // A piece of evidence recorded against two versions of the competency changes no status by
-  // counting twice, so the status alone need not drop the second.
-  statusOn(evidence.filter((e) => competency.lineage.includes(e.competencyId)), competency.refreshMonths, day);
 
 /**
  * The rules' core: each required competency's status, since, refresh date and evidence, from the

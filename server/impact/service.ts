@@ -20,7 +20,8 @@
 //   a child or family ÷ those who answered that question other than "not applicable".
 //   Confidence held: confidence now minus confidence after the course, for each person who gave both.
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import type { PgSelect } from 'drizzle-orm/pg-core';
+import { alias, type AnyPgColumn, type PgSelect } from 'drizzle-orm/pg-core';
+import { rowsOf } from '../../db/database';
 import { withSessionCourseAndPerson } from '../bookings/joins';
 import {
   bookings,
@@ -123,19 +124,12 @@ export function checkCanReadImpact(s: ServiceContext) {
 
 // ---- Aggregates -----------------------------------------------------------------------------
 
-const int = (expression: SQL) => sql<number>`coalesce(${expression}, 0)`.mapWith(Number);
-export const countWhere = (condition: SQL) => int(sql`count(*) filter (where ${condition})`);
-/** n, sum and sum of squares of an expression, for meanFrom. */
-const moments = (expression: SQL, where: SQL = sql`true`) => ({
-  n: int(sql`count(${expression}) filter (where ${where})`),
-  sum: int(sql`sum(${expression}) filter (where ${where})`),
-  squares: int(sql`sum((${expression}) * (${expression})) filter (where ${where})`),
-});
 const meanOfMoments = (m: { n: number; sum: number; squares: number }) => meanFrom(m.n, m.sum, m.squares);
 
-const CAME = sql`${bookings.status} in ('attended', 'partly attended')`;
-const HELD_A_PLACE = sql`not ${bookings.walkIn}`;
-const CONFIRMED_AT_START = sql`not ${bookings.walkIn} and ${bookings.status} in ('attended', 'partly attended', 'did not attend')`;
+/** For breakdowns of their own beside the dashboard's (by theme, coded themes): a count of the rows meeting a condition. */
+export const countWhere = (condition: SQL) => sql<number>`coalesce(count(*) filter (where ${condition}), 0)`.mapWith(Number);
+/** A three-month survey that went out. */
+export const SENT = sql`${followUpSurveys.sentAt} is not null`;
 
 /** The range and the filters on sessions and courses. */
 function sessionConditions(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): SQL[] {
@@ -235,47 +229,243 @@ export interface ImpactFigures {
   managers: Managers;
 }
 
-/** Delivery and on the day: sessions in one query, the bookings with their feedback in one more. */
-async function deliveryAndDayZero(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<{ delivery: Delivery; dayZero: DayZero }> {
-  const delivered = sql`${sessions.status} = 'delivered'`;
-  const given = sql`${feedback.id} is not null`;
-  const outcomes = sql`(select avg(value::numeric) from jsonb_array_elements_text(${feedback.outcomesMet}) as value)`;
-  const [[sessionRow], [row], reach] = await Promise.all([
+// ---- Reading them: one statement ----------------------------------------------------------------
+//
+// Every figure of a range comes from one statement: the range's bookings (filtered, with their
+// person's organisation and group) are joined once to their feedback, their three-month survey
+// and its answer, and the line manager's survey and its answer (a booking has at most one of
+// each, so no row is counted twice), and every count, breakdown and mean is an aggregate over
+// those rows. Scanning the bookings and joining the answers is what costs; doing it once, rather
+// than once for each figure, keeps the figures near the cost of the raw SQL. The dashboard reads
+// the period before in a second statement, run beside the first
+// (docs/decisions/0014-impact-figures-in-one-statement.md).
+
+const managerSurveys = alias(followUpSurveys, 'manager_surveys');
+const named = (expression: SQL | AnyPgColumn, name: string) => sql`${expression}`.as(name);
+
+/** The columns of a select, each named. */
+const columns = (fields: Record<string, SQL>) => sql.join(Object.entries(fields).map(([name, expression]) => sql`${expression} as ${sql.identifier(name)}`), sql`, `);
+/** A query's one row as a JSON object. */
+const jsonRow = (query: SQL) => sql`(select row_to_json(x) from (${query}) x)`;
+/** A query's rows as a JSON list of objects, in the order given. */
+const jsonRows = (query: SQL, order: SQL = sql`1`) => sql`(select coalesce(json_agg(x order by ${order}), '[]') from (${query}) x)`;
+/** n, sum and sum of squares of an expression, as a JSON object, for meanFrom. */
+const jsonMoments = (expression: SQL, where: SQL = sql`true`) =>
+  sql`json_build_object('n', count(${expression}) filter (where ${where}), 'sum', coalesce(sum(${expression}) filter (where ${where}), 0), 'squares', coalesce(sum((${expression}) * (${expression})) filter (where ${where}), 0))`;
+const count = (condition: SQL = sql`true`) => sql`count(*) filter (where ${condition})`;
+
+type Moments = { n: number; sum: number; squares: number };
+interface ImpactData {
+  sessions: { courses: number; sessionsDelivered: number; sessionsCancelled: number; minutes: number; placesOffered: number };
+  bookings: {
+    bookings: number;
+    attendances: number;
+    heldAndCame: number;
+    confirmedAtStart: number;
+    didNotAttend: number;
+    lateCancellations: number;
+    walkIns: number;
+    responses: number;
+    outcomes: Moments;
+    relevance: Moments;
+    delivery: Moments;
+    before: Moments;
+    after: Moments;
+    change: Moments;
+    sent: number;
+    answered: number;
+    changed: number;
+    improved: number;
+    improvedAsked: number;
+    shared: number;
+    now: Moments;
+    held: Moments;
+    managersSent: number;
+    managersAnswered: number;
+    seen: number;
+    /** The competency self-assessments given, and of them those saying each. */
+    rated: number;
+    confident: number;
+    developing: number;
+    notYet: number;
+  };
+  reached: { people: number; organisations: number; sectors: number; completions: number };
+  bySector: { key: string; attendances: number; people: number }[];
+  byOrganisation: { key: string; label: string; attendances: number; people: number }[];
+  monthsDelivered: { month: string; n: number }[];
+  monthsCame: { month: string; n: number }[];
+  responsesOverall: { sent: number; answered: number }[];
+  responsesBySector: { group: string | null; sent: number; answered: number }[];
+  responsesByGroup: { group: string | null; sent: number; answered: number }[];
+  confidenceAfter: { everyone: Moments; answered: Moments }[];
+}
+
+/** The headline figures alone: what impactFigures reads. */
+const HEADLINES: (keyof ImpactData)[] = ['sessions', 'bookings', 'reached'];
+
+/** The figures for a range in one statement: those named, or all. */
+async function readImpact(s: ServiceContext, range: ImpactRange, filters: ImpactFilters, only?: (keyof ImpactData)[]): Promise<ImpactData> {
+  const month = sql`to_char(${sessions.startsAt} at time zone 'Europe/London', 'YYYY-MM')`;
+  const rangeSessions = s.db
+    .select({
+      courseId: named(sessions.courseId, 'course_id'),
+      status: named(sessions.status, 'status'),
+      minutes: named(sql`extract(epoch from ${sessions.endsAt} - ${sessions.startsAt}) / 60`, 'minutes'),
+      capacity: named(sessions.capacity, 'capacity'),
+      month: named(month, 'month'),
+    })
+    .from(sessions)
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(and(...sessionConditions(s, range, filters)));
+  const facts = withEverything(
     s.db
       .select({
-        courses: int(sql`count(distinct ${courses.id}) filter (where ${delivered})`),
-        sessionsDelivered: countWhere(delivered),
-        sessionsCancelled: countWhere(sql`${sessions.status} = 'cancelled'`),
-        minutes: int(sql`sum(extract(epoch from ${sessions.endsAt} - ${sessions.startsAt}) / 60) filter (where ${delivered})`),
-        placesOffered: int(sql`sum(${sessions.capacity}) filter (where ${delivered})`),
+        personId: named(bookings.personId, 'person_id'),
+        status: named(bookings.status, 'status'),
+        walkIn: named(bookings.walkIn, 'walk_in'),
+        lateCancellation: named(bookings.lateCancellation, 'late_cancellation'),
+        organisationId: named(organisations.id, 'organisation_id'),
+        sector: named(organisations.sector, 'sector'),
+        groupName: named(workforceGroups.name, 'group_name'),
+        month: named(month, 'month'),
+        given: named(sql`${feedback.id} is not null`, 'given'),
+        outcomes: named(sql`(select avg(value::numeric) from jsonb_array_elements_text(${feedback.outcomesMet}) as value)`, 'outcomes'),
+        relevance: named(feedback.relevance, 'relevance'),
+        delivery: named(feedback.delivery, 'delivery'),
+        confidenceBefore: named(feedback.confidenceBefore, 'confidence_before'),
+        confidenceAfter: named(feedback.confidenceAfter, 'confidence_after'),
+        sentAt: named(followUpSurveys.sentAt, 'sent_at'),
+        answered: named(sql`${impactResponses.id} is not null`, 'answered'),
+        practiceChanged: named(impactResponses.practiceChanged, 'practice_changed'),
+        outcomeImproved: named(impactResponses.outcomeImproved, 'outcome_improved'),
+        sharedLearning: named(impactResponses.sharedLearning, 'shared_learning'),
+        confidenceNow: named(impactResponses.confidenceNow, 'confidence_now'),
+        rated: named(sql`rated.all`, 'rated'),
+        confident: named(sql`rated.confident`, 'confident'),
+        developing: named(sql`rated.developing`, 'developing'),
+        notYet: named(sql`rated.not_yet`, 'not_yet'),
+        managerSentAt: named(managerSurveys.sentAt, 'manager_sent_at'),
+        managerAnswered: named(sql`${managerResponses.id} is not null`, 'manager_answered'),
+        seenChange: named(managerResponses.seenChange, 'seen_change'),
       })
-      .from(sessions)
-      .innerJoin(courses, eq(courses.id, sessions.courseId))
-      .where(and(...sessionConditions(s, range, filters))),
-    withEverything(
-      s.db
-        .select({
-          bookings: countWhere(HELD_A_PLACE),
-          attendances: countWhere(CAME),
-          heldAndCame: countWhere(sql`${HELD_A_PLACE} and ${CAME}`),
-          confirmedAtStart: countWhere(CONFIRMED_AT_START),
-          didNotAttend: countWhere(sql`${bookings.status} = 'did not attend'`),
-          lateCancellations: countWhere(sql`${bookings.status} = 'cancelled' and ${bookings.lateCancellation}`),
-          walkIns: countWhere(sql`${bookings.walkIn} and ${CAME}`),
-          responses: countWhere(sql`${CAME} and ${given}`),
-          outcomes: moments(outcomes, given),
-          relevance: moments(sql`${feedback.relevance}`, given),
-          delivery: moments(sql`${feedback.delivery}`, given),
-          before: moments(sql`${feedback.confidenceBefore}`, given),
-          after: moments(sql`${feedback.confidenceAfter}`, given),
-          change: moments(sql`${feedback.confidenceAfter} - ${feedback.confidenceBefore}`, given),
-        })
-        .from(bookings)
-        .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
-        .$dynamic(),
-    ).where(bookingConditions(s, range, filters)),
-    peopleReached(s, range, filters),
-  ]);
+      .from(bookings)
+      .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
+      .leftJoin(followUpSurveys, and(eq(followUpSurveys.bookingId, bookings.id), eq(followUpSurveys.respondent, 'attendee')))
+      .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
+      // The competency self-assessments of the answer, counted by what they say.
+      .leftJoin(
+        sql`lateral (select count(*) as all, count(*) filter (where value = 'confident') as confident, count(*) filter (where value = 'developing') as developing,
+          count(*) filter (where value = 'not yet') as not_yet from jsonb_each_text(${impactResponses.competencies})) as rated`,
+        sql`true`,
+      )
+      .leftJoin(managerSurveys, and(eq(managerSurveys.bookingId, bookings.id), eq(managerSurveys.respondent, 'manager')))
+      .leftJoin(managerResponses, eq(managerResponses.surveyId, managerSurveys.id))
+      .$dynamic(),
+  ).where(bookingConditions(s, range, filters));
+  const completed = s.db
+    .select({
+      personId: named(people.id, 'person_id'),
+      organisationId: named(organisations.id, 'organisation_id'),
+      sector: named(organisations.sector, 'sector'),
+      completion: named(sql`1`, 'completion'),
+    })
+    .from(eLearningCompletions)
+    .innerJoin(courses, eq(courses.id, eLearningCompletions.courseId))
+    .innerJoin(people, eq(people.id, eLearningCompletions.personId))
+    .innerJoin(organisations, eq(organisations.id, people.organisationId))
+    .leftJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId))
+    .where(
+      and(
+        eq(eLearningCompletions.partnershipId, s.partnership.id),
+        gte(eLearningCompletions.completedOn, range.from),
+        lt(eLearningCompletions.completedOn, range.to),
+        ...courseConditions(filters),
+        ...personConditions(filters),
+      ),
+    );
+
+  const came = sql`status in ('attended', 'partly attended')`;
+  const given = sql`given`;
+  const answered = sql`answered`;
+  /** The range's surveys sent to those who came (the non-response check's rows). */
+  const surveyed = sql`sent_at is not null`;
+  const responses = (group: SQL) => sql`select ${columns({ group, sent: count(), answered: count(answered) })} from facts where ${surveyed} group by 1`;
+  const parts: Record<keyof ImpactData, SQL> = {
+    sessions: jsonRow(
+      sql`select ${columns({
+        courses: sql`count(distinct course_id) filter (where status = 'delivered')`,
+        sessionsDelivered: count(sql`status = 'delivered'`),
+        sessionsCancelled: count(sql`status = 'cancelled'`),
+        minutes: sql`coalesce(sum(minutes) filter (where status = 'delivered'), 0)`,
+        placesOffered: sql`coalesce(sum(capacity) filter (where status = 'delivered'), 0)`,
+      })} from range_sessions`,
+    ),
+    bookings: jsonRow(
+      sql`select ${columns({
+        bookings: count(sql`not walk_in`),
+        attendances: count(came),
+        heldAndCame: count(sql`not walk_in and ${came}`),
+        confirmedAtStart: count(sql`not walk_in and status in ('attended', 'partly attended', 'did not attend')`),
+        didNotAttend: count(sql`status = 'did not attend'`),
+        lateCancellations: count(sql`status = 'cancelled' and late_cancellation`),
+        walkIns: count(sql`walk_in and ${came}`),
+        responses: count(sql`${came} and ${given}`),
+        outcomes: jsonMoments(sql`outcomes`, given),
+        relevance: jsonMoments(sql`relevance`, given),
+        delivery: jsonMoments(sql`delivery`, given),
+        before: jsonMoments(sql`confidence_before`, given),
+        after: jsonMoments(sql`confidence_after`, given),
+        change: jsonMoments(sql`confidence_after - confidence_before`, given),
+        sent: count(sql`sent_at is not null`),
+        answered: count(answered),
+        changed: count(sql`practice_changed = 'yes'`),
+        improved: count(sql`outcome_improved = 'yes'`),
+        improvedAsked: count(sql`outcome_improved in ('yes', 'not yet', 'no')`),
+        shared: count(sql`shared_learning`),
+        now: jsonMoments(sql`confidence_now`, answered),
+        held: jsonMoments(sql`confidence_now - confidence_after`, sql`${answered} and ${given}`),
+        managersSent: count(sql`manager_sent_at is not null`),
+        managersAnswered: count(sql`manager_answered`),
+        seen: count(sql`seen_change = 'yes'`),
+        rated: sql`coalesce(sum(rated), 0)`,
+        confident: sql`coalesce(sum(confident), 0)`,
+        developing: sql`coalesce(sum(developing), 0)`,
+        notYet: sql`coalesce(sum(not_yet), 0)`,
+      })} from facts`,
+    ),
+    reached: jsonRow(
+      sql`select ${columns({
+        people: sql`count(distinct person_id)`,
+        organisations: sql`count(distinct organisation_id)`,
+        sectors: sql`count(distinct sector)`,
+        completions: sql`coalesce(sum(completion), 0)`,
+      })} from (select person_id, organisation_id, sector, 0 as completion from facts where ${came} union all ${completed}) as trained`,
+    ),
+    bySector: jsonRows(sql`select sector as key, count(*) as attendances, count(distinct person_id) as people from facts where ${came} group by sector`, sql`x.key`),
+    byOrganisation: jsonRows(
+      sql`select ${organisations.id} as key, ${organisations.name} as label, came.attendances, came.people from (select organisation_id, count(*) as attendances, count(distinct person_id) as people
+        from facts where ${came} group by organisation_id) as came join ${organisations} on ${organisations.id} = came.organisation_id`,
+      sql`x.label`,
+    ),
+    monthsDelivered: jsonRows(sql`select month, count(*) as n from range_sessions where status = 'delivered' group by month`),
+    monthsCame: jsonRows(sql`select month, count(*) as n from facts where ${came} group by month`),
+    responsesOverall: jsonRows(sql`select ${columns({ sent: count(), answered: count(answered) })} from facts where ${surveyed}`),
+    responsesBySector: jsonRows(responses(sql`sector`), sql`x.group`),
+    responsesByGroup: jsonRows(responses(sql`coalesce(group_name, 'No group given')`), sql`x.group`),
+    confidenceAfter: jsonRows(sql`select ${columns({ everyone: jsonMoments(sql`confidence_after`), answered: jsonMoments(sql`confidence_after`, answered) })} from facts where ${surveyed} and ${given}`),
+  };
+  const statement = sql`with range_sessions as (${rangeSessions}), facts as materialized (${facts})
+    select json_build_object(${sql.join(
+      Object.entries(parts).map(([name, part]) => sql`${sql.raw(`'${name}'`)}, ${!only || only.includes(name as keyof ImpactData) ? part : sql`null`}`),
+      sql`, `,
+    )})::text as data`;
+  const [row] = rowsOf<{ data: string }>(await s.db.execute(statement));
+  return JSON.parse(row.data) as ImpactData;
+}
+
+/** The headline figures from what readImpact read. */
+function figuresOf(data: ImpactData, range: ImpactRange): ImpactFigures {
+  const { sessions: sessionRow, bookings: row, reached: reach } = data;
   const delivery: Delivery = {
     courses: sessionRow.courses,
     sessionsDelivered: sessionRow.sessionsDelivered,
@@ -304,78 +494,7 @@ async function deliveryAndDayZero(s: ServiceContext, range: ImpactRange, filters
     confidenceAfter: meanOfMoments(row.after),
     confidenceChange: meanOfMoments(row.change),
   };
-  return { delivery, dayZero };
-}
-
-/** Distinct people, organisations and sectors trained: at a session, or by e-learning completed in the range. */
-async function peopleReached(s: ServiceContext, range: ImpactRange, filters: ImpactFilters) {
-  const who = { personId: sql`${people.id}`.as('person_id'), organisationId: sql`${organisations.id}`.as('organisation_id'), sector: sql`${organisations.sector}`.as('sector') };
-  const attended = withEverything(s.db.select({ ...who, completion: sql<number>`0`.as('completion') }).from(bookings).$dynamic()).where(bookingConditions(s, range, filters, CAME));
-  const completed = s.db
-    .select({ ...who, completion: sql<number>`1`.as('completion') })
-    .from(eLearningCompletions)
-    .innerJoin(courses, eq(courses.id, eLearningCompletions.courseId))
-    .innerJoin(people, eq(people.id, eLearningCompletions.personId))
-    .innerJoin(organisations, eq(organisations.id, people.organisationId))
-    .leftJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId))
-    .where(
-      and(
-        eq(eLearningCompletions.partnershipId, s.partnership.id),
-        gte(eLearningCompletions.completedOn, range.from),
-        lt(eLearningCompletions.completedOn, range.to),
-        ...courseConditions(filters),
-        ...personConditions(filters),
-      ),
-    );
-  const [row] = await s.db
-    .select({
-      people: int(sql`count(distinct person_id)`),
-      organisations: int(sql`count(distinct organisation_id)`),
-      sectors: int(sql`count(distinct sector)`),
-      completions: int(sql`sum(completion)`),
-    })
-    .from(sql`(${attended} union all ${completed}) as trained`);
-  return row;
-}
-
-export const SENT = sql`${followUpSurveys.sentAt} is not null`;
-
-async function followUpFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<FollowUp> {
-  const answered = sql`${impactResponses.id} is not null`;
-  const [[row], ratings] = await Promise.all([
-    withEverything(
-      s.db
-        .select({
-          sent: countWhere(SENT),
-          answered: countWhere(answered),
-          changed: countWhere(sql`${impactResponses.practiceChanged} = 'yes'`),
-          improved: countWhere(sql`${impactResponses.outcomeImproved} = 'yes'`),
-          improvedAsked: countWhere(sql`${impactResponses.outcomeImproved} in ('yes', 'not yet', 'no')`),
-          shared: countWhere(sql`${impactResponses.sharedLearning}`),
-          now: moments(sql`${impactResponses.confidenceNow}`, answered),
-          held: moments(sql`${impactResponses.confidenceNow} - ${feedback.confidenceAfter}`, sql`${answered} and ${feedback.id} is not null`),
-        })
-        .from(followUpSurveys)
-        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-        .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
-        .leftJoin(feedback, eq(feedback.bookingId, bookings.id))
-        .$dynamic(),
-    ).where(bookingConditions(s, range, filters, eq(followUpSurveys.respondent, 'attendee'))),
-    withEverything(
-      s.db
-        .select({ rating: sql<string>`rating.value`, n: int(sql`count(*)`) })
-        .from(impactResponses)
-        .innerJoin(followUpSurveys, eq(followUpSurveys.id, impactResponses.surveyId))
-        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-        .innerJoin(sql`jsonb_each_text(${impactResponses.competencies}) as rating`, sql`true`)
-        .$dynamic(),
-    )
-      .where(bookingConditions(s, range, filters))
-      .groupBy(sql`rating.value`),
-  ]);
-  const rated = ratings.reduce((total, r) => total + r.n, 0);
-  const ratedAs = (value: string) => rate(ratings.find((r) => r.rating === value)?.n ?? 0, rated);
-  return {
+  const followUp: FollowUp = {
     sent: peopleCount(row.sent),
     answered: peopleCount(row.answered),
     responseRate: rate(row.answered, row.sent),
@@ -384,31 +503,16 @@ async function followUpFigures(s: ServiceContext, range: ImpactRange, filters: I
     sharedLearning: rate(row.shared, row.answered),
     confidenceNow: meanOfMoments(row.now),
     confidenceHeld: meanOfMoments(row.held),
-    selfAssessments: { rated, confident: ratedAs('confident'), developing: ratedAs('developing'), notYet: ratedAs('not yet') },
+    selfAssessments: { rated: row.rated, confident: rate(row.confident, row.rated), developing: rate(row.developing, row.rated), notYet: rate(row.notYet, row.rated) },
   };
-}
-
-async function managerFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<Managers> {
-  const [row] = await withEverything(
-    s.db
-      .select({
-        sent: countWhere(SENT),
-        answered: countWhere(sql`${managerResponses.id} is not null`),
-        seen: countWhere(sql`${managerResponses.seenChange} = 'yes'`),
-      })
-      .from(followUpSurveys)
-      .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-      .leftJoin(managerResponses, eq(managerResponses.surveyId, followUpSurveys.id))
-      .$dynamic(),
-  ).where(bookingConditions(s, range, filters, eq(followUpSurveys.respondent, 'manager')));
-  return { sent: peopleCount(row.sent), answered: peopleCount(row.answered), responseRate: rate(row.answered, row.sent), seenChange: rate(row.seen, row.answered) };
+  const managers: Managers = { sent: peopleCount(row.managersSent), answered: peopleCount(row.managersAnswered), responseRate: rate(row.managersAnswered, row.managersSent), seenChange: rate(row.seen, row.managersAnswered) };
+  return { range, delivery, dayZero, followUp, managers };
 }
 
 /** The headline figures for a range. */
 export async function impactFigures(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<ImpactFigures> {
   checkCanReadImpact(s);
-  const [{ delivery, dayZero }, followUp, managers] = await Promise.all([deliveryAndDayZero(s, range, filters), followUpFigures(s, range, filters), managerFigures(s, range, filters)]);
-  return { range, delivery, dayZero, followUp, managers };
+  return figuresOf(await readImpact(s, range, filters, HEADLINES), range);
 }
 
 // ---- Breakdowns -----------------------------------------------------------------------------
@@ -439,19 +543,10 @@ function breakdown(rows: { key: string; label: string; attendances: number; peop
 /** Attendances and distinct people trained at sessions, by sector and by organisation. */
 export async function reachBreakdowns(s: ServiceContext, range: ImpactRange, filters: ImpactFilters) {
   checkCanReadImpact(s);
-  const columns = { attendances: int(sql`count(*)`), people: int(sql`count(distinct ${bookings.personId})`) };
-  const [bySector, byOrganisation] = await Promise.all([
-    withEverything(s.db.select({ key: organisations.sector, ...columns }).from(bookings).$dynamic())
-      .where(bookingConditions(s, range, filters, CAME))
-      .groupBy(organisations.sector)
-      .orderBy(organisations.sector),
-    withEverything(s.db.select({ key: organisations.id, label: organisations.name, ...columns }).from(bookings).$dynamic())
-      .where(bookingConditions(s, range, filters, CAME))
-      .groupBy(organisations.id, organisations.name)
-      .orderBy(organisations.name),
-  ]);
-  return { bySector: breakdown(bySector.map((r) => ({ ...r, label: r.key }))), byOrganisation: breakdown(byOrganisation) };
+  return breakdownsOf(await readImpact(s, range, filters, ['bySector', 'byOrganisation']));
 }
+
+const breakdownsOf = (data: ImpactData) => ({ bySector: breakdown(data.bySector.map((r) => ({ ...r, label: r.key }))), byOrganisation: breakdown(data.byOrganisation) });
 
 export interface MonthRow {
   /** "2026-05" */
@@ -463,30 +558,26 @@ export interface MonthRow {
 /** Sessions delivered and attendances in each London month of the range. */
 export async function deliveryByMonth(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<MonthRow[]> {
   checkCanReadImpact(s);
-  const month = sql<string>`to_char(${sessions.startsAt} at time zone 'Europe/London', 'YYYY-MM')`;
-  const [delivered, came] = await Promise.all([
-    s.db
-      .select({ month, n: int(sql`count(*)`) })
-      .from(sessions)
-      .innerJoin(courses, eq(courses.id, sessions.courseId))
-      .where(and(...sessionConditions(s, range, filters), eq(sessions.status, 'delivered')))
-      .groupBy(month),
-    withEverything(s.db.select({ month, n: int(sql`count(*)`) }).from(bookings).$dynamic())
-      .where(bookingConditions(s, range, filters, CAME))
-      .groupBy(month),
-  ]);
-  const months = monthsOf(range).map((m) => ({ month: m, sessionsDelivered: delivered.find((r) => r.month === m)?.n ?? 0, came: came.find((r) => r.month === m)?.n ?? 0 }));
+  return monthsOf(await readImpact(s, range, filters, ['monthsDelivered', 'monthsCame']), range);
+}
+
+function monthsOf(data: ImpactData, range: ImpactRange): MonthRow[] {
+  const months = monthsIn(range).map((month) => ({
+    month,
+    sessionsDelivered: data.monthsDelivered.find((r) => r.month === month)?.n ?? 0,
+    came: data.monthsCame.find((r) => r.month === month)?.n ?? 0,
+  }));
   // A month with no sessions shows it had no attendances, so its 0 cannot be the second cell hidden beside a small one.
   const held = months.filter((m) => m.sessionsDelivered > 0 || m.came > 0);
   const shown = suppressColumn(held, (m) => m.came);
-  return months.map(({ month, sessionsDelivered, came: n }) => {
+  return months.map(({ month, sessionsDelivered, came }) => {
     const i = held.findIndex((m) => m.month === month);
-    return { month, sessionsDelivered, attendances: i < 0 ? n : shown[i] };
+    return { month, sessionsDelivered, attendances: i < 0 ? came : shown[i] };
   });
 }
 
 /** Every month the range touches, "2026-04" to "2027-03". */
-function monthsOf(range: ImpactRange): string[] {
+function monthsIn(range: ImpactRange): string[] {
   const months: string[] = [];
   const [y, m] = range.from.split('-').map(Number);
   for (let index = y * 12 + m - 1; ; index++) {
@@ -528,35 +619,11 @@ export interface NonResponseCheck {
  */
 export async function nonResponseCheck(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<NonResponseCheck> {
   checkCanReadImpact(s);
-  const answered = sql`${impactResponses.id} is not null`;
-  const where = bookingConditions(s, range, filters, sql`${followUpSurveys.respondent} = 'attendee' and ${SENT}`);
-  /** Surveys sent and answered, for each value of `group` (one row for the whole when it is constant). */
-  const responses = (group: SQL) =>
-    withEverything(
-      s.db
-        .select({ group: sql<string | null>`${group}`, sent: countWhere(SENT), answered: countWhere(answered) })
-        .from(followUpSurveys)
-        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-        .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
-        .$dynamic(),
-    )
-      .where(where)
-      .groupBy(group)
-      .orderBy(group);
-  const [[total], bySector, byGroup, [confidence]] = await Promise.all([
-    responses(sql`'everyone'::text`),
-    responses(sql`${organisations.sector}`),
-    responses(sql`coalesce(${workforceGroups.name}, 'No group given')`),
-    withEverything(
-      s.db
-        .select({ everyone: moments(sql`${feedback.confidenceAfter}`), answered: moments(sql`${feedback.confidenceAfter}`, answered) })
-        .from(followUpSurveys)
-        .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
-        .innerJoin(feedback, eq(feedback.bookingId, bookings.id))
-        .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
-        .$dynamic(),
-    ).where(where),
-  ]);
+  return nonResponseOf(await readImpact(s, range, filters, ['responsesOverall', 'responsesBySector', 'responsesByGroup', 'confidenceAfter']));
+}
+
+function nonResponseOf(data: ImpactData): NonResponseCheck {
+  const [[total], bySector, byGroup, [confidence]] = [data.responsesOverall, data.responsesBySector, data.responsesByGroup, data.confidenceAfter];
   const overall = total ? rate(total.answered, total.sent) : rate(0, 0);
   const rowsOf = (by: NonResponseRow['by'], groups: { group: string | null; sent: number; answered: number }[]): NonResponseRow[] => {
     const sent = suppressColumn(groups, (g) => g.sent);
@@ -611,12 +678,9 @@ export interface ImpactDashboard {
 
 /** Everything the dashboard shows, for the range and the period before it. */
 export async function impactDashboard(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<ImpactDashboard> {
-  const [current, previous, reach, byMonth, nonResponse] = await Promise.all([
-    impactFigures(s, range, filters),
-    impactFigures(s, previousRange(range), filters),
-    reachBreakdowns(s, range, filters),
-    deliveryByMonth(s, range, filters),
-    nonResponseCheck(s, range, filters),
-  ]);
-  return { current, previous, ...reach, byMonth, nonResponse };
+  checkCanReadImpact(s);
+  const previous = previousRange(range);
+  // The period before in a statement of its own, run beside the range's.
+  const [data, before] = await Promise.all([readImpact(s, range, filters), readImpact(s, previous, filters, HEADLINES)]);
+  return { current: figuresOf(data, range), previous: figuresOf(before, previous), ...breakdownsOf(data), byMonth: monthsOf(data, range), nonResponse: nonResponseOf(data) };
 }

@@ -21,7 +21,8 @@ import {
 } from '../../db/schema';
 import { recordAttendance, type AttendanceMark } from '../../server/attendance/service';
 import { bookPlace } from '../../server/bookings/service';
-import { confirmCompetency } from '../../server/competencies/service';
+import { confirmCompetency, currentFramework, myCompetencyProfile, requirementsByGroup } from '../../server/competencies/service';
+import { readEvidenceDays, WorkforceStatuses } from '../../server/competencies/workforce-statuses';
 import { importCompletions } from '../../server/elearning/service';
 import { giveFeedback } from '../../server/feedback/service';
 import { answerImpactSurvey, answerManagerSurvey, sendDueFollowUps, surveyByToken, surveyForAttendee, type ImpactInput } from '../../server/follow-ups/service';
@@ -225,3 +226,32 @@ export async function confirmedBy(db: Database, person: { id: string }, code: st
 
 /** The codes a group requires in the seeded framework: every competency from its group up. */
 export const GROUP_3 = ['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'C2', 'C3', 'D1'];
+
+/**
+ * Everyone's status in each competency their group requires on each day, as the learning-needs
+ * figures read them (the whole partnership's evidence days at once) and as each person's profile
+ * on that day has it: "day person code status" lines, the same lines when the two agree.
+ */
+export async function statusesTwoWays(db: Database, days: string[]) {
+  const s = await bookingScope(db);
+  const groups = await requirementsByGroup(s, (await currentFramework(s))!);
+  const required = [...new Map([...groups.values()].flatMap((g) => g.required.map((c) => [c.id, c] as const))).values()];
+  const everyone = await db
+    .select({ id: people.id, code: workforceGroups.code })
+    .from(people)
+    .innerJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId))
+    .where(eq(people.partnershipId, s.partnership.id));
+  const workforce = new WorkforceStatuses(await readEvidenceDays(s), everyone.map((p) => p.id), required, days);
+  const read: string[] = [];
+  const profiles: string[] = [];
+  for (const [d, day] of days.entries()) {
+    for (const [i, person] of everyone.entries()) {
+      const profile = await myCompetencyProfile(actingAs(await bookingScope(db, `${day}T12:00:00Z`), person.id));
+      for (const c of groups.get(person.code)?.required ?? []) {
+        read.push(`${day} ${person.id} ${c.code} ${workforce.status(i, required.findIndex((r) => r.id === c.id), d)}`);
+        profiles.push(`${day} ${person.id} ${c.code} ${profile.competencies.find((p) => p.id === c.id)!.status}`);
+      }
+    }
+  }
+  return { read, profiles };
+}

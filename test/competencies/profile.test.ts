@@ -23,6 +23,7 @@ import {
   makeSessionOf,
   managerAnswered,
   practitioner,
+  statusesTwoWays,
   type Practitioner,
 } from './helpers';
 
@@ -202,5 +203,13 @@ describe('a manager’s confirmation', () => {
     expect(await database.db.select().from(competencyConfirmations).where(eq(competencyConfirmations.personId, person.id))).toEqual([]);
     // A coordinator may confirm for someone else, acting for the manager.
     await expect(confirmCompetency(actingAs(s, { id: coordinator.id, roles: ['practitioner', 'coordinator'] }), await input(person))).resolves.toMatchObject({ personId: person.id });
+  });
+});
+
+describe('everyone’s statuses read at once, as the learning-needs figures read them', () => {
+  it('are each person’s profile statuses, on every day, with every kind of evidence made above', async () => {
+    const { read, profiles } = await statusesTwoWays(database.db, ['2025-11-23', '2026-03-01', '2026-11-23', '2028-06-30', '2029-12-31']);
+    expect(read).toEqual(profiles);
+    expect(new Set(profiles.map((line) => line.split(' ').slice(3).join(' ')))).toEqual(new Set(['not started', 'learned', 'applied', 'due for refresh']));
   });
 });

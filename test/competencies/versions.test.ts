@@ -13,7 +13,7 @@ import { createTestDatabase } from '../support/database';
 import { buildApp, seed, TestClient, TEST_NOW } from '../support/app';
 import { actingAs, bookingScope } from '../support/fixtures';
 import { callApi, expectBody } from '../api/support';
-import { answeredSurvey, competencyIds, learnedOn, makeProspectus, partnershipId, practitioner, type Practitioner } from './helpers';
+import { answeredSurvey, competencyIds, learnedOn, makeProspectus, partnershipId, practitioner, statusesTwoWays, type Practitioner } from './helpers';
 
 let database: OpenDatabase;
 let pastYear: string;
@@ -111,5 +111,9 @@ describe('a new version of the framework', () => {
     const { A1 } = byCode(await profileOf(trained));
     expect(A1).toMatchObject({ id: v3.ids.A1, status: 'applied', refreshDue: '2029-01-12' });
     expect(A1.evidence).toHaveLength(2);
+    // Read for the whole workforce at once, as the learning-needs figures read it, the same.
+    const { read, profiles } = await statusesTwoWays(database.db, ['2026-11-23', '2029-01-11', '2029-01-12']);
+    expect(read).toEqual(profiles);
+    expect(profiles.filter((line) => line.startsWith(`2026-11-23 ${trained.id}`))).toEqual([`2026-11-23 ${trained.id} A1 applied`]);
   });
 });
