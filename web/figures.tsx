@@ -4,10 +4,11 @@
 import { describeInterval, describeRate, isSuppressed, SMALL_GROUP, type Mean, type Rate } from '../server/shared/statistics';
 
 const FEWER = `fewer than ${SMALL_GROUP}`;
+const Hidden = ({ figure }: { figure: { notShown?: true } }) => <span class="app-suppressed">{figure.notShown ? 'not shown' : FEWER}</span>;
 
 /** "64% (212 of 331)" with "95% interval: 59% to 69%" under it. */
 export function RateFigure({ figure }: { figure: Rate }) {
-  if (isSuppressed(figure)) return <span class="app-suppressed">{FEWER}</span>;
+  if (isSuppressed(figure)) return <Hidden figure={figure} />;
   return (
     <>
       {describeRate(figure)}
@@ -18,7 +19,7 @@ export function RateFigure({ figure }: { figure: Rate }) {
 
 /** "7.2 (9 people)" with its interval under it; `unit` says what the number counts ("out of 10"). */
 export function MeanFigure({ figure, unit = '', signed = false }: { figure: Mean; unit?: string; signed?: boolean }) {
-  if (isSuppressed(figure)) return <span class="app-suppressed">{FEWER}</span>;
+  if (isSuppressed(figure)) return <Hidden figure={figure} />;
   const number = (v: number) => `${signed && v > 0 ? '+' : ''}${v.toFixed(1)}`;
   return (
     <>

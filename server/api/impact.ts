@@ -9,7 +9,12 @@ import { apiGet } from './operation';
 import { named } from './schemas';
 
 const count = z.int().min(0);
-const suppressed = z.strictObject({ suppressed: z.literal(true) }).describe('About fewer than 5 people, so not shown');
+const suppressed = z
+  .strictObject({
+    suppressed: z.literal(true),
+    notShown: z.literal(true).optional().describe('Present where the figure is about 5 or more people but hidden so that one about fewer than 5 cannot be worked out from it'),
+  })
+  .describe('About fewer than 5 people (or hidden to protect such a figure), so not shown');
 /** A count of people: 1 to 4 are { suppressed: true }. */
 const people = z.union([z.int().min(0), suppressed]);
 const unit = z.number().min(0).max(1);

@@ -45,7 +45,7 @@ import { listOrganisations } from '../organisations/service';
 import { forbidden, invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 import { fromLondon, londonDay, yearContaining } from '../shared/dates';
-import { breakdownShown, isSuppressed, meanFrom, peopleCount, percent, rate, type Mean, type Rate, type Suppressed } from '../shared/statistics';
+import { breakdownShown, isSuppressed, meanFrom, NOT_SHOWN, peopleCount, SMALL_GROUP, percent, rate, type Mean, type Rate, type Suppressed } from '../shared/statistics';
 
 export interface ImpactFilters {
   theme?: string;
@@ -466,6 +466,7 @@ async function readImpact(s: ServiceContext, range: ImpactRange, filters: Impact
 /** The headline figures from what readImpact read. */
 function figuresOf(data: ImpactData, range: ImpactRange): ImpactFigures {
   const { sessions: sessionRow, bookings: row, reached: reach } = data;
+  const walkInsHidden = row.walkIns > 0 && row.walkIns < SMALL_GROUP;
   const delivery: Delivery = {
     courses: sessionRow.courses,
     sessionsDelivered: sessionRow.sessionsDelivered,
@@ -481,8 +482,10 @@ function figuresOf(data: ImpactData, range: ImpactRange): ImpactFigures {
     peopleTrained: peopleCount(reach.people),
     organisationsReached: reach.organisations,
     sectorsReached: reach.sectors,
-    takeUp: rate(row.heldAndCame, sessionRow.placesOffered),
-    attendanceRate: rate(row.heldAndCame, row.confirmedAtStart),
+    // Both rates count those who held a place: attendances less the walk-ins. Where the walk-ins
+    // are fewer than 5, that count and the attendances would give them away, so neither rate is shown.
+    takeUp: walkInsHidden ? NOT_SHOWN : rate(row.heldAndCame, sessionRow.placesOffered),
+    attendanceRate: walkInsHidden ? NOT_SHOWN : rate(row.heldAndCame, row.confirmedAtStart),
   };
   const dayZero: DayZero = {
     responses: peopleCount(row.responses),

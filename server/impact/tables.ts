@@ -38,9 +38,10 @@ export interface DashboardTable {
 }
 
 const rateHead = (what: string) => [what, `${what}: count`, `${what}: out of`, `${what}: 95% interval from`, `${what}: 95% interval to`];
-const rateCells = (figure: Rate): TableCell[] => (isSuppressed(figure) ? [null, '', '', '', ''] : [{ percent: figure.value }, figure.count, figure.of, { percent: figure.low }, { percent: figure.high }]);
+const hiddenCell = (figure: { notShown?: true }): TableCell => (figure.notShown ? 'not shown' : null);
+const rateCells = (figure: Rate): TableCell[] => (isSuppressed(figure) ? [hiddenCell(figure), '', '', '', ''] : [{ percent: figure.value }, figure.count, figure.of, { percent: figure.low }, { percent: figure.high }]);
 const meanHead = (what: string) => [what, `${what}: people`, `${what}: 95% interval from`, `${what}: 95% interval to`];
-const meanCells = (figure: Mean): TableCell[] => (isSuppressed(figure) ? [null, '', '', ''] : [{ decimal: figure.mean }, figure.n, { decimal: figure.low }, { decimal: figure.high }]);
+const meanCells = (figure: Mean): TableCell[] => (isSuppressed(figure) ? [hiddenCell(figure), '', '', ''] : [{ decimal: figure.mean }, figure.n, { decimal: figure.low }, { decimal: figure.high }]);
 const countCell = (count: number | { suppressed: true } | null): TableCell => (typeof count === 'number' ? count : null);
 
 /** A figure in the five columns a period has: value, count (people, for a mean), out of, interval from and to. */

@@ -8,6 +8,8 @@ export const SMALL_GROUP = 5;
 
 export interface Suppressed {
   suppressed: true;
+  /** About 5 or more people, hidden so that a figure about fewer than 5 cannot be worked out from it: "not shown". */
+  notShown?: true;
 }
 export interface Proportion {
   count: number;
@@ -29,6 +31,8 @@ export interface MeanFigure {
 export type Mean = MeanFigure | Suppressed;
 
 const SUPPRESSED: Suppressed = Object.freeze({ suppressed: true });
+/** A figure hidden to protect another (decision 12): said as "not shown", never "fewer than 5". */
+export const NOT_SHOWN: Suppressed = Object.freeze({ suppressed: true, notShown: true });
 export const isSuppressed = (figure: Rate | Mean): figure is Suppressed => 'suppressed' in figure;
 
 /** The 97.5th percentile of the standard normal distribution. */

@@ -102,10 +102,10 @@ describe('the CSV files', () => {
       'This period (1 April 2025 to 31 March 2026): 95% interval from',
       'This period (1 April 2025 to 31 March 2026): 95% interval to',
     ]);
-    // The page: "68% (19 of 28) 95% interval: 49% to 82%"; the year before 5 of 10.
-    expect(rowOf(delivery, 'Take-up')).toEqual(['Take-up', 'percentage', '68%', '19', '28', '49%', '82%', '50%', '5', '10', '24%', '76%']);
+    // The page: "not shown" (19 of the 20 attendances held a place, which would tell that 1 walked in); the year before 5 of 10.
+    expect(rowOf(delivery, 'Take-up')).toEqual(['Take-up', 'percentage', 'not shown', '', '', '', '', '50%', '5', '10', '24%', '76%']);
     expect(rowOf(delivery, 'Walk-ins').slice(0, 3)).toEqual(['Walk-ins', 'number', 'fewer than 5']);
-    expect(text(page)).toContain('Take-up Attendances of people who had a place, out of the places offered 68% (19 of 28) 95% interval: 49% to 82%');
+    expect(text(page)).toContain('Take-up Attendances of people who had a place, out of the places offered not shown');
 
     const followUp = await csvOf(await client.get('/impact/download/three-months-attendees.csv?year=2025-26'));
     // +0.4 points (8 people), 95% interval: -0.6 to +1.4; a negative number stays a number.
@@ -211,10 +211,11 @@ describe('the workbook', () => {
   });
 
   it('holds the service’s figures, as the page rounds them, and “fewer than 5” where the page says it', async () => {
-    const takeUp = dashboard.current.delivery.takeUp as Proportion;
+    expect(row('Delivery', 'Take-up').values.slice(0, 7)).toEqual(['Take-up', 'percentage', 'not shown', '', '', '', '']);
+    const takeUp = dashboard.previous.delivery.takeUp as Proportion;
     const cells = row('Delivery', 'Take-up');
-    expect(cells.values.slice(0, 7)).toEqual(['Take-up', 'percentage', takeUp.value, 19, 28, takeUp.low, takeUp.high]);
-    expect(cells.formats[2]).toBe('0%');
+    expect(cells.values.slice(7, 12)).toEqual([takeUp.value, 5, 10, takeUp.low, takeUp.high]);
+    expect(cells.formats[7]).toBe('0%');
     expect(row('Delivery', 'Sessions delivered').values.slice(0, 3)).toEqual(['Sessions delivered', 'number', 3]);
     expect(row('Delivery', 'Late cancellations').values[2]).toBe('fewer than 5');
     const change = dashboard.current.dayZero.confidenceChange as MeanFigure;

@@ -56,15 +56,25 @@ describe('delivery', () => {
       organisationsReached: 3,
       sectorsReached: 3,
     });
-    // 19 who held a place came, of 28 places offered and of 21 places confirmed at the start.
-    expect(rateOf(takeUp)).toEqual([19, 28, 0.6786, 0.4934, 0.8207]);
-    expect(rateOf(attendanceRate)).toEqual([19, 21, 0.9048, 0.7109, 0.9735]);
+    // 19 who held a place came, of 28 places offered and of 21 places confirmed at the start; but
+    // with the 20 attendances beside them those 19 would tell that 1 walked in, so neither rate is
+    // shown (and says so, rather than "fewer than 5").
+    expect(takeUp).toEqual({ suppressed: true, notShown: true });
+    expect(attendanceRate).toEqual({ suppressed: true, notShown: true });
+  });
+
+  it('gives take-up and the attendance rate where no small number of walk-ins stands beside them', async () => {
+    // Online safety alone: S4, 8 places, 5 confirmed who all came, nobody walked in.
+    const online = await impactFigures(as(['reviewer']), YEAR, { theme: 'Online safety' });
+    expect(online.delivery.walkIns).toBe(0);
+    expect(rateOf(online.delivery.takeUp)).toEqual([5, 8, 0.625, 0.3057, 0.8632]);
+    expect(rateOf(online.delivery.attendanceRate)).toEqual([5, 5, 1, 0.5655, 1]);
   });
 
   it('gives the period before beside it', () => {
     expect(dashboard.previous.range).toEqual({ from: '2024-04-01', to: '2025-04-01' });
     expect(dashboard.previous.delivery).toMatchObject({ sessionsDelivered: 1, attendances: 5, placesOffered: 10 });
-    expect(rateOf(dashboard.previous.delivery.takeUp).slice(0, 2)).toEqual([5, 10]);
+    expect(rateOf(dashboard.previous.delivery.takeUp)).toEqual([5, 10, 0.5, 0.2366, 0.7634]);
   });
 
   it('breaks attendances down by sector and organisation, hiding small cells and one more beside a lone one', () => {
