@@ -10,8 +10,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { bookings, courses, followUpSurveys, impactResponses, THEMES } from '../../db/schema';
 import type { ServiceContext } from '../shared/context';
-import { rate, type Rate } from '../shared/statistics';
-import { bookingConditions, checkCanReadImpact, countWhere, SENT, suppressColumn, withEverything, type Cell, type ImpactFilters, type ImpactRange } from './service';
+import { isSuppressed, rate, type Rate } from '../shared/statistics';
+import { bookingConditions, checkCanReadImpact, countWhere, NON_RESPONSE_GAP, SENT, suppressColumn, withEverything, type Cell, type ImpactFilters, type ImpactRange } from './service';
 
 export interface ThemeRow {
   theme: string;
@@ -64,4 +64,16 @@ export async function byTheme(s: ServiceContext, range: ImpactRange, filters: Im
       practiceChanged: shown ? rate(r.changed, r.answered) : HIDDEN,
     };
   });
+}
+
+/**
+ * The themes whose follow-up is too weak to judge what their courses changed: surveys went out, but
+ * the answers are not shown (too few, or hidden beside another small cell), or the response rate is
+ * more than NON_RESPONSE_GAP below everyone's. The year-end review reads them as gaps.
+ */
+export function weakFollowUp(rows: ThemeRow[], overall: Rate): string[] {
+  return rows
+    .filter((r) => r.sent !== null && r.sent > 0)
+    .filter((r) => isSuppressed(r.responseRate) || (!isSuppressed(overall) && r.responseRate.value < overall.value - NON_RESPONSE_GAP))
+    .map((r) => r.theme);
 }

@@ -2,12 +2,13 @@
 // delivery by month, the three-month figures by theme, and confidence before, after and three
 // months on. The table is what a screen reader reads; the chart's description points to it.
 import { BarChart, type ChartBar } from '../../web/charts';
-import { Table } from '../../web/components';
+import { Table, WarningText } from '../../web/components';
 import { MeanFigure, RateFigure, CountFigure } from '../../web/figures';
 import { monthName } from '../shared/dates';
+import { listInWords } from '../shared/words';
 import { isSuppressed, percent, type Mean, type Rate } from '../shared/statistics';
-import type { ThemeRow } from './by-theme';
-import type { ImpactDashboard, MonthRow } from './service';
+import { weakFollowUp, type ThemeRow } from './by-theme';
+import { NON_RESPONSE_GAP, type ImpactDashboard, type MonthRow } from './service';
 import { confidenceFigures, DOWNLOADS, type DownloadName } from './tables';
 
 export const tableId = (name: DownloadName) => `table-${name}`;
@@ -35,8 +36,9 @@ export function MonthChart({ rows }: { rows: MonthRow[] }) {
 }
 
 /** The three-month response rate and practice changed for each theme: a chart, then the table. */
-export function ByTheme({ rows }: { rows: ThemeRow[] }) {
+export function ByTheme({ rows, overall }: { rows: ThemeRow[]; overall: Rate }) {
   const caption = DOWNLOADS['by-theme'];
+  const weak = weakFollowUp(rows, overall);
   return (
     <>
       <h2 class="govuk-heading-l">Three months on, by theme</h2>
@@ -44,6 +46,12 @@ export function ByTheme({ rows }: { rows: ThemeRow[] }) {
         For each theme of the courses: how many of those who came answered the three-month survey, and how many of them said their practice had changed. A course may have several themes, so the themes need not add up to the
         totals. The lines across the bars are the 95% intervals.
       </p>
+      {weak.length ? (
+        <WarningText>
+          Weak follow-up: {listInWords(weak)}. Too few of their attendees answered to show, or their response rate is more than {Math.round(NON_RESPONSE_GAP * 100)} percentage points below everyone’s, so what those courses changed cannot be judged
+          yet.
+        </WarningText>
+      ) : null}
       {rows.length ? (
         <div class="app-chart-block">
           <BarChart

@@ -84,7 +84,7 @@ function dashboardPage(c: AppContext, { choices, values, errors, query, figures 
           <DownloadLink name="confidence" query={query} />
           <FollowUp dashboard={dashboard} />
           <DownloadLink name="three-months-attendees" query={query} />
-          <ByTheme rows={figures.themes} />
+          <ByTheme rows={figures.themes} overall={dashboard.current.followUp.responseRate} />
           {figures.themes.length ? <DownloadLink name="by-theme" query={query} /> : null}
           <Managers dashboard={dashboard} />
           <DownloadLink name="three-months-managers" query={query} />

@@ -21,6 +21,7 @@ import { seedDemo } from '../../server/demo/seed';
 import { followUpDueAt, nextReminder, reminderDays, remindersDueBy, surveyByToken } from '../../server/follow-ups/service';
 import { liveBookingFor } from '../../server/bookings/service';
 import { myCompetencyProfile } from '../../server/competencies/service';
+import { byTheme, weakFollowUp } from '../../server/impact/by-theme';
 import { impactDashboard, impactRange } from '../../server/impact/service';
 import { fixedClock } from '../../server/shared/clock';
 import { hashToken } from '../../server/shared/tokens';
@@ -318,6 +319,15 @@ describe('the seeded demo’s impact figures', () => {
     expect(dashboard.current.delivery.sessionsDelivered).toBeGreaterThan(20);
     expect(dashboard.current.followUp.answered).toBeGreaterThan(50);
     expect(dashboard.nonResponse.warnings.some((w) => w.startsWith('Police answered less often than everyone'))).toBe(true);
+  });
+
+  it('have themes whose follow-up is too weak to judge, beside others that answered well', async () => {
+    const s = { db: db(), clock: fixedClock(NOW), config: testConfig({ baseUrl: BASE_URL }), partnership, actor: null };
+    const range = await impactRange(s, {});
+    const [dashboard, themes] = await Promise.all([impactDashboard(s, range, {}), byTheme(s, range, {})]);
+    const weak = weakFollowUp(themes, dashboard.current.followUp.responseRate);
+    expect(weak.length).toBeGreaterThan(0);
+    expect(themes.filter((t) => !weak.includes(t.theme) && t.sent).length).toBeGreaterThan(2);
   });
 });
 

@@ -4,7 +4,7 @@
 // under each; small cells hidden with a second beside a lone one; the filters; who may read them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { byTheme } from '../../server/impact/by-theme';
+import { byTheme, weakFollowUp } from '../../server/impact/by-theme';
 import type { Role } from '../../db/schema';
 import type { Proportion, Rate } from '../../server/shared/statistics';
 import { seed } from '../support/app';
@@ -60,6 +60,16 @@ describe('the three-month figures by theme', () => {
       ['Online safety', null, null, 'hidden', 'hidden'],
       ['Early help', null, null, 'hidden', 'hidden'],
     ]);
+  });
+
+  it('names the themes whose follow-up is too weak to judge: answers not shown, or a response rate 15 points below everyone’s', async () => {
+    const health = await byTheme(as(['reviewer']), YEAR, { sector: 'Health' });
+    // Neglect's 6 surveys were sent but its 2 answers are not shown; the others' surveys are hidden too.
+    expect(weakFollowUp(health, { count: 10, of: 20, value: 0.5, low: 0.3, high: 0.7 })).toEqual(['Neglect']);
+    const all = await byTheme(as(['reviewer']), YEAR, {});
+    // Neglect answered 60%: weak beside an overall 80% (more than 15 points below), not beside 70%.
+    expect(weakFollowUp(all, { count: 16, of: 20, value: 0.8, low: 0.58, high: 0.92 })).toEqual(['Neglect']);
+    expect(weakFollowUp(all, { count: 14, of: 20, value: 0.7, low: 0.48, high: 0.85 })).toEqual([]);
   });
 
   it('keeps to the theme chosen, and to the course and year', async () => {
