@@ -2,7 +2,7 @@
 // decision, the gaps to commission, and the forms. Figures are drawn by web/figures (a rate with
 // its count, denominator and interval; "fewer than 5" where suppressed).
 import type { Child } from 'hono/jsx';
-import { Button, Choices, Form, Select, SummaryList, Table, Tag, Textarea, WarningText } from '../../web/components';
+import { Button, Choices, Form, Select, SummaryList, Table, Tag, Textarea, WarningText, type Option } from '../../web/components';
 import { CountFigure, MeanFigure, RateFigure } from '../../web/figures';
 import { describeShare } from '../competencies/needs';
 import type { Count } from '../impact/service';
@@ -148,23 +148,28 @@ function GapDecisionCell({ decision }: { decision: GapDecision | undefined }) {
   );
 }
 
-export function DecisionForm({ action, csrfToken, courses, courseId, values, errors }: { action: string; csrfToken: string; courses: { id: string; title: string }[]; courseId: string; values: FormValues; errors: FieldErrors }) {
-  const field = fieldsOf(values, errors);
+/** A decision form: the question's radios, the form's other fields, and the one button. */
+function DecisionFormFrame({ action, csrfToken, values, errors, question, options, children }: { action: string; csrfToken: string; values: FormValues; errors: FieldErrors; question: string; options: Option[]; children: Child }) {
+  const decision = fieldsOf(values, errors).one('decision');
   return (
     <Form action={action} csrfToken={csrfToken}>
-      <Choices
-        type="radio"
-        {...field.one('decision')}
-        values={[field.one('decision').value]}
-        label="What should happen to this course next year?"
-        legendSize="m"
-        options={[
-          { value: 'keep', text: 'Keep it as it is' },
-          { value: 'revise', text: 'Revise it', hint: 'Say what to change below' },
-          { value: 'retire', text: 'Retire it' },
-          { value: 'merge', text: 'Merge it into another course', hint: 'Choose the course below' },
-        ]}
-      />
+      <Choices type="radio" name="decision" error={decision.error} values={[decision.value]} label={question} legendSize="m" options={options} />
+      {children}
+      <Button>Save the decision</Button>
+    </Form>
+  );
+}
+
+export function DecisionForm({ action, csrfToken, courses, courseId, values, errors }: { action: string; csrfToken: string; courses: { id: string; title: string }[]; courseId: string; values: FormValues; errors: FieldErrors }) {
+  const field = fieldsOf(values, errors);
+  const options = [
+    { value: 'keep', text: 'Keep it as it is' },
+    { value: 'revise', text: 'Revise it', hint: 'Say what to change below' },
+    { value: 'retire', text: 'Retire it' },
+    { value: 'merge', text: 'Merge it into another course', hint: 'Choose the course below' },
+  ];
+  return (
+    <DecisionFormFrame action={action} csrfToken={csrfToken} values={values} errors={errors} question="What should happen to this course next year?" options={options}>
       <Textarea {...field.one('changes')} label="What to change, if revising" hint="For example, add a case study on neglect in adolescence; shorten to a half day" rows={4} />
       <Select
         {...field.one('mergeInto')}
@@ -173,29 +178,19 @@ export function DecisionForm({ action, csrfToken, courses, courseId, values, err
         options={courses.filter((c) => c.id !== courseId).map((c) => ({ value: c.id, text: c.title }))}
       />
       <Textarea {...field.one('note')} label="Note (optional)" hint="What the evidence says, and anything the group discussed" rows={4} />
-      <Button>Save the decision</Button>
-    </Form>
+    </DecisionFormFrame>
   );
 }
 
 export function GapForm({ action, csrfToken, values, errors }: { action: string; csrfToken: string; values: FormValues; errors: FieldErrors }) {
-  const field = fieldsOf(values, errors);
+  const options = [
+    { value: 'accepted', text: 'Accept it', hint: 'It becomes a draft course to write in next year’s prospectus' },
+    { value: 'dismissed', text: 'Dismiss it' },
+  ];
   return (
-    <Form action={action} csrfToken={csrfToken}>
-      <Choices
-        type="radio"
-        {...field.one('decision')}
-        values={[field.one('decision').value]}
-        label="Should a new course be commissioned for this gap?"
-        legendSize="m"
-        options={[
-          { value: 'accepted', text: 'Accept it', hint: 'It becomes a draft course to write in next year’s prospectus' },
-          { value: 'dismissed', text: 'Dismiss it' },
-        ]}
-      />
-      <Textarea {...field.one('note')} label="Note" hint="Why: the group’s reasons, as the review will show them" rows={4} />
-      <Button>Save the decision</Button>
-    </Form>
+    <DecisionFormFrame action={action} csrfToken={csrfToken} values={values} errors={errors} question="Should a new course be commissioned for this gap?" options={options}>
+      <Textarea {...fieldsOf(values, errors).one('note')} label="Note" hint="Why: the group’s reasons, as the review will show them" rows={4} />
+    </DecisionFormFrame>
   );
 }
 
