@@ -45,9 +45,9 @@ export function coursesOf(s: ServiceContext, prospectusId: string): Promise<Revi
 }
 
 /** Each course's figures, with the gap map they were read against (undefined without a framework). */
-export async function courseFigures(s: ServiceContext, prospectus: Prospectus, map?: GapMap): Promise<CourseFigures[]> {
+export async function courseFigures(s: ServiceContext, prospectus: Prospectus, map?: GapMap, onlyCourseId?: string): Promise<CourseFigures[]> {
   const range = rangeOf(prospectus);
-  const list = await coursesOf(s, prospectus.id);
+  const list = (await coursesOf(s, prospectus.id)).filter((c) => !onlyCourseId || c.id === onlyCourseId);
   const developed = list.length
     ? await s.db
         .select({ courseId: courseCompetencies.courseId, id: competencies.id, code: competencies.code, statement: competencies.statement })

@@ -57,7 +57,7 @@ async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
   const review = await getReview(personalScope(c), year);
   const decider = holds(c, REVIEW_DECIDERS);
   const starter = holds(c, NEXT_YEAR_STARTERS);
-  const titleOf = (id: string) => review.courses.find((x) => x.course.id === id)?.course.title ?? 'another course';
+  const titleOf = (id: string) => review.courseList.find((x) => x.id === id)?.title ?? 'another course';
   const agreed = review.status === 'agreed';
   const hasErrors = Object.keys(errors).length > 0;
   return render(
@@ -154,7 +154,7 @@ function ReviewActions({ c, review, decider, starter }: { c: AppContext; review:
 
 function NextYearForm({ c, review }: { c: AppContext; review: Review }) {
   const revised = review.decisions.filter((d) => d.decision === 'revise');
-  const titleOf = (id: string) => review.courses.find((x) => x.course.id === id)?.course.title ?? '';
+  const titleOf = (id: string) => review.courseList.find((x) => x.id === id)?.title ?? '';
   return (
     <Form action={`${reviewPath(review.prospectus.year)}/next-prospectus`} csrfToken={c.get('csrfToken')}>
       <h2 class="govuk-heading-m">Start next year’s prospectus</h2>
@@ -183,7 +183,7 @@ function NextYearForm({ c, review }: { c: AppContext; review: Review }) {
 async function decisionPage(c: AppContext, values?: FormValues, errors: FieldErrors = {}) {
   const year = yearParam(c);
   const courseId = uuidParam(c, 'courseId', 'Course');
-  const review = await getReview(personalScope(c), year);
+  const review = await getReview(personalScope(c), year, { course: courseId });
   const item = review.courses.find((x) => x.course.id === courseId);
   if (!item) throw notFound('Course');
   const decision = review.decisions.find((d) => d.courseId === courseId);
@@ -199,7 +199,7 @@ async function decisionPage(c: AppContext, values?: FormValues, errors: FieldErr
         <DecisionForm
           action={decisionPath(year, courseId)}
           csrfToken={c.get('csrfToken')}
-          courses={review.courses.filter((x) => !x.course.withdrawn).map((x) => x.course)}
+          courses={review.courseList.filter((x) => !x.withdrawn)}
           courseId={courseId}
           values={shown}
           errors={errors}
@@ -230,7 +230,7 @@ function gapParams(c: AppContext): { kind: GapKind; key: string } {
 async function gapPage(c: AppContext, values?: FormValues, errors: FieldErrors = {}) {
   const year = yearParam(c);
   const { kind, key } = gapParams(c);
-  const review = await getReview(personalScope(c), year);
+  const review = await getReview(personalScope(c), year, { gapsOnly: true });
   const gap = review.gaps.find((g) => g.kind === kind && g.key === key);
   if (!gap) throw notFound('Gap');
   const shown: FormValues = values ?? (gap.decision ? { decision: gap.decision.decision, note: gap.decision.note } : {});

@@ -32,7 +32,7 @@ import { gapMap } from '../competencies/needs';
 import { yearStarting } from '../shared/dates';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import type { PersonalContext, ServiceContext } from '../shared/context';
-import { courseFigures, coursesOf, gapCandidates, type CourseFigures, type GapCandidate, type GapKind } from './figures';
+import { courseFigures, coursesOf, gapCandidates, type CourseFigures, type GapCandidate, type GapKind, type ReviewCourse } from './figures';
 import type { CourseDecisionInput, GapDecisionInput } from './schemas';
 
 /** Who reads the review: the PPL group (reviewers) and coordinators. */
@@ -112,6 +112,9 @@ export interface Review {
   agreedAt: Date | null;
   agreedBy: string | null;
   nextProspectus: { id: string; year: string } | null;
+  /** Every course of the prospectus. */
+  courseList: ReviewCourse[];
+  /** The figures of every course, or of the one asked for. */
   courses: CourseFigures[];
   decisions: Decision[];
   /** Candidates now, and any decided earlier that are candidates no more. */
@@ -120,12 +123,16 @@ export interface Review {
 
 const decidedByName = sql<string | null>`(select ${people.name} from ${people} where ${people.id} = decided_by)`;
 
-/** The whole review of a year, for its page. */
-export async function getReview(s: PersonalContext, year: string): Promise<Review> {
+/**
+ * The review of a year, for its page: every course's figures and the gaps (by default), or one
+ * course's figures without the gap map's shares and no gaps (`{ course }`), or the gaps and no
+ * figures (`{ gapsOnly: true }`), for the pages that decide one thing.
+ */
+export async function getReview(s: PersonalContext, year: string, part: { course?: string; gapsOnly?: boolean } = {}): Promise<Review> {
   checkCanRead(s);
   const prospectus = await prospectusOfYear(s, s.db, year);
-  const map = await gapMap(s);
-  const [[row], figures, candidates] = await Promise.all([
+  const map = part.course ? undefined : await gapMap(s);
+  const [[row], courseList, figures, candidates] = await Promise.all([
     s.db
       .select({
         id: yearReviews.id,
@@ -138,8 +145,9 @@ export async function getReview(s: PersonalContext, year: string): Promise<Revie
       .from(yearReviews)
       .leftJoin(people, eq(people.id, yearReviews.agreedBy))
       .where(and(eq(yearReviews.partnershipId, s.partnership.id), eq(yearReviews.prospectusId, prospectus.id))),
-    courseFigures(s, prospectus, map),
-    gapCandidates(s, prospectus, map),
+    coursesOf(s, prospectus.id),
+    part.gapsOnly ? [] : courseFigures(s, prospectus, map, part.course),
+    part.course ? [] : gapCandidates(s, prospectus, map),
   ]);
   const [decisions, gapDecisions] = row
     ? await Promise.all([
@@ -181,6 +189,7 @@ export async function getReview(s: PersonalContext, year: string): Promise<Revie
     agreedAt: row?.agreedAt ?? null,
     agreedBy: row?.agreedBy ?? null,
     nextProspectus: row?.nextId && row.nextYear ? { id: row.nextId, year: row.nextYear } : null,
+    courseList,
     courses: figures,
     decisions,
     gaps,
