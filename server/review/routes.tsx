@@ -17,6 +17,7 @@ import { agreeReview, decideCourse, decideGap, getReview, listReviews, NEXT_YEAR
 import {
   AgreedWarning,
   CourseEvidence,
+  CoursesAtAGlance,
   CourseFiguresTable,
   decisionPath,
   DecisionForm,
@@ -82,7 +83,7 @@ async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
       </p>
       <ReviewActions c={c} review={review} decider={decider} starter={starter} />
       <h2 class="govuk-heading-l">Courses</h2>
-      {review.courses.length ? null : <p class="govuk-body">The prospectus has no courses.</p>}
+      {review.courses.length ? <CoursesAtAGlance review={review} /> : <p class="govuk-body">The prospectus has no courses.</p>}
       {review.courses.map((item) => (
         <section class="govuk-!-margin-bottom-9" aria-labelledby={`course-${item.course.id}`}>
           <h3 class="govuk-heading-m" id={`course-${item.course.id}`}>

@@ -78,6 +78,28 @@ export function CourseFiguresTable({ item }: { item: CourseFigures }) {
   return <Table caption={`Figures for ${item.course.title}`} head={['Figure', 'Value']} rows={rows.map(([k, v]) => [k, v])} />;
 }
 
+/** Every course in one table, each linking to its section: the figures the group looks at first, and the decision. */
+export function CoursesAtAGlance({ review }: { review: Review }) {
+  return (
+    <Table
+      caption="Courses at a glance"
+      head={['Course', 'Sessions run', 'Take-up', 'Practice changed, three months on', 'Decision']}
+      rows={review.courses.map((item) => {
+        const decision = review.decisions.find((d) => d.courseId === item.course.id);
+        return [
+          <a class="govuk-link" href={`#course-${item.course.id}`}>
+            {item.course.title}
+          </a>,
+          item.figures.delivery.sessionsDelivered.toLocaleString('en-GB'),
+          <RateFigure figure={item.figures.delivery.takeUp} />,
+          <RateFigure figure={item.figures.followUp.practiceChanged} />,
+          decision ? DECISION_WORDS[decision.decision] : 'Not decided',
+        ];
+      })}
+    />
+  );
+}
+
 export function CourseEvidence({ item }: { item: CourseFigures }) {
   return (
     <>

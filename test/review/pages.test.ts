@@ -76,6 +76,7 @@ describe('the year-end review pages', () => {
     expect(row).toMatchObject({ decision: 'revise', changes: 'Add adolescent neglect', decidedBy: f.reviewerId });
     const review = text(await (await client.get('/review/2025-26?done=decided')).text());
     expect(review).toContain('The decision is saved');
+    expect(review).toContain('Neglect 2 70% (14 of 20) 95% interval: 48% to 85% 56% (5 of 9) 95% interval: 27% to 81% Revise');
     expect(review).toContain('Decision Revise What to change Add adolescent neglect Note Practice changed for 5 of 9 Decided by Rita Reviewer');
   });
 
