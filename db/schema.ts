@@ -817,3 +817,82 @@ export const workforceGroupRequests = pgTable(
     check('workforce_group_requests_not_self', sql`${t.decidedBy} is null or ${t.decidedBy} <> ${t.personId}`),
   ],
 );
+
+/**
+ * The PPL group's year-end review of a prospectus year's training offer: a draft until the
+ * reviewers agree it, read-only while agreed, and reopened (audited) to change it again. Created
+ * with its first decision. `nextProspectusId` is the draft prospectus started from it.
+ */
+export const yearReviews = pgTable(
+  'year_reviews',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    prospectusId: uuid('prospectus_id')
+      .notNull()
+      .references(() => prospectuses.id),
+    status: text('status').$type<'draft' | 'agreed'>().notNull().default('draft'),
+    agreedAt: at('agreed_at'),
+    agreedBy: uuid('agreed_by').references(() => people.id, { onDelete: 'set null' }),
+    nextProspectusId: uuid('next_prospectus_id').references(() => prospectuses.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('year_reviews_prospectus_unique').on(t.partnershipId, t.prospectusId),
+    check('year_reviews_agreed_when', sql`(${t.status} = 'agreed') = (${t.agreedAt} is not null)`),
+  ],
+);
+
+export const COURSE_DECISIONS = ['keep', 'revise', 'retire', 'merge'] as const;
+export type CourseDecision = (typeof COURSE_DECISIONS)[number];
+
+/** A review's decision on one course of its prospectus: the latest one stands (each is audited). */
+export const yearReviewDecisions = pgTable(
+  'year_review_decisions',
+  {
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => yearReviews.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id),
+    decision: text('decision').$type<CourseDecision>().notNull(),
+    /** What to change, for a course to revise. */
+    changes: text('changes').notNull().default(''),
+    /** The course of the same prospectus it merges into. */
+    mergeIntoCourseId: uuid('merge_into_course_id').references(() => courses.id),
+    note: text('note').notNull().default(''),
+    decidedBy: uuid('decided_by').references(() => people.id, { onDelete: 'set null' }),
+    decidedAt: at('decided_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.reviewId, t.courseId] }),
+    check('year_review_decisions_revise_says_what', sql`${t.decision} <> 'revise' or ${t.changes} <> ''`),
+    check('year_review_decisions_merge_target', sql`(${t.decision} = 'merge') = (${t.mergeIntoCourseId} is not null)`),
+    check('year_review_decisions_not_into_itself', sql`${t.mergeIntoCourseId} is null or ${t.mergeIntoCourseId} <> ${t.courseId}`),
+  ],
+);
+
+/**
+ * A gap a review considered for commissioning: a required competency no course develops
+ * (`key` is its id) or a theme with no or weakly evaluated training (`key` is the theme), accepted
+ * or dismissed with a note. Candidates are worked out on every read; only the decisions are kept.
+ */
+export const yearReviewGaps = pgTable(
+  'year_review_gaps',
+  {
+    id: id(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => yearReviews.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'competency' | 'theme'>().notNull(),
+    key: text('key').notNull(),
+    /** What the gap was called when decided: the competency's code and statement, or the theme. */
+    label: text('label').notNull(),
+    decision: text('decision').$type<'accepted' | 'dismissed'>().notNull(),
+    note: text('note').notNull().default(''),
+    decidedBy: uuid('decided_by').references(() => people.id, { onDelete: 'set null' }),
+    decidedAt: at('decided_at').notNull(),
+  },
+  (t) => [uniqueIndex('year_review_gaps_once').on(t.reviewId, t.kind, t.key)],
+);

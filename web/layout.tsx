@@ -32,7 +32,7 @@ function navigation(frame: PageFrame) {
   const roles = frame.viewer?.roles ?? [];
   if (frame.viewer) items.push({ href: '/bookings', text: 'Your bookings' }, { href: '/learning', text: 'Your learning' }, { href: '/account', text: 'Your account' });
   if (roles.includes('trainer')) items.push({ href: '/trainer/sessions', text: 'Your sessions' });
-  if (roles.includes('reviewer') || roles.includes('coordinator')) items.push({ href: '/impact', text: 'Impact' });
+  if (roles.includes('reviewer') || roles.includes('coordinator')) items.push({ href: '/impact', text: 'Impact' }, { href: '/review', text: 'Year-end review' });
   if (roles.includes('coordinator')) items.push({ href: '/manage', text: 'Manage' });
   if (roles.some((r) => r === 'coordinator' || r === 'reviewer' || r === 'organisation lead')) items.push({ href: '/learning-needs', text: 'Learning needs' });
   return items;

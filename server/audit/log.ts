@@ -56,6 +56,11 @@ const AUDIT_ACTIONS = [
   'answer-theme.added',
   'answer-theme.retired',
   'answer-theme.restored',
+  'review.course-decided',
+  'review.gap-decided',
+  'review.agreed',
+  'review.reopened',
+  'review.next-prospectus-started',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -75,6 +80,7 @@ const AUDIT_SUBJECTS = [
   'competency framework',
   'impact answer',
   'answer theme',
+  'year review',
 ] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 

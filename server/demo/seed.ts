@@ -27,6 +27,7 @@ import { listOrganisations } from '../organisations/service';
 import { DAY, HOUR, MINUTE } from '../shared/clock';
 import { configFrom, parseEnvironment, type Config } from '../shared/config';
 import type { Actor, Partnership, PersonalContext, ServiceContext } from '../shared/context';
+import { startYearReview } from './review';
 import { fromLondon, londonDay, toLondonFields, yearContaining } from '../shared/dates';
 import { ALL_JOBS, answerAsPractitioner, answerDelay, answerSurvey, jobMoments, reviewAnswers, runJobs, surveysJustSent, type JobName } from './follow-ups';
 import { pendingMail, settleSeededMail } from './mail';
@@ -532,6 +533,8 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
   // The reviewer codes the answers in so far and features a few quotations, the morning before `now`.
   const reviewer = { id: idOf('reviewer@rscp.example'), roles: ['practitioner', 'reviewer'] as Role[] };
   at(new Date(now.getTime() - 2 * HOUR), () => reviewAnswers(context(reviewer), prospectus.id));
+  // Then starts the year-end review: a decision on three of the courses, the review still in progress.
+  at(new Date(now.getTime() - HOUR), () => startYearReview(context(reviewer), year.label, made.filter((c) => c.spec.mode !== 'E-learning').map((c) => c.id)));
   // And every job once more at `now`, as the app does when it starts: nothing is left overdue.
   plan(ALL_JOBS.map((job) => ({ at: now, job })));
 

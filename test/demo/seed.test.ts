@@ -344,6 +344,21 @@ describe('the seeded demo’s answers', () => {
   });
 });
 
+describe('the seeded demo’s year-end review', () => {
+  it('has this year’s review in progress, with the reviewer’s decisions on three courses, each audited', async () => {
+    const [review] = await rows<{ id: string; status: string; year: string }>(sql`select r.id, r.status, p.year from year_reviews r join prospectuses p on p.id = r.prospectus_id`);
+    expect(review).toMatchObject({ status: 'draft', year: '2026-27' });
+    const decisions = await rows<{ decision: string; changes: string; merge_into_course_id: string | null; by: string }>(
+      sql`select d.decision, d.changes, d.merge_into_course_id, p.email as by from year_review_decisions d join people p on p.id = d.decided_by where d.review_id = ${review.id} order by d.decision`,
+    );
+    expect(decisions.map((d) => d.decision)).toEqual(['keep', 'merge', 'revise']);
+    expect(decisions.every((d) => d.by === 'reviewer@rscp.example')).toBe(true);
+    expect(decisions.find((d) => d.decision === 'revise')!.changes).not.toBe('');
+    expect(decisions.find((d) => d.decision === 'merge')!.merge_into_course_id).not.toBeNull();
+    expect(await one(sql`select count(*) from audit_log where action = 'review.course-decided' and subject_id = ${review.id}`)).toBe(3);
+  });
+});
+
 describe('seeding again', () => {
   it('does nothing the second time', async () => {
     const tables = [bookings, sessions, people, followUpSurveys, followUpLinks, feedback, impactResponses, outbox, auditLog];
