@@ -6,6 +6,8 @@ import type { ServiceContext } from '../shared/context';
 const AUDIT_ACTIONS = [
   'person.created',
   'person.roles.changed',
+  'person.line-manager.proposed',
+  'person.line-manager.confirmed',
   'api-token.created',
   'api-token.revoked',
   'organisation.created',

@@ -20,11 +20,13 @@ const CANCEL_REASONS: Record<string, string> = {
 export interface EntryActions {
   move(e: RegisterEntry): boolean;
   cancel(e: RegisterEntry): boolean;
-  path(e: RegisterEntry, action: 'move' | 'cancel'): string;
+  approve(e: RegisterEntry): boolean;
+  path(e: RegisterEntry, action: 'move' | 'cancel' | 'approve'): string;
 }
 
 function Actions({ entry, actions }: { entry: RegisterEntry; actions: EntryActions }) {
   const links = [
+    actions.approve(entry) ? <ActionLink href={actions.path(entry, 'approve')} text="Approve or decline" about={`${entry.person.name}’s place`} /> : null,
     actions.move(entry) ? <ActionLink href={actions.path(entry, 'move')} text="Move" about={`${entry.person.name} to another date`} /> : null,
     actions.cancel(entry) ? (
       <ActionLink href={actions.path(entry, 'cancel')} text={entry.status === 'waitlisted' ? 'Remove' : 'Cancel'} about={`${entry.person.name}’s booking`} />
@@ -68,8 +70,8 @@ export function RegisterTables({ register, actions }: { register: SessionRegiste
       <Section
         title="Waiting for a line manager’s approval"
         empty="Nobody is waiting for approval."
-        head={[...PERSON_HEAD, 'Booked on', 'Place held until', 'Actions']}
-        rows={pendingApproval.map((e) => [...person(e), shortWhen(e.bookedAt), e.approvalExpiresAt ? shortWhen(e.approvalExpiresAt) : '', <Actions entry={e} actions={actions} />])}
+        head={[...PERSON_HEAD, 'Booked on', 'Place held until', 'Who decides', 'Actions']}
+        rows={pendingApproval.map((e) => [...person(e), shortWhen(e.bookedAt), e.approvalExpiresAt ? shortWhen(e.approvalExpiresAt) : '', e.managerAsked ? 'Their line manager' : 'A coordinator', <Actions entry={e} actions={actions} />])}
       />
       <Section
         title="Waiting list"
@@ -105,6 +107,8 @@ export function registerDoneMessages(register: SessionRegister, done: { booking?
       : booking.status === 'pending approval'
         ? `${name}’s place is held while their line manager decides. We have emailed them both.`
         : `${name} has a place on this session. We have emailed them the details.`;
+  messages.approved = `${name}’s place is approved. We have emailed them.`;
+  messages.declined = `${name}’s place is declined and released.${more} We have emailed them.`;
   messages.moved = `${name} has been moved to the other date, and we have emailed them.${more}`;
   messages.cancelled = `${name}’s booking has been cancelled${booking.late ? ', as a late cancellation' : ''}. We have emailed them.${more}`;
   return messages;

@@ -152,7 +152,7 @@ async function decide(c: AppContext) {
 
 const DONE: Record<string, string> = {
   confirmed: 'Your place is booked. We have emailed you the details and a calendar invite.',
-  'pending approval': 'We have asked your line manager to approve your place, and emailed you the details.',
+  'pending approval': 'Your place is held while it waits for approval, and we have emailed you the details.',
   waitlisted: 'The session is full, so you are on the waiting list. We will email you if a place comes up.',
   cancelled: 'Your booking has been cancelled.',
   'cancelled-late': 'Your booking has been cancelled. As it was close to the session, it is recorded as a late cancellation.',
