@@ -24,7 +24,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       .where(and(eq(apiTokens.tokenHash, hashToken(bearer)), isNull(apiTokens.revokedAt), eq(apiTokens.partnershipId, c.get('partnership').id)))
       .returning({ personId: apiTokens.personId });
     if (!token) throw new RequestError(401, 'The API token is not valid or has been revoked');
-    c.set('viewer', await loadSignedInPerson(db, token.personId));
+    c.set('viewer', await loadSignedInPerson(db, token.personId, c.get('partnership').id));
     return next();
   }
   // The API never accepts the session cookie: it has no CSRF token, so a cookie there would let
@@ -32,7 +32,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const cookie = isApiPath(c.req.path) ? undefined : getCookie(c, SESSION_COOKIE);
   if (cookie) {
     const session = await validateSession(db, cookie, now, sessionPolicy(config));
-    const person = session && (await loadSignedInPerson(db, session.personId));
+    const person = session && (await loadSignedInPerson(db, session.personId, c.get('partnership').id));
     if (session && person) {
       c.set('viewer', person);
       c.set('sessionId', session.id);

@@ -28,7 +28,7 @@ beforeAll(async () => {
     const person = await makePerson(database.db, role === 'practitioner' ? [] : [role]);
     personOf.set(role, person.id);
     clients.set(role, await new TestClient(built.app).signInAs(database.db, person.id, built.clock.now(), built.config));
-    const viewer = (await loadSignedInPerson(database.db, person.id))!;
+    const viewer = (await loadSignedInPerson(database.db, person.id, partnership.id))!;
     tokens.set(role, await createApiToken({ db: database.db, clock: built.clock, config: built.config, partnership, actor: viewer }, `${role} token`));
   }
 });
