@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
 import { bookingRoutes } from './bookings/routes';
@@ -13,7 +12,7 @@ import { isEdgeError, statusOf, titleOf } from './http/errors';
 import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
 import { allows, DEFAULT_BODY_LIMIT, isApiPath, type RouteDef } from './http/routes';
-import { authenticate, csrf } from './http/security';
+import { authenticate, csrf, noStoreWhenSignedIn, securityHeaders } from './http/security';
 import { siteRoutes } from './site/routes';
 import { manageRoutes } from './catalogue/manage/routes';
 import { organisationRoutes } from './organisations/routes';
@@ -90,22 +89,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const routes = routeTable(deps);
 
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-      referrerPolicy: 'same-origin',
-    }),
-  );
+  app.use(securityHeaders(deps.config));
 
   app.use(async (c, next) => {
     c.set('deps', deps);
@@ -130,6 +114,7 @@ export function createApp(deps: AppDeps) {
     return next();
   });
   app.use(bodyLimits(routes));
+  app.use(noStoreWhenSignedIn);
   app.use(authenticate);
   app.use(csrf);
 

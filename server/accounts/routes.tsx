@@ -11,10 +11,10 @@ import { get, post } from '../http/routes';
 import { setSessionCookie } from '../http/security';
 import { listOrganisations } from '../organisations/service';
 import { uuidParam } from '../http/params';
-import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
+import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken, signOutEverywhere, TOKEN_LIFETIMES } from './api-tokens';
 import { changeMyLineManager, confirmLineManager, findManagerRequest, lineManagerInput, myLineManager } from './line-manager';
 import { personInput, register, requestSignIn, safeNext, signInInput, signInWithLink } from './service';
-import { endAllSessions, endSession, SESSION_COOKIE } from './sessions';
+import { endSession, SESSION_COOKIE } from './sessions';
 import { isDomainError } from '../shared/errors';
 
 function signInForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
@@ -149,8 +149,8 @@ async function signOut(c: AppContext) {
   return seeOther(c, '/');
 }
 
-async function signOutEverywhere(c: AppContext) {
-  await endAllSessions(c.get('deps').db, c.get('viewer')!.id);
+async function signOutOnAllDevices(c: AppContext) {
+  await signOutEverywhere(personalScope(c));
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('deps').config.cookieSecure });
   return seeOther(c, '/');
 }
@@ -189,17 +189,19 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
         <Button secondary>Ask them to confirm</Button>
       </Form>
       <Form action="/account/sign-out-everywhere" csrfToken={c.get('csrfToken')}>
+        <p class="govuk-body">This also revokes your API tokens.</p>
         <Button secondary>Sign out on all devices</Button>
       </Form>
       <>
           <h2 class="govuk-heading-m">API tokens</h2>
           <p class="govuk-body">Scripts and integrations use a personal token to use the API at <a class="govuk-link" href="/api/v1/openapi.json">/api/v1</a>. Treat a token like a password.</p>
           {tokens.length ? (
-            <Table head={['Name', 'Starts with', 'Created', 'Last used', '']} rows={tokens.map((t) => [
+            <Table head={['Name', 'Starts with', 'Created', 'Last used', 'Expires', '']} rows={tokens.map((t) => [
               t.name,
               <code>{t.prefix}</code>,
               formatShortDate(t.createdAt),
               t.lastUsedAt ? formatShortDate(t.lastUsedAt) : 'Never',
+              t.expiresAt ? formatShortDate(t.expiresAt) : 'Never',
               <Form action={`/account/api-tokens/${t.id}/revoke`} csrfToken={c.get('csrfToken')}>
                 <button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" data-module="govuk-button">
                   Revoke<span class="govuk-visually-hidden"> {t.name}</span>
@@ -209,6 +211,13 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
           ) : <p class="govuk-body">You have no API tokens.</p>}
           <Form action="/account/api-tokens" csrfToken={c.get('csrfToken')}>
             <TextInput {...field.one('name')} label="Name for a new token" hint="What it is for, like ‘Monthly report script’" />
+            <Select
+              name="expiresInDays"
+              label="How long it works"
+              options={[{ value: '', text: 'Until I revoke it' }, ...TOKEN_LIFETIMES.map((d) => ({ value: d, text: `${d} days` }))]}
+              value={one(values, 'expiresInDays')}
+              error={errors.expiresInDays}
+            />
             <Button secondary>Create token</Button>
           </Form>
         </>
@@ -315,11 +324,11 @@ export const accountRoutes = [
   }),
   post('/sign-out', 'public', signOut),
   get('/account', 'signed-in', (c) => accountPage(c)),
-  post('/account/sign-out-everywhere', 'signed-in', signOutEverywhere),
+  post('/account/sign-out-everywhere', 'signed-in', signOutOnAllDevices),
   post('/account/api-tokens', 'signed-in', async (c) => {
     const form = await parseForm(c, apiTokenInput);
     if (!form.ok) return accountPage(c, undefined, form.errors, form.values);
-    const token = await createApiToken(personalScope(c), form.data.name);
+    const token = await createApiToken(personalScope(c), form.data.name, form.data.expiresInDays);
     return accountPage(c, token);
   }),
   post('/account/api-tokens/:tokenId/revoke', 'signed-in', async (c) => {

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Database } from '../../db/database';
-import { authSessions, people, personRoles, type Role } from '../../db/schema';
+import { apiTokens, authSessions, people, personRoles, type Role } from '../../db/schema';
 import type { SignedInPerson } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import type { Config } from '../shared/config';
@@ -54,10 +54,8 @@ export async function endSession(db: Database, sessionId: string) {
   await db.delete(authSessions).where(eq(authSessions.id, sessionId));
 }
 
-/** Signs a person out on every device. */
-export async function endAllSessions(db: Database, personId: string) {
-  await db.delete(authSessions).where(eq(authSessions.personId, personId));
-}
+/** An API token works while it is neither revoked nor past its expiry. */
+export const liveToken = (now: Date) => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
 
 /**
  * The person a valid session or API token belongs to, with their roles; only someone of the
