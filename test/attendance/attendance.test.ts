@@ -144,6 +144,6 @@ describe('feedback and certificates', () => {
     expect(three.summary).toMatchObject({ relevance: 4, delivery: 4, confidenceBefore: 4, confidenceAfter: 8, outcomesMet: [{ outcome: 'Learn', average: 4 }] });
     expect(three.summary!.comments.sort()).toEqual(['Very useful', 'Very useful']);
     const stranger = await makePerson(database.db, ['trainer']);
-    await expect(sessionFeedbackSummary(actingAs(s, as(stranger.id, 'trainer')), session.id)).rejects.toThrow('sessions you trained');
+    await expect(sessionFeedbackSummary(actingAs(s, as(stranger.id, 'trainer')), session.id)).rejects.toThrow('Session not found');
   });
 });
