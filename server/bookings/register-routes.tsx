@@ -3,7 +3,7 @@
 // their behalf, change the number of places, move or cancel a booking); and the register
 // as CSV. The rules are in ./service; these pages only translate HTTP.
 import { z } from 'zod';
-import { Button, Choices, ErrorSummary, Form, Select, StatusTag, SummaryList, TextInput, WarningText } from '../../web/components';
+import { Button, ErrorSummary, Form, Select, StatusTag, SummaryList, TextInput, WarningText } from '../../web/components';
 import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
 import { LIVE_BOOKING_STATUSES, type Role } from '../../db/schema';
 import { searchPeople } from '../accounts/people';
@@ -18,7 +18,7 @@ import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { registerEntries, sessionRegister, type RegisterEntry, type SessionRegister } from './queries';
 import { registerCsv, registerFilename } from './register-csv';
-import { registerDoneMessages, RegisterTables } from './register-views';
+import { ApprovalChoices, approvalDecisionInput, registerDoneMessages, RegisterTables } from './register-views';
 import { bookPlace, cancelBooking, changeCapacity, decideApprovalAsCoordinator, moveBooking } from './service';
 import { BookingTag, where, PersonChooser, plural } from '../../web/domain';
 
@@ -231,8 +231,6 @@ function cancelPage(c: AppContext, register: SessionRegister, entry: RegisterEnt
   );
 }
 
-const approveInput = z.object({ decision: z.enum(['approved', 'declined'], 'Select yes to approve or no to decline') });
-
 function approvePage(c: AppContext, register: SessionRegister, entry: RegisterEntry, errors: FieldErrors = {}) {
   const target: FormTarget = { action: entryPath(register, entry, 'approve'), backLink: registerPath(register), title: `Approve ${entry.person.name}’s place`, caption: sessionName(register), submit: 'Send decision' };
   return formPage(
@@ -247,17 +245,7 @@ function approvePage(c: AppContext, register: SessionRegister, entry: RegisterEn
         ]}
       />
       <TargetForm c={c} target={target}>
-        <Choices
-          type="radio"
-          name="decision"
-          label="Do you approve this place?"
-          legendSize="m"
-          error={errors.decision}
-          options={[
-            { value: 'approved', text: 'Yes, approve it' },
-            { value: 'declined', text: 'No, decline it', hint: 'The place goes to the next person waiting' },
-          ]}
-        />
+        <ApprovalChoices error={errors.decision} />
         <p class="govuk-body">We will email them your decision.</p>
       </TargetForm>
     </>,
@@ -278,7 +266,7 @@ export const registerRoutes = [
     withEntry(c, canApprove, (register, entry) =>
       submitForm(
         c,
-        approveInput,
+        approvalDecisionInput,
         (_values, errors) => approvePage(c, register, entry, errors),
         (input) => decideApprovalAsCoordinator(scope(c), entry.id, input.decision),
         (decision) => afterward(register, decision, entry.id, 0),

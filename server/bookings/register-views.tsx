@@ -1,10 +1,29 @@
 // The tables of a session's register on the coordinator's register page, and the
 // success messages its actions lead back to.
 import type { Child } from 'hono/jsx';
-import { ActionLink, Table } from '../../web/components';
+import { z } from 'zod';
+import { ActionLink, Choices, Table } from '../../web/components';
 import { formatShortDate, formatTime } from '../shared/dates';
 import type { RegisterEntry, SessionRegister } from './queries';
 import { BookingTag, plural } from '../../web/domain';
+
+/** A decision on a place waiting for approval, the manager's or a coordinator's. */
+export const approvalDecisionInput = z.object({ decision: z.enum(['approved', 'declined'], 'Select yes to approve or no to decline') });
+
+/** The question on both approval pages. */
+export const ApprovalChoices = ({ error }: { error?: string }) => (
+  <Choices
+    type="radio"
+    name="decision"
+    label="Do you approve this place?"
+    legendSize="m"
+    error={error}
+    options={[
+      { value: 'approved', text: 'Yes, approve it' },
+      { value: 'declined', text: 'No, decline it', hint: 'The place goes to the next person waiting' },
+    ]}
+  />
+);
 
 /** "23 Nov 2026, 10am" */
 const shortWhen = (d: Date) => `${formatShortDate(d)}, ${formatTime(d)}`;
