@@ -7,7 +7,7 @@ import { and, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/database';
 import { people } from '../../db/schema';
-import { audit } from '../audit/log';
+import { audit, auditChange } from '../audit/log';
 import { queueMail } from '../mail/outbox';
 import { DAY } from '../shared/clock';
 import { formatDate } from '../shared/dates';
@@ -128,5 +128,21 @@ export async function confirmLineManager(s: ServiceContext, token: string) {
     if (!done) throw notFound('Request');
     await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'person.line-manager.confirmed', subjectType: 'person', subjectId: found.id, detail: { email: found.email } });
     return found;
+  });
+}
+
+/** A coordinator sets a person's line manager's address, in use at once (never the person's own). */
+export async function setLineManager(s: ServiceContext, personId: string, managerEmail: string) {
+  if (!s.actor?.roles.includes('coordinator')) throw forbidden('Only a coordinator can set a line manager’s address');
+  const address = normaliseEmail(managerEmail);
+  await s.db.transaction(async (tx) => {
+    const [person] = await tx.select({ email: people.email }).from(people).where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));
+    if (!person) throw notFound('Person');
+    if (isOwnAddress(person.email, address)) throw invalid({ lineManagerEmail: 'Enter their line manager’s email address, not their own' });
+    await tx
+      .update(people)
+      .set({ lineManagerEmail: address, pendingLineManagerEmail: null, pendingManagerTokenHash: null, pendingManagerExpiresAt: null })
+      .where(eq(people.id, personId));
+    await auditChange(tx, s, 'person.line-manager.set', 'person', personId, { email: address });
   });
 }

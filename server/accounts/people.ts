@@ -56,7 +56,15 @@ export async function searchPeople(s: ServiceContext, q = '') {
 
 export async function getPersonWithRoles(s: ServiceContext, personId: string) {
   const [person] = await s.db
-    .select({ id: people.id, name: people.name, email: people.email, jobTitle: people.jobTitle, organisation: organisations.name })
+    .select({
+      id: people.id,
+      name: people.name,
+      email: people.email,
+      jobTitle: people.jobTitle,
+      organisation: organisations.name,
+      lineManagerEmail: people.lineManagerEmail,
+      pendingLineManagerEmail: people.pendingLineManagerEmail,
+    })
     .from(people)
     .innerJoin(organisations, eq(organisations.id, people.organisationId))
     .where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));

@@ -8,6 +8,7 @@ const AUDIT_ACTIONS = [
   'person.roles.changed',
   'person.line-manager.proposed',
   'person.line-manager.confirmed',
+  'person.line-manager.set',
   'api-token.created',
   'api-token.revoked',
   'organisation.created',

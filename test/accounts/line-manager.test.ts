@@ -132,6 +132,23 @@ describe('a line manager’s address', () => {
     expect((await managerSurveys(confirmed.booking.id)).map((r) => r.managerEmail)).toEqual(['set.by.coordinator@partner.example']);
   });
 
+  it('set by a coordinator is used at once, and never the person’s own', async () => {
+    const person = await makePerson(database.db);
+    const coordinator = await makePerson(database.db, ['coordinator']);
+    const client = await signedIn(coordinator.id);
+    const path = `/manage/people/${person.id}/line-manager`;
+    const own = await client.post(path, { lineManagerEmail: person.email });
+    expect(own.status).toBe(422);
+    expect(await own.text()).toContain('Enter their line manager’s email address, not their own');
+    const saved = await client.post(path, { lineManagerEmail: 'Real.Boss@partner.example' });
+    expect(saved.headers.get('location')).toBe(`/manage/people/${person.id}?done=line-manager`);
+    expect((await personRow(person.id)).lineManagerEmail).toBe('real.boss@partner.example');
+    expect(await (await client.get(`/manage/people/${person.id}`)).text()).toContain('real.boss@partner.example');
+    const { session } = await makeSession(database.db, { requiresManagerApproval: true });
+    await bookPlace(actingAs(await bookingScope(database.db), person.id), { sessionId: session.id, personId: person.id });
+    expect((await mailTo('real.boss@partner.example')).map((m) => m.subject)).toEqual([expect.stringMatching(/^Please approve: /)]);
+  });
+
   it(`gets at most ${MANAGER_MAILS_PER_DAY} requests a day; after that a coordinator decides`, async () => {
     const manager = 'busy.manager@partner.example';
     const coordinator = await makePerson(database.db, ['coordinator']);
