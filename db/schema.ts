@@ -197,7 +197,15 @@ export const people = pgTable(
       .references(() => organisations.id),
     jobTitle: text('job_title').notNull(),
     workforceGroupId: uuid('workforce_group_id').references(() => workforceGroups.id),
+    /** The line manager's address in use: confirmed by the manager from an emailed link, or set by a coordinator. */
     lineManagerEmail: text('line_manager_email'),
+    /**
+     * An address the person gave for their line manager, not used until the manager confirms it
+     * through the emailed link whose token's SHA-256 is kept here, before it expires.
+     */
+    pendingLineManagerEmail: text('pending_line_manager_email'),
+    pendingManagerTokenHash: text('pending_manager_token_hash').unique(),
+    pendingManagerExpiresAt: at('pending_manager_expires_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('people_email_unique').on(t.partnershipId, t.email)],
@@ -257,6 +265,8 @@ export const apiTokens = pgTable('api_tokens', {
   prefix: text('prefix').notNull(),
   createdAt: createdAt(),
   lastUsedAt: at('last_used_at'),
+  /** When the token stops working, if its owner chose a limit. */
+  expiresAt: at('expires_at'),
   revokedAt: at('revoked_at'),
 });
 

@@ -26,4 +26,9 @@ const css = readFileSync(join(govuk, 'govuk-frontend.min.css'), 'utf8')
 if (css.includes('GDS Transport')) throw new Error('GDS Transport is still in the CSS: check the govuk-frontend version');
 writeFileSync(join(out, 'static/govuk-frontend.min.css'), css);
 cpSync(join(root, 'web/static'), join(out, 'static'), { recursive: true });
+// The Worker's static files never reach the app: wrangler's [assets] gives them the app's
+// security headers from this file (HSTS too: a Worker is served over https).
+const headers = JSON.parse(readFileSync(join(root, 'server/http/security-headers.json'), 'utf8'));
+const lines = Object.entries({ ...headers.always, ...headers.httpsOnly }).map(([name, value]) => `  ${name}: ${value}`);
+writeFileSync(join(out, '_headers'), ['/*', ...lines, ''].join('\n'));
 console.log(`Static files written to ${out}`);

@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
 import { bookingRoutes } from './bookings/routes';
@@ -15,7 +14,7 @@ import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
 import { allows, DEFAULT_BODY_LIMIT, isApiPath, type RouteDef } from './http/routes';
 import { readableInput } from './http/readable';
-import { authenticate, csrf } from './http/security';
+import { authenticate, csrf, noStoreWhenSignedIn, securityHeaders } from './http/security';
 import { siteRoutes } from './site/routes';
 import { manageRoutes } from './catalogue/manage/routes';
 import { organisationRoutes } from './organisations/routes';
@@ -95,23 +94,7 @@ export function createApp(deps: AppDeps) {
   const routes = routeTable(deps);
 
   app.use(requestId());
-
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-      referrerPolicy: 'same-origin',
-    }),
-  );
+  app.use(securityHeaders(deps.config));
 
   app.use(async (c, next) => {
     c.set('deps', deps);
@@ -137,6 +120,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use(bodyLimits(routes));
   app.use(readableInput);
+  app.use(noStoreWhenSignedIn);
   app.use(authenticate);
   app.use(csrf);
 

@@ -2,16 +2,14 @@
 // `node server/node.ts admin <command>` (npm run admin) runs the admin command line instead, with
 // the same environment and clock: this is the only Node file that reads them.
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono } from 'hono';
 import { seedDemo } from './demo/seed';
 import { createApp } from './app';
 import { showsDevMailbox } from './deps';
 import { systemClock } from './shared/clock';
 import type { Mailer } from './mail/mailer';
 import { parseEnvironment } from './shared/config';
-import { nodeConfig, openDatabaseFrom, requireMailer } from './runtime';
+import { nodeConfig, openDatabaseFrom, requireMailer, withStaticFiles } from './runtime';
 import { startScheduler } from '../jobs/scheduler';
 import { runJob } from '../jobs/registry';
 import { runCommandLine } from './command-line';
@@ -53,13 +51,7 @@ async function serveApp() {
     clientAddress: (request, runtimeEnv) => getConnInfo({ req: { raw: request }, env: runtimeEnv } as never).remote.address,
   });
 
-  const root = new Hono();
-  // Built by scripts/build-assets.mjs (npm start runs it), the same folder the Worker serves.
-  root.use('/assets/*', serveStatic({ root: './dist/assets' }));
-  root.use('/static/*', serveStatic({ root: './dist/assets' }));
-  root.route('/', app);
-  // Hono answers only the top-level app's notFound: hand unknown paths to the app's own 404 page.
-  root.notFound((c) => app.fetch(c.req.raw, c.env));
+  const root = withStaticFiles(app, config);
 
   const scheduler = startScheduler(deps);
   const server = serve({ fetch: root.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/open';
 import { ConfigurationError, configFrom, type Environment } from './shared/config';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
 import { chooseMailer, type Mailer } from './mail/mailer';
+import { securityHeaders } from './http/security';
 
 /** The app's config: outside demo mode SECRET is required; in demo mode without it, a random one for this process. */
 export const nodeConfig = (env: Environment) => configFrom(env, () => randomBytes(32).toString('hex'));
@@ -32,4 +35,16 @@ export function requireMailer(env: Environment, config: Parameters<typeof choose
   const mailer = chooseMailer(env.SMTP_URL, config);
   if (!mailer) throw new ConfigurationError('The configuration is not valid:\n  SMTP_URL: set it outside demo mode, or no email will be sent');
   return mailer;
+}
+
+/**
+ * The Node server's front: the static files built by scripts/build-assets.mjs (npm start runs
+ * it; the same folder the Worker serves), with the app's security headers too, then the app.
+ */
+export function withStaticFiles(app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }, config: { trustProxy: boolean }, folder = './dist/assets') {
+  const root = new Hono();
+  root.use('/assets/*', securityHeaders(config), serveStatic({ root: folder }));
+  root.use('/static/*', securityHeaders(config), serveStatic({ root: folder }));
+  root.all('*', (c) => app.fetch(c.req.raw, c.env));
+  return root;
 }

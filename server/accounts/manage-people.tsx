@@ -1,4 +1,4 @@
-// The coordinator's people pages: find people and grant or remove their roles.
+// The coordinator's people pages: find people, grant or remove their roles, set their line manager's address.
 import { z } from 'zod';
 import { ActionLink, Button, Choices, SummaryList, Table, TextInput } from '../../web/components';
 import { ROLES, type Role } from '../../db/schema';
@@ -8,7 +8,8 @@ import { uuidParam } from '../http/params';
 import type { FieldErrors } from '../shared/errors';
 import { scope, type AppContext } from '../http/context';
 import { getPersonWithRoles, searchPeople, setRoles } from './people';
-import { many, type FormValues } from '../http/forms';
+import { lineManagerInput, setLineManager } from './line-manager';
+import { many, one, type FormValues } from '../http/forms';
 import { render } from '../http/render';
 import { get, post } from '../http/routes';
 
@@ -62,7 +63,7 @@ function personPage(c: AppContext, person: Person, values: FormValues, errors: F
   const target = { action: `/manage/people/${person.id}/roles`, backLink: '/manage/people', title: person.name, caption: 'People', submit: 'Save roles' };
   return formPage(
     c,
-    { ...target, errors, banner: <Done c={c} messages={{ roles: 'Roles saved', confirmation: 'Line manager’s confirmation recorded' }} /> },
+    { ...target, errors, banner: <Done c={c} messages={{ roles: 'Roles saved', confirmation: 'Line manager’s confirmation recorded', 'line-manager': 'Line manager’s address saved' }} /> },
     <>
       <SummaryList
         rows={[
@@ -70,8 +71,23 @@ function personPage(c: AppContext, person: Person, values: FormValues, errors: F
           { key: 'Organisation', value: person.organisation },
           { key: 'Job title', value: person.jobTitle },
           { key: 'Roles', value: roleList(person.roles) },
+          {
+            key: 'Line manager',
+            value: `${person.lineManagerEmail ?? 'None confirmed'}${person.pendingLineManagerEmail ? ` (they gave ${person.pendingLineManagerEmail}, not yet confirmed)` : ''}`,
+          },
         ]}
       />
+      <TargetForm c={c} target={{ ...target, action: `/manage/people/${person.id}/line-manager`, submit: 'Save line manager’s address' }}>
+        <TextInput
+          name="lineManagerEmail"
+          label="Line manager’s email address"
+          hint="Used at once: approvals and the three-month survey go to it"
+          type="email"
+          spellcheck={false}
+          value={one(values, 'lineManagerEmail')}
+          error={errors.lineManagerEmail}
+        />
+      </TargetForm>
       <p class="govuk-body">
         <a class="govuk-link" href={`/manage/people/${person.id}/workforce-group`}>
           Change their workforce group
@@ -109,5 +125,15 @@ export const peopleRoutes = [
   post('/manage/people/:personId/roles', COORDINATOR, async (c) => {
     const p = await person(c);
     return submitForm(c, rolesInput, (values, errors) => personPage(c, p, values, errors), (input) => setRoles(scope(c), p.id, input.roles), () => `/manage/people/${p.id}?done=roles`);
+  }),
+  post('/manage/people/:personId/line-manager', COORDINATOR, async (c) => {
+    const p = await person(c);
+    return submitForm(
+      c,
+      lineManagerInput,
+      (values, errors) => personPage(c, p, { roles: p.roles, ...values }, errors),
+      (input) => setLineManager(scope(c), p.id, input.lineManagerEmail),
+      () => `/manage/people/${p.id}?done=line-manager`,
+    );
   }),
 ];

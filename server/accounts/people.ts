@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { and, asc, count, eq, ilike, inArray, or } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { organisations, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
@@ -6,6 +7,16 @@ import type { ServiceContext } from '../shared/context';
 import { invalid, notFound } from '../shared/errors';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export const emailField = z
+  .string('Enter an email address')
+  .trim()
+  .min(1, 'Enter an email address')
+  .pipe(z.email('Enter an email address in the correct format, like name@example.com').max(254));
+
+/** Nobody is their own line manager: an address that is the person's own is refused. */
+export const OWN_ADDRESS = 'Enter your line manager’s email address, not your own';
+export const isOwnAddress = (email: string, managerEmail: string | null | undefined) => Boolean(managerEmail) && normaliseEmail(managerEmail!) === normaliseEmail(email);
 
 export async function findPersonByEmail(db: Executor, partnershipId: string, email: string) {
   const [person] = await db
@@ -45,7 +56,15 @@ export async function searchPeople(s: ServiceContext, q = '') {
 
 export async function getPersonWithRoles(s: ServiceContext, personId: string) {
   const [person] = await s.db
-    .select({ id: people.id, name: people.name, email: people.email, jobTitle: people.jobTitle, organisation: organisations.name })
+    .select({
+      id: people.id,
+      name: people.name,
+      email: people.email,
+      jobTitle: people.jobTitle,
+      organisation: organisations.name,
+      lineManagerEmail: people.lineManagerEmail,
+      pendingLineManagerEmail: people.pendingLineManagerEmail,
+    })
     .from(people)
     .innerJoin(organisations, eq(organisations.id, people.organisationId))
     .where(and(eq(people.id, personId), eq(people.partnershipId, s.partnership.id)));

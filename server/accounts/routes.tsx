@@ -11,9 +11,10 @@ import { get, post } from '../http/routes';
 import { setSessionCookie } from '../http/security';
 import { listOrganisations } from '../organisations/service';
 import { uuidParam } from '../http/params';
-import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
+import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken, signOutEverywhere, TOKEN_LIFETIMES } from './api-tokens';
+import { changeMyLineManager, confirmLineManager, findManagerRequest, lineManagerInput, myLineManager } from './line-manager';
 import { personInput, register, requestSignIn, safeNext, signInInput, signInWithLink } from './service';
-import { endAllSessions, endSession, SESSION_COOKIE } from './sessions';
+import { endSession, SESSION_COOKIE } from './sessions';
 import { isDomainError } from '../shared/errors';
 
 function signInForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
@@ -148,8 +149,8 @@ async function signOut(c: AppContext) {
   return seeOther(c, '/');
 }
 
-async function signOutEverywhere(c: AppContext) {
-  await endAllSessions(c.get('deps').db, c.get('viewer')!.id);
+async function signOutOnAllDevices(c: AppContext) {
+  await signOutEverywhere(personalScope(c));
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('deps').config.cookieSecure });
   return seeOther(c, '/');
 }
@@ -157,7 +158,7 @@ async function signOutEverywhere(c: AppContext) {
 async function accountPage(c: AppContext, created?: string, errors: Record<string, string> = {}, values: FormValues = {}) {
   const field = fieldsOf(values, errors);
   const viewer = c.get('viewer')!;
-  const tokens = await listApiTokens(personalScope(c));
+  const [tokens, manager] = await Promise.all([listApiTokens(personalScope(c)), myLineManager(personalScope(c))]);
   return render(
     c,
     { title: 'Your account', hasErrors: Object.keys(errors).length > 0 },
@@ -176,18 +177,31 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
         { key: 'Roles', value: viewer.roles.join(', ') },
       ]} />
       <p class="govuk-body"><a class="govuk-link" href="/account/workforce-group">Ask to change your workforce group</a></p>
+      <h2 class="govuk-heading-m">Your line manager</h2>
+      <p class="govuk-body">
+        {manager.confirmed ? <>Your line manager’s address is {manager.confirmed}.</> : 'Your account has no confirmed line manager’s address, so a coordinator approves places on courses that need approval.'}
+      </p>
+      {manager.waiting ? (
+        <p class="govuk-body">We have asked {manager.waiting.email} to confirm they are your line manager. The address is used once they confirm, by {formatShortDate(manager.waiting.until)}.</p>
+      ) : null}
+      <Form action="/account/line-manager" csrfToken={c.get('csrfToken')}>
+        <TextInput {...field.one('lineManagerEmail')} label="Line manager’s email address" type="email" spellcheck={false} hint="We email them a link to confirm they are your line manager" />
+        <Button secondary>Ask them to confirm</Button>
+      </Form>
       <Form action="/account/sign-out-everywhere" csrfToken={c.get('csrfToken')}>
+        <p class="govuk-body">This also revokes your API tokens.</p>
         <Button secondary>Sign out on all devices</Button>
       </Form>
       <>
           <h2 class="govuk-heading-m">API tokens</h2>
           <p class="govuk-body">Scripts and integrations use a personal token to use the API at <a class="govuk-link" href="/api/v1/openapi.json">/api/v1</a>. Treat a token like a password.</p>
           {tokens.length ? (
-            <Table head={['Name', 'Starts with', 'Created', 'Last used', '']} rows={tokens.map((t) => [
+            <Table head={['Name', 'Starts with', 'Created', 'Last used', 'Expires', '']} rows={tokens.map((t) => [
               t.name,
               <code>{t.prefix}</code>,
               formatShortDate(t.createdAt),
               t.lastUsedAt ? formatShortDate(t.lastUsedAt) : 'Never',
+              t.expiresAt ? formatShortDate(t.expiresAt) : 'Never',
               <Form action={`/account/api-tokens/${t.id}/revoke`} csrfToken={c.get('csrfToken')}>
                 <button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" data-module="govuk-button">
                   Revoke<span class="govuk-visually-hidden"> {t.name}</span>
@@ -197,6 +211,13 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
           ) : <p class="govuk-body">You have no API tokens.</p>}
           <Form action="/account/api-tokens" csrfToken={c.get('csrfToken')}>
             <TextInput {...field.one('name')} label="Name for a new token" hint="What it is for, like ‘Monthly report script’" />
+            <Select
+              name="expiresInDays"
+              label="How long it works"
+              options={[{ value: '', text: 'Until I revoke it' }, ...TOKEN_LIFETIMES.map((d) => ({ value: d, text: `${d} days` }))]}
+              value={one(values, 'expiresInDays')}
+              error={errors.expiresInDays}
+            />
             <Button secondary>Create token</Button>
           </Form>
         </>
@@ -204,7 +225,75 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
   );
 }
 
+const managerToken = z.string().regex(/^[a-z2-7]{32}$/);
+
+/** The page a manager's confirmation link leads to: a button, so mail scanners do not use it up. */
+async function managerRequestPage(c: AppContext) {
+  const token = managerToken.safeParse(c.req.param('token'));
+  const found = token.success ? await findManagerRequest(scope(c), token.data) : undefined;
+  if (!found) {
+    return render(
+      c,
+      { title: 'This link has expired', status: 404 },
+      <>
+        <h1 class="govuk-heading-l">This link has expired</h1>
+        <p class="govuk-body">It has been used, or is too old, or the person has given another address. Check you used the whole link from the email.</p>
+      </>,
+    );
+  }
+  return render(
+    c,
+    { title: 'Confirm you are their line manager' },
+    <div class="govuk-grid-row">
+      <div class="govuk-grid-column-two-thirds">
+        <h1 class="govuk-heading-l">Confirm you are their line manager</h1>
+        <SummaryList rows={[
+          { key: 'Who', value: `${found.name}, ${found.jobTitle}` },
+          { key: 'Your email address', value: found.email },
+        ]} />
+        <p class="govuk-body">Their line manager approves their places on some courses and is asked, three months after a course, whether their practice changed.</p>
+        <Form action={`/line-manager/${token.data}`} csrfToken={c.get('csrfToken')}>
+          <Button>I am their line manager</Button>
+        </Form>
+        <p class="govuk-body">If you are not, close this page: the address will not be used.</p>
+      </div>
+    </div>,
+  );
+}
+
+async function confirmManager(c: AppContext) {
+  const token = managerToken.safeParse(c.req.param('token'));
+  if (!token.success) return managerRequestPage(c);
+  try {
+    const found = await confirmLineManager(scope(c), token.data);
+    return render(
+      c,
+      { title: 'Line manager confirmed' },
+      <div class="govuk-panel govuk-panel--confirmation">
+        <h1 class="govuk-panel__title">Thank you</h1>
+        <div class="govuk-panel__body">You are now {found.name}’s line manager for training</div>
+      </div>,
+    );
+  } catch (error) {
+    if (isDomainError(error, 'not_found')) return managerRequestPage(c);
+    throw error;
+  }
+}
+
 export const accountRoutes = [
+  get('/line-manager/:token', 'public', managerRequestPage),
+  post('/line-manager/:token', 'public', confirmManager),
+  post('/account/line-manager', 'signed-in', async (c) => {
+    const form = await parseForm(c, lineManagerInput);
+    if (!form.ok) return accountPage(c, undefined, form.errors, form.values);
+    try {
+      await changeMyLineManager(personalScope(c), form.data.lineManagerEmail);
+    } catch (error) {
+      if (isDomainError(error) && Object.keys(error.fields).length) return accountPage(c, undefined, error.fields, form.values);
+      throw error;
+    }
+    return seeOther(c, '/account');
+  }),
   get('/sign-in', 'public', (c) => (c.get('viewer') ? seeOther(c, safeNext(c.req.query('next')) ?? '/account') : signInForm(c))),
   post('/sign-in', 'public', async (c) => {
     const form = await parseForm(c, signInInput);
@@ -235,11 +324,11 @@ export const accountRoutes = [
   }),
   post('/sign-out', 'public', signOut),
   get('/account', 'signed-in', (c) => accountPage(c)),
-  post('/account/sign-out-everywhere', 'signed-in', signOutEverywhere),
+  post('/account/sign-out-everywhere', 'signed-in', signOutOnAllDevices),
   post('/account/api-tokens', 'signed-in', async (c) => {
     const form = await parseForm(c, apiTokenInput);
     if (!form.ok) return accountPage(c, undefined, form.errors, form.values);
-    const token = await createApiToken(personalScope(c), form.data.name);
+    const token = await createApiToken(personalScope(c), form.data.name, form.data.expiresInDays);
     return accountPage(c, token);
   }),
   post('/account/api-tokens/:tokenId/revoke', 'signed-in', async (c) => {

@@ -1,7 +1,7 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/database';
-import { competencyFrameworks, organisations, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
+import { competencyFrameworks, organisations, outbox, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
 import { audit } from '../audit/log';
 import { MINUTE } from '../shared/clock';
 import { invalid, rateLimited } from '../shared/errors';
@@ -10,14 +10,12 @@ import { queueMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { nameText } from '../shared/input';
 import { hitRateLimit } from './rate-limit';
-import { findPersonByEmail, normaliseEmail } from './people';
+import { emailField, findPersonByEmail, isOwnAddress, normaliseEmail, OWN_ADDRESS } from './people';
+import { proposeLineManager } from './line-manager';
+
+export { emailField };
 import { createSession, sessionPolicy } from './sessions';
 
-export const emailField = z
-  .string('Enter an email address')
-  .trim()
-  .min(1, 'Enter an email address')
-  .pipe(z.email('Enter an email address in the correct format, like name@example.com').max(254));
 const optionalEmail = z
   .string()
   .trim()
@@ -25,14 +23,16 @@ const optionalEmail = z
   .transform((v) => (v ? v : undefined))
   .pipe(z.email('Enter the line manager’s email address in the correct format, like name@example.com').optional());
 
-export const personInput = z.object({
-  name: nameText('Enter your full name', 200, 'Your name must be 200 characters or fewer'),
-  email: emailField,
-  organisationId: z.uuid('Select your organisation'),
-  jobTitle: nameText('Enter your job title', 200, 'Your job title must be 200 characters or fewer'),
-  workforceGroupId: z.uuid('Select your workforce group'),
-  lineManagerEmail: optionalEmail,
-});
+export const personInput = z
+  .object({
+    name: nameText('Enter your full name', 200, 'Your name must be 200 characters or fewer'),
+    email: emailField,
+    organisationId: z.uuid('Select your organisation'),
+    jobTitle: nameText('Enter your job title', 200, 'Your job title must be 200 characters or fewer'),
+    workforceGroupId: z.uuid('Select your workforce group'),
+    lineManagerEmail: optionalEmail,
+  })
+  .refine((p) => !isOwnAddress(p.email, p.lineManagerEmail), { path: ['lineManagerEmail'], message: OWN_ADDRESS });
 export type PersonInput = z.infer<typeof personInput>;
 
 export const signInInput = z.object({ email: emailField, next: z.string().optional() });
@@ -63,7 +63,7 @@ async function checkReferences(db: Executor, partnershipId: string, input: Pick<
 export async function createPerson(
   tx: Executor,
   partnershipId: string,
-  input: PersonInput,
+  input: Omit<PersonInput, 'lineManagerEmail'> & { lineManagerEmail?: string },
   roles: readonly Role[],
   actorId: string | null,
 ): Promise<string> {
@@ -83,26 +83,28 @@ export function safeNext(next: string | undefined): string | undefined {
   return next && /^\/(?![/\\])[\w\-/?=&%.]*$/.test(next) && next.length <= 200 ? next : undefined;
 }
 
+/** The sign-in email's text, greeting first. */
+function signInMailText(s: ServiceContext, intro: string, token: string, next?: string) {
+  return [
+    intro,
+    '',
+    'Use this link to sign in:',
+    `${s.config.baseUrl}/sign-in/link?token=${token}${safeNext(next) ? `&next=${encodeURIComponent(next!)}` : ''}`,
+    '',
+    `The link works once and stops working after ${s.config.signInLinkMinutes} minutes.`,
+    'If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.',
+    '',
+    s.partnership.name,
+  ].join('\n');
+}
+
+const signInSubject = (s: ServiceContext) => `Your sign-in link for ${s.partnership.shortName} safeguarding training`;
+
 async function queueSignInLink(tx: Executor, s: ServiceContext, personId: string, email: string, intro: string, next?: string) {
   const token = generateToken();
   const now = s.clock.now();
   await tx.insert(signInTokens).values({ tokenHash: hashToken(token), personId, createdAt: now, expiresAt: new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE) });
-  await queueMail(tx, { partnershipId: s.partnership.id, now }, {
-    to: email,
-    subject: `Your sign-in link for ${s.partnership.shortName} safeguarding training`,
-    text: [
-      intro,
-      '',
-      'Use this link to sign in:',
-      `${s.config.baseUrl}/sign-in/link?token=${token}${safeNext(next) ? `&next=${encodeURIComponent(next!)}` : ''}`,
-      '',
-      `The link works once and stops working after ${s.config.signInLinkMinutes} minutes.`,
-      'If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.',
-      '',
-      s.partnership.name,
-    ].join('\n'),
-    clearAfterSending: true,
-  });
+  await queueMail(tx, { partnershipId: s.partnership.id, now }, { to: email, subject: signInSubject(s), text: signInMailText(s, intro, token, next), clearAfterSending: true });
 }
 
 async function limitSignIn(s: ServiceContext, email: string, address: string | undefined) {
@@ -116,19 +118,34 @@ async function limitSignIn(s: ServiceContext, email: string, address: string | u
 }
 
 /**
- * Emails a sign-in link if the email belongs to someone. The caller shows the same
- * page either way, so the answer never tells whether an account exists.
+ * Emails a sign-in link if the email belongs to someone. The caller shows the same page either
+ * way, and the work is the same too: one statement finds the person, stores the link's hash and
+ * queues the email, writing nothing when nobody has the email, so neither the answer nor its
+ * time tells whether an account exists.
  */
 export async function requestSignIn(s: ServiceContext, email: string, address: string | undefined, next?: string): Promise<void> {
   await limitSignIn(s, email, address);
-  const person = await findPersonByEmail(s.db, s.partnership.id, email);
-  if (!person) return;
-  await s.db.transaction((tx) => queueSignInLink(tx, s, person.id, person.email, `Hello ${person.name},`, next));
+  const token = generateToken();
+  const now = s.clock.now();
+  const at = (d: Date) => sql`${d.toISOString()}::timestamptz`; // postgres.js does not serialise Date inside sql``
+  // The greeting holds the person's name, which only the database knows here.
+  const [beforeName, afterName] = signInMailText(s, 'Hello \u0000,', token, next).split('\u0000');
+  await s.db.execute(sql`
+    with person as (
+      select ${people.id} as id, ${people.name} as name, ${people.email} as email from ${people}
+      where ${people.partnershipId} = ${s.partnership.id} and ${people.email} = ${normaliseEmail(email)}
+    ), link as (
+      insert into ${signInTokens} (token_hash, person_id, created_at, expires_at)
+      select ${hashToken(token)}, id, ${at(now)}, ${at(new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE))} from person
+    )
+    insert into ${outbox} (partnership_id, "to", subject, text, clear_after_sending, created_at, next_attempt_at)
+    select ${s.partnership.id}, email, ${signInSubject(s)}, ${beforeName} || name || ${afterName}, true, ${at(now)}, ${at(now)} from person`);
 }
 
 /**
  * Registers a practitioner and emails a sign-in link. An email that already has an
- * account gets a sign-in link instead, and the page says the same thing.
+ * account gets a sign-in link instead, and the page says the same thing. A line manager's
+ * address given here waits for the manager to confirm it (decision 0015).
  */
 export async function register(s: ServiceContext, input: PersonInput, address: string | undefined, next?: string): Promise<void> {
   await limitSignIn(s, input.email, address);
@@ -138,7 +155,9 @@ export async function register(s: ServiceContext, input: PersonInput, address: s
       await queueSignInLink(tx, s, existing.id, existing.email, `Hello ${existing.name},\n\nSomeone tried to register with this email address, but you already have an account.`, next);
       return;
     }
-    const personId = await createPerson(tx, s.partnership.id, input, [], null);
+    const { lineManagerEmail, ...person } = input;
+    const personId = await createPerson(tx, s.partnership.id, person, [], null);
+    if (lineManagerEmail) await proposeLineManager(tx, s, { id: personId, ...person, email: normaliseEmail(input.email) }, lineManagerEmail);
     await queueSignInLink(tx, s, personId, normaliseEmail(input.email), `Hello ${input.name},\n\nThank you for registering for ${s.partnership.name} training.`, next);
   });
 }

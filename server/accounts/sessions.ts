@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Database } from '../../db/database';
-import { authSessions, people, personRoles, type Role } from '../../db/schema';
+import { apiTokens, authSessions, people, personRoles, type Role } from '../../db/schema';
 import type { SignedInPerson } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import type { Config } from '../shared/config';
@@ -54,17 +54,18 @@ export async function endSession(db: Database, sessionId: string) {
   await db.delete(authSessions).where(eq(authSessions.id, sessionId));
 }
 
-/** Signs a person out on every device. */
-export async function endAllSessions(db: Database, personId: string) {
-  await db.delete(authSessions).where(eq(authSessions.personId, personId));
-}
+/** An API token works while it is neither revoked nor past its expiry. */
+export const liveToken = (now: Date) => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
 
-/** The person a valid session or API token belongs to, with their roles. */
-export async function loadSignedInPerson(db: Database, personId: string): Promise<SignedInPerson | undefined> {
+/**
+ * The person a valid session or API token belongs to, with their roles; only someone of the
+ * partnership the app serves, so a credential made for one partnership is refused by another's.
+ */
+export async function loadSignedInPerson(db: Database, personId: string, partnershipId: string): Promise<SignedInPerson | undefined> {
   const [person] = await db
     .select({ id: people.id, name: people.name, email: people.email, organisationId: people.organisationId })
     .from(people)
-    .where(eq(people.id, personId))
+    .where(and(eq(people.id, personId), eq(people.partnershipId, partnershipId)))
     .limit(1);
   if (!person) return undefined;
   const roles = await db.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId));

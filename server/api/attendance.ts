@@ -15,8 +15,8 @@ import { instant, iso, named, registerSessionFields, venueOut } from './schemas'
 
 const TRAINER: Role[] = ['trainer', 'coordinator'];
 const sessionParams = z.object({ sessionId: z.uuid() });
-const NO_SESSION = 'No session with that id';
-const NOT_THEIRS = 'the token holder is a trainer, but not of this session';
+/** Another trainer's session reads as no session at all. */
+const NO_SESSION = 'No session with that id that the token holder trains (or, for a coordinator, no session with that id)';
 
 const sessionFieldsOut = (x: TrainerSession | SessionRegister['session']) => ({
   id: x.id,
@@ -140,7 +140,6 @@ export const attendanceOperations = [
       description: 'For coordinators, and for the trainers of the session.',
       params: sessionParams,
       response: AttendanceSchema,
-      forbidden: NOT_THEIRS,
       notFound: NO_SESSION,
     },
     async (c, { sessionId }) => {
@@ -164,7 +163,7 @@ export const attendanceOperations = [
       params: sessionParams,
       body: marksRequest,
       response: AttendanceRecorded,
-      forbidden: `${NOT_THEIRS}; or the register is not open yet, or has locked for trainers, or the session was cancelled`,
+      forbidden: 'The register is not open yet, or has locked for trainers, or the session was cancelled',
       notFound: NO_SESSION,
       unprocessable: 'A booking is not on this session’s register (named as mark-{bookingId})',
     },
@@ -182,7 +181,7 @@ export const attendanceOperations = [
       body: walkInRequest,
       status: 201,
       response: Attendee,
-      forbidden: `${NOT_THEIRS}; or the register is not open yet, or has locked for trainers, or the session was cancelled`,
+      forbidden: 'The register is not open yet, or has locked for trainers, or the session was cancelled',
       notFound: NO_SESSION,
       conflict: 'The person is already on the register, on the waiting list or waiting for approval',
       unprocessable: 'No person with that personId',
@@ -204,7 +203,6 @@ export const attendanceOperations = [
       description: `Averages and the written answers without names, from ${SUMMARY_THRESHOLD} responses; below that, only how many there are.`,
       params: sessionParams,
       response: SessionFeedbackSummary,
-      forbidden: NOT_THEIRS,
       notFound: NO_SESSION,
     },
     async (c, { sessionId }) => {

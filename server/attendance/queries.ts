@@ -5,7 +5,7 @@ import { and, asc, eq, gte } from 'drizzle-orm';
 import { courses, sessions, sessionTrainers } from '../../db/schema';
 import { mayReadRegister, sessionRegister } from '../bookings/queries';
 import { DAY } from '../shared/clock';
-import { forbidden } from '../shared/errors';
+import { forbidden, notFound } from '../shared/errors';
 import { markingPermission, markingWindow } from './service';
 import type { Actor, PersonalContext } from '../shared/context';
 import { sessionRegisterColumns } from '../bookings/joins';
@@ -47,11 +47,11 @@ export async function trainerSessions(s: PersonalContext) {
 }
 export type TrainerSession = Awaited<ReturnType<typeof trainerSessions>>['upcoming'][number];
 
-/** A session's register, for its trainers and for coordinators; anyone else is refused. */
+/** A session's register, for its trainers and for coordinators; to anyone else it is not found. */
 export async function readableRegister(s: PersonalContext, sessionId: string) {
   const { actor } = s;
   const register = await sessionRegister(s, sessionId);
-  if (!mayReadRegister(actor, register)) throw forbidden('Only the session’s trainers and coordinators can see its register');
+  if (!mayReadRegister(actor, register)) throw notFound('Session');
   return register;
 }
 

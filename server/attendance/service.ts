@@ -36,14 +36,18 @@ export async function markingPermission(db: Database | Tx, s: PersonalContext, s
   const { actor } = s;
   const window = markingWindow(session, s.partnership.attendanceLockDays);
   const now = s.clock.now();
+  const coordinator = actor.roles.includes('coordinator');
+  // Another trainer's session is not theirs to know about: the caller answers "not found".
+  if (!coordinator) {
+    const [trains] = await db
+      .select()
+      .from(sessionTrainers)
+      .where(and(eq(sessionTrainers.sessionId, session.id), eq(sessionTrainers.personId, actor.id)));
+    if (!trains) return { allowed: false as const, notTheirs: true, reason: 'You are not a trainer for this session', window };
+  }
   if (session.status === 'cancelled') return { allowed: false as const, reason: 'This session was cancelled', window };
   if (now < window.opensAt) return { allowed: false as const, reason: 'The register opens 15 minutes before the session starts', window };
-  if (actor.roles.includes('coordinator')) return { allowed: true as const, window };
-  const [trains] = await db
-    .select()
-    .from(sessionTrainers)
-    .where(and(eq(sessionTrainers.sessionId, session.id), eq(sessionTrainers.personId, actor.id)));
-  if (!trains) return { allowed: false as const, reason: 'You are not a trainer for this session', window };
+  if (coordinator) return { allowed: true as const, window };
   if (now > window.locksAt) return { allowed: false as const, reason: `The register locked on ${formatDate(window.locksAt)}: ask a coordinator to change it`, window };
   return { allowed: true as const, window };
 }
@@ -63,8 +67,8 @@ async function assertMayMark(tx: Tx, s: ServiceContext, session: typeof sessions
   if (!actor) return;
   const permission = await markingPermission(tx, { ...s, actor }, session);
   if (!permission.allowed) {
-    // A person who is neither coordinator nor trainer learns nothing about the session.
-    if (!actor.roles.includes('coordinator') && !actor.roles.includes('trainer')) throw notFound('Session');
+    // A person who does not train the session learns nothing about it.
+    if ('notTheirs' in permission) throw notFound('Session');
     throw forbidden(permission.reason);
   }
 }

@@ -6,6 +6,9 @@ import type { ServiceContext } from '../shared/context';
 const AUDIT_ACTIONS = [
   'person.created',
   'person.roles.changed',
+  'person.line-manager.proposed',
+  'person.line-manager.confirmed',
+  'person.line-manager.set',
   'api-token.created',
   'api-token.revoked',
   'organisation.created',

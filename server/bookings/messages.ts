@@ -60,6 +60,9 @@ function letter(c: Context, r: Recipient, subject: string, lines: string[], atta
   };
 }
 
+type Decider = 'line manager' | 'coordinator';
+const deciderName: Record<Decider, string> = { 'line manager': 'Your line manager', coordinator: 'The partnership’s training coordinator' };
+
 const when = (s: SessionDetails) => formatSessionTime(s.startsAt, s.endsAt);
 
 export const bookingMail = {
@@ -72,8 +75,34 @@ export const bookingMail = {
   waitlisted: (c: Context, r: Recipient, s: SessionDetails, position: number) =>
     letter(c, r, `On the waiting list: ${s.courseTitle}, ${formatDate(s.startsAt)}`, [`The session is full, so you are on the waiting list. You are number ${position}.`, '', `Course: ${s.courseTitle}`, `When: ${when(s)}`, '', 'If a place comes up it goes to the first person on the list, and we will email you straight away.']),
 
-  pendingApproval: (c: Context, r: Recipient, s: SessionDetails, managerEmail: string, holdUntil: Date) =>
-    letter(c, r, `Waiting for approval: ${s.courseTitle}, ${formatDate(s.startsAt)}`, [`This course needs your line manager’s approval. We have emailed ${managerEmail}.`, `Your place is held until ${formatDate(holdUntil)}, ${formatTime(holdUntil)}. We will email you when they decide.`, '', `Course: ${s.courseTitle}`, `When: ${when(s)}`]),
+  pendingApproval: (c: Context, r: Recipient, s: SessionDetails, managerEmail: string | null, holdUntil: Date) =>
+    letter(c, r, `Waiting for approval: ${s.courseTitle}, ${formatDate(s.startsAt)}`, [
+      managerEmail
+        ? `This course needs your line manager’s approval. We have emailed ${managerEmail}.`
+        : 'This course needs approval. Your account has no confirmed line manager’s address, so the partnership’s training coordinator will decide.',
+      `Your place is held until ${formatDate(holdUntil)}, ${formatTime(holdUntil)}. We will email you when ${managerEmail ? 'they decide' : 'it is decided'}.`,
+      '',
+      `Course: ${s.courseTitle}`,
+      `When: ${when(s)}`,
+    ]),
+
+  coordinatorApprovalRequest: (c: Context, to: string, person: { name: string; jobTitle: string }, s: SessionDetails, holdUntil: Date): QueuedMail => ({
+    to,
+    subject: `Place to approve: ${person.name} on ${s.courseTitle}`,
+    text: [
+      'Hello,',
+      '',
+      `${person.name} (${person.jobTitle}) has asked for a place on ${s.courseTitle}, which needs approval. Their account has no confirmed line manager’s address, so a coordinator decides.`,
+      `When: ${when(s)}`,
+      '',
+      `Approve or decline it on the session’s register: ${c.config.baseUrl}/manage/sessions/${s.sessionId}/register`,
+      '',
+      `The place is held until ${formatDate(holdUntil)}, ${formatTime(holdUntil)}. If nobody decides by then it goes to the next person waiting.`,
+      '',
+      c.partnership.name,
+    ].join('\n'),
+    attachments: [],
+  }),
 
   approvalRequest: (c: Context, manager: { email: string }, person: { name: string; jobTitle: string }, s: SessionDetails, token: string, holdUntil: Date): QueuedMail => ({
     to: manager.email,
@@ -95,13 +124,13 @@ export const bookingMail = {
     clearAfterSending: true,
   }),
 
-  approved: (c: Context, r: Recipient, s: SessionDetails) => bookingMail.confirmed(c, r, s, 'Your line manager approved your place, and it is booked.'),
+  approved: (c: Context, r: Recipient, s: SessionDetails, by: Decider = 'line manager') => bookingMail.confirmed(c, r, s, `${deciderName[by]} approved your place, and it is booked.`),
 
-  declined: (c: Context, r: Recipient, s: SessionDetails) =>
-    letter(c, r, `Not approved: ${s.courseTitle}, ${formatDate(s.startsAt)}`, ['Your line manager did not approve your place on this session, so it has been released.', '', `Course: ${s.courseTitle}`, `When: ${when(s)}`, '', 'Talk to your line manager if you think this is a mistake.']),
+  declined: (c: Context, r: Recipient, s: SessionDetails, by: Decider = 'line manager') =>
+    letter(c, r, `Not approved: ${s.courseTitle}, ${formatDate(s.startsAt)}`, [`${deciderName[by]} did not approve your place on this session, so it has been released.`, '', `Course: ${s.courseTitle}`, `When: ${when(s)}`, '', `Talk to ${by === 'line manager' ? 'your line manager' : 'the training coordinator'} if you think this is a mistake.`]),
 
   lapsed: (c: Context, r: Recipient, s: SessionDetails) =>
-    letter(c, r, `Place released: ${s.courseTitle}, ${formatDate(s.startsAt)}`, ['Your line manager did not approve your place in time, so it has been released to the next person waiting.', '', `Course: ${s.courseTitle}`, `When: ${when(s)}`, '', 'You can book again if places are left.']),
+    letter(c, r, `Place released: ${s.courseTitle}, ${formatDate(s.startsAt)}`, ['Your place was not approved in time, so it has been released to the next person waiting.', '', `Course: ${s.courseTitle}`, `When: ${when(s)}`, '', 'You can book again if places are left.']),
 
   cancelled: (c: Context, r: Recipient, s: SessionDetails, heldPlace: boolean) =>
     letter(c, r, `Booking cancelled: ${s.courseTitle}, ${formatDate(s.startsAt)}`, [heldPlace ? 'Your place has been cancelled.' : 'You have left the waiting list.', '', `Course: ${s.courseTitle}`, `When: ${when(s)}`], heldPlace ? [invite(c, r, s, 'cancel')] : []),

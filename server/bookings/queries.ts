@@ -3,7 +3,7 @@
 import { sessionRegisterColumns, withSessionAndCourse } from './joins';
 import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
+import { bookingApprovals, bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
 import { notFound } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
 
@@ -106,6 +106,8 @@ export async function sessionRegister(s: ServiceContext, sessionId: string) {
         cancelReason: bookings.cancelReason,
         late: bookings.lateCancellation,
         approvalExpiresAt: bookings.approvalExpiresAt,
+        /** Whether a line manager's link is out for the place (else a coordinator decides it). */
+        managerAsked: sql<boolean>`exists (select 1 from ${bookingApprovals} where ${bookingApprovals.bookingId} = ${bookings.id} and ${bookingApprovals.decision} is null)`.mapWith(Boolean),
         person: { id: people.id, name: people.name, email: people.email, jobTitle: people.jobTitle },
         organisation: { id: organisations.id, name: organisations.name },
         bookedBy: { id: booker.id, name: booker.name },

@@ -4,7 +4,7 @@
 // as CSV. The rules are in ./service; these pages only translate HTTP.
 import { z } from 'zod';
 import { Button, ErrorSummary, Form, Select, StatusTag, SummaryList, TextInput, WarningText } from '../../web/components';
-import { formatSessionTime } from '../shared/dates';
+import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
 import { LIVE_BOOKING_STATUSES, type Role } from '../../db/schema';
 import { searchPeople } from '../accounts/people';
 import { Done, formPage, submitForm, TargetForm, type FormTarget } from '../http/form-pages';
@@ -18,8 +18,8 @@ import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { registerEntries, sessionRegister, type RegisterEntry, type SessionRegister } from './queries';
 import { registerCsv, registerFilename } from './register-csv';
-import { registerDoneMessages, RegisterTables } from './register-views';
-import { bookPlace, cancelBooking, changeCapacity, moveBooking } from './service';
+import { ApprovalChoices, approvalDecisionInput, registerDoneMessages, RegisterTables } from './register-views';
+import { bookPlace, cancelBooking, changeCapacity, decideApprovalAsCoordinator, moveBooking } from './service';
 import { BookingTag, where, PersonChooser, plural } from '../../web/domain';
 
 const COORDINATOR: Role[] = ['coordinator'];
@@ -27,7 +27,7 @@ const BASE = '/manage/sessions/:sessionId/register';
 
 const loadRegister = (c: AppContext) => sessionRegister(scope(c), uuidParam(c, 'sessionId', 'Session'));
 const registerPath = (r: SessionRegister) => `/manage/sessions/${r.session.id}/register`;
-const entryPath = (r: SessionRegister, e: RegisterEntry, action: 'move' | 'cancel') => `${registerPath(r)}/bookings/${e.id}/${action}`;
+const entryPath = (r: SessionRegister, e: RegisterEntry, action: 'move' | 'cancel' | 'approve') => `${registerPath(r)}/bookings/${e.id}/${action}`;
 const sessionName = ({ session }: SessionRegister) => `${session.courseTitle}: ${formatSessionTime(session.startsAt, session.endsAt)}`;
 const started = (c: AppContext, r: SessionRegister) => r.session.startsAt <= c.get('deps').clock.now();
 
@@ -36,6 +36,8 @@ const isOpen = (c: AppContext, r: SessionRegister) => r.session.status === 'sche
 /** The booking rules' own limits, so the page offers only what they allow. */
 const canMove = (c: AppContext, r: SessionRegister, e: RegisterEntry) => isOpen(c, r) && e.status === 'confirmed';
 const canCancel = (c: AppContext, r: SessionRegister, e: RegisterEntry) => !started(c, r) && LIVE_BOOKING_STATUSES.includes(e.status);
+/** A place waiting for approval; never the coordinator's own, which another coordinator decides. */
+const canApprove = (c: AppContext, r: SessionRegister, e: RegisterEntry) => e.status === 'pending approval' && e.person.id !== c.get('viewer')?.id;
 
 /** A booking on this session's register; one on another session is not found. */
 async function loadEntry(c: AppContext) {
@@ -111,7 +113,7 @@ function registerPage(c: AppContext, register: SessionRegister, values: FormValu
           </div>
         </div>
       ) : null}
-      <RegisterTables register={register} actions={{ move: (e) => canMove(c, register, e), cancel: (e) => canCancel(c, register, e), path: (e, action) => entryPath(register, e, action) }} />
+      <RegisterTables register={register} actions={{ move: (e) => canMove(c, register, e), cancel: (e) => canCancel(c, register, e), approve: (e) => canApprove(c, register, e), path: (e, action) => entryPath(register, e, action) }} />
     </>,
   );
 }
@@ -229,6 +231,27 @@ function cancelPage(c: AppContext, register: SessionRegister, entry: RegisterEnt
   );
 }
 
+function approvePage(c: AppContext, register: SessionRegister, entry: RegisterEntry, errors: FieldErrors = {}) {
+  const target: FormTarget = { action: entryPath(register, entry, 'approve'), backLink: registerPath(register), title: `Approve ${entry.person.name}’s place`, caption: sessionName(register), submit: 'Send decision' };
+  return formPage(
+    c,
+    { ...target, errors },
+    <>
+      <SummaryList
+        rows={[
+          { key: 'Job title', value: entry.person.jobTitle },
+          { key: 'Organisation', value: entry.person.organisation.name },
+          { key: 'Place held until', value: entry.approvalExpiresAt ? `${formatDate(entry.approvalExpiresAt)}, ${formatTime(entry.approvalExpiresAt)}` : '' },
+        ]}
+      />
+      <TargetForm c={c} target={target}>
+        <ApprovalChoices error={errors.decision} />
+        <p class="govuk-body">We will email them your decision.</p>
+      </TargetForm>
+    </>,
+  );
+}
+
 /** A link followed after the booking changed (or an old page resubmitted) goes back to the register. */
 async function withEntry(c: AppContext, allowed: typeof canMove, page: (register: SessionRegister, entry: RegisterEntry) => Response | Promise<Response>) {
   const { register, entry } = await loadEntry(c);
@@ -238,6 +261,19 @@ async function withEntry(c: AppContext, allowed: typeof canMove, page: (register
 const afterward = (register: SessionRegister, done: string, bookingId: string, promoted: number) => `${registerPath(register)}?done=${done}&booking=${bookingId}&promoted=${promoted}`;
 
 export const registerRoutes = [
+  get(`${BASE}/bookings/:bookingId/approve`, COORDINATOR, (c) => withEntry(c, canApprove, (register, entry) => approvePage(c, register, entry))),
+  post(`${BASE}/bookings/:bookingId/approve`, COORDINATOR, (c) =>
+    withEntry(c, canApprove, (register, entry) =>
+      submitForm(
+        c,
+        approvalDecisionInput,
+        (_values, errors) => approvePage(c, register, entry, errors),
+        (input) => decideApprovalAsCoordinator(scope(c), entry.id, input.decision),
+        (decision) => afterward(register, decision, entry.id, 0),
+      ),
+    ),
+  ),
+
   get(BASE, COORDINATOR, async (c) => registerPage(c, await loadRegister(c))),
   get(`${BASE}.csv`, COORDINATOR, async (c) => registerCsvFile(c, await loadRegister(c))),
   post(`${BASE}/capacity`, COORDINATOR, async (c) => {

@@ -1,10 +1,29 @@
 // The tables of a session's register on the coordinator's register page, and the
 // success messages its actions lead back to.
 import type { Child } from 'hono/jsx';
-import { ActionLink, Table } from '../../web/components';
+import { z } from 'zod';
+import { ActionLink, Choices, Table } from '../../web/components';
 import { formatShortDate, formatTime } from '../shared/dates';
 import type { RegisterEntry, SessionRegister } from './queries';
 import { BookingTag, plural } from '../../web/domain';
+
+/** A decision on a place waiting for approval, the manager's or a coordinator's. */
+export const approvalDecisionInput = z.object({ decision: z.enum(['approved', 'declined'], 'Select yes to approve or no to decline') });
+
+/** The question on both approval pages. */
+export const ApprovalChoices = ({ error }: { error?: string }) => (
+  <Choices
+    type="radio"
+    name="decision"
+    label="Do you approve this place?"
+    legendSize="m"
+    error={error}
+    options={[
+      { value: 'approved', text: 'Yes, approve it' },
+      { value: 'declined', text: 'No, decline it', hint: 'The place goes to the next person waiting' },
+    ]}
+  />
+);
 
 /** "23 Nov 2026, 10am" */
 const shortWhen = (d: Date) => `${formatShortDate(d)}, ${formatTime(d)}`;
@@ -20,11 +39,13 @@ const CANCEL_REASONS: Record<string, string> = {
 export interface EntryActions {
   move(e: RegisterEntry): boolean;
   cancel(e: RegisterEntry): boolean;
-  path(e: RegisterEntry, action: 'move' | 'cancel'): string;
+  approve(e: RegisterEntry): boolean;
+  path(e: RegisterEntry, action: 'move' | 'cancel' | 'approve'): string;
 }
 
 function Actions({ entry, actions }: { entry: RegisterEntry; actions: EntryActions }) {
   const links = [
+    actions.approve(entry) ? <ActionLink href={actions.path(entry, 'approve')} text="Approve or decline" about={`${entry.person.name}’s place`} /> : null,
     actions.move(entry) ? <ActionLink href={actions.path(entry, 'move')} text="Move" about={`${entry.person.name} to another date`} /> : null,
     actions.cancel(entry) ? (
       <ActionLink href={actions.path(entry, 'cancel')} text={entry.status === 'waitlisted' ? 'Remove' : 'Cancel'} about={`${entry.person.name}’s booking`} />
@@ -68,8 +89,8 @@ export function RegisterTables({ register, actions }: { register: SessionRegiste
       <Section
         title="Waiting for a line manager’s approval"
         empty="Nobody is waiting for approval."
-        head={[...PERSON_HEAD, 'Booked on', 'Place held until', 'Actions']}
-        rows={pendingApproval.map((e) => [...person(e), shortWhen(e.bookedAt), e.approvalExpiresAt ? shortWhen(e.approvalExpiresAt) : '', <Actions entry={e} actions={actions} />])}
+        head={[...PERSON_HEAD, 'Booked on', 'Place held until', 'Who decides', 'Actions']}
+        rows={pendingApproval.map((e) => [...person(e), shortWhen(e.bookedAt), e.approvalExpiresAt ? shortWhen(e.approvalExpiresAt) : '', e.managerAsked ? 'Their line manager' : 'A coordinator', <Actions entry={e} actions={actions} />])}
       />
       <Section
         title="Waiting list"
@@ -105,6 +126,8 @@ export function registerDoneMessages(register: SessionRegister, done: { booking?
       : booking.status === 'pending approval'
         ? `${name}’s place is held while their line manager decides. We have emailed them both.`
         : `${name} has a place on this session. We have emailed them the details.`;
+  messages.approved = `${name}’s place is approved. We have emailed them.`;
+  messages.declined = `${name}’s place is declined and released.${more} We have emailed them.`;
   messages.moved = `${name} has been moved to the other date, and we have emailed them.${more}`;
   messages.cancelled = `${name}’s booking has been cancelled${booking.late ? ', as a late cancellation' : ''}. We have emailed them.${more}`;
   return messages;

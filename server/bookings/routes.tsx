@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { Button, Choices, ErrorSummary, Form, NotificationBanner, SummaryList } from '../../web/components';
+import { Button, ErrorSummary, Form, NotificationBanner, SummaryList } from '../../web/components';
 import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
 import { tokenParam, uuidParam } from '../http/params';
 import { isDomainError, notFound, type DomainError } from '../shared/errors';
@@ -9,6 +8,7 @@ import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { findBooking, listPersonBookings, type PersonBooking } from './queries';
 import { bookPlace, cancelBooking, decideApproval, findApproval } from './service';
+import { ApprovalChoices, approvalDecisionInput } from './register-views';
 import { BookingTag, where } from '../../web/domain';
 
 
@@ -111,17 +111,7 @@ async function approvalPage(c: AppContext, errors: Record<string, string> = {}) 
           { key: 'Decide by', value: `${formatDate(found.approval.expiresAt)}, ${formatTime(found.approval.expiresAt)}` },
         ]} />
         <Form action={`/approvals/${token.data}`} csrfToken={c.get('csrfToken')}>
-          <Choices
-            type="radio"
-            name="decision"
-            label="Do you approve this place?"
-            legendSize="m"
-            error={errors.decision}
-            options={[
-              { value: 'approved', text: 'Yes, approve it' },
-              { value: 'declined', text: 'No, decline it', hint: 'The place goes to the next person waiting' },
-            ]}
-          />
+          <ApprovalChoices error={errors.decision} />
           <Button>Send decision</Button>
         </Form>
       </div>
@@ -130,7 +120,7 @@ async function approvalPage(c: AppContext, errors: Record<string, string> = {}) 
 }
 
 async function decide(c: AppContext) {
-  const form = await parseForm(c, z.object({ decision: z.enum(['approved', 'declined'], 'Select yes to approve or no to decline') }));
+  const form = await parseForm(c, approvalDecisionInput);
   if (!form.ok) return approvalPage(c, form.errors);
   const token = tokenParam.safeParse(c.req.param('token'));
   if (!token.success) return approvalPage(c);
@@ -152,7 +142,7 @@ async function decide(c: AppContext) {
 
 const DONE: Record<string, string> = {
   confirmed: 'Your place is booked. We have emailed you the details and a calendar invite.',
-  'pending approval': 'We have asked your line manager to approve your place, and emailed you the details.',
+  'pending approval': 'Your place is held while it waits for approval, and we have emailed you the details.',
   waitlisted: 'The session is full, so you are on the waiting list. We will email you if a place comes up.',
   cancelled: 'Your booking has been cancelled.',
   'cancelled-late': 'Your booking has been cancelled. As it was close to the session, it is recorded as a late cancellation.',

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import {
   bookingApprovals,
@@ -6,6 +6,7 @@ import {
   courses,
   LIVE_BOOKING_STATUSES,
   people,
+  personRoles,
   prospectuses,
   sessions,
   type BookingStatus,
@@ -18,6 +19,8 @@ import { generateToken, hashToken } from '../shared/tokens';
 import { bookingMail, type Recipient, type SessionDetails } from './messages';
 import { addWorkingDays } from '../shared/working-days';
 import { sessionDetailColumns } from './joins';
+import { mayMailManager } from '../accounts/line-manager';
+import { isOwnAddress } from '../accounts/people';
 
 // The booking rules. Promise 1: a session never has more places held (confirmed or pending
 // approval) than its capacity. Every change that takes or frees a place first locks the
@@ -99,15 +102,20 @@ async function takePlace(
   const mail: QueuedMail[] = [];
   let status: BookingStatus = 'confirmed';
   let approvalExpiresAt: Date | null = null;
-  if (details.requiresManagerApproval && !approvedByCoordinator && who.lineManagerEmail) {
+  if (details.requiresManagerApproval && !approvedByCoordinator) {
     status = 'pending approval';
     approvalExpiresAt = addWorkingDays(now, s.partnership.approvalHoldWorkingDays);
-    const token = generateToken();
-    await tx.insert(bookingApprovals).values({ tokenHash: hashToken(token), bookingId: booking.id, managerEmail: who.lineManagerEmail, expiresAt: approvalExpiresAt });
-    mail.push(
-      bookingMail.pendingApproval(s, who, details, who.lineManagerEmail, approvalExpiresAt),
-      bookingMail.approvalRequest(s, { email: who.lineManagerEmail }, who, details, token, approvalExpiresAt),
-    );
+    // Only a confirmed manager's address (never the person's own) is asked, and only a few times
+    // a day; otherwise the place waits, as long, for a coordinator's decision.
+    const manager = who.lineManagerEmail && !isOwnAddress(who.email, who.lineManagerEmail) && (await mayMailManager(tx, s, who.lineManagerEmail)) ? who.lineManagerEmail : null;
+    if (manager) {
+      const token = generateToken();
+      await tx.insert(bookingApprovals).values({ tokenHash: hashToken(token), bookingId: booking.id, managerEmail: manager, expiresAt: approvalExpiresAt });
+      mail.push(bookingMail.pendingApproval(s, who, details, manager, approvalExpiresAt), bookingMail.approvalRequest(s, { email: manager }, who, details, token, approvalExpiresAt));
+    } else {
+      const coordinators = await coordinatorEmails(tx, s.partnership.id, booking.personId);
+      mail.push(bookingMail.pendingApproval(s, who, details, null, approvalExpiresAt), ...coordinators.map((to) => bookingMail.coordinatorApprovalRequest(s, to, who, details, approvalExpiresAt!)));
+    }
   } else {
     mail.push(how === 'promoted' ? bookingMail.promoted(s, who, details) : bookingMail.confirmed(s, who, details));
   }
@@ -275,6 +283,21 @@ export async function findApproval(s: ServiceContext, token: string) {
   return { ...row, open, session: await sessionDetails(s.db, row.booking.sessionId) };
 }
 
+/** Confirms or releases a place waiting for approval, in the caller's transaction with the session locked. */
+async function applyDecision(tx: Tx, s: ServiceContext, booking: Booking, decision: 'approved' | 'declined', by: 'line manager' | 'coordinator') {
+  const now = s.clock.now();
+  const who = await recipient(tx, booking);
+  const details = await sessionDetails(tx, booking.sessionId);
+  if (decision === 'approved') {
+    await tx.update(bookings).set({ status: 'confirmed', approvalExpiresAt: null }).where(eq(bookings.id, booking.id));
+    await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.approved(s, who, details, by));
+  } else {
+    await endBooking(tx, s, booking, { reason: 'declined', actorId: s.actor?.id ?? null });
+    await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.declined(s, who, details, by));
+    await fillFreedPlaces(tx, s, booking.sessionId);
+  }
+}
+
 /** A line manager approves or declines through their emailed link (no account needed). */
 export async function decideApproval(s: ServiceContext, token: string, decision: 'approved' | 'declined') {
   const found = await findApproval(s, token);
@@ -288,19 +311,40 @@ export async function decideApproval(s: ServiceContext, token: string, decision:
       .returning();
     const booking = await loadBooking(tx, s.partnership.id, found.booking.id);
     if (!approval || booking.status !== 'pending approval') throw conflict('This request has already been decided or has expired');
-    const who = await recipient(tx, booking);
-    const details = await sessionDetails(tx, booking.sessionId);
-    if (decision === 'approved') {
-      await tx.update(bookings).set({ status: 'confirmed', approvalExpiresAt: null }).where(eq(bookings.id, booking.id));
-      await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.approved(s, who, details));
-    } else {
-      await endBooking(tx, s, booking, { reason: 'declined', actorId: null });
-      await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.declined(s, who, details));
-      await fillFreedPlaces(tx, s, booking.sessionId);
-    }
+    await applyDecision(tx, { ...s, actor: null }, booking, decision, 'line manager');
     await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: `booking.${decision}`, subjectType: 'booking', subjectId: booking.id, detail: { managerEmail: approval.managerEmail } });
     return decision;
   });
+}
+
+/**
+ * A coordinator approves or declines a place waiting for approval: the way a place is decided
+ * when the person has no confirmed line manager, and open to them for any waiting place.
+ */
+export async function decideApprovalAsCoordinator(s: ServiceContext, bookingId: string, decision: 'approved' | 'declined') {
+  if (!isCoordinator(s.actor)) throw forbidden('Only a coordinator can decide this');
+  const first = await loadBooking(s.db, s.partnership.id, bookingId);
+  return withLockedSessions(s, [first.sessionId], async (tx) => {
+    const booking = await loadBooking(tx, s.partnership.id, bookingId);
+    if (booking.status !== 'pending approval') throw conflict('This place has already been decided or has lapsed');
+    if (booking.personId === s.actor?.id) throw forbidden('Another coordinator must decide your own place');
+    // A manager's link still open for the place stops working.
+    await tx.update(bookingApprovals).set({ decision, decidedAt: s.clock.now() }).where(and(eq(bookingApprovals.bookingId, booking.id), sql`${bookingApprovals.decision} is null`));
+    await applyDecision(tx, s, booking, decision, 'coordinator');
+    await auditChange(tx, s, `booking.${decision}`, 'booking', booking.id, { by: 'coordinator' });
+    return decision;
+  });
+}
+
+/** Coordinators' addresses, who decide places when no manager can; never the person's own. */
+async function coordinatorEmails(db: Executor, partnershipId: string, personId: string) {
+  const rows = await db
+    .selectDistinct({ email: people.email })
+    .from(people)
+    .innerJoin(personRoles, eq(personRoles.personId, people.id))
+    .where(and(eq(people.partnershipId, partnershipId), eq(personRoles.role, 'coordinator'), ne(people.id, personId)))
+    .orderBy(asc(people.email));
+  return rows.map((r) => r.email);
 }
 
 /** Job: releases places held for approval past their time, and fills them from the waiting list. */

@@ -15,7 +15,7 @@ import { setUpPartnership } from '../admin/partnership';
 import { findPersonByEmail } from '../accounts/people';
 import { createPerson, personInput } from '../accounts/service';
 import { recordAttendance, type AttendanceMark } from '../attendance/service';
-import { bookPlace, cancelBooking } from '../bookings/service';
+import { bookPlace, cancelBooking, decideApprovalAsCoordinator } from '../bookings/service';
 import { createCourse } from '../catalogue/manage/course-service';
 import { createProspectus, publishProspectus } from '../catalogue/manage/prospectus-service';
 import { createSession } from '../catalogue/manage/session-service';
@@ -361,12 +361,23 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
   // ---- Each session's year: bookings, cancellations, the register, feedback --------------------
   const booked = new Map<string, string>();
   /** The person books a place for themselves, or now and then a coordinator books it for them. */
+  /**
+   * The demo's people have no confirmed line manager, so a place on a course that needs approval
+   * waits for a coordinator: the coordinator approves it straight away (another coordinator would
+   * approve the coordinator's own).
+   */
+  const approvePending = async (sessionId: string) => {
+    const pending = await db.select({ id: bookings.id, personId: bookings.personId }).from(bookings).where(and(eq(bookings.sessionId, sessionId), eq(bookings.status, 'pending approval')));
+    for (const b of pending) if (b.personId !== coordinator.id) await decideApprovalAsCoordinator(asCoordinator, b.id, 'approved');
+  };
   const book = (personId: string, sessionId: string, byCoordinator = false) => async () => {
     const booking = await bookPlace(byCoordinator ? asCoordinator : personal(personId), { sessionId, personId });
     booked.set(`${sessionId}:${personId}`, booking.id);
+    await approvePending(sessionId);
   };
   const cancel = (personId: string, sessionId: string) => async () => {
     await cancelBooking(personal(personId), booked.get(`${sessionId}:${personId}`)!);
+    await approvePending(sessionId); // a place given from the waiting list may need approval too
   };
 
   // Two of the sessions still to come (the second and the sixth to start) are full, with people waiting.

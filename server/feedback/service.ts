@@ -3,7 +3,7 @@ import { and, avg, count, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { bookings, courses, feedback, people, sessions, sessionTrainers } from '../../db/schema';
 import { auditChange } from '../audit/log';
-import { conflict, forbidden, invalid, notFound } from '../shared/errors';
+import { conflict, invalid, notFound } from '../shared/errors';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import type { PersonalContext, ServiceContext } from '../shared/context';
 
@@ -108,7 +108,7 @@ export async function sessionFeedbackSummary(s: PersonalContext, sessionId: stri
   const seesAll = actor.roles.includes('coordinator') || actor.roles.includes('reviewer');
   if (!seesAll) {
     const [trains] = await s.db.select().from(sessionTrainers).where(and(eq(sessionTrainers.sessionId, sessionId), eq(sessionTrainers.personId, actor.id)));
-    if (!trains) throw forbidden('You can only read feedback on sessions you trained');
+    if (!trains) throw notFound('Session'); // another trainer's session is not theirs to know about
   }
   const rows = await s.db
     .select({ outcomesMet: feedback.outcomesMet, willDoDifferently: feedback.willDoDifferently, comments: feedback.comments })

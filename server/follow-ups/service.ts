@@ -34,6 +34,7 @@ import { generateToken, hashToken } from '../shared/tokens';
 import { identifyingDetails, type Finding } from './identifying-details';
 import { followUpMail } from './messages';
 import type { PersonalContext, ServiceContext } from '../shared/context';
+import { isOwnAddress } from '../accounts/people';
 
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
 /** Surveys that are out and may be answered, until they close. */
@@ -70,7 +71,7 @@ export function nextReminder(policy: Policy, sentAt: Date, sent: number): Date |
  */
 export async function syncFollowUps(tx: Executor, s: Pick<ServiceContext, 'partnership'>, bookingIds: string[]) {
   if (!bookingIds.length) return;
-  const rows = await withSessionCourseAndPerson(tx.select({ id: bookings.id, status: bookings.status, endsAt: sessions.endsAt, asksManager: courses.asksManagerFollowUp, managerEmail: people.lineManagerEmail }).from(bookings).$dynamic())
+  const rows = await withSessionCourseAndPerson(tx.select({ id: bookings.id, status: bookings.status, endsAt: sessions.endsAt, asksManager: courses.asksManagerFollowUp, managerEmail: people.lineManagerEmail, email: people.email }).from(bookings).$dynamic())
     .where(and(inArray(bookings.id, bookingIds), eq(bookings.partnershipId, s.partnership.id)));
   const came = rows.filter((r) => CAME.includes(r.status));
   const gone = rows.filter((r) => !CAME.includes(r.status)).map((r) => r.id);
@@ -79,7 +80,8 @@ export async function syncFollowUps(tx: Executor, s: Pick<ServiceContext, 'partn
     const base = { partnershipId: s.partnership.id, bookingId: r.id, dueAt: followUpDueAt(s.partnership, r.endsAt) };
     return [
       { ...base, respondent: 'attendee' as const, managerEmail: null },
-      ...(r.asksManager && r.managerEmail ? [{ ...base, respondent: 'manager' as const, managerEmail: r.managerEmail }] : []),
+      // Only a confirmed manager's address (decision 0015), and never the person's own.
+      ...(r.asksManager && r.managerEmail && !isOwnAddress(r.email, r.managerEmail) ? [{ ...base, respondent: 'manager' as const, managerEmail: r.managerEmail }] : []),
     ];
   });
   if (surveys.length) await tx.insert(followUpSurveys).values(surveys).onConflictDoNothing();

@@ -1,12 +1,35 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { apiTokens } from '../../db/schema';
-import { loadSignedInPerson, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
+import { liveToken, loadSignedInPerson, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
 import { generateToken, hashToken, hmac, sameText } from '../shared/tokens';
 import type { AppEnv } from './context';
 import { RequestError } from './errors';
 import { isApiPath } from './routes';
+import SECURITY_HEADERS from './security-headers.json';
+
+/**
+ * The security headers of every answer, pages, API and static files alike (the Worker's static
+ * files get the same list from dist/assets/_headers, written from the same JSON). One framing
+ * rule: CSP frame-ancestors 'none', and no X-Frame-Options to contradict it. HSTS only over
+ * https: the request's own scheme, or the proxy's X-Forwarded-Proto when the proxy is trusted.
+ */
+export const securityHeaders = (options: { trustProxy: boolean }): MiddlewareHandler => async (c, next) => {
+  await next();
+  const https = new URL(c.req.url).protocol === 'https:' || (options.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0].trim() === 'https');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS.always)) c.res.headers.set(name, value);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS.httpsOnly)) {
+    if (https) c.res.headers.set(name, value);
+    else c.res.headers.delete(name);
+  }
+};
+
+/** Nothing a signed-in person sees, and no API answer, is kept by the browser or a shared cache. */
+export const noStoreWhenSignedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.get('viewer') || isApiPath(c.req.path)) c.res.headers.set('Cache-Control', 'no-store');
+};
 
 const CSRF_COOKIE = 'csrf';
 
@@ -21,10 +44,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const [token] = await db
       .update(apiTokens)
       .set({ lastUsedAt: now })
-      .where(and(eq(apiTokens.tokenHash, hashToken(bearer)), isNull(apiTokens.revokedAt), eq(apiTokens.partnershipId, c.get('partnership').id)))
+      .where(and(eq(apiTokens.tokenHash, hashToken(bearer)), liveToken(now), eq(apiTokens.partnershipId, c.get('partnership').id)))
       .returning({ personId: apiTokens.personId });
-    if (!token) throw new RequestError(401, 'The API token is not valid or has been revoked');
-    c.set('viewer', await loadSignedInPerson(db, token.personId));
+    if (!token) throw new RequestError(401, 'The API token is not valid, has expired or has been revoked');
+    c.set('viewer', await loadSignedInPerson(db, token.personId, c.get('partnership').id));
     return next();
   }
   // The API never accepts the session cookie: it has no CSRF token, so a cookie there would let
@@ -32,7 +55,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const cookie = isApiPath(c.req.path) ? undefined : getCookie(c, SESSION_COOKIE);
   if (cookie) {
     const session = await validateSession(db, cookie, now, sessionPolicy(config));
-    const person = session && (await loadSignedInPerson(db, session.personId));
+    const person = session && (await loadSignedInPerson(db, session.personId, c.get('partnership').id));
     if (session && person) {
       c.set('viewer', person);
       c.set('sessionId', session.id);

@@ -13,7 +13,6 @@ let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
 const clients = new Map<Role | 'anonymous', TestClient>();
 const personOf = new Map<Role, string>();
-const tokens = new Map<Role, string>();
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const concretePath = (route: RouteDef) => route.path.replace(/:[A-Za-z]+/g, UNKNOWN_ID);
@@ -21,25 +20,29 @@ const concretePath = (route: RouteDef) => route.path.replace(/:[A-Za-z]+/g, UNKN
 beforeAll(async () => {
   database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
-  const [partnership] = await database.db.select().from(partnerships);
   clients.set('anonymous', new TestClient(built.app));
   for (const role of ROLES) {
     // Each person holds exactly one role besides practitioner (practitioner alone for 'practitioner').
     const person = await makePerson(database.db, role === 'practitioner' ? [] : [role]);
     personOf.set(role, person.id);
     clients.set(role, await new TestClient(built.app).signInAs(database.db, person.id, built.clock.now(), built.config));
-    const viewer = (await loadSignedInPerson(database.db, person.id))!;
-    tokens.set(role, await createApiToken({ db: database.db, clock: built.clock, config: built.config, partnership, actor: viewer }, `${role} token`));
   }
 });
 afterAll(() => database.close());
+
+async function freshToken(role: Role) {
+  const [partnership] = await database.db.select().from(partnerships);
+  const viewer = (await loadSignedInPerson(database.db, personOf.get(role)!, partnership.id))!;
+  return createApiToken({ db: database.db, clock: built.clock, config: built.config, partnership, actor: viewer }, `${role} token`);
+}
 
 async function call(route: RouteDef, who: Role | 'anonymous') {
   // A fresh session each time: some routes (signing out everywhere) end the caller's sessions.
   const client = who === 'anonymous' ? clients.get(who)! : await new TestClient(built.app).signInAs(database.db, personOf.get(who)!, built.clock.now(), built.config);
   const path = concretePath(route);
   if (isApiPath(path)) {
-    const headers: Record<string, string> = who === 'anonymous' ? {} : { authorization: `Bearer ${tokens.get(who)}` };
+    // A fresh token too: signing out on all devices revokes the caller's tokens.
+    const headers: Record<string, string> = who === 'anonymous' ? {} : { authorization: `Bearer ${await freshToken(who)}` };
     return client.request(path, { method: route.method, headers });
   }
   return route.method === 'GET' ? client.get(path) : client.post(path, {});

@@ -14,7 +14,7 @@ type Built = ReturnType<typeof buildApp>;
 export async function personWithToken(db: Database, built: Built, roles: Role[]) {
   const person = await makePerson(db, roles);
   const [partnership] = await db.select().from(partnerships).where(eq(partnerships.slug, built.config.partnership));
-  const viewer = (await loadSignedInPerson(db, person.id))!;
+  const viewer = (await loadSignedInPerson(db, person.id, partnership.id))!;
   const scope = { db, clock: built.clock, config: built.config, partnership, actor: viewer };
   const token = await createApiToken(scope, 'Integration');
   const revoke = async () => revokeApiToken(scope, (await listApiTokens(scope))[0].id);

@@ -252,15 +252,15 @@ describe('someone on the waiting list who came anyway', () => {
 });
 
 describe('who may use the trainer’s pages', () => {
-  it('refuses another trainer (403) and a practitioner (403), sends anonymous visitors to sign in, and changes nothing', async () => {
+  it('answers another trainer 404 (not theirs to know of) and a practitioner 403, sends anonymous visitors to sign in, and changes nothing', async () => {
     const { session, attendees } = await trainedSession(database.db);
     const paths = ['register', 'sign-in-sheet', 'feedback'].map((p) => `/trainer/sessions/${session.id}/${p}`);
     const before = await snapshot(database.db);
-    for (const roles of [['trainer'], []] as Role[][]) {
+    for (const [roles, status] of [[['trainer'], 404], [[], 403]] as [Role[], number][]) {
       const { client } = await browserAt(TIMES.during, (await newPerson(roles)).id);
-      for (const path of paths) expect((await client.get(path)).status, path).toBe(403);
-      expect((await client.post(register(session.id), { [`mark-${attendees[0].booking.id}`]: 'attended' })).status).toBe(403);
-      expect((await client.post(`${register(session.id)}/all-attended`)).status).toBe(403);
+      for (const path of paths) expect((await client.get(path)).status, path).toBe(status);
+      expect((await client.post(register(session.id), { [`mark-${attendees[0].booking.id}`]: 'attended' })).status).toBe(status);
+      expect((await client.post(`${register(session.id)}/all-attended`)).status).toBe(status);
     }
     const anonymous = new TestClient(buildApp(database.db, { now: TIMES.during }).app);
     for (const path of ['/trainer/sessions', ...paths]) {

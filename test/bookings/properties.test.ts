@@ -2,7 +2,8 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { bookingApprovals, bookings, outbox, people, sessions } from '../../db/schema';
+import { bookingApprovals, bookings, outbox, people, personRoles, rateLimits, sessions } from '../../db/schema';
+import { MANAGER_MAILS_PER_DAY } from '../../server/accounts/line-manager';
 import { addWorkingDays } from '../../server/shared/working-days';
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, decideApproval, lapseApprovals, moveBooking } from '../../server/bookings/service';
 import { DAY, HOUR } from '../../server/shared/clock';
@@ -168,7 +169,21 @@ class Model {
     readonly courseTitle: string,
     readonly holdDays: number,
     readonly lateDays: number,
+    /** Who decides a place when no manager is asked. */
+    readonly coordinators: string[],
   ) {}
+
+  /** The per-address limit on manager emails: a fixed window of a day, as the service counts. */
+  private managerWindows = new Map<string, { start: number; hits: number }>();
+  mayMailManager(manager: string, now: Date) {
+    const w = this.managerWindows.get(manager);
+    if (!w || w.start <= now.getTime() - DAY) {
+      this.managerWindows.set(manager, { start: now.getTime(), hits: 1 });
+      return true;
+    }
+    w.hits++;
+    return w.hits <= MANAGER_MAILS_PER_DAY;
+  }
 
   held = (s: number) => this.bookings.filter((b) => b.session === s && HOLDS.includes(b.status)).length;
   live = (p: number, s: number) => this.bookings.find((b) => b.person === p && b.session === s && LIVE.includes(b.status));
@@ -196,12 +211,17 @@ class Model {
   /** A place being taken now, by booking or by promotion from the waiting list. */
   takePlace(b: ModelBooking, now: Date, byCoordinator: boolean) {
     const manager = this.pool[b.person].manager;
-    if (this.world.requiresManagerApproval && !byCoordinator && manager) {
+    if (this.world.requiresManagerApproval && !byCoordinator) {
+      // Pending either way: the manager is asked (while under the limit), else a coordinator decides.
       b.status = 'pending approval';
       b.approvalExpiresAt = addWorkingDays(now, this.holdDays);
       this.sessionMail(b.person, b.session, 'Waiting for approval');
-      this.mail(manager, `Please approve: ${this.pool[b.person].name} on ${this.courseTitle}`);
-      this.newlyPending.push(b);
+      if (manager && this.mayMailManager(manager, now)) {
+        this.mail(manager, `Please approve: ${this.pool[b.person].name} on ${this.courseTitle}`);
+        this.newlyPending.push(b);
+      } else {
+        for (const to of this.coordinators) this.mail(to, `Place to approve: ${this.pool[b.person].name} on ${this.courseTitle}`);
+      }
     } else {
       b.status = 'confirmed';
       b.approvalExpiresAt = undefined;
@@ -545,7 +565,7 @@ afterAll(() => database.close());
 async function setUp(world: World): Promise<Run> {
   const { db } = database;
   runs++;
-  await db.execute(sql`truncate table ${bookings}, ${bookingApprovals}, ${outbox} cascade`);
+  await db.execute(sql`truncate table ${bookings}, ${bookingApprovals}, ${outbox}, ${rateLimits} cascade`);
   const startsAt = new Date(new Date(TEST_NOW).getTime() + world.startInDays * DAY);
   const made = await makeSession(db, { capacity: world.capacities[0], requiresManagerApproval: world.requiresManagerApproval, startsAt: startsAt.toISOString(), extraSessions: 1 });
   await db.update(sessions).set({ capacity: world.capacities[1] }).where(eq(sessions.id, made.sessions[1].id));
@@ -560,6 +580,7 @@ async function setUp(world: World): Promise<Run> {
     made.course.title,
     scope.partnership.approvalHoldWorkingDays,
     scope.partnership.lateCancellationWorkingDays,
+    (await db.selectDistinct({ email: people.email }).from(people).innerJoin(personRoles, eq(personRoles.personId, people.id)).where(eq(personRoles.role, 'coordinator'))).map((r) => r.email),
   );
   return { scope, model, coordinatorId };
 }

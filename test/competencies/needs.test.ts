@@ -181,7 +181,7 @@ describe('pages, CSV files and the API', () => {
   };
   const tokenOf = async (person: { id: string }) => {
     const [partnership] = await db().select().from(partnerships);
-    return createApiToken({ db: db(), clock: world.built.clock, config: world.built.config, partnership, actor: (await loadSignedInPerson(db(), person.id))! }, 'Needs');
+    return createApiToken({ db: db(), clock: world.built.clock, config: world.built.config, partnership, actor: (await loadSignedInPerson(db(), person.id, partnership.id))! }, 'Needs');
   };
   const NAMES = ['Pat', 'Quinn', 'Lee Lead', 'Robin'];
   const noNames = (text: string, where: string) => NAMES.forEach((name) => expect(text, `${where} names ${name}`).not.toContain(name));

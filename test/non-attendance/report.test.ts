@@ -77,7 +77,10 @@ describe('the report by organisation and by session', () => {
 });
 
 describe('the dates a report covers', () => {
-  const coordinatorScope = async () => ({ ...(await bookingScope(database.db)), actor: (await loadSignedInPerson(database.db, coordinatorId)) ?? null });
+  const coordinatorScope = async () => {
+    const s = await bookingScope(database.db);
+    return { ...s, actor: (await loadSignedInPerson(database.db, coordinatorId, s.partnership.id)) ?? null };
+  };
   /** The query as the edge reads it (blank means not given), then the rule. */
   const rangeOf = async (query: Record<string, string>) => reportRange(await coordinatorScope(), rangeQuery.parse(givenValues(query)));
   const refusal = async (query: Record<string, string>) => {

@@ -13,6 +13,8 @@ let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
 let coordinator: TestClient;
 const ours = { sessionId: '', bookingId: '' };
+/** A place waiting for a coordinator's approval, for the approve page. */
+const waiting = { sessionId: '', bookingId: '' };
 const theirs = { sessionId: '', bookingId: '', personId: '' };
 
 const concrete = (path: string, ids: Record<string, string>) => path.replace(/:([A-Za-z]+)/g, (_, name: string) => ids[name]);
@@ -51,13 +53,15 @@ beforeAll(async () => {
   const { session } = await makeSession(database.db, { extraSessions: 1 });
   const { booking } = await selfBooked(database.db, session.id, { name: 'Rita Registered' });
   Object.assign(ours, { sessionId: session.id, bookingId: booking.id });
+  const approval = await makeSession(database.db, { requiresManagerApproval: true });
+  Object.assign(waiting, { sessionId: approval.session.id, bookingId: (await selfBooked(database.db, approval.session.id, { name: 'Pat Pending' })).booking.id });
   await insertSecondPartnership();
 });
 afterAll(() => database.close());
 
 describe('who may use the register', () => {
   it('has every register route for coordinators only', () => {
-    expect(registerRoutes.length).toBe(9);
+    expect(registerRoutes.length).toBe(11);
     for (const route of registerRoutes) expect(route.access, route.path).toEqual(['coordinator']);
   });
 
@@ -87,7 +91,7 @@ describe('who may use the register', () => {
 
   it('shows the coordinator every page, each with one h1 and a label for every field', async () => {
     for (const route of registerRoutes.filter((r) => r.method === 'GET' && !r.path.endsWith('.csv'))) {
-      const path = concrete(route.path, ours) + (route.path.endsWith('/book') ? '?q=rita' : '');
+      const path = concrete(route.path, route.path.endsWith('/approve') ? waiting : ours) + (route.path.endsWith('/book') ? '?q=rita' : '');
       const res = await coordinator.get(path);
       expect(res.status, path).toBe(200);
       expectWellFormedPage(await res.text(), path);

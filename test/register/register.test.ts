@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { bookings, outbox, people } from '../../db/schema';
+import { bookings, courses, outbox, people } from '../../db/schema';
 import { cancelBooking } from '../../server/bookings/service';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
@@ -55,9 +55,12 @@ function section(html: string, title: string) {
 
 describe('the register page', () => {
   it('shows places, then who is booked, waiting for approval, waiting and cancelled', async () => {
-    const { course, session } = await makeSession(database.db, { capacity: 3, requiresManagerApproval: true });
+    const { course, session } = await makeSession(database.db, { capacity: 3 });
     const early = await selfBooked(database.db, session.id, { name: 'Eve Early' });
+    // The course asks for approval while Pat books (a coordinator may change that at any time).
+    await database.db.update(courses).set({ requiresManagerApproval: true }).where(eq(courses.id, course.id));
     const pending = await selfBooked(database.db, session.id, { name: 'Pat Pending', lineManagerEmail: 'manager@partner.example' });
+    await database.db.update(courses).set({ requiresManagerApproval: false }).where(eq(courses.id, course.id));
     const behalf = await makePerson(database.db, [], { name: 'Bea Behalf' });
     await coordinator.post(`${registerPath(session.id)}/book`, { personId: behalf.id });
     const first = await selfBooked(database.db, session.id, { name: 'Wyn Waiting' });
@@ -83,6 +86,8 @@ describe('the register page', () => {
     const approval = section(html, 'Waiting for a line manager’s approval');
     expect(approval.rows.map((r) => r[0])).toEqual(['Pat Pending']);
     expect(approval.rows[0][5]).toBe('30 Nov 2026, 10am');
+    expect(approval.rows[0][6]).toBe('Their line manager');
+    expect(approval.rows[0][7]).toContain('>Approve or decline<');
     expect(pending.booking.status).toBe('pending approval');
 
     const waiting = section(html, 'Waiting list');
