@@ -31,7 +31,7 @@ describe('the year-end review', () => {
     const year = await openReview(page, 'reviewer@rscp.example');
     expect(await h1(page)).toBe(`Year-end review ${year}`);
     await checkAccessibility(page, '/review/:year');
-    expect(await row(page, 'Take-up')).toMatch(/(\d+% \(\d+ of \d+\)\s*95% interval: \d+% to \d+%|fewer than 5)/);
+    expect(await row(page, 'Take-up:')).toMatch(/(\d+% \(\d+ of \d+\)\s*95% interval: \d+% to \d+%|fewer than 5)/);
     await screenshot(page, 'review-year');
 
     // A revise decision needs what to change.
