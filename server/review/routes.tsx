@@ -81,6 +81,11 @@ async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
       <p class="govuk-body">
         Figures are for sessions that started from {formatDate(new Date(`${review.prospectus.startsOn}T12:00:00Z`))} to {formatDate(new Date(`${review.prospectus.endsOn}T12:00:00Z`))}, counted as the impact dashboard counts them. Every rate shows how many out of how many, with its 95% interval; a count of 1 to 4 people shows as “fewer than 5”.
       </p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={`${reviewPath(year)}/report`}>
+          The annual report’s training section for {year}
+        </a>
+      </p>
       <ReviewActions c={c} review={review} decider={decider} starter={starter} />
       <h2 class="govuk-heading-l">Courses</h2>
       {review.courses.length ? <CoursesAtAGlance review={review} /> : <p class="govuk-body">The prospectus has no courses.</p>}
