@@ -60,7 +60,7 @@ const isPlaceholder = (name: string): name is PlaceholderName => Object.hasOwn(P
 /** The paragraphs, in order, with their default wording. */
 export const DEFAULT_PARAGRAPHS = {
   delivery:
-    'In {year} the partnership delivered {sessionsDelivered} sessions of {courses} courses, {trainingHours} hours of training, with {placesOffered} places offered. {sessionsCancelled} sessions were cancelled.',
+    'In {year} the partnership delivered {sessionsDelivered} sessions of {courses} courses, {trainingHours} hours of training, with {placesOffered} places offered. The number of sessions cancelled was {sessionsCancelled}.',
   reach:
     '{peopleTrained} people from {organisationsReached} organisations in {sectorsReached} sectors attended, {attendances} attendances in all. Take-up of the places offered was {takeUp}. {didNotAttend} people who had a place did not attend.',
   onTheDay: 'On the day, {feedbackRate} of attendances were followed by feedback. Confidence rose on average by {confidenceChange} points on a scale of 1 to 10.',
