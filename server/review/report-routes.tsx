@@ -10,7 +10,6 @@ import { get, post } from '../http/routes';
 import { formatDate } from '../shared/dates';
 import { notFound, type FieldErrors } from '../shared/errors';
 import { getReport, REPORT_EDITORS, REPORT_READERS, reportFilename, restoreReportWording, saveReportWording } from './report';
-import { DOCX_TYPE, reportDocx } from './report-docx';
 import { PlaceholderTable, ReportSection, reportPath, WordingForm, wordingPath } from './report-views';
 import { REVIEW_YEAR, reportWordingForm } from './schemas';
 import { reviewPath } from './views';
@@ -90,6 +89,8 @@ async function restorePost(c: AppContext) {
 async function download(c: AppContext) {
   const year = yearParam(c);
   const report = await getReport(personalScope(c), year);
+  // Loaded when a document is asked for: docx is large, and no other request needs it.
+  const { DOCX_TYPE, reportDocx } = await import('./report-docx');
   return attachment(c, await reportDocx(report), DOCX_TYPE, reportFilename(year));
 }
 

@@ -61,12 +61,17 @@ const DRAFTED = [
 
 async function docxText(res: Response) {
   const zip = await JSZip.loadAsync(await res.arrayBuffer());
+  // The parts Word needs to open it: content types, the package's and the document's relationships, the styles its headings use.
+  expect(Object.keys(zip.files).filter((name) => !zip.files[name].dir).sort()).toEqual(['[Content_Types].xml', '_rels/.rels', 'word/_rels/document.xml.rels', 'word/document.xml', 'word/styles.xml']);
+  expect(await zip.file('[Content_Types].xml')!.async('string')).toContain('PartName="/word/document.xml"');
   const xml = await zip.file('word/document.xml')!.async('string');
   // Each paragraph on a line of its own, the runs within it joined.
   return xml
     .replace(/<\/w:p>/g, '\n')
     .replace(/<[^>]+>/g, '')
     .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 }
 
