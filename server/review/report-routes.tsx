@@ -8,19 +8,14 @@ import type { FormValues } from '../http/forms';
 import { attachment, render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
 import { formatDate } from '../shared/dates';
-import { notFound, type FieldErrors } from '../shared/errors';
+import type { FieldErrors } from '../shared/errors';
 import { getReport, REPORT_EDITORS, REPORT_READERS, reportFilename, restoreReportWording, saveReportWording } from './report';
 import { PlaceholderTable, ReportSection, reportPath, WordingForm, wordingPath } from './report-views';
-import { REVIEW_YEAR, reportWordingForm } from './schemas';
+import { yearParam } from './routes';
+import { reportWordingForm } from './schemas';
 import { reviewPath } from './views';
 
 const TITLE = 'Annual report: training section';
-
-function yearParam(c: AppContext) {
-  const year = c.req.param('year') ?? '';
-  if (!REVIEW_YEAR.test(year)) throw notFound('Prospectus year');
-  return year;
-}
 
 async function reportPage(c: AppContext) {
   const year = yearParam(c);

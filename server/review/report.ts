@@ -96,8 +96,11 @@ export function fill(template: string, values: ReportFigures): string {
   const sentences = template.trim().split(/(?<=[.!?])\s+/);
   return sentences
     .filter((sentence) => placeholdersIn(sentence).every((name) => isPlaceholder(name) && values[name] !== null))
-    .map((sentence) => sentence.replace(PLACEHOLDER, (_, name: PlaceholderName) => values[name]!))
-    .map((sentence) => sentence.charAt(0).toUpperCase() + sentence.slice(1))
+    .map((sentence) => {
+      const filled = sentence.replace(PLACEHOLDER, (_, name: PlaceholderName) => values[name]!);
+      // A sentence that opens with a figure opens with a capital ("Fewer than 5 people ...").
+      return sentence.startsWith('{') ? filled.charAt(0).toUpperCase() + filled.slice(1) : filled;
+    })
     .join(' ');
 }
 

@@ -34,7 +34,8 @@ import {
 const TITLE = 'Year-end review';
 const holds = (c: AppContext, roles: readonly string[]) => Boolean(c.get('viewer')?.roles.some((r) => roles.includes(r)));
 
-function yearParam(c: AppContext) {
+/** The year named in the path, as the pages name it ("2025-26"). */
+export function yearParam(c: AppContext) {
   const year = c.req.param('year') ?? '';
   if (!REVIEW_YEAR.test(year)) throw notFound('Prospectus year');
   return year;
