@@ -884,6 +884,20 @@ export const yearReviewDecisions = pgTable(
 );
 
 /**
+ * The wording of a review's annual report section as reviewers edited it: each paragraph's
+ * template with its named placeholders ({sessionsDelivered}), filled from the year's figures
+ * whenever it is read. A paragraph not here reads in the default wording.
+ */
+export const yearReviewReports = pgTable('year_review_reports', {
+  reviewId: uuid('review_id')
+    .primaryKey()
+    .references(() => yearReviews.id, { onDelete: 'cascade' }),
+  paragraphs: jsonb('paragraphs').$type<Record<string, string>>().notNull(),
+  editedBy: uuid('edited_by').references(() => people.id, { onDelete: 'set null' }),
+  editedAt: at('edited_at').notNull(),
+});
+
+/**
  * A gap a review considered for commissioning: a required competency no course develops
  * (`key` is its id) or a theme with no or weakly evaluated training (`key` is the theme), accepted
  * or dismissed with a note. Candidates are worked out on every read; only the decisions are kept.

@@ -33,6 +33,7 @@ import { answerRoutes } from './impact/answer-routes';
 import { frameworkRoutes } from './competencies/framework/routes';
 import { needsRoutes } from './competencies/needs-routes';
 import { reviewRoutes } from './review/routes';
+import { reportRoutes } from './review/report-routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -58,6 +59,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...frameworkRoutes,
     ...needsRoutes,
     ...reviewRoutes,
+    ...reportRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

@@ -64,6 +64,8 @@ const AUDIT_ACTIONS = [
   'review.agreed',
   'review.reopened',
   'review.next-prospectus-started',
+  'review.report-edited',
+  'review.report-restored',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -34,7 +34,8 @@ import {
 const TITLE = 'Year-end review';
 const holds = (c: AppContext, roles: readonly string[]) => Boolean(c.get('viewer')?.roles.some((r) => roles.includes(r)));
 
-function yearParam(c: AppContext) {
+/** The year named in the path, as the pages name it ("2025-26"). */
+export function yearParam(c: AppContext) {
   const year = c.req.param('year') ?? '';
   if (!REVIEW_YEAR.test(year)) throw notFound('Prospectus year');
   return year;
@@ -80,6 +81,11 @@ async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
       </p>
       <p class="govuk-body">
         Figures are for sessions that started from {formatDate(new Date(`${review.prospectus.startsOn}T12:00:00Z`))} to {formatDate(new Date(`${review.prospectus.endsOn}T12:00:00Z`))}, counted as the impact dashboard counts them. Every rate shows how many out of how many, with its 95% interval; a count of 1 to 4 people shows as “fewer than 5”.
+      </p>
+      <p class="govuk-body">
+        <a class="govuk-link" href={`${reviewPath(year)}/report`}>
+          The annual report’s training section for {year}
+        </a>
       </p>
       <ReviewActions c={c} review={review} decider={decider} starter={starter} />
       <h2 class="govuk-heading-l">Courses</h2>

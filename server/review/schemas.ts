@@ -29,3 +29,8 @@ export const gapDecisionForm = z.object({
   note: z.string().trim().min(1, 'Enter a note saying why').max(2000, 'The note must be 2,000 characters or fewer'),
 });
 export type GapDecisionInput = z.output<typeof gapDecisionForm>;
+
+const paragraph = z.string().trim().min(1, 'Enter the paragraph’s wording').max(3000, 'A paragraph must be 3,000 characters or fewer');
+/** The annual report's wording: each paragraph's template (its placeholders are checked by the service). */
+export const reportWordingForm = z.object({ delivery: paragraph, reach: paragraph, onTheDay: paragraph, threeMonths: paragraph, managers: paragraph });
+export type ReportWordingInput = z.output<typeof reportWordingForm>;

@@ -80,7 +80,7 @@ export async function listReviews(s: ServiceContext): Promise<ReviewYear[]> {
 
 const statusOf = (stored: 'draft' | 'agreed' | null): ReviewStatus => (stored === 'agreed' ? 'agreed' : stored === 'draft' ? 'in progress' : 'not started');
 
-async function prospectusOfYear(s: ServiceContext, db: Executor, year: string): Promise<Prospectus> {
+export async function prospectusOfYear(s: ServiceContext, db: Executor, year: string): Promise<Prospectus> {
   const [p] = await db.select().from(prospectuses).where(and(eq(prospectuses.partnershipId, s.partnership.id), eq(prospectuses.year, year)));
   if (!p) throw notFound('Prospectus year');
   return p;
@@ -200,7 +200,7 @@ export async function getReview(s: PersonalContext, year: string, part: { course
  * The year's review row, created as a draft if there is none, locked for the rest of the
  * transaction; refused while agreed (`allowAgreed` for what an agreed review is for).
  */
-async function lockedReview(s: ServiceContext, tx: Executor, prospectus: Prospectus, options: { allowAgreed?: boolean } = {}) {
+export async function lockedReview(s: ServiceContext, tx: Executor, prospectus: Prospectus, options: { allowAgreed?: boolean } = {}) {
   await tx.insert(yearReviews).values({ partnershipId: s.partnership.id, prospectusId: prospectus.id }).onConflictDoNothing();
   const [review] = await tx
     .select()
