@@ -127,7 +127,7 @@ async function eraseMail(tx: Executor, partnershipId: string, person: { name: st
   await tx.delete(outbox).where(and(inPartnership, or(eq(outbox.to, person.email), and(eq(outbox.status, 'pending'), or(mentions(outbox.subject), mentions(outbox.text))))));
   await tx
     .update(outbox)
-    .set({ subject: 'Removed when a person was erased', text: '' })
+    .set({ to: ERASED_ADDRESS, subject: 'Removed when a person was erased', text: '' })
     .where(and(inPartnership, or(mentions(outbox.subject), mentions(outbox.text))));
 }
 
