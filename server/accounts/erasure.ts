@@ -122,7 +122,9 @@ export async function erasePerson(s: PersonalContext, personId: string): Promise
  * (it was about a person who is no more); once sent, only its record stays, without the text.
  */
 async function eraseMail(tx: Executor, partnershipId: string, person: { name: string; email: string }) {
-  const mentions = (column: typeof outbox.subject | typeof outbox.text) => or(sql`strpos(${column}, ${person.name}) > 0`, sql`strpos(lower(${column}), ${person.email}) > 0`);
+  // The name as a whole word, so erasing "Sam Lee" leaves mail about "Sam Leeson" alone.
+  const wholeName = `(^|[^[:alnum:]])${person.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^[:alnum:]])`;
+  const mentions = (column: typeof outbox.subject | typeof outbox.text) => or(sql`${column} ~ ${wholeName}`, sql`strpos(lower(${column}), ${person.email}) > 0`);
   const inPartnership = eq(outbox.partnershipId, partnershipId);
   await tx.delete(outbox).where(and(inPartnership, or(eq(outbox.to, person.email), and(eq(outbox.status, 'pending'), or(mentions(outbox.subject), mentions(outbox.text))))));
   await tx
