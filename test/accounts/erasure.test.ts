@@ -6,7 +6,7 @@ import { rowsOf, type OpenDatabase } from '../../db/database';
 import { auditLog, authSessions, bookings, feedback, followUpSurveys, impactResponses, outbox, people, rateLimits } from '../../db/schema';
 import { createApiToken } from '../../server/accounts/api-tokens';
 import { ERASED_NAME, erasePerson, erasedEmail } from '../../server/accounts/erasure';
-import { requestSignIn } from '../../server/accounts/service';
+import { register, requestSignIn } from '../../server/accounts/service';
 import { loadSignedInPerson } from '../../server/accounts/sessions';
 import { impactDashboard } from '../../server/impact/service';
 import { isDomainError } from '../../server/shared/errors';
@@ -121,7 +121,11 @@ describe('erasing people', () => {
     expect(await database.db.select().from(rateLimits).where(eq(rateLimits.key, `sign-in:email:${h1.email}`))).toEqual([]);
     const queued = (await database.db.select().from(outbox)).length;
     for (const email of [h1.email, erasedEmail(h1.id)]) await requestSignIn(impactScope(database.db, fixture.partnership, []), email, '192.0.2.2');
+    // Registering with the placeholder address makes no account and sends nothing either.
+    const [row] = await database.db.select().from(people).where(eq(people.id, h1.id));
+    await register(impactScope(database.db, fixture.partnership, []), { name: 'Someone', email: erasedEmail(h1.id), organisationId: row.organisationId, jobTitle: 'Nurse', workforceGroupId: row.workforceGroupId! }, '192.0.2.3');
     expect(await database.db.select().from(outbox)).toHaveLength(queued);
+    expect(await database.db.select().from(people).where(eq(people.name, 'Someone'))).toEqual([]);
   });
 
   it('cannot erase anyone twice', async () => {
