@@ -206,9 +206,30 @@ export const people = pgTable(
     pendingLineManagerEmail: text('pending_line_manager_email'),
     pendingManagerTokenHash: text('pending_manager_token_hash').unique(),
     pendingManagerExpiresAt: at('pending_manager_expires_at'),
+    /**
+     * When a coordinator erased the person: their name, email and job title were replaced by a
+     * placeholder and everything else identifying them cleared, while their bookings, attendance
+     * and ratings stay as anonymous rows. An erased person cannot sign in.
+     */
+    erasedAt: at('erased_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('people_email_unique').on(t.partnershipId, t.email)],
+);
+
+/** A person's own request to be erased, waiting for a coordinator; closed when they are erased. */
+export const erasureRequests = pgTable(
+  'erasure_requests',
+  {
+    id: id(),
+    partnershipId: partnershipRef(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    requestedAt: at('requested_at').notNull(),
+    closedAt: at('closed_at'),
+  },
+  (t) => [uniqueIndex('erasure_requests_one_open').on(t.personId).where(sql`${t.closedAt} is null`)],
 );
 
 export const personRoles = pgTable(

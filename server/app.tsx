@@ -19,6 +19,7 @@ import { siteRoutes } from './site/routes';
 import { manageRoutes } from './catalogue/manage/routes';
 import { organisationRoutes } from './organisations/routes';
 import { peopleRoutes } from './accounts/manage-people';
+import { myDataRoutes } from './accounts/my-data-routes';
 import { apiRoutes } from './api/routes';
 import { registerRoutes } from './bookings/register-routes';
 import { eLearningRoutes } from './elearning/routes';
@@ -40,6 +41,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
   return [
     ...siteRoutes,
     ...accountRoutes,
+    ...myDataRoutes,
     ...catalogueRoutes,
     ...bookingRoutes,
     ...feedbackRoutes,

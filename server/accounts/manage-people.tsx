@@ -1,12 +1,14 @@
 // The coordinator's people pages: find people, grant or remove their roles, set their line manager's address.
 import { z } from 'zod';
-import { ActionLink, Button, Choices, SummaryList, Table, TextInput } from '../../web/components';
+import { ActionLink, Button, Choices, SummaryList, Table, TextInput, WarningText } from '../../web/components';
+import { formatShortDate } from '../shared/dates';
+import { ERASED_NAME, erasePerson, erasureCandidate, openErasureRequests } from './erasure';
 import { ROLES, type Role } from '../../db/schema';
 import { Done, formPage, submitForm, TargetForm } from '../http/form-pages';
 import { asList } from '../shared/input';
 import { uuidParam } from '../http/params';
-import type { FieldErrors } from '../shared/errors';
-import { scope, type AppContext } from '../http/context';
+import { conflict, type FieldErrors } from '../shared/errors';
+import { personalScope, scope, type AppContext } from '../http/context';
 import { getPersonWithRoles, searchPeople, setRoles } from './people';
 import { lineManagerInput, setLineManager } from './line-manager';
 import { many, one, type FormValues } from '../http/forms';
@@ -31,12 +33,22 @@ const roleList = (roles: Role[]) => (roles.length ? roles.join(', ') : 'None');
 
 async function peoplePage(c: AppContext) {
   const q = (c.req.query('q') ?? '').slice(0, 100);
-  const { people: found, more } = await searchPeople(scope(c), q);
+  const [{ people: found, more }, requests] = await Promise.all([searchPeople(scope(c), q), openErasureRequests(scope(c))]);
   return render(
     c,
     { title: 'People', backLink: '/manage' },
     <>
+      <Done c={c} messages={{ erased: 'Person erased' }} />
       <h1 class="govuk-heading-l">People</h1>
+      {requests.length ? (
+        <>
+          <h2 class="govuk-heading-m">Asked to be erased</h2>
+          <Table
+            head={['Name', 'Email', 'Asked on', 'Actions']}
+            rows={requests.map((r) => [r.name, r.email, formatShortDate(r.requestedAt), <ActionLink href={`/manage/people/${r.personId}/erase`} text="Erase" about={r.name} />])}
+          />
+        </>
+      ) : null}
       <form method="get" action="/manage/people" role="search" aria-label="People">
         <TextInput name="q" label="Search by name or email" width="20" spellcheck={false} value={q} />
         <Button secondary>Search</Button>
@@ -60,6 +72,9 @@ type Person = Awaited<ReturnType<typeof getPersonWithRoles>>;
 
 function personPage(c: AppContext, person: Person, values: FormValues, errors: FieldErrors = {}) {
   const self = person.id === c.get('viewer')?.id;
+  if (person.erasedAt) {
+    return formPage(c, { title: person.name, caption: 'People', backLink: '/manage/people' }, <p class="govuk-body">This person was erased on {formatShortDate(person.erasedAt)}. Their bookings, attendance and answers are kept without their name.</p>);
+  }
   const target = { action: `/manage/people/${person.id}/roles`, backLink: '/manage/people', title: person.name, caption: 'People', submit: 'Save roles' };
   return formPage(
     c,
@@ -98,6 +113,13 @@ function personPage(c: AppContext, person: Person, values: FormValues, errors: F
           Record a line manager’s confirmation of a competency
         </a>
       </p>
+      {self ? null : (
+        <p class="govuk-body">
+          <a class="govuk-link" href={`/manage/people/${person.id}/erase`}>
+            Erase this person
+          </a>
+        </p>
+      )}
       <TargetForm c={c} target={target}>
         <Choices
           type="checkbox"
@@ -114,10 +136,50 @@ function personPage(c: AppContext, person: Person, values: FormValues, errors: F
   );
 }
 
+export const eraseInput = z.object({ confirm: z.literal('yes', 'Confirm that you want to erase this person') });
+
+type Candidate = Awaited<ReturnType<typeof erasureCandidate>>;
+
+/** The confirmation before erasing: what goes, what stays, and a box to tick. */
+function erasePage(c: AppContext, person: Candidate, values: FormValues = {}, errors: FieldErrors = {}) {
+  const target = { action: `/manage/people/${person.id}/erase`, backLink: `/manage/people/${person.id}`, title: `Erase ${person.name}`, caption: 'People', submit: 'Erase this person' };
+  return formPage(
+    c,
+    { ...target, errors },
+    <>
+      <WarningText>This cannot be undone.</WarningText>
+      <p class="govuk-body">Erasing {person.name} ({person.email}) removes:</p>
+      <ul class="govuk-list govuk-list--bullet">
+        <li>their name, email address and job title</li>
+        <li>their line manager’s address, sign-in links, sessions and API tokens</li>
+        <li>mail to them, and what they wrote in feedback, surveys and requests</li>
+      </ul>
+      <p class="govuk-body">
+        Their {person.bookingCount === 1 ? '1 booking' : `${person.bookingCount} bookings`}, attendance, ratings and survey answers stay, named ‘{ERASED_NAME}’, with their organisation
+        and workforce group, so the published figures do not change. They will not be able to sign in.
+      </p>
+      <TargetForm c={c} target={target} warning>
+        <Choices type="checkbox" name="confirm" label="Confirm" legendSize="m" options={[{ value: 'yes', text: `Yes, erase ${person.name}` }]} values={many(values, 'confirm')} error={errors.confirm} />
+      </TargetForm>
+    </>,
+  );
+}
+
+const candidate = async (c: AppContext) => {
+  const found = await erasureCandidate(scope(c), uuidParam(c, 'personId', 'Person'));
+  if (found.erasedAt) throw conflict('This person has already been erased');
+  return found;
+};
+
 const person = (c: AppContext) => getPersonWithRoles(scope(c), uuidParam(c, 'personId', 'Person'));
 
 export const peopleRoutes = [
   get('/manage/people', COORDINATOR, peoplePage),
+  get('/manage/people/:personId/erase', COORDINATOR, async (c) => erasePage(c, await candidate(c))),
+  post('/manage/people/:personId/erase', COORDINATOR, async (c) => {
+    const p = await candidate(c);
+    return submitForm(c, eraseInput, (values, errors) => erasePage(c, p, values, errors), () => erasePerson(personalScope(c), p.id), () => '/manage/people?done=erased');
+  }),
   get('/manage/people/:personId', COORDINATOR, async (c) => {
     const p = await person(c);
     return personPage(c, p, { roles: p.roles });

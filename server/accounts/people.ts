@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { and, asc, count, eq, ilike, inArray, or } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, isNull, or } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import { organisations, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
 import { auditChange } from '../audit/log';
@@ -47,7 +47,7 @@ export async function searchPeople(s: ServiceContext, q = '') {
     .select({ id: people.id, name: people.name, email: people.email, organisation: organisations.name })
     .from(people)
     .innerJoin(organisations, eq(organisations.id, people.organisationId))
-    .where(and(eq(people.partnershipId, s.partnership.id), ...words.map((w) => or(ilike(people.name, likePattern(w)), ilike(people.email, likePattern(w))))))
+    .where(and(eq(people.partnershipId, s.partnership.id), isNull(people.erasedAt), ...words.map((w) => or(ilike(people.name, likePattern(w)), ilike(people.email, likePattern(w))))))
     .orderBy(asc(people.name), asc(people.email))
     .limit(PEOPLE_PAGE_SIZE + 1);
   const roles = await rolesOf(s, rows.map((r) => r.id));
@@ -64,6 +64,7 @@ export async function getPersonWithRoles(s: ServiceContext, personId: string) {
       organisation: organisations.name,
       lineManagerEmail: people.lineManagerEmail,
       pendingLineManagerEmail: people.pendingLineManagerEmail,
+      erasedAt: people.erasedAt,
     })
     .from(people)
     .innerJoin(organisations, eq(organisations.id, people.organisationId))
@@ -96,7 +97,7 @@ export async function setRoles(s: ServiceContext, personId: string, roles: Role[
 
 /** People in the partnership, by name, with their organisation, workforce group and roles, a page at a time. */
 export async function listPeople(s: ServiceContext, page: number, pageSize: number) {
-  const inPartnership = eq(people.partnershipId, s.partnership.id);
+  const inPartnership = and(eq(people.partnershipId, s.partnership.id), isNull(people.erasedAt));
   const [rows, [{ total }]] = await Promise.all([
     s.db
       .select({

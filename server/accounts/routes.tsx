@@ -15,6 +15,7 @@ import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken, signOutEv
 import { changeMyLineManager, confirmLineManager, findManagerRequest, lineManagerInput, myLineManager } from './line-manager';
 import { personInput, register, requestSignIn, safeNext, signInInput, signInWithLink } from './service';
 import { endSession, SESSION_COOKIE } from './sessions';
+import { myErasureRequest, requestErasure } from './erasure';
 import { isDomainError } from '../shared/errors';
 
 function signInForm(c: AppContext, values: FormValues = {}, errors: Record<string, string> = {}) {
@@ -158,7 +159,7 @@ async function signOutOnAllDevices(c: AppContext) {
 async function accountPage(c: AppContext, created?: string, errors: Record<string, string> = {}, values: FormValues = {}) {
   const field = fieldsOf(values, errors);
   const viewer = c.get('viewer')!;
-  const [tokens, manager] = await Promise.all([listApiTokens(personalScope(c)), myLineManager(personalScope(c))]);
+  const [tokens, manager, erasure] = await Promise.all([listApiTokens(personalScope(c)), myLineManager(personalScope(c)), myErasureRequest(personalScope(c))]);
   return render(
     c,
     { title: 'Your account', hasErrors: Object.keys(errors).length > 0 },
@@ -221,6 +222,18 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
             <Button secondary>Create token</Button>
           </Form>
         </>
+      <h2 class="govuk-heading-m">Your data</h2>
+      <p class="govuk-body">
+        <a class="govuk-link" href="/account/my-data">See everything we hold about you</a>, or <a class="govuk-link" href="/account/my-data.json">download it as JSON</a>.
+      </p>
+      {erasure ? (
+        <p class="govuk-body">You asked on {formatShortDate(erasure.requestedAt)} for your account to be erased. A coordinator will erase it: your name and email address go, and your training records stay without them.</p>
+      ) : (
+        <Form action="/account/erasure-request" csrfToken={c.get('csrfToken')}>
+          <p class="govuk-body">You can ask for your account to be erased. A coordinator erases it: your name, email address and anything you wrote go; your training records stay without your name, so the partnership’s figures do not change. You will not be able to sign in again.</p>
+          <Button warning>Ask for my account to be erased</Button>
+        </Form>
+      )}
     </>,
   );
 }
@@ -325,6 +338,10 @@ export const accountRoutes = [
   post('/sign-out', 'public', signOut),
   get('/account', 'signed-in', (c) => accountPage(c)),
   post('/account/sign-out-everywhere', 'signed-in', signOutOnAllDevices),
+  post('/account/erasure-request', 'signed-in', async (c) => {
+    await requestErasure(personalScope(c));
+    return seeOther(c, '/account');
+  }),
   post('/account/api-tokens', 'signed-in', async (c) => {
     const form = await parseForm(c, apiTokenInput);
     if (!form.ok) return accountPage(c, undefined, form.errors, form.values);

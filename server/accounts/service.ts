@@ -133,7 +133,7 @@ export async function requestSignIn(s: ServiceContext, email: string, address: s
   await s.db.execute(sql`
     with person as (
       select ${people.id} as id, ${people.name} as name, ${people.email} as email from ${people}
-      where ${people.partnershipId} = ${s.partnership.id} and ${people.email} = ${normaliseEmail(email)}
+      where ${people.partnershipId} = ${s.partnership.id} and ${people.email} = ${normaliseEmail(email)} and ${people.erasedAt} is null
     ), link as (
       insert into ${signInTokens} (token_hash, person_id, created_at, expires_at)
       select ${hashToken(token)}, id, ${at(now)}, ${at(new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE))} from person
@@ -152,6 +152,7 @@ export async function register(s: ServiceContext, input: PersonInput, address: s
   await s.db.transaction(async (tx) => {
     const existing = await findPersonByEmail(tx, s.partnership.id, input.email);
     if (existing) {
+      if (existing.erasedAt) return; // an erased person's placeholder address reaches nobody
       await queueSignInLink(tx, s, existing.id, existing.email, `Hello ${existing.name},\n\nSomeone tried to register with this email address, but you already have an account.`, next);
       return;
     }

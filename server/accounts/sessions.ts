@@ -59,13 +59,14 @@ export const liveToken = (now: Date) => and(isNull(apiTokens.revokedAt), or(isNu
 
 /**
  * The person a valid session or API token belongs to, with their roles; only someone of the
- * partnership the app serves, so a credential made for one partnership is refused by another's.
+ * partnership the app serves, so a credential made for one partnership is refused by another's,
+ * and never an erased person.
  */
 export async function loadSignedInPerson(db: Database, personId: string, partnershipId: string): Promise<SignedInPerson | undefined> {
   const [person] = await db
     .select({ id: people.id, name: people.name, email: people.email, organisationId: people.organisationId })
     .from(people)
-    .where(and(eq(people.id, personId), eq(people.partnershipId, partnershipId)))
+    .where(and(eq(people.id, personId), eq(people.partnershipId, partnershipId), isNull(people.erasedAt)))
     .limit(1);
   if (!person) return undefined;
   const roles = await db.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId));

@@ -9,6 +9,8 @@ const AUDIT_ACTIONS = [
   'person.line-manager.proposed',
   'person.line-manager.confirmed',
   'person.line-manager.set',
+  'person.erased',
+  'person.erasure-requested',
   'api-token.created',
   'api-token.revoked',
   'organisation.created',
