@@ -45,9 +45,9 @@ export function coursesOf(s: ServiceContext, prospectusId: string): Promise<Revi
 }
 
 /** Each course's figures, with the gap map they were read against (undefined without a framework). */
-export async function courseFigures(s: ServiceContext, prospectus: Prospectus, map?: GapMap, onlyCourseId?: string): Promise<CourseFigures[]> {
+export async function courseFigures(s: ServiceContext, prospectus: Prospectus, courseList: ReviewCourse[], map?: GapMap, onlyCourseId?: string): Promise<CourseFigures[]> {
   const range = rangeOf(prospectus);
-  const list = (await coursesOf(s, prospectus.id)).filter((c) => !onlyCourseId || c.id === onlyCourseId);
+  const list = courseList.filter((c) => !onlyCourseId || c.id === onlyCourseId);
   const developed = list.length
     ? await s.db
         .select({ courseId: courseCompetencies.courseId, id: competencies.id, code: competencies.code, statement: competencies.statement })
@@ -105,8 +105,8 @@ async function answersByTheme(s: ServiceContext, prospectusId: string): Promise<
 }
 
 /** The candidates for new courses, competencies first (by code), then themes in the partnership's order. */
-export async function gapCandidates(s: ServiceContext, prospectus: Prospectus, map: GapMap | undefined): Promise<GapCandidate[]> {
-  const [list, answers] = await Promise.all([coursesOf(s, prospectus.id), answersByTheme(s, prospectus.id)]);
+export async function gapCandidates(s: ServiceContext, prospectus: Prospectus, list: ReviewCourse[], map: GapMap | undefined): Promise<GapCandidate[]> {
+  const answers = await answersByTheme(s, prospectus.id);
   const offered = list.filter((c) => !c.withdrawn);
   const fromMap: GapCandidate[] = (map?.competencies ?? [])
     .filter((c) => c.uncovered)

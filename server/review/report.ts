@@ -14,8 +14,8 @@ import { impactFigures, type Count, type ImpactFigures } from '../impact/service
 import type { PersonalContext } from '../shared/context';
 import { forbidden, invalid } from '../shared/errors';
 import { describeRate, isSuppressed, SMALL_GROUP, type Mean, type Rate } from '../shared/statistics';
-import { rangeOf, type CourseFigures } from './figures';
-import { getReview, lockedReview, prospectusOfYear, REVIEW_DECIDERS, REVIEW_READERS } from './service';
+import { courseFigures, coursesOf, rangeOf, type CourseFigures } from './figures';
+import { checkCanRead, lockedReview, prospectusOfYear, REVIEW_DECIDERS, REVIEW_READERS } from './service';
 
 /** Who edits the wording: reviewers. Who reads it: reviewers and coordinators. */
 export const REPORT_EDITORS: Role[] = REVIEW_DECIDERS;
@@ -147,9 +147,16 @@ async function storedWording(s: PersonalContext, prospectusId: string) {
 
 /** The year's report section: the paragraphs filled from the figures, the course table and the featured quotations. */
 export async function getReport(s: PersonalContext, year: string): Promise<Report> {
-  const review = await getReview(s, year);
-  const range = rangeOf(review.prospectus);
-  const [figures, featured, stored] = await Promise.all([impactFigures(s, range, {}), listAnswers(s, range, {}, { featured: true }), storedWording(s, review.prospectus.id)]);
+  // The report reads the courses' figures, not the review's decisions and gaps (nor the gap map behind them).
+  checkCanRead(s);
+  const prospectus = await prospectusOfYear(s, s.db, year);
+  const range = rangeOf(prospectus);
+  const [figures, featured, stored, courses] = await Promise.all([
+    impactFigures(s, range, {}),
+    listAnswers(s, range, {}, { featured: true }),
+    storedWording(s, prospectus.id),
+    coursesOf(s, prospectus.id).then((list) => courseFigures(s, prospectus, list)),
+  ]);
   const values = reportFigures(figures, year);
   const paragraphs = PARAGRAPH_KEYS.map((key): ReportParagraph => {
     const own = stored?.paragraphs[key];
@@ -165,7 +172,7 @@ export async function getReport(s: PersonalContext, year: string): Promise<Repor
   });
   // Featuring needs the person's consent; only the words are quoted, never who said them.
   const quotations = featured.answers.filter((a) => a.quotationConsent).map((a) => ({ words: quotedWords(a).join(' '), course: a.course, month: a.month }));
-  return { year, title: review.prospectus.title, figures, values, paragraphs, courses: review.courses, quotations, editedAt: stored?.editedAt ?? null };
+  return { year, title: prospectus.title, figures, values, paragraphs, courses, quotations, editedAt: stored?.editedAt ?? null };
 }
 
 /** Each paragraph's unknown placeholders, as field messages naming them. */

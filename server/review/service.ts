@@ -43,7 +43,7 @@ export const REVIEW_DECIDERS: Role[] = ['reviewer'];
 export const NEXT_YEAR_STARTERS: Role[] = ['coordinator'];
 
 const holds = (s: ServiceContext, roles: Role[]) => !s.actor || s.actor.roles.some((r) => roles.includes(r));
-function checkCanRead(s: ServiceContext) {
+export function checkCanRead(s: ServiceContext) {
   if (!holds(s, REVIEW_READERS)) throw forbidden('Only reviewers and coordinators can see the year-end review');
 }
 function checkCanDecide(s: ServiceContext) {
@@ -132,7 +132,8 @@ export async function getReview(s: PersonalContext, year: string, part: { course
   checkCanRead(s);
   const prospectus = await prospectusOfYear(s, s.db, year);
   const map = part.course ? undefined : await gapMap(s);
-  const [[row], courseList, figures, candidates] = await Promise.all([
+  const courseList = await coursesOf(s, prospectus.id);
+  const [[row], figures, candidates] = await Promise.all([
     s.db
       .select({
         id: yearReviews.id,
@@ -145,9 +146,8 @@ export async function getReview(s: PersonalContext, year: string, part: { course
       .from(yearReviews)
       .leftJoin(people, eq(people.id, yearReviews.agreedBy))
       .where(and(eq(yearReviews.partnershipId, s.partnership.id), eq(yearReviews.prospectusId, prospectus.id))),
-    coursesOf(s, prospectus.id),
-    part.gapsOnly ? [] : courseFigures(s, prospectus, map, part.course),
-    part.course ? [] : gapCandidates(s, prospectus, map),
+    part.gapsOnly ? [] : courseFigures(s, prospectus, courseList, map, part.course),
+    part.course ? [] : gapCandidates(s, prospectus, courseList, map),
   ]);
   const [decisions, gapDecisions] = row
     ? await Promise.all([
@@ -237,7 +237,8 @@ export async function decideCourse(s: ServiceContext, year: string, courseId: st
 export async function decideGap(s: PersonalContext, year: string, kind: GapKind, key: string, input: GapDecisionInput): Promise<void> {
   checkCanDecide(s);
   const prospectus = await prospectusOfYear(s, s.db, year);
-  const gap = (await gapCandidates(s, prospectus, await gapMap(s))).find((g) => g.kind === kind && g.key === key);
+  const [courseList, map] = await Promise.all([coursesOf(s, prospectus.id), gapMap(s)]);
+  const gap = (await gapCandidates(s, prospectus, courseList, map)).find((g) => g.kind === kind && g.key === key);
   await s.db.transaction(async (tx) => {
     const review = await lockedReview(s, tx, prospectus);
     const [earlier] = await tx
