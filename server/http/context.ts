@@ -3,6 +3,9 @@ import type { AppDeps } from '../deps';
 import { forbidden } from '../shared/errors';
 import type { Partnership, PersonalContext, ServiceContext, SignedInPerson } from '../shared/context';
 
+/** A form as posted: each name's value, or its values where the name repeats (checkboxes). */
+export type PostedForm = Record<string, string | File | (string | File)[]>;
+
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
@@ -13,6 +16,8 @@ export interface AppEnv {
     csrfToken: string;
     /** The request's reference, in its X-Request-Id header and in the log of any failure. */
     requestId: string;
+    /** A posted form, parsed once at the edge (./readable), for the CSRF check and the page alike. */
+    form: PostedForm | undefined;
   };
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Button, describedBy, ErrorMessage, ErrorSummary, FileUpload, Form, Hint, NotificationBanner, Textarea } from '../../web/components';
 import { DomainError, type FieldErrors } from '../shared/errors';
 import type { AppContext } from './context';
+import { postedForm } from './readable';
 import { one, parseForm, type FormValues } from './forms';
 import { render, seeOther } from './render';
 
@@ -180,7 +181,7 @@ export type CsvUpload = { text: string; field: 'file' | 'csv'; pasted: string } 
 
 /** The file chosen, or else the pasted text; `missing` says what to choose when there is neither. */
 export async function readCsvUpload(c: AppContext, missing: string): Promise<CsvUpload> {
-  const body = await c.req.parseBody();
+  const body = postedForm(c);
   const pasted = typeof body.csv === 'string' ? body.csv : '';
   const file = body.file instanceof File && body.file.size > 0 ? body.file : undefined;
   if (file && pasted.trim()) return { pasted, errors: { file: 'Choose a file or paste the CSV, not both' } };

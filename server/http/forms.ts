@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FieldErrors } from '../shared/errors';
 import type { AppContext } from './context';
+import { postedForm } from './readable';
 
 export type FormValues = Record<string, string | string[]>;
 
@@ -18,9 +19,8 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 
 /** Reads a posted form (repeated names become lists) and checks it against a schema. */
 export async function parseForm<S extends z.ZodType>(c: AppContext, schema: S): Promise<Parsed<z.infer<S>>> {
-  const body = await c.req.parseBody({ all: true });
   const values: FormValues = {};
-  for (const [key, value] of Object.entries(body)) {
+  for (const [key, value] of Object.entries(postedForm(c))) {
     if (key === '_csrf') continue;
     if (Array.isArray(value)) values[key] = value.filter((v): v is string => typeof v === 'string');
     else if (typeof value === 'string') values[key] = value;

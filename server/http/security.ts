@@ -5,6 +5,7 @@ import { apiTokens } from '../../db/schema';
 import { liveToken, loadSignedInPerson, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
 import { generateToken, hashToken, hmac, sameText } from '../shared/tokens';
 import type { AppEnv } from './context';
+import { postedForm } from './readable';
 import { RequestError } from './errors';
 import { isApiPath } from './routes';
 import SECURITY_HEADERS from './security-headers.json';
@@ -92,9 +93,8 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   const expected = await hmac(config.secret, `${secret}|${c.get('sessionId') ?? ''}`);
   c.set('csrfToken', expected);
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-    const type = c.req.header('content-type') ?? '';
-    const body = type.includes('form') ? await c.req.parseBody() : {};
-    const sent = typeof body._csrf === 'string' ? body._csrf : (c.req.header('x-csrf-token') ?? '');
+    const { _csrf: token } = postedForm(c);
+    const sent = typeof token === 'string' ? token : (c.req.header('x-csrf-token') ?? '');
     if (!sameText(sent, expected)) {
       throw new RequestError(403, 'This form has expired. Go back, refresh the page and try again.');
     }

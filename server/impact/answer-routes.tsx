@@ -7,7 +7,8 @@ import { scope, type AppContext } from '../http/context';
 import { Done, submitForm } from '../http/form-pages';
 import { fieldsOf, type FormValues } from '../http/forms';
 import { parseQuery, uuidParam } from '../http/params';
-import { render } from '../http/render';
+import { render, seeOther } from '../http/render';
+import { postedForm } from '../http/readable';
 import { get, post } from '../http/routes';
 import {
   addAnswerTheme,
@@ -275,10 +276,9 @@ const addThemePost = (c: AppContext) =>
 
 async function retireThemePost(c: AppContext) {
   const themeId = uuidParam(c, 'themeId', 'Theme');
-  const body = await c.req.parseBody();
-  const retired = body.retired !== 'no';
+  const retired = postedForm(c).retired !== 'no';
   await setAnswerThemeRetired(scope(c), themeId, retired);
-  return c.redirect(`${THEMES_PATH}?done=${retired ? 'retired' : 'restored'}`, 303);
+  return seeOther(c, `${THEMES_PATH}?done=${retired ? 'retired' : 'restored'}`);
 }
 
 export const answerRoutes = [
