@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { scope } from '../http/context';
 import { impactApiQuery } from '../impact/schemas';
-import { IMPACT_READERS, impactFigures, impactRange, nonResponseCheck, NON_RESPONSE_GAP } from '../impact/service';
+import { figuresWithCheck, IMPACT_READERS, impactRange, NON_RESPONSE_GAP } from '../impact/service';
 import { apiGet } from './operation';
 import { named } from './schemas';
 
@@ -111,7 +111,7 @@ export const impactOperations = [
     async (c, _params, { year, from, to, ...filters }) => {
       const s = scope(c);
       const range = await impactRange(s, { year, from, to });
-      const [figures, check] = await Promise.all([impactFigures(s, range, filters), nonResponseCheck(s, range, filters)]);
+      const { figures, check } = await figuresWithCheck(s, range, filters);
       return { from: range.from, to: range.to, delivery: figures.delivery, dayZero: figures.dayZero, followUp: figures.followUp, managers: figures.managers, nonResponse: check.rows };
     },
   ),

@@ -543,12 +543,6 @@ function breakdown(rows: { key: string; label: string; attendances: number; peop
   return rows.map((r, i) => ({ key: r.key, label: r.label, attendances: attendances[i], people: peopleCells[i] }));
 }
 
-/** Attendances and distinct people trained at sessions, by sector and by organisation. */
-export async function reachBreakdowns(s: ServiceContext, range: ImpactRange, filters: ImpactFilters) {
-  checkCanReadImpact(s);
-  return breakdownsOf(await readImpact(s, range, filters, ['bySector', 'byOrganisation']));
-}
-
 const breakdownsOf = (data: ImpactData) => ({ bySector: breakdown(data.bySector.map((r) => ({ ...r, label: r.key }))), byOrganisation: breakdown(data.byOrganisation) });
 
 export interface MonthRow {
@@ -616,13 +610,14 @@ export interface NonResponseCheck {
 }
 
 /**
- * Compares those who answered the three-month survey with everyone it was sent to, by sector, by
- * workforce group and by their confidence after the course, and says in words where the answers
- * may not speak for everyone.
+ * The headline figures and, from the same read, the check on who answered: those who answered the
+ * three-month survey beside everyone it was sent to, by sector, by workforce group and by their
+ * confidence after the course, saying in words where the answers may not speak for everyone.
  */
-export async function nonResponseCheck(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<NonResponseCheck> {
+export async function figuresWithCheck(s: ServiceContext, range: ImpactRange, filters: ImpactFilters): Promise<{ figures: ImpactFigures; check: NonResponseCheck }> {
   checkCanReadImpact(s);
-  return nonResponseOf(await readImpact(s, range, filters, ['responsesOverall', 'responsesBySector', 'responsesByGroup', 'confidenceAfter']));
+  const data = await readImpact(s, range, filters, [...HEADLINES, 'responsesOverall', 'responsesBySector', 'responsesByGroup', 'confidenceAfter']);
+  return { figures: figuresOf(data, range), check: nonResponseOf(data) };
 }
 
 function nonResponseOf(data: ImpactData): NonResponseCheck {
