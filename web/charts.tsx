@@ -5,7 +5,7 @@
 // whisker over its bar; a suppressed value has no bar at all, only the words "fewer than 5".
 // Colours are the GOV.UK palette's, at least 3:1 against white for the bars and 4.5:1 for text.
 import type { Child } from 'hono/jsx';
-import { SMALL_GROUP } from '../server/shared/statistics';
+import { FEWER_THAN_SMALL_GROUP } from '../server/shared/statistics';
 
 export interface ChartBar {
   /** The number drawn, or null where it is suppressed (no bar is drawn). */
@@ -38,7 +38,6 @@ const GAP = 24;
 /** Room after the end of the scale for the value in words. */
 const VALUE_ROOM = 92;
 const COLOURS = { bar: '#1d70b8', ink: '#0b0c0c', secondary: '#505a5f', grid: '#b1b4b6' };
-const FEWER = `fewer than ${SMALL_GROUP}`;
 
 /** A round step for about four ticks, and the scale's end. */
 export function niceScale(largest: number, whole = false): { max: number; step: number } {
@@ -76,7 +75,7 @@ export function BarChart({ id, title, labels, panels, tableId, tableCaption, not
     >
       <title id={`${id}-title`}>{title}</title>
       <desc id={`${id}-desc`}>
-        {note ? `${note} ` : ''}The figures are in the table “{tableCaption}”{panels.some((p) => p.bars.some((b) => b.value === null)) ? `; values about ${FEWER} people are not drawn` : ''}.
+        {note ? `${note} ` : ''}The figures are in the table “{tableCaption}”{panels.some((p) => p.bars.some((b) => b.value === null)) ? `; values about ${FEWER_THAN_SMALL_GROUP} people are not drawn` : ''}.
       </desc>
       {labels.map((label, i) => (
         <text x={labelWidth - 8} y={rowMiddle(i)} dy="0.35em" text-anchor="end" fill={COLOURS.ink}>
@@ -118,7 +117,7 @@ function Panel({ panel, left, width, rows, rowMiddle }: { panel: ChartPanel; lef
     if (bar.value === null) {
       parts.push(
         <text class="app-chart__suppressed" x={left + 6} y={middle} dy="0.35em" font-style="italic" fill={COLOURS.secondary}>
-          {FEWER}
+          {FEWER_THAN_SMALL_GROUP}
         </text>,
       );
       return;

@@ -1,10 +1,9 @@
 // Honest figures as page parts (DESIGN.md §4): a rate with its count, denominator and interval, a
 // mean with its n and interval, "fewer than 5" where a figure is suppressed. For the impact
 // dashboard, the learning-needs analysis and the year-end review alike.
-import { describeInterval, describeRate, isSuppressed, SMALL_GROUP, type Mean, type Rate } from '../server/shared/statistics';
+import { describeInterval, describeRate, isSuppressed, FEWER_THAN_SMALL_GROUP, type Mean, type Rate } from '../server/shared/statistics';
 
-const FEWER = `fewer than ${SMALL_GROUP}`;
-const Hidden = ({ figure }: { figure: { notShown?: true } }) => <span class="app-suppressed">{figure.notShown ? 'not shown' : FEWER}</span>;
+const Hidden = ({ figure }: { figure: { notShown?: true } }) => <span class="app-suppressed">{figure.notShown ? 'not shown' : FEWER_THAN_SMALL_GROUP}</span>;
 
 /** "64% (212 of 331)" with "95% interval: 59% to 69%" under it. */
 export function RateFigure({ figure }: { figure: Rate }) {
@@ -33,4 +32,4 @@ export function MeanFigure({ figure, unit = '', signed = false }: { figure: Mean
 }
 
 /** A count of people in a breakdown: the number, or "fewer than 5" where it is suppressed (null). */
-export const CountFigure = ({ count }: { count: number | null }) => (count === null ? <span class="app-suppressed">{FEWER}</span> : <>{count.toLocaleString('en-GB')}</>);
+export const CountFigure = ({ count }: { count: number | null }) => (count === null ? <span class="app-suppressed">{FEWER_THAN_SMALL_GROUP}</span> : <>{count.toLocaleString('en-GB')}</>);

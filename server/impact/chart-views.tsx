@@ -16,7 +16,6 @@ export const tableId = (name: DownloadName) => `table-${name}`;
 const rateBar = (figure: Rate): ChartBar => (isSuppressed(figure) ? { value: null, text: '' } : { value: figure.value, low: figure.low, high: figure.high, text: percent(figure.value) });
 const meanBar = (figure: Mean): ChartBar => (isSuppressed(figure) ? { value: null, text: '' } : { value: figure.mean, low: figure.low, high: figure.high, text: figure.mean.toFixed(1) });
 const countBar = (count: number | null): ChartBar => ({ value: count, text: count === null ? '' : count.toLocaleString('en-GB') });
-const percentTick = (v: number) => `${Math.round(v * 100)}%`;
 
 /** Sessions delivered and attendances in each month, as a chart. Its table is ByMonth (./views). */
 export function MonthChart({ rows }: { rows: MonthRow[] }) {
@@ -59,8 +58,8 @@ export function ByTheme({ rows, overall }: { rows: ThemeRow[]; overall: Rate }) 
             title="Chart: three-month response rate and practice changed, by theme"
             labels={rows.map((r) => r.theme)}
             panels={[
-              { heading: 'Response rate', bars: rows.map((r) => rateBar(r.responseRate)), max: 1, tick: percentTick },
-              { heading: 'Practice changed', bars: rows.map((r) => rateBar(r.practiceChanged)), max: 1, tick: percentTick },
+              { heading: 'Response rate', bars: rows.map((r) => rateBar(r.responseRate)), max: 1, tick: percent },
+              { heading: 'Practice changed', bars: rows.map((r) => rateBar(r.practiceChanged)), max: 1, tick: percent },
             ]}
             tableId={tableId('by-theme')}
             tableCaption={caption}

@@ -4,14 +4,13 @@
 // rounds them in the CSV, and kept whole in the workbook with a number format that shows them so.
 import { writeCsv } from '../shared/csv';
 import { fileNamePart } from '../shared/file-names';
-import { percent, SMALL_GROUP } from '../shared/statistics';
+import { FEWER_THAN_SMALL_GROUP, percent } from '../shared/statistics';
 import { definitionRows, type DashboardTable, type DownloadName, type TableCell } from './tables';
 
-export const FEWER_THAN = `fewer than ${SMALL_GROUP}`;
 
 /** A cell as the CSV writes it: "60%", 7.2, "fewer than 5". */
 function csvCell(cell: TableCell): string | number {
-  if (cell === null) return FEWER_THAN;
+  if (cell === null) return FEWER_THAN_SMALL_GROUP;
   if (typeof cell === 'string' || typeof cell === 'number') return cell;
   if ('percent' in cell) return percent(cell.percent);
   return Number(cell.decimal.toFixed(1));
@@ -58,7 +57,7 @@ export async function impactWorkbook(tables: DashboardTable[], about: { title: s
     const sheet = workbook.addWorksheet(SHEET_NAMES[table.name], { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.addRow(table.head).font = { bold: true };
     for (const row of table.rows) {
-      const added = sheet.addRow(row.map((cell) => (cell === null ? FEWER_THAN : typeof cell === 'object' ? ('percent' in cell ? cell.percent : cell.decimal) : cell)));
+      const added = sheet.addRow(row.map((cell) => (cell === null ? FEWER_THAN_SMALL_GROUP : typeof cell === 'object' ? ('percent' in cell ? cell.percent : cell.decimal) : cell)));
       row.forEach((cell, i) => {
         if (cell !== null && typeof cell === 'object') added.getCell(i + 1).numFmt = 'percent' in cell ? PERCENT_FORMAT : DECIMAL_FORMAT;
       });

@@ -13,7 +13,7 @@ import { listAnswers, quotedWords } from '../impact/answers';
 import { impactFigures, type Count, type ImpactFigures } from '../impact/service';
 import type { PersonalContext } from '../shared/context';
 import { forbidden, invalid } from '../shared/errors';
-import { describeRate, isSuppressed, SMALL_GROUP, type Mean, type Rate } from '../shared/statistics';
+import { describeRate, FEWER_THAN_SMALL_GROUP, isSuppressed, type Mean, type Rate } from '../shared/statistics';
 import { courseFigures, coursesOf, rangeOf, type CourseFigures } from './figures';
 import { checkCanRead, lockedReview, prospectusOfYear, REVIEW_DECIDERS, REVIEW_READERS } from './service';
 
@@ -24,7 +24,7 @@ export const REPORT_READERS: Role[] = REVIEW_READERS;
 /** The figures the paragraphs may name: each a value in words, or null where it is not shown (its sentence is left out). */
 export type ReportFigures = Record<PlaceholderName, string | null>;
 
-const count = (n: Count) => (typeof n !== 'number' ? `fewer than ${SMALL_GROUP}` : n.toLocaleString('en-GB'));
+const count = (n: Count) => (typeof n !== 'number' ? FEWER_THAN_SMALL_GROUP : n.toLocaleString('en-GB'));
 const shownRate = (r: Rate) => (isSuppressed(r) ? null : describeRate(r));
 const oneDecimal = (v: number) => v.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const shownMean = (m: Mean) => (isSuppressed(m) ? null : `${oneDecimal(m.mean)} (${m.n.toLocaleString('en-GB')} people; 95% interval ${oneDecimal(m.low)} to ${oneDecimal(m.high)})`);

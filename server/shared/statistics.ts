@@ -5,6 +5,8 @@
 
 /** Groups of fewer people than this are not shown. */
 export const SMALL_GROUP = 5;
+/** What a page, a file or a sentence says in place of a figure about fewer than SMALL_GROUP people. */
+export const FEWER_THAN_SMALL_GROUP = `fewer than ${SMALL_GROUP}`;
 
 export interface Suppressed {
   suppressed: true;
@@ -100,7 +102,7 @@ export function breakdownShown(counts: readonly number[]): boolean[] {
 
 /** "64% (212 of 331)", or "fewer than 5" when suppressed. */
 export function describeRate(figure: Rate): string {
-  if (isSuppressed(figure)) return `fewer than ${SMALL_GROUP}`;
+  if (isSuppressed(figure)) return FEWER_THAN_SMALL_GROUP;
   return `${percent(figure.value)} (${figure.count.toLocaleString('en-GB')} of ${figure.of.toLocaleString('en-GB')})`;
 }
 
