@@ -393,8 +393,9 @@ function namedPeople(analysis: Analysis, organisationId: string, needed: Analysi
   const { workforce, competencies, today } = analysis;
   const staff = workforce.flatMap((p, i) => (p.organisationId === organisationId ? [i] : []));
   const named = (competencyId: string, bucket: Bucket) => {
-    const at = (i: number) => i * competencies.length + competencies.findIndex((c) => c.id === competencyId);
-    return staff.filter((i) => today[at(i)] === BUCKETS.indexOf(bucket) + 1).map((i) => workforce[i].name);
+    const k = competencies.findIndex((c) => c.id === competencyId);
+    const want = BUCKETS.indexOf(bucket) + 1;
+    return staff.filter((i) => today[i * competencies.length + k] === want).map((i) => workforce[i].name);
   };
   return {
     noLearning: staff.filter((i) => analysis.untrained.has(i)).map((i) => workforce[i].name),

@@ -20,12 +20,12 @@ import {
   sessions,
   type BookingStatus,
 } from '../../db/schema';
+import { DAY } from '../shared/clock';
 import type { ServiceContext } from '../shared/context';
 import { statusFrom, type CompetencyStatus, type RequiredCompetency } from './service';
 
 type Scope = Pick<ServiceContext, 'db' | 'partnership'>;
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
-const DAY_MS = 86_400_000;
 
 /** The London day of a moment, as days since 1 January 1970. */
 const londonDayNumber = (moment: AnyPgColumn) => sql<number>`((${moment} at time zone 'Europe/London')::date - date '1970-01-01')`;
@@ -33,7 +33,7 @@ const londonDayNumber = (moment: AnyPgColumn) => sql<number>`((${moment} at time
 const dayNumber = (day: AnyPgColumn | SQL) => sql<number>`(${day}::date - date '1970-01-01')`;
 /** A column of a query run as it is (readEvidenceDays), by the name its rows give it. */
 const as = (expression: AnyPgColumn | SQL, name: string) => sql`${expression}`.as(name);
-const dayNumberOf = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+const dayNumberOf = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY;
 
 /** A day of evidence: from a course (counting for what the course develops) or for one competency. */
 interface EvidenceDay {
@@ -163,18 +163,19 @@ export class WorkforceStatuses {
     const latest = (into: Int32Array, at: number, day: number) => {
       for (let d = 0; d < D; d++) if (day <= until[d] && day > into[at + d]) into[at + d] = day;
     };
-    const record = (into: Int32Array, rows: EvidenceDay[], targets: (row: number) => number[] | undefined) => {
+    /** `alsoAny`: the latest day of the kind whatever the competency, one per person. */
+    const record = (into: Int32Array, rows: EvidenceDay[], targets: (row: number) => number[] | undefined, alsoAny?: Int32Array) => {
       for (let row = 0; row < rows.length; row++) {
         const p = person.get(rows[row].personId);
         const ks = targets(row);
         if (p === undefined || ks === undefined) continue;
         for (let i = 0; i < ks.length; i++) latest(into, (p * K + ks[i]) * D, rows[row].day);
-        // Learning in anything at all: a course that develops no competency is no evidence of anything.
-        if (into === this.learning) latest(this.anyLearning, p * D, rows[row].day);
+        if (alsoAny) latest(alsoAny, p * D, rows[row].day);
       }
     };
     const { learning, appliedCourses, appliedCompetencies } = evidence;
-    record(this.learning, learning, (row) => byCourse.get(learning[row].courseId));
+    // Learning in anything at all: a course that develops no competency is no evidence of anything.
+    record(this.learning, learning, (row) => byCourse.get(learning[row].courseId), this.anyLearning);
     record(this.application, appliedCourses, (row) => byCourse.get(appliedCourses[row].courseId));
     record(this.application, appliedCompetencies, (row) => byCompetency.get(appliedCompetencies[row].competencyId));
   }
@@ -182,7 +183,7 @@ export class WorkforceStatuses {
   private text(day: number): string | undefined {
     if (day === NONE) return undefined;
     let text = this.texts.get(day);
-    if (text === undefined) this.texts.set(day, (text = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+    if (text === undefined) this.texts.set(day, (text = new Date(day * DAY).toISOString().slice(0, 10)));
     return text;
   }
 
