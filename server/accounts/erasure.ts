@@ -2,6 +2,7 @@
 // counted from bookings, attendance, feedback ratings and survey answers is what it was.
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
+import { NO_PENDING_MANAGER } from './line-manager';
 import {
   apiTokens,
   auditLog,
@@ -69,9 +70,7 @@ export async function erasePerson(s: PersonalContext, personId: string): Promise
         email: erasedEmail(person.id),
         jobTitle: '',
         lineManagerEmail: null,
-        pendingLineManagerEmail: null,
-        pendingManagerTokenHash: null,
-        pendingManagerExpiresAt: null,
+        ...NO_PENDING_MANAGER,
         erasedAt: now,
       })
       .where(eq(people.id, person.id));

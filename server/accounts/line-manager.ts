@@ -21,6 +21,8 @@ import { emailField, isOwnAddress, normaliseEmail, OWN_ADDRESS } from './people'
 export const MANAGER_LINK_DAYS = 14;
 /** Emails a day asking one address to act as someone's manager (confirm an address, approve a place). */
 export const MANAGER_MAILS_PER_DAY = 10;
+/** No address waiting for a manager's confirmation, nor its link. */
+export const NO_PENDING_MANAGER = { pendingLineManagerEmail: null, pendingManagerTokenHash: null, pendingManagerExpiresAt: null };
 
 export const lineManagerInput = z.object({ lineManagerEmail: emailField });
 
@@ -122,7 +124,7 @@ export async function confirmLineManager(s: ServiceContext, token: string) {
   return s.db.transaction(async (tx) => {
     const [done] = await tx
       .update(people)
-      .set({ lineManagerEmail: found.email, pendingLineManagerEmail: null, pendingManagerTokenHash: null, pendingManagerExpiresAt: null })
+      .set({ lineManagerEmail: found.email, ...NO_PENDING_MANAGER })
       .where(and(eq(people.id, found.id), eq(people.pendingManagerTokenHash, hashToken(token))))
       .returning({ id: people.id });
     if (!done) throw notFound('Request');
@@ -141,7 +143,7 @@ export async function setLineManager(s: ServiceContext, personId: string, manage
     if (isOwnAddress(person.email, address)) throw invalid({ lineManagerEmail: 'Enter their line manager’s email address, not their own' });
     await tx
       .update(people)
-      .set({ lineManagerEmail: address, pendingLineManagerEmail: null, pendingManagerTokenHash: null, pendingManagerExpiresAt: null })
+      .set({ lineManagerEmail: address, ...NO_PENDING_MANAGER })
       .where(eq(people.id, personId));
     await auditChange(tx, s, 'person.line-manager.set', 'person', personId, { email: address });
   });

@@ -12,8 +12,6 @@ import { nameText } from '../shared/input';
 import { hitRateLimit } from './rate-limit';
 import { emailField, findPersonByEmail, isOwnAddress, normaliseEmail, OWN_ADDRESS } from './people';
 import { proposeLineManager } from './line-manager';
-
-export { emailField };
 import { createSession, sessionPolicy } from './sessions';
 
 const optionalEmail = z

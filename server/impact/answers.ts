@@ -311,8 +311,9 @@ export async function featureAnswer(s: ServiceContext, answerId: string, options
   allowed(s, ANSWER_CODERS, 'Only reviewers can feature quotations');
   const answer = await getAnswer(s, answerId);
   if (!answer.quotationConsent) throw conflict('This answer cannot be featured: the person who gave it did not agree to be quoted.');
-  if (!quotedWords(answer).length) throw conflict('This answer cannot be featured: it has no words of the attendee’s to quote.');
-  const findings = identifyingDetails(quotedWords(answer).join('\n'));
+  const words = quotedWords(answer);
+  if (!words.length) throw conflict('This answer cannot be featured: it has no words of the attendee’s to quote.');
+  const findings = identifyingDetails(words.join('\n'));
   if (findings.length && !options.checked) {
     throw invalid({ checked: `The check found what may be ${describeFindings(findings)}. Confirm you have checked this has no names or identifying details, or leave it unfeatured` }, 'Confirm the answer has no identifying details');
   }
