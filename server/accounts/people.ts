@@ -17,6 +17,8 @@ export const emailField = z
 /** Nobody is their own line manager: an address that is the person's own is refused. */
 export const OWN_ADDRESS = 'Enter your line manager’s email address, not your own';
 export const isOwnAddress = (email: string, managerEmail: string | null | undefined) => Boolean(managerEmail) && normaliseEmail(managerEmail!) === normaliseEmail(email);
+/** The line manager's address to ask, where there is one that is not the person's own. */
+export const usableManagerEmail = (email: string, managerEmail: string | null | undefined) => (managerEmail && !isOwnAddress(email, managerEmail) ? managerEmail : null);
 
 export async function findPersonByEmail(db: Executor, partnershipId: string, email: string) {
   const [person] = await db

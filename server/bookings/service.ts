@@ -20,7 +20,7 @@ import { bookingMail, type Recipient, type SessionDetails } from './messages';
 import { addWorkingDays } from '../shared/working-days';
 import { sessionDetailColumns } from './joins';
 import { mayMailManager } from '../accounts/line-manager';
-import { isOwnAddress } from '../accounts/people';
+import { usableManagerEmail } from '../accounts/people';
 
 // The booking rules. Promise 1: a session never has more places held (confirmed or pending
 // approval) than its capacity. Every change that takes or frees a place first locks the
@@ -107,7 +107,8 @@ async function takePlace(
     approvalExpiresAt = addWorkingDays(now, s.partnership.approvalHoldWorkingDays);
     // Only a confirmed manager's address (never the person's own) is asked, and only a few times
     // a day; otherwise the place waits, as long, for a coordinator's decision.
-    const manager = who.lineManagerEmail && !isOwnAddress(who.email, who.lineManagerEmail) && (await mayMailManager(tx, s, who.lineManagerEmail)) ? who.lineManagerEmail : null;
+    const usable = usableManagerEmail(who.email, who.lineManagerEmail);
+    const manager = usable && (await mayMailManager(tx, s, usable)) ? usable : null;
     if (manager) {
       const token = generateToken();
       await tx.insert(bookingApprovals).values({ tokenHash: hashToken(token), bookingId: booking.id, managerEmail: manager, expiresAt: approvalExpiresAt });

@@ -8,6 +8,7 @@
 // person is told either way.
 import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
 import { competencies, competencyConfirmationRequests, competencyFrameworks, organisations, partnerships, people } from '../../db/schema';
+import { isOwnAddress, normaliseEmail } from '../accounts/people';
 import { auditChange } from '../audit/log';
 import { listCompetencies } from '../catalogue/service';
 import { queueMail } from '../mail/outbox';
@@ -59,9 +60,9 @@ async function requester(s: PersonalContext) {
  * own address is the one a manager's must not be (promise 9: nobody confirms their own).
  */
 function managerAddress(person: { email: string; lineManagerEmail: string | null }): { email: string } | { refusal: string } {
-  const email = person.lineManagerEmail?.trim().toLowerCase();
+  const email = person.lineManagerEmail && normaliseEmail(person.lineManagerEmail);
   if (!email) return { refusal: 'Your account does not have your line manager’s email address, so we cannot ask them. Ask the partnership’s training coordinator to add it.' };
-  if (email === person.email) return { refusal: 'The line manager’s email address on your account is your own, and nobody can confirm their own competency. Ask the partnership’s training coordinator to put your line manager’s address on your account.' };
+  if (isOwnAddress(person.email, email)) return { refusal: 'The line manager’s email address on your account is your own, and nobody can confirm their own competency. Ask the partnership’s training coordinator to put your line manager’s address on your account.' };
   return { email };
 }
 

@@ -34,7 +34,7 @@ import { generateToken, hashToken } from '../shared/tokens';
 import { identifyingDetails, type Finding } from './identifying-details';
 import { followUpMail } from './messages';
 import type { PersonalContext, ServiceContext } from '../shared/context';
-import { isOwnAddress } from '../accounts/people';
+import { usableManagerEmail } from '../accounts/people';
 
 const CAME: BookingStatus[] = ['attended', 'partly attended'];
 /** Surveys that are out and may be answered, until they close. */
@@ -78,10 +78,11 @@ export async function syncFollowUps(tx: Executor, s: Pick<ServiceContext, 'partn
   if (gone.length) await tx.delete(followUpSurveys).where(and(inArray(followUpSurveys.bookingId, gone), eq(followUpSurveys.status, 'scheduled')));
   const surveys = came.flatMap((r) => {
     const base = { partnershipId: s.partnership.id, bookingId: r.id, dueAt: followUpDueAt(s.partnership, r.endsAt) };
+    // Only a confirmed manager's address (decision 0015), and never the person's own.
+    const manager = r.asksManager ? usableManagerEmail(r.email, r.managerEmail) : null;
     return [
       { ...base, respondent: 'attendee' as const, managerEmail: null },
-      // Only a confirmed manager's address (decision 0015), and never the person's own.
-      ...(r.asksManager && r.managerEmail && !isOwnAddress(r.email, r.managerEmail) ? [{ ...base, respondent: 'manager' as const, managerEmail: r.managerEmail }] : []),
+      ...(manager ? [{ ...base, respondent: 'manager' as const, managerEmail: manager }] : []),
     ];
   });
   if (surveys.length) await tx.insert(followUpSurveys).values(surveys).onConflictDoNothing();
