@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import {
   bookingApprovals,
@@ -330,7 +330,7 @@ export async function decideApprovalAsCoordinator(s: ServiceContext, bookingId: 
     if (booking.status !== 'pending approval') throw conflict('This place has already been decided or has lapsed');
     if (booking.personId === s.actor?.id) throw forbidden('Another coordinator must decide your own place');
     // A manager's link still open for the place stops working.
-    await tx.update(bookingApprovals).set({ decision, decidedAt: s.clock.now() }).where(and(eq(bookingApprovals.bookingId, booking.id), sql`${bookingApprovals.decision} is null`));
+    await tx.update(bookingApprovals).set({ decision, decidedAt: s.clock.now() }).where(and(eq(bookingApprovals.bookingId, booking.id), isNull(bookingApprovals.decision)));
     await applyDecision(tx, s, booking, decision, 'coordinator');
     await auditChange(tx, s, `booking.${decision}`, 'booking', booking.id, { by: 'coordinator' });
     return decision;

@@ -5,10 +5,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { bookings, courses, followUpSurveys, outbox, people } from '../../db/schema';
+import { auditLog, bookings, courses, followUpSurveys, outbox, people } from '../../db/schema';
 import { changeMyLineManager, MANAGER_MAILS_PER_DAY } from '../../server/accounts/line-manager';
 import { recordAttendance } from '../../server/attendance/service';
-import { bookPlace } from '../../server/bookings/service';
+import { bookPlace, decideApprovalAsCoordinator } from '../../server/bookings/service';
 import { trainedSession, TIMES } from '../attendance/helpers';
 import { createTestDatabase } from '../support/database';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
@@ -59,6 +59,36 @@ describe('a place on a course that needs approval', () => {
     const [after] = await database.db.select().from(bookings).where(eq(bookings.id, booking.id));
     expect(after.status).toBe('confirmed');
     expect((await mailTo(person.email)).some((m) => m.subject.startsWith('Booking confirmed') && m.text.includes('training coordinator approved'))).toBe(true);
+  });
+
+  it('declined by a coordinator goes to the first person waiting, ends the manager’s link and is audited', async () => {
+    const { session } = await makeSession(database.db, { capacity: 1, requiresManagerApproval: true });
+    const scope = await bookingScope(database.db);
+    const first = await makePerson(database.db);
+    const manager = `manager.of.${first.id}@partner.example`;
+    await database.db.update(people).set({ lineManagerEmail: manager }).where(eq(people.id, first.id));
+    const held = await bookPlace(actingAs(scope, first.id), { sessionId: session.id, personId: first.id });
+    expect(held.status).toBe('pending approval');
+    const link = (await mailTo(manager))[0].text.match(/\/approvals\/[a-z0-9]+/)![0];
+    const waiting = await makePerson(database.db);
+    expect((await bookPlace(actingAs(scope, waiting.id), { sessionId: session.id, personId: waiting.id })).status).toBe('waitlisted');
+    const coordinator = await makePerson(database.db, ['coordinator']);
+    const mailBefore = (await mailTo(waiting.email)).length;
+
+    expect(await decideApprovalAsCoordinator(actingAs(scope, { id: coordinator.id, roles: ['coordinator'] }), held.id, 'declined')).toBe('declined');
+
+    // Promise 1: the freed place goes to the first person waiting, in the same transaction, and they are told.
+    const [promoted] = await database.db.select().from(bookings).where(eq(bookings.personId, waiting.id));
+    expect(promoted.status).toBe('pending approval');
+    expect((await mailTo(waiting.email)).length).toBeGreaterThan(mailBefore);
+    // Promise 9: the manager's link, still open before, now decides nothing.
+    const client = new TestClient(built.app);
+    expect(await (await client.get(link)).text()).toContain('This request has been dealt with');
+    await client.post(link, { decision: 'approved' });
+    expect((await database.db.select().from(bookings).where(eq(bookings.id, held.id)))[0].status).not.toBe('confirmed');
+    // Promise 5: the decision is in the audit log, as the coordinator's.
+    const audits = await database.db.select().from(auditLog).where(eq(auditLog.subjectId, held.id));
+    expect(audits.filter((a) => a.action === 'booking.declined').map((a) => [a.actorId, a.detail])).toEqual([[coordinator.id, { by: 'coordinator' }]]);
   });
 
   it('is not the coordinator’s own to decide', async () => {
