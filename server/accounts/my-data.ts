@@ -1,5 +1,6 @@
 // A person's own data (subject access): everything held about the signed-in person, and only
 // theirs. Every query is keyed by the actor's id; nothing here takes a person id from outside.
+import { withSessionAndCourse } from '../bookings/joins';
 import { and, asc, eq, inArray, or, sql, type SQLWrapper } from 'drizzle-orm';
 import {
   apiTokens,
@@ -50,27 +51,28 @@ export async function myData(s: PersonalContext) {
 
   const [roles, bookingRows, feedbackRows, surveyRows, eLearning, confirmations, confirmationRequests, groupRequests, tokens, erasure] = await Promise.all([
     db.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, me)),
-    db
-      .select({
-        id: bookings.id,
-        course: courses.title,
-        startsAt: sessions.startsAt,
-        endsAt: sessions.endsAt,
-        venue: sessions.venue,
-        online: sessions.online,
-        sessionStatus: sessions.status,
-        status: bookings.status,
-        walkIn: bookings.walkIn,
-        bookedAt: bookings.createdAt,
-        cancelledAt: bookings.cancelledAt,
-        cancelReason: bookings.cancelReason,
-        lateCancellation: bookings.lateCancellation,
-        attendanceRecordedAt: bookings.attendanceRecordedAt,
-        certificateCode: bookings.certificateCode,
-      })
-      .from(bookings)
-      .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-      .innerJoin(courses, eq(courses.id, sessions.courseId))
+    withSessionAndCourse(
+      db
+        .select({
+          id: bookings.id,
+          course: courses.title,
+          startsAt: sessions.startsAt,
+          endsAt: sessions.endsAt,
+          venue: sessions.venue,
+          online: sessions.online,
+          sessionStatus: sessions.status,
+          status: bookings.status,
+          walkIn: bookings.walkIn,
+          bookedAt: bookings.createdAt,
+          cancelledAt: bookings.cancelledAt,
+          cancelReason: bookings.cancelReason,
+          lateCancellation: bookings.lateCancellation,
+          attendanceRecordedAt: bookings.attendanceRecordedAt,
+          certificateCode: bookings.certificateCode,
+        })
+        .from(bookings)
+        .$dynamic(),
+    )
       .where(eq(bookings.personId, me))
       .orderBy(asc(sessions.startsAt)),
     db

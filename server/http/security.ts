@@ -16,11 +16,14 @@ import SECURITY_HEADERS from './security-headers.json';
  * rule: CSP frame-ancestors 'none', and no X-Frame-Options to contradict it. HSTS only over
  * https: the request's own scheme, or the proxy's X-Forwarded-Proto when the proxy is trusted.
  */
+const ALWAYS = Object.entries(SECURITY_HEADERS.always);
+const HTTPS_ONLY = Object.entries(SECURITY_HEADERS.httpsOnly);
+
 export const securityHeaders = (options: { trustProxy: boolean }): MiddlewareHandler => async (c, next) => {
   await next();
-  const https = new URL(c.req.url).protocol === 'https:' || (options.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0].trim() === 'https');
-  for (const [name, value] of Object.entries(SECURITY_HEADERS.always)) c.res.headers.set(name, value);
-  for (const [name, value] of Object.entries(SECURITY_HEADERS.httpsOnly)) {
+  const https = c.req.url.startsWith('https:') || (options.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0].trim() === 'https');
+  for (const [name, value] of ALWAYS) c.res.headers.set(name, value);
+  for (const [name, value] of HTTPS_ONLY) {
     if (https) c.res.headers.set(name, value);
     else c.res.headers.delete(name);
   }

@@ -30,7 +30,7 @@ import { AnswerCard, AnswerList, answerPath, ANSWERS_PATH, AnswersFilterForm, Co
 import { answerThemeForm, answersPageQuery, codeAnswerForm, featureAnswerForm } from './schemas';
 import { dayAfter, IMPACT_READERS, impactChoices, impactRange } from './service';
 import { monthName } from '../shared/dates';
-import { describePeriod } from './views';
+import { describePeriod } from './definitions';
 
 const TITLE = 'What people said';
 const isCoder = (c: AppContext) => Boolean(c.get('viewer')?.roles.some((r) => ANSWER_CODERS.includes(r)));

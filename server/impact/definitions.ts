@@ -1,13 +1,12 @@
 // What each figure of the impact dashboard is and how it is counted, in the words the page and the
 // workbook's Definitions sheet both use: one source for both. The rules are in ./service.
 import type { Mean, Rate } from '../shared/statistics';
-import { formatDay } from '../shared/dates';
+import { addDays, formatDay } from '../shared/dates';
 import type { Count, ImpactFigures } from './service';
 
 /** "1 April 2026 to 31 March 2027" for a range whose `to` is the day after. */
 export function describePeriod(range: ImpactFigures['range']): string {
-  const [y, m, d] = range.to.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+  const last = addDays(range.to, -1);
   const short = (day: string) => formatDay(day).replace(/^\w+ /, '');
   return `${short(range.from)} to ${short(last)}`;
 }

@@ -15,7 +15,8 @@ import { csvPath, DownloadLink, HowCounted, WORKBOOK_PATH, WorkbookLink } from '
 import { downloadFilename, impactWorkbook, tableCsv } from './downloads';
 import { dayAfter, IMPACT_READERS, impactChoices, impactDashboard, impactRange, type ImpactDashboard, type ImpactFilters } from './service';
 import { dashboardTables, DOWNLOAD_NAMES, type DownloadName } from './tables';
-import { ByMonth, DayZero, Delivery, describePeriod, FilterForm, FollowUp, IMPACT_PATH, Managers, Reach, WhoAnswered, type PageValues } from './views';
+import { describePeriod } from './definitions';
+import { ByMonth, DayZero, Delivery, FilterForm, FollowUp, IMPACT_PATH, Managers, Reach, WhoAnswered, type PageValues } from './views';
 
 const TITLE = 'Training impact';
 

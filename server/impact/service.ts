@@ -44,7 +44,7 @@ import { listWorkforceGroups } from '../catalogue/service';
 import { listOrganisations } from '../organisations/service';
 import { forbidden, invalid } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
-import { fromLondon, londonDay, yearContaining } from '../shared/dates';
+import { addDays, fromLondon, londonDay, yearContaining } from '../shared/dates';
 import { breakdownShown, isSuppressed, meanFrom, NOT_SHOWN, peopleCount, SMALL_GROUP, percent, rate, type Mean, type Rate, type Suppressed } from '../shared/statistics';
 
 export interface ImpactFilters {
@@ -65,10 +65,7 @@ export interface ImpactRange {
 }
 
 /** The next London day: "2026-03-31" gives "2026-04-01". */
-export function dayAfter(day: string): string {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
+export const dayAfter = (day: string) => addDays(day, 1);
 
 /**
  * The period asked for: a prospectus year by its label, or dates (`to` not included), or by

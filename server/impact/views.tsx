@@ -12,7 +12,6 @@ import { describePeriod, FIGURE_TABLES, type Figure, type FigureRow, type Figure
 import type { BreakdownRow, ImpactDashboard, impactChoices, MonthRow, NonResponseCheck } from './service';
 
 export const IMPACT_PATH = '/impact';
-export { describePeriod };
 
 type Choices = Awaited<ReturnType<typeof impactChoices>>;
 export type PageValues = Partial<Record<'year' | 'from' | 'to' | 'theme' | 'courseId' | 'mode' | 'sector' | 'organisationId' | 'workforceGroup', string>>;

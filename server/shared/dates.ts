@@ -122,5 +122,11 @@ export function addMonths(day: string, months: number): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
 }
 
+/** The day `days` calendar days after a stored day (before it when negative): "2026-03-31" plus 1 is "2026-04-01". */
+export function addDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
 /** "Tuesday 3 March 2026" for a stored day, "2026-03-03". */
 export const formatDay = (day: string) => formatDate(fromLondon(day));
