@@ -311,6 +311,13 @@ export const prospectuses = pgTable(
     endsOn: text('ends_on').notNull(),
     status: text('status').$type<'draft' | 'published'>().notNull().default('draft'),
     publishedAt: at('published_at'),
+    /**
+     * When the year was brought in from a past year's records (npm run admin -- import-history);
+     * such a year is read-only except by another import. The SHA-256 of the file last imported
+     * makes importing the same file again a change of nothing.
+     */
+    importedAt: at('imported_at'),
+    importedSha256: text('imported_sha256'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('prospectuses_year_unique').on(t.partnershipId, t.year)],

@@ -1,7 +1,7 @@
 import { withSessionCourseAndPerson } from '../bookings/joins';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database';
-import { bookings, courses, feedback, people, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
+import { bookings, courses, feedback, people, prospectuses, sessions, sessionTrainers, type BookingStatus } from '../../db/schema';
 import { formatDate } from '../shared/dates';
 import { auditChange } from '../audit/log';
 import type { PersonalContext, ServiceContext } from '../shared/context';
@@ -47,9 +47,18 @@ export async function markingPermission(db: Database | Tx, s: PersonalContext, s
   }
   if (session.status === 'cancelled') return { allowed: false as const, reason: 'This session was cancelled', window };
   if (now < window.opensAt) return { allowed: false as const, reason: 'The register opens 15 minutes before the session starts', window };
-  if (coordinator) return { allowed: true as const, window };
+  if (coordinator) {
+    if (await isImported(db, session.courseId)) return { allowed: false as const, reason: 'This session was imported from past records: import them again to change its attendance', window };
+    return { allowed: true as const, window };
+  }
   if (now > window.locksAt) return { allowed: false as const, reason: `The register locked on ${formatDate(window.locksAt)}: ask a coordinator to change it`, window };
   return { allowed: true as const, window };
+}
+
+/** Whether the course's year was imported from past records (read-only but for another import). */
+async function isImported(db: Database | Tx, courseId: string) {
+  const [row] = await db.select({ importedAt: prospectuses.importedAt }).from(courses).innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId)).where(eq(courses.id, courseId));
+  return Boolean(row?.importedAt);
 }
 
 async function lockedSession(tx: Tx, s: ServiceContext, sessionId: string) {

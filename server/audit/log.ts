@@ -68,6 +68,7 @@ const AUDIT_ACTIONS = [
   'review.next-prospectus-started',
   'review.report-edited',
   'review.report-restored',
+  'prospectus.history-imported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readDay } from './dates';
 
 /** Characters no name or title holds once its white space is folded: control characters, which only come from a paste or a script. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const requiredText = (message: string, max: number, tooLong: string) => z.string(message).trim().min(1, message).max(max, tooLong);
 /** A name or a title: one line (tabs and line breaks, as a spreadsheet cell may hold, folded to a space), no control characters. */

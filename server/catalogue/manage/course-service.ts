@@ -10,7 +10,7 @@ import type { ServiceContext } from '../../shared/context';
 import type { CourseInput } from '../schemas';
 import type { Course } from '../service';
 import { auditChange } from '../../audit/log';
-import { getProspectus } from './prospectus-service';
+import { getProspectus, refuseImported } from './prospectus-service';
 
 /** A course in the partnership, whatever its prospectus's status. */
 export async function courseIn(s: ServiceContext, db: Executor, courseId: string): Promise<Course> {
@@ -50,7 +50,7 @@ const courseColumns = ({ workforceGroupIds: _g, competencyIds: _c, ...columns }:
 
 /** Courses can be added to a draft or a published prospectus (published ones show at once). */
 export async function createCourse(s: ServiceContext, prospectusId: string, input: CourseInput): Promise<Course> {
-  await getProspectus(s, prospectusId);
+  refuseImported(await getProspectus(s, prospectusId));
   await checkFramework(s, s.db, input);
   return s.db.transaction(async (tx) => {
     const now = s.clock.now();
@@ -65,7 +65,7 @@ export async function createCourse(s: ServiceContext, prospectusId: string, inpu
 }
 
 export async function updateCourse(s: ServiceContext, courseId: string, input: CourseInput): Promise<Course> {
-  await courseIn(s, s.db, courseId);
+  refuseImported(await getProspectus(s, (await courseIn(s, s.db, courseId)).prospectusId));
   await checkFramework(s, s.db, input);
   return s.db.transaction(async (tx) => {
     const [course] = await tx
@@ -90,6 +90,7 @@ export async function upcomingSessionCount(s: ServiceContext, courseId: string, 
 
 /** Takes the course off the prospectus. Its past sessions and their records stay. */
 export async function withdrawCourse(s: ServiceContext, courseId: string): Promise<void> {
+  refuseImported(await getProspectus(s, (await courseIn(s, s.db, courseId)).prospectusId));
   await s.db.transaction(async (tx) => {
     const course = await courseIn(s, tx, courseId);
     if (course.withdrawn) return;

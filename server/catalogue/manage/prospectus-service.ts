@@ -22,6 +22,11 @@ async function withUniqueYear<T>(year: string, write: () => Promise<T>): Promise
   }
 }
 
+/** An imported past year changes only by importing its records again (server/history). */
+export function refuseImported(p: Pick<Prospectus, 'year' | 'importedAt'>) {
+  if (p.importedAt) throw conflict(`${p.year} was imported from the partnership’s past records: it changes only when its records are imported again`);
+}
+
 export async function listProspectusesWithCounts(s: ServiceContext) {
   return s.db
     .select({ ...getTableColumns(prospectuses), courseCount: count(courses.id) })
@@ -57,7 +62,7 @@ export async function createProspectus(s: ServiceContext, input: ProspectusInput
 }
 
 export async function updateProspectus(s: ServiceContext, id: string, input: ProspectusInput): Promise<Prospectus> {
-  await getProspectus(s, id);
+  refuseImported(await getProspectus(s, id));
   return withUniqueYear(input.year, () =>
     s.db.transaction(async (tx) => {
       const [p] = await tx.update(prospectuses).set(input).where(and(eq(prospectuses.id, id), eq(prospectuses.partnershipId, s.partnership.id))).returning();

@@ -14,7 +14,7 @@ import type { SessionInput } from '../schemas';
 import type { Prospectus, Session } from '../service';
 import { auditChange } from '../../audit/log';
 import { courseIn } from './course-service';
-import { getProspectus } from './prospectus-service';
+import { getProspectus, refuseImported } from './prospectus-service';
 import { capacityBelowPlacesTaken } from '../../bookings/service';
 
 /** People who hold the trainer role in the partnership. */
@@ -42,6 +42,7 @@ export async function getSessionForManaging(s: ServiceContext, sessionId: string
 
 /** Dates must fall in the prospectus's year, and trainers must hold the trainer role. */
 async function checkSession(s: ServiceContext, db: Executor, prospectus: Prospectus, input: SessionInput) {
+  refuseImported(prospectus);
   const errors: Record<string, string> = {};
   const first = fromLondon(prospectus.startsOn);
   const afterLast = fromLondon(prospectus.endsOn, '23:59');
