@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { say, complain, UsageError, withDatabase, type Command } from '../command-line';
 import { describeDatabase } from '../runtime';
 import type { Environment } from '../shared/config';
-import { AdminError, addUser, findPartnership, formatProblem, importPeople, initPartnership, seedDemoData } from './service';
+import { describeProblem } from '../history/rows';
+import type { HistoryImport } from '../history/service';
+import { AdminError, addUser, findPartnership, formatProblem, importHistoryFile, importPeople, initPartnership, seedDemoData } from './service';
 import type { Database } from '../../db/database';
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
@@ -18,6 +20,9 @@ Commands:
                    Add a person with roles, or give roles to someone who has an account
   import-people FILE.csv
                    Add many people from a CSV file (docs/cli.md describes the columns)
+  import-history FILE.csv [--dry-run]
+                   Bring in a past year's training records (docs/history-import.md);
+                   --dry-run checks the file and says what it would do
   help             Show this message
 
 Roles: practitioner, trainer, coordinator, reviewer, organisation lead.`;
@@ -120,5 +125,37 @@ export const COMMANDS: Record<string, Command> = {
       });
     },
   },
+
+  'import-history': {
+    options: { 'dry-run': { type: 'boolean' } },
+    arguments: ['FILE.csv'],
+    run: async ({ env, clock, values, positionals: [file] }) => {
+      const text = await readUtf8(file);
+      const dryRun = Boolean(values['dry-run']);
+      return withDatabase(env, async (db) => {
+        const result = await importHistoryFile(db, env.PARTNERSHIP, text, clock, { dryRun });
+        if (result.problems.length) {
+          result.problems.forEach((problem) => complain(describeProblem(problem)));
+          result.hints.forEach(complain);
+          complain(`Nothing was imported. Correct the ${plural(result.problems.length, 'problem')} above and run the import again.`);
+          return 1;
+        }
+        describeHistoryImport(result).forEach(say);
+        return 0;
+      });
+    },
+  },
 };
 
+/** What an import did (or, on a dry run, would do), a line each. */
+export function describeHistoryImport(result: HistoryImport): string[] {
+  if (result.unchanged) return [`This file was imported already (${result.years.map((y) => y.year).join(', ')}); nothing changed.`];
+  const lines = result.years.map(
+    (y) =>
+      `${y.year}: ${plural(y.courses, 'course')}, ${plural(y.sessionsDelivered, 'session')} delivered and ${y.sessionsCancelled} cancelled, ${plural(y.records, 'record')} (${y.attended} attended), ${plural(y.feedback, 'feedback form')}, ${plural(y.surveysSent, 'three-month survey')} sent and ${y.surveysAnswered} answered.`,
+  );
+  if (result.newOrganisations.length) lines.push(`New organisations: ${result.newOrganisations.join('; ')}.`);
+  lines.push(`${plural(result.newPeople, 'new person', 'new people')} and ${plural(result.anonymousAttendees, 'attendee')} not named in the records.`);
+  lines.push(result.dryRun ? 'Nothing was imported: this was a dry run. Run it again without --dry-run to import.' : `Imported ${plural(result.rows, 'row')}.`);
+  return lines;
+}

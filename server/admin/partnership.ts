@@ -31,7 +31,7 @@ export const COMPETENCIES: { code: string; domain: string; statement: string; fr
 ];
 
 /** Nothing here reads a setting: the services are given the defaults, as an empty environment gives them. */
-const DEFAULTS = configFrom(parseEnvironment({}), () => 'setting up signs nothing');
+export const DEFAULTS = configFrom(parseEnvironment({}), () => 'setting up signs nothing');
 
 /**
  * The partnership, its organisations and its competency framework. The organisations are made

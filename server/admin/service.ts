@@ -11,7 +11,9 @@ import type { Database, Executor } from '../../db/database';
 import * as ref from '../../db/reference-data';
 import { competencyFrameworks, organisations, partnerships, people, personRoles, ROLES, workforceGroups, type Role } from '../../db/schema';
 import { seedDemo } from '../demo/seed';
-import { setUpPartnership } from './partnership';
+import { importHistory, type HistoryImport } from '../history/service';
+import type { Clock } from '../shared/clock';
+import { DEFAULTS, setUpPartnership } from './partnership';
 
 /** An expected failure: the command line prints the message (no stack trace) and exits 1. */
 export class AdminError extends CommandError {
@@ -58,6 +60,13 @@ export async function initPartnership(db: Database, slug: string) {
 export async function seedDemoData(db: Database, slug: string, now: Date, options: { baseUrl?: string } = {}) {
   checkReferencePartnership(slug);
   return seedDemo(db, now, options);
+}
+
+/** A past year's records file imported (or only checked, with `dryRun`) as the partnership itself. */
+export async function importHistoryFile(db: Database, slug: string, csvText: string, clock: Clock, options: { dryRun?: boolean } = {}): Promise<HistoryImport> {
+  const [partnership] = await db.select().from(partnerships).where(eq(partnerships.slug, slug));
+  if (!partnership) throw new AdminError([`The partnership '${slug}' is not set up in this database. Run: npm run admin -- init`]);
+  return importHistory({ db, clock, config: DEFAULTS, partnership, actor: null }, csvText, options);
 }
 
 // Reading a person's details from the command line or a CSV row.

@@ -1,5 +1,5 @@
 // The real command line, as an administrator runs it: a child process on PGlite in a temp folder.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,5 +49,36 @@ describe('npm run admin', { timeout: 300_000 }, () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('import-people needs FILE.csv.');
     noStackTrace(missing.stderr);
+  });
+});
+
+describe('npm run admin -- import-history', { timeout: 300_000 }, () => {
+  const file = join(folder, 'history.csv');
+  const history = readFileSync(new URL('../history/year-2023-24.csv', import.meta.url), 'utf8');
+
+  it('checks a file on a dry run, imports it, and then sees the same file changes nothing', async () => {
+    writeFileSync(file, history);
+    const dry = await admin('import-history', file, '--dry-run');
+    expect(dry).toMatchObject({ code: 0, stderr: '' });
+    expect(dry.stdout).toContain('2023-24: 2 courses, 3 sessions delivered and 1 cancelled, 32 records (25 attended), 15 feedback forms, 25 three-month surveys sent and 12 answered.');
+    expect(dry.stdout).toContain('Nothing was imported: this was a dry run.');
+
+    const imported = await admin('import-history', file);
+    expect(imported).toMatchObject({ code: 0, stderr: '' });
+    expect(imported.stdout).toContain('New organisations: Riverside Youth Project.');
+    expect(imported.stdout).toContain('Imported 32 rows.');
+
+    const again = await admin('import-history', file);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toBe('This file was imported already (2023-24); nothing changed.\n');
+  });
+
+  it('names every bad row and imports nothing', async () => {
+    writeFileSync(file, history.replace('2023-06-14 09:30,2023-06-14 12:30,20,RMBC', '2023-06-14 09:30,2023-06-14 12:30,twenty,RMBC'));
+    const result = await admin('import-history', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("line 2, capacity: 'twenty' is not a whole number from 1 to 10000");
+    expect(result.stderr).toContain('Nothing was imported. Correct the 1 problem above and run the import again.');
+    noStackTrace(result.stderr);
   });
 });
