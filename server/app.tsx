@@ -23,6 +23,7 @@ import { myDataRoutes } from './accounts/my-data-routes';
 import { apiRoutes } from './api/routes';
 import { registerRoutes } from './bookings/register-routes';
 import { eLearningRoutes } from './elearning/routes';
+import { historyRoutes } from './history/routes';
 import { nonAttendanceRoutes } from './attendance/non-attendance-routes';
 import { attendanceRoutes } from './attendance/routes';
 import { followUpRoutes } from './follow-ups/routes';
@@ -50,6 +51,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...peopleRoutes,
     ...registerRoutes,
     ...eLearningRoutes,
+    ...historyRoutes,
     ...nonAttendanceRoutes,
     ...attendanceRoutes,
     ...followUpRoutes,

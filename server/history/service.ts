@@ -529,3 +529,29 @@ async function writeYear(s: ServiceContext, tx: Executor, year: string, fileCour
   await insertAll(answerRows, (batch) => tx.insert(impactResponses).values(batch));
   return prospectusId;
 }
+
+export interface ImportedYear {
+  year: string;
+  importedAt: Date;
+  courses: number;
+  sessions: number;
+}
+
+/** The years brought in from past records, newest first. */
+export async function importedYears(s: ServiceContext): Promise<ImportedYear[]> {
+  checkCanImport(s);
+  const rows = await s.db
+    .select({
+      year: prospectuses.year,
+      importedAt: prospectuses.importedAt,
+      courses: sql<number>`count(distinct ${courses.id})`.mapWith(Number),
+      sessions: sql<number>`count(${sessions.id})`.mapWith(Number),
+    })
+    .from(prospectuses)
+    .leftJoin(courses, eq(courses.prospectusId, prospectuses.id))
+    .leftJoin(sessions, eq(sessions.courseId, courses.id))
+    .where(and(eq(prospectuses.partnershipId, s.partnership.id), sql`${prospectuses.importedAt} is not null`))
+    .groupBy(prospectuses.id)
+    .orderBy(sql`${prospectuses.startsOn} desc`);
+  return rows.map((r) => ({ ...r, importedAt: r.importedAt! }));
+}

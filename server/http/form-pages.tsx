@@ -165,12 +165,14 @@ export function ChangeableSummary({ rows }: { rows: SummaryRow[] }) {
 }
 
 /** A CSV file to import, uploaded or pasted: the fields `file` and `csv`, the CSRF token and the button. */
-export function CsvUploadForm(props: { c: AppContext; action: string; fileHint: string; pasteHint: string; submit: string; pasted: string; errors: FieldErrors }) {
+/** A CSV file to upload or paste; `children` (more fields) come before the button. */
+export function CsvUploadForm(props: { c: AppContext; action: string; fileHint: string; pasteHint: string; submit: string; pasted: string; errors: FieldErrors; children?: Child }) {
   return (
     <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
       <input type="hidden" name="_csrf" value={props.c.get('csrfToken')} />
       <FileUpload name="file" label="Upload the CSV file" hint={props.fileHint} accept=".csv,text/csv" error={props.errors.file} />
       <Textarea name="csv" label="Or paste the CSV" hint={props.pasteHint} rows={8} value={props.pasted} error={props.errors.csv} />
+      {props.children}
       <Button>{props.submit}</Button>
     </form>
   );

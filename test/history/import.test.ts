@@ -227,6 +227,14 @@ describe('the hand-counted year', () => {
     expect(result.problems.map(describeProblem)).toEqual(['line 2, session start: falls in 2021-22, a year this system ran itself: only years before the system can be imported']);
   });
 
+  it('imports the example in docs/history-import.md', async () => {
+    const docs = await readFile(new URL('../../docs/history-import.md', import.meta.url), 'utf8');
+    const example = docs.match(/```csv\n([\s\S]*?)```/)![1];
+    const result = await importHistory(s, example, { dryRun: true });
+    expect(result.problems).toEqual([]);
+    expect(result.years).toEqual([{ year: '2023-24', courses: 1, sessionsDelivered: 1, sessionsCancelled: 0, records: 3, attended: 2, feedback: 2, surveysSent: 1, surveysAnswered: 1 }]);
+  });
+
   it('is for coordinators only', async () => {
     await expect(importHistory(reviewer, csv)).rejects.toSatisfy((e) => isDomainError(e, 'forbidden'));
   });

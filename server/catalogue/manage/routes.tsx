@@ -17,6 +17,7 @@ function dashboard(c: AppContext) {
     { href: '/manage/people', title: 'People', text: 'Find people and give them roles: trainer, coordinator, reviewer or organisation lead.' },
     { href: '/manage/framework', title: 'Competency framework', text: 'The workforce groups and the competencies each needs: change them in a draft, publish it, and import or export it as CSV.' },
     { href: '/manage/e-learning', title: 'E-learning completions', text: 'Import the e-learning provider’s CSV of who completed which course.' },
+    { href: '/manage/history', title: 'Past years’ records', text: 'Import the training records of years before this system, for the dashboard and the year-end review.' },
     { href: '/manage/non-attendance', title: 'Non-attendance', text: 'Who did not attend or cancelled late, by organisation and session, and the charges to invoice.' },
     { href: '/manage/workforce-group-requests', title: 'Workforce group changes', text: 'Approve or decline people’s requests to change their workforce group.' },
     { href: '/manage/competency-confirmations', title: 'Line managers’ confirmations', text: 'Whether people can ask their line managers, by email, to confirm competencies they apply in practice.' },
