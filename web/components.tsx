@@ -312,6 +312,16 @@ const STATUS_COLOURS: Record<string, string> = {
 export const StatusTag = ({ status }: { status: string }) => <Tag colour={STATUS_COLOURS[status]}>{status[0].toUpperCase() + status.slice(1)}</Tag>;
 
 /** A link styled as a button, for "Add a course" and the like. */
+/** Marks a prospectus year brought in from past records (server/history). */
+export const ImportedTag = () => <Tag colour="grey">Imported</Tag>;
+/** Says, under a heading, that the year's figures are what its imported records held. */
+export const ImportedYearNote = ({ importedAt, formatted }: { importedAt: Date | null; formatted: (d: Date) => string }) =>
+  importedAt ? (
+    <p class="govuk-body">
+      <ImportedTag /> Imported from the partnership’s past records on {formatted(importedAt)}. It changes only when its records are imported again.
+    </p>
+  ) : null;
+
 export const ButtonLink = ({ href, children, secondary }: { href: string; children: Child; secondary?: boolean }) => (
   <a href={href} role="button" draggable="false" class={`govuk-button${secondary ? ' govuk-button--secondary' : ''}`} data-module="govuk-button">
     {children}

@@ -1,7 +1,7 @@
 // The annual report's training section: the drafted section (/review/:year/report) for reviewers
 // and coordinators, its Word document, and the reviewers' form to change the wording or restore
 // the default. The drafting rules are in ./report; these read the input and lay the section out.
-import { Button, ButtonLink, Form } from '../../web/components';
+import { Button, ButtonLink, Form, ImportedYearNote } from '../../web/components';
 import { personalScope, type AppContext } from '../http/context';
 import { Done, formPage, submitForm } from '../http/form-pages';
 import type { FormValues } from '../http/forms';
@@ -28,6 +28,7 @@ async function reportPage(c: AppContext) {
       <Done c={c} messages={{ saved: 'The wording is saved', restored: 'The default wording is restored' }} />
       <span class="govuk-caption-l">{report.title}</span>
       <h1 class="govuk-heading-l">Training in {year}</h1>
+      <ImportedYearNote importedAt={report.importedAt} formatted={formatDate} />
       <div class="govuk-!-display-none-print">
         <p class="govuk-body">
           Drafted from the year’s figures, counted as the impact dashboard counts them: change the data and the text changes with it. A count of 1 to 4 people reads “fewer than 5”; a sentence about a figure that is not shown is left out.

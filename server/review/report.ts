@@ -123,6 +123,8 @@ export interface Quotation {
 export interface Report {
   year: string;
   title: string;
+  /** When the year was brought in from past records, if it was. */
+  importedAt: Date | null;
   figures: ImpactFigures;
   values: ReportFigures;
   paragraphs: ReportParagraph[];
@@ -172,7 +174,7 @@ export async function getReport(s: PersonalContext, year: string): Promise<Repor
   });
   // Featuring needs the person's consent; only the words are quoted, never who said them.
   const quotations = featured.answers.filter((a) => a.quotationConsent).map((a) => ({ words: quotedWords(a).join(' '), course: a.course, month: a.month }));
-  return { year, title: prospectus.title, figures, values, paragraphs, courses, quotations, editedAt: stored?.editedAt ?? null };
+  return { year, title: prospectus.title, importedAt: prospectus.importedAt, figures, values, paragraphs, courses, quotations, editedAt: stored?.editedAt ?? null };
 }
 
 /** Each paragraph's unknown placeholders, as field messages naming them. */

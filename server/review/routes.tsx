@@ -2,7 +2,7 @@
 // and decision and the gaps to commission (/review/:year), the form for a course's decision and
 // for a gap's, and the posts that agree, reopen, and start next year's draft prospectus. The rules
 // are in ./service; these read the input and lay the review out.
-import { Button, ErrorSummary, Form } from '../../web/components';
+import { Button, ErrorSummary, Form, ImportedYearNote } from '../../web/components';
 import { personalScope, scope, type AppContext } from '../http/context';
 import { Done, formPage, submitForm } from '../http/form-pages';
 import type { FormValues } from '../http/forms';
@@ -75,6 +75,7 @@ async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
       <h1 class="govuk-heading-l">
         {TITLE} {year}
       </h1>
+      <ImportedYearNote importedAt={review.prospectus.importedAt} formatted={formatDate} />
       <p class="govuk-body">
         <ReviewStatusTag status={review.status} />
         {agreed && review.agreedAt ? ` Agreed by ${review.agreedBy ?? 'the partnership'} on ${formatDate(review.agreedAt)}.` : ''}

@@ -55,6 +55,8 @@ export type ReviewStatus = 'not started' | 'in progress' | 'agreed';
 export interface ReviewYear {
   year: string;
   title: string;
+  /** Brought in from past records (server/history). */
+  imported: boolean;
   status: ReviewStatus;
   courses: number;
   decided: number;
@@ -67,6 +69,7 @@ export async function listReviews(s: ServiceContext): Promise<ReviewYear[]> {
     .select({
       year: prospectuses.year,
       title: prospectuses.title,
+      imported: sql<boolean>`${prospectuses.importedAt} is not null`,
       reviewStatus: yearReviews.status,
       courses: sql<number>`(select count(*) from ${courses} where ${courses.prospectusId} = ${prospectuses.id} and not ${courses.withdrawn})`.mapWith(Number),
       decided: sql<number>`(select count(*) from ${yearReviewDecisions} where ${yearReviewDecisions.reviewId} = ${yearReviews.id})`.mapWith(Number),
@@ -75,7 +78,7 @@ export async function listReviews(s: ServiceContext): Promise<ReviewYear[]> {
     .leftJoin(yearReviews, eq(yearReviews.prospectusId, prospectuses.id))
     .where(eq(prospectuses.partnershipId, s.partnership.id))
     .orderBy(desc(prospectuses.startsOn));
-  return rows.map((r) => ({ year: r.year, title: r.title, courses: r.courses, decided: r.decided, status: statusOf(r.reviewStatus) }));
+  return rows.map((r) => ({ year: r.year, title: r.title, imported: r.imported, courses: r.courses, decided: r.decided, status: statusOf(r.reviewStatus) }));
 }
 
 const statusOf = (stored: 'draft' | 'agreed' | null): ReviewStatus => (stored === 'agreed' ? 'agreed' : stored === 'draft' ? 'in progress' : 'not started');

@@ -2,7 +2,7 @@
 // decision, the gaps to commission, and the forms. Figures are drawn by web/figures (a rate with
 // its count, denominator and interval; "fewer than 5" where suppressed).
 import type { Child } from 'hono/jsx';
-import { Button, Choices, Form, Select, SummaryList, Table, Tag, Textarea, WarningText, type Option } from '../../web/components';
+import { Button, Choices, Form, ImportedTag, Select, SummaryList, Table, Tag, Textarea, WarningText, type Option } from '../../web/components';
 import { CountFigure, MeanFigure, RateFigure } from '../../web/figures';
 import { describeShare } from '../competencies/needs';
 import type { Count } from '../impact/service';
@@ -28,9 +28,17 @@ export function YearsTable({ years }: { years: ReviewYear[] }) {
       caption="Prospectus years"
       head={['Year', 'Prospectus', 'Courses decided', 'Review']}
       rows={years.map((y) => [
-        <a class="govuk-link" href={reviewPath(y.year)}>
-          {y.year}
-        </a>,
+        <>
+          <a class="govuk-link" href={reviewPath(y.year)}>
+            {y.year}
+          </a>
+          {y.imported ? (
+            <>
+              {' '}
+              <ImportedTag />
+            </>
+          ) : null}
+        </>,
         y.title,
         `${y.decided} of ${y.courses}`,
         <ReviewStatusTag status={y.status} />,

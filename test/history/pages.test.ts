@@ -104,6 +104,23 @@ describe('the past years page', () => {
     expect(await written()).toEqual(before);
   });
 
+  it('marks the imported year wherever it is shown, and offers no way to change it but another import', async () => {
+    const tag = '<strong class="govuk-tag govuk-tag--grey">Imported</strong>';
+    const reviews = await (await coordinator.get('/review')).text();
+    expect(reviews).toMatch(new RegExp(`href="/review/2023-24">2023-24</a> ${tag}`));
+    const review = await (await coordinator.get('/review/2023-24')).text();
+    expect(review).toContain(`${tag} Imported from the partnership’s past records on`);
+    const report = await (await coordinator.get('/review/2023-24/report')).text();
+    expect(report).toContain(`${tag} Imported from the partnership’s past records on`);
+    const [year] = await database.db.select().from(prospectuses);
+    const manage = await (await coordinator.get(`/manage/prospectuses/${year.id}`)).text();
+    expect(manage).toContain(tag);
+    expect(manage).not.toContain('Add a course');
+    expect(manage).not.toContain(`/manage/prospectuses/${year.id}/edit`);
+    const list = await (await coordinator.get('/manage/prospectuses')).text();
+    expect(list).toContain(tag);
+  });
+
   it('is for coordinators only, and needs the form’s CSRF token', async () => {
     expect((await reviewer.get(PAGE)).status).toBe(403);
     const before = await written();

@@ -1,6 +1,6 @@
 // The coordinator's prospectus pages: the list, creating a draft, changing and publishing
 // it. The rules live in prospectus-service.ts; these pages only translate HTTP.
-import { Button, ButtonLink, Form, StatusTag, Table, Textarea, TextInput, WarningText } from '../../../web/components';
+import { Button, ButtonLink, Form, ImportedTag, ImportedYearNote, StatusTag, Table, Textarea, TextInput, WarningText } from '../../../web/components';
 import { formatDate, fromLondon } from '../../shared/dates';
 import type { FieldErrors } from '../../shared/errors';
 import { scope, type AppContext } from '../../http/context';
@@ -32,7 +32,7 @@ async function prospectusList(c: AppContext) {
       {list.length ? (
         <Table
           head={['Year', 'Title', 'Courses', 'Status']}
-          rows={list.map((p) => [p.year, <a class="govuk-link" href={`/manage/prospectuses/${p.id}`}>{p.title}</a>, String(p.courseCount), <StatusTag status={p.status} />])}
+          rows={list.map((p) => [p.year, <a class="govuk-link" href={`/manage/prospectuses/${p.id}`}>{p.title}</a>, String(p.courseCount), p.importedAt ? <ImportedTag /> : <StatusTag status={p.status} />])}
         />
       ) : (
         <p class="govuk-body">There are no prospectuses yet.</p>
@@ -78,12 +78,15 @@ async function prospectusPage(c: AppContext) {
       <Done c={c} messages={{ created: 'Draft prospectus created', changed: 'Prospectus changed', published: 'Prospectus published: everyone can now see it' }} />
       <span class="govuk-caption-l">Prospectus {p.year}</span>
       <h1 class="govuk-heading-l">{p.title}</h1>
-      <p class="govuk-body">
-        <StatusTag status={p.status} />{' '}
-        {p.status === 'draft'
-          ? 'Only coordinators can see a draft.'
-          : `Published${p.publishedAt ? ` on ${formatDate(p.publishedAt)}` : ''}. Everyone can see it. You can still change it and add courses.`}
-      </p>
+      <ImportedYearNote importedAt={p.importedAt} formatted={formatDate} />
+      {p.importedAt ? null : (
+        <p class="govuk-body">
+          <StatusTag status={p.status} />{' '}
+          {p.status === 'draft'
+            ? 'Only coordinators can see a draft.'
+            : `Published${p.publishedAt ? ` on ${formatDate(p.publishedAt)}` : ''}. Everyone can see it. You can still change it and add courses.`}
+        </p>
+      )}
       {p.status === 'draft' ? (
         <Form action={`/manage/prospectuses/${p.id}/publish`} csrfToken={c.get('csrfToken')}>
           <WarningText>Publishing shows this prospectus and its courses to everyone. You cannot make it a draft again.</WarningText>
@@ -97,12 +100,14 @@ async function prospectusPage(c: AppContext) {
           { key: 'Introduction', value: p.introduction || 'None', change: `${edit}#introduction` },
           { key: 'First day', value: dayOf(p.startsOn), change: `${edit}#startsOn` },
           { key: 'Last day', value: dayOf(p.endsOn), change: `${edit}#endsOn` },
-        ]}
+        ].map((row) => (p.importedAt ? { ...row, change: undefined } : row))}
       />
       <h2 class="govuk-heading-m">Courses</h2>
-      <ButtonLink href={`/manage/prospectuses/${p.id}/courses/new`} secondary>
-        Add a course
-      </ButtonLink>
+      {p.importedAt ? null : (
+        <ButtonLink href={`/manage/prospectuses/${p.id}/courses/new`} secondary>
+          Add a course
+        </ButtonLink>
+      )}
       {list.length ? (
         <Table
           head={['Course', 'Delivery', 'Dates scheduled', 'Status']}
