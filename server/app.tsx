@@ -32,6 +32,7 @@ import { confirmationRoutes } from './competencies/confirmation-routes';
 import { groupChangeRoutes } from './competencies/group-change-routes';
 import { impactRoutes } from './impact/routes';
 import { answerRoutes } from './impact/answer-routes';
+import { yearsRoutes } from './impact/years-routes';
 import { frameworkRoutes } from './competencies/framework/routes';
 import { needsRoutes } from './competencies/needs-routes';
 import { reviewRoutes } from './review/routes';
@@ -60,6 +61,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...groupChangeRoutes,
     ...impactRoutes,
     ...answerRoutes,
+    ...yearsRoutes,
     ...frameworkRoutes,
     ...needsRoutes,
     ...reviewRoutes,

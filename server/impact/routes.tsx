@@ -16,6 +16,7 @@ import { downloadFilename, impactWorkbook, tableCsv } from './downloads';
 import { dayAfter, IMPACT_READERS, impactChoices, impactDashboard, impactRange, type ImpactDashboard, type ImpactFilters } from './service';
 import { dashboardTables, DOWNLOAD_NAMES, type DownloadName } from './tables';
 import { describePeriod } from './definitions';
+import { YEARS_PATH } from './years-routes';
 import { ByMonth, DayZero, Delivery, FilterForm, FollowUp, IMPACT_PATH, Managers, Reach, WhoAnswered, type PageValues } from './views';
 
 const TITLE = 'Training impact';
@@ -61,6 +62,11 @@ function dashboardPage(c: AppContext, { choices, values, errors, query, figures 
       <p class="govuk-body">
         Every percentage shows how many people it counts, out of how many, and a 95% interval: the range the true figure most likely lies in, given how many answered. Any figure about fewer than 5 people says “fewer than 5”, and
         another is hidden with it where one alone could be worked out from the total. A session counts in the period it starts in.
+      </p>
+      <p class="govuk-body app-no-print">
+        <a class="govuk-link" href={YEARS_PATH}>
+          See the years side by side
+        </a>
       </p>
       <FilterForm choices={choices} values={values} errors={errors} />
       {figures && dashboard ? (

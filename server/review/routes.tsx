@@ -3,6 +3,8 @@
 // for a gap's, and the posts that agree, reopen, and start next year's draft prospectus. The rules
 // are in ./service; these read the input and lay the review out.
 import { Button, ErrorSummary, Form, ImportedYearNote } from '../../web/components';
+import { YearsSideBySideTable } from '../../web/years-table';
+import { yearsSideBySide } from '../impact/years';
 import { personalScope, scope, type AppContext } from '../http/context';
 import { Done, formPage, submitForm } from '../http/form-pages';
 import type { FormValues } from '../http/forms';
@@ -56,7 +58,7 @@ async function yearsPage(c: AppContext) {
 
 async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
   const year = yearParam(c);
-  const review = await getReview(personalScope(c), year);
+  const [review, years] = await Promise.all([getReview(personalScope(c), year), yearsSideBySide(personalScope(c), { upTo: year })]);
   const decider = holds(c, REVIEW_DECIDERS);
   const starter = holds(c, NEXT_YEAR_STARTERS);
   const titleOf = (id: string) => review.courseList.find((x) => x.id === id)?.title ?? 'another course';
@@ -89,6 +91,16 @@ async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
         </a>
       </p>
       <ReviewActions c={c} review={review} decider={decider} starter={starter} />
+      {years.columns.length > 1 ? (
+        <>
+          <YearsSideBySideTable caption={`${year} beside the years before it`} columns={years.columns} rows={years.rows} />
+          <p class="govuk-body">
+            <a class="govuk-link" href="/impact/years">
+              Choose other years to compare
+            </a>
+          </p>
+        </>
+      ) : null}
       <h2 class="govuk-heading-l">Courses</h2>
       {review.courses.length ? <CoursesAtAGlance review={review} /> : <p class="govuk-body">The prospectus has no courses.</p>}
       {review.courses.map((item) => (

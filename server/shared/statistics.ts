@@ -35,6 +35,9 @@ export type Mean = MeanFigure | Suppressed;
 const SUPPRESSED: Suppressed = Object.freeze({ suppressed: true });
 /** A figure hidden to protect another (decision 12): said as "not shown", never "fewer than 5". */
 export const NOT_SHOWN: Suppressed = Object.freeze({ suppressed: true, notShown: true });
+/** One figure of a table, whichever kind: a count (perhaps suppressed), a rate or a mean. */
+export type FigureCell = { count: number | Suppressed } | { rate: Rate } | { mean: Mean };
+
 export const isSuppressed = (figure: Rate | Mean): figure is Suppressed => 'suppressed' in figure;
 
 /** The 97.5th percentile of the standard normal distribution. */

@@ -121,6 +121,24 @@ describe('the past years page', () => {
     expect(list).toContain(tag);
   });
 
+  it('shows the imported years side by side, on the impact pages and in the review', async () => {
+    // The same records a year earlier: 2022-23.
+    const earlier = FILE.replace(/2023-/g, '2022-').replace(/2024-/g, '2023-');
+    expect((await send(coordinator, { file: earlier, mode: 'import' })).status).toBe(200);
+    const tag = '<strong class="govuk-tag govuk-tag--grey">Imported</strong>';
+    const years = await (await coordinator.get('/impact/years')).text();
+    expectWellFormedPage(years, '/impact/years');
+    expect(years).toContain(`<th scope="col" class="govuk-table__header">2022-23 ${tag}</th><th scope="col" class="govuk-table__header">2023-24 ${tag}</th>`);
+    expect(years).toMatch(/Take-up of places<\/th><td class="govuk-table__cell">42% \(25 of 60\)[^]*?<\/td><td class="govuk-table__cell">42% \(25 of 60\)/);
+    const one = await (await coordinator.get('/impact/years?years=2023-24')).text();
+    expect(one).not.toContain('2022-23 <strong');
+    expect((await coordinator.get('/impact/years?years=1999-00')).status).toBe(400);
+    const review = await (await coordinator.get('/review/2023-24')).text();
+    expect(review).toContain('2023-24 beside the years before it');
+    expect(review).toMatch(/Practice changed<\/th><td class="govuk-table__cell">75% \(9 of 12\)[^]*?<\/td><td class="govuk-table__cell">75% \(9 of 12\)/);
+    expect((await reviewer.get('/impact/years')).status).toBe(200);
+  });
+
   it('is for coordinators only, and needs the form’s CSRF token', async () => {
     expect((await reviewer.get(PAGE)).status).toBe(403);
     const before = await written();
