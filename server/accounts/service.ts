@@ -170,5 +170,7 @@ export async function signInWithLink(s: Pick<ServiceContext, 'db' | 'clock' | 'c
     .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, now)))
     .returning({ personId: signInTokens.personId });
   if (!used) return null;
+  // The retention policy counts a person's last sign-in as activity.
+  await s.db.update(people).set({ lastSignedInAt: now }).where(eq(people.id, used.personId));
   return createSession(s.db, used.personId, now, sessionPolicy(s.config));
 }
