@@ -45,7 +45,7 @@ export const jobs = {
   'send-follow-ups': forEachPartnership(sendDueFollowUps),
   'remind-follow-ups': forEachPartnership(sendFollowUpReminders),
   // In demo mode sent mail stays whole: the dev mailbox shows it.
-  'apply-retention': forEachPartnership(async (s, _options, deps) => ({ ...(await applyRetention(s, { blankSentMail: deps.mailer.kind !== 'capture' })) })),
+  'apply-retention': forEachPartnership(async (s, _options, deps) => ({ ...(await applyRetention(s, { blankSentMail: !deps.config.demo })) })),
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;
