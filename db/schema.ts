@@ -65,8 +65,21 @@ export const partnerships = pgTable('partnerships', {
    * create evidence.
    */
   managerConfirmations: boolean('manager_confirmations').notNull().default(false),
+  /**
+   * Retention policy (docs/decisions/0018-retention.md), applied by the daily retention job.
+   * Free-text survey and feedback answers are cleared this many years after they were given
+   * (the ratings stay); a person's training records are anonymised this many years after their
+   * last activity; the text of sent email is blanked this many days after it was sent.
+   */
+  retentionFreeTextYears: integer('retention_free_text_years').notNull().default(3),
+  retentionTrainingYears: integer('retention_training_years').notNull().default(6),
+  retentionSentMailDays: integer('retention_sent_mail_days').notNull().default(0),
   createdAt: createdAt(),
-});
+}, (t) => [
+  check('partnerships_retention_free_text_years', sql`${t.retentionFreeTextYears} between 1 and 10`),
+  check('partnerships_retention_training_years', sql`${t.retentionTrainingYears} between 1 and 25`),
+  check('partnerships_retention_sent_mail_days', sql`${t.retentionSentMailDays} between 0 and 90`),
+]);
 
 export const SECTORS = [
   'Local authority',
@@ -212,6 +225,8 @@ export const people = pgTable(
      * and ratings stay as anonymous rows. An erased person cannot sign in.
      */
     erasedAt: at('erased_at'),
+    /** When the person last signed in with an emailed link: one of the signs of activity retention reads. */
+    lastSignedInAt: at('last_signed_in_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('people_email_unique').on(t.partnershipId, t.email)],

@@ -7,6 +7,7 @@ import { FOLLOW_UP_STATUSES, outbox, type FollowUpRespondent, type FollowUpStatu
 import { say, UsageError, withDatabase, type Command, type Values } from '../server/command-line';
 import { chooseMailer, captureMailer } from '../server/mail/mailer';
 import { followUpCounts } from '../server/follow-ups/service';
+import { lastRetentionRuns } from '../server/retention/service';
 import { describeDatabase, nodeConfig, requireMailer } from '../server/runtime';
 import { cronTable, jobGroups, jobs, jobsNamed, runJob, sendsMail, type JobName, type Progress, type Summary } from './registry';
 
@@ -17,6 +18,7 @@ const DESCRIPTIONS: Record<JobName, string> = {
   'close-follow-ups': 'Close the follow-up surveys whose time is up',
   'send-follow-ups': 'Queue the follow-up surveys that have fallen due',
   'remind-follow-ups': 'Queue the reminders for follow-up surveys not answered yet',
+  'apply-retention': 'Remove what the retention policy no longer keeps (expired links, old free text, ...)',
 };
 
 /** Rows of cells as text columns: the first column left-aligned, the others (numbers) right-aligned. */
@@ -45,7 +47,8 @@ export const USAGE = `Usage: npm run jobs -- <command> [options]
 Commands:
   run NAME [--now TIME]  Run a job, or a group of jobs, once, as if it were TIME
                          (ISO 8601 with a time zone, like 2026-07-01T09:00:00Z; default: now)
-  status                 Count the follow-up surveys by whom they ask and where they stand
+  status                 Count the follow-up surveys by whom they ask and where they stand,
+                         and show what the last retention run removed
   list                   List the jobs, the groups and the cron table
   help                   Show this message
 
@@ -133,6 +136,10 @@ export const COMMANDS: Record<string, Command> = {
         const [{ waiting }] = await db.select({ waiting: count() }).from(outbox).where(eq(outbox.status, 'pending'));
         say('');
         say(`Email waiting in the outbox: ${waiting} (npm run jobs -- run send-mail sends it).`);
+        say('');
+        const runs = await lastRetentionRuns(db);
+        if (!runs.length) say('Retention: not run yet (npm run jobs -- run apply-retention runs it).');
+        for (const run of runs) say(`Retention, last run ${run.at.toISOString()} for ${run.partnership}: ${describeSummary({ ...run.counts })}.`);
         return 0;
       }),
   },

@@ -7,6 +7,7 @@ import type { Mailer } from '../server/mail/mailer';
 import { sendDueMail } from '../server/mail/outbox';
 import { closeExpiredFollowUps, sendDueFollowUps, sendFollowUpReminders, type JobOptions } from '../server/follow-ups/service';
 import type { ServiceContext } from '../server/shared/context';
+import { applyRetention } from '../server/retention/service';
 
 /** What a job is given: the database, the mail port and the configuration. The time is passed separately. */
 export interface JobDeps {
@@ -21,13 +22,13 @@ export type Progress = (done: number) => void;
 export type Job = (deps: JobDeps, now: Date, progress?: Progress) => Promise<Summary>;
 
 /** Runs a partnership-level job for every partnership in the database and adds up the summaries. */
-function forEachPartnership(work: (s: ServiceContext, options: JobOptions) => Promise<Summary>): Job {
+function forEachPartnership(work: (s: ServiceContext, options: JobOptions, deps: JobDeps) => Promise<Summary>): Job {
   return async (deps, now, progress) => {
     const total: Summary = {};
     let before = 0;
     for (const partnership of await deps.db.select().from(partnerships)) {
       const onProgress = progress && ((done: number) => progress(before + done));
-      const summary = await work({ db: deps.db, config: deps.config, partnership, clock: { now: () => now }, actor: null }, { onProgress });
+      const summary = await work({ db: deps.db, config: deps.config, partnership, clock: { now: () => now }, actor: null }, { onProgress }, deps);
       for (const [key, value] of Object.entries(summary)) total[key] = (total[key] ?? 0) + value;
       before += Object.values(summary).reduce((a, b) => a + b, 0);
     }
@@ -43,6 +44,8 @@ export const jobs = {
   'close-follow-ups': forEachPartnership(closeExpiredFollowUps),
   'send-follow-ups': forEachPartnership(sendDueFollowUps),
   'remind-follow-ups': forEachPartnership(sendFollowUpReminders),
+  // In demo mode sent mail stays whole: the dev mailbox shows it.
+  'apply-retention': forEachPartnership(async (s, _options, deps) => ({ ...(await applyRetention(s, { blankSentMail: !deps.config.demo })) })),
 } satisfies Record<string, Job>;
 
 export type JobName = keyof typeof jobs;
@@ -56,6 +59,7 @@ export const jobGroups: Record<string, JobName[]> = {
 export const cronTable: { cron: string; jobs: JobName[] }[] = [
   { cron: '* * * * *', jobs: ['send-mail'] },
   { cron: '*/15 * * * *', jobs: ['lapse-approvals', 'session-reminders', ...jobGroups['follow-ups']] },
+  { cron: '30 3 * * *', jobs: ['apply-retention'] },
 ];
 
 export const isJobName = (name: string): name is JobName => Object.hasOwn(jobs, name);

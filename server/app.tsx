@@ -37,6 +37,7 @@ import { frameworkRoutes } from './competencies/framework/routes';
 import { needsRoutes } from './competencies/needs-routes';
 import { reviewRoutes } from './review/routes';
 import { reportRoutes } from './review/report-routes';
+import { retentionRoutes } from './retention/routes';
 
 /** Every route of the app, each with who may use it. */
 export function routeTable(deps: AppDeps): RouteDef[] {
@@ -66,6 +67,7 @@ export function routeTable(deps: AppDeps): RouteDef[] {
     ...needsRoutes,
     ...reviewRoutes,
     ...reportRoutes,
+    ...retentionRoutes,
     ...apiRoutes,
     // Only when mail is kept rather than sent: the mailbox shows everyone's sign-in links.
     ...(showsDevMailbox(deps) ? devMailboxRoutes : []),

@@ -137,6 +137,11 @@ export function Layout({ frame, title, hasErrors, backLink, children }: LayoutPr
                     </a>
                   </li>
                   <li class="govuk-footer__inline-list-item">
+                    <a class="govuk-footer__link" href="/privacy">
+                      Privacy notice
+                    </a>
+                  </li>
+                  <li class="govuk-footer__inline-list-item">
                     <a class="govuk-footer__link" href="/api/v1/openapi.json">
                       API
                     </a>

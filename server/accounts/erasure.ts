@@ -61,59 +61,68 @@ export async function erasePerson(s: PersonalContext, personId: string): Promise
       .for('update');
     if (!person) throw notFound('Person');
     if (person.erasedAt) throw conflict('This person has already been erased');
-    const now = s.clock.now();
-
-    await tx
-      .update(people)
-      .set({
-        name: ERASED_NAME,
-        email: erasedEmail(person.id),
-        jobTitle: '',
-        lineManagerEmail: null,
-        ...NO_PENDING_MANAGER,
-        erasedAt: now,
-      })
-      .where(eq(people.id, person.id));
-    await tx.delete(personRoles).where(eq(personRoles.personId, person.id));
-    await tx.delete(authSessions).where(eq(authSessions.personId, person.id));
-    await tx.delete(signInTokens).where(eq(signInTokens.personId, person.id));
-    await tx.delete(apiTokens).where(eq(apiTokens.personId, person.id));
-    await tx.delete(rateLimits).where(eq(rateLimits.key, `sign-in:email:${person.email}`));
-    await eraseMail(tx, s.partnership.id, person);
-
-    // Free text about them; ratings and answers stay.
-    const theirBookings = tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.personId, person.id));
-    const theirSurveys = tx.select({ id: followUpSurveys.id }).from(followUpSurveys).where(inArray(followUpSurveys.bookingId, theirBookings));
-    await tx.update(feedback).set({ willDoDifferently: '', comments: '' }).where(inArray(feedback.bookingId, theirBookings));
-    await tx
-      .update(impactResponses)
-      .set({ practiceChangeHow: '', outcomeExample: '', sharedHow: '', barriers: '', quotationConsent: false, featuredAt: null, featuredBy: null })
-      .where(inArray(impactResponses.surveyId, theirSurveys));
-    await tx.update(managerResponses).set({ example: '' }).where(inArray(managerResponses.surveyId, theirSurveys));
-    await tx.update(followUpSurveys).set({ managerEmail: ERASED_ADDRESS }).where(and(inArray(followUpSurveys.id, theirSurveys), eq(followUpSurveys.respondent, 'manager')));
-    await tx.update(bookingApprovals).set({ managerEmail: ERASED_ADDRESS }).where(inArray(bookingApprovals.bookingId, theirBookings));
-    await tx.update(competencyConfirmations).set({ confirmedByEmail: ERASED_ADDRESS, note: '' }).where(eq(competencyConfirmations.personId, person.id));
-    await tx.delete(competencyConfirmationRequests).where(eq(competencyConfirmationRequests.personId, person.id));
-    await tx.update(workforceGroupRequests).set({ reason: '', declineReason: '' }).where(eq(workforceGroupRequests.personId, person.id));
-
-    // Addresses in the audit entries about them; the entries themselves stay.
-    const theirConfirmations = tx.select({ id: sql<string>`${competencyConfirmations.id}::text` }).from(competencyConfirmations).where(eq(competencyConfirmations.personId, person.id));
-    await tx
-      .update(auditLog)
-      .set({ detail: sql`${auditLog.detail} - 'email' - 'managerEmail' - 'confirmedByEmail'` })
-      .where(
-        and(
-          eq(auditLog.partnershipId, s.partnership.id),
-          or(
-            and(eq(auditLog.subjectType, 'person'), eq(auditLog.subjectId, person.id)),
-            and(eq(auditLog.subjectType, 'booking'), inArray(auditLog.subjectId, tx.select({ id: sql<string>`${bookings.id}::text` }).from(bookings).where(eq(bookings.personId, person.id)))),
-            and(eq(auditLog.subjectType, 'competency confirmation'), inArray(auditLog.subjectId, theirConfirmations)),
-          ),
-        ),
-      );
-    await tx.update(erasureRequests).set({ closedAt: now }).where(and(eq(erasureRequests.personId, person.id), isNull(erasureRequests.closedAt)));
-    await auditChange(tx, s, 'person.erased', 'person', person.id);
+    await anonymisePerson(tx, s, person);
   });
+}
+
+/**
+ * The erasure itself, inside the caller's transaction, for a person the caller has locked and
+ * found not yet erased: by a coordinator (erasePerson) or by the retention job, whose context
+ * has no actor. `detail` goes into the audit entry (never anything personal).
+ */
+export async function anonymisePerson(tx: Executor, s: ServiceContext, person: { id: string; name: string; email: string }, detail: Record<string, unknown> = {}) {
+  const now = s.clock.now();
+
+  await tx
+    .update(people)
+    .set({
+      name: ERASED_NAME,
+      email: erasedEmail(person.id),
+      jobTitle: '',
+      lineManagerEmail: null,
+      ...NO_PENDING_MANAGER,
+      erasedAt: now,
+    })
+    .where(eq(people.id, person.id));
+  await tx.delete(personRoles).where(eq(personRoles.personId, person.id));
+  await tx.delete(authSessions).where(eq(authSessions.personId, person.id));
+  await tx.delete(signInTokens).where(eq(signInTokens.personId, person.id));
+  await tx.delete(apiTokens).where(eq(apiTokens.personId, person.id));
+  await tx.delete(rateLimits).where(eq(rateLimits.key, `sign-in:email:${person.email}`));
+  await eraseMail(tx, s.partnership.id, person);
+
+  // Free text about them; ratings and answers stay.
+  const theirBookings = tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.personId, person.id));
+  const theirSurveys = tx.select({ id: followUpSurveys.id }).from(followUpSurveys).where(inArray(followUpSurveys.bookingId, theirBookings));
+  await tx.update(feedback).set({ willDoDifferently: '', comments: '' }).where(inArray(feedback.bookingId, theirBookings));
+  await tx
+    .update(impactResponses)
+    .set({ practiceChangeHow: '', outcomeExample: '', sharedHow: '', barriers: '', quotationConsent: false, featuredAt: null, featuredBy: null })
+    .where(inArray(impactResponses.surveyId, theirSurveys));
+  await tx.update(managerResponses).set({ example: '' }).where(inArray(managerResponses.surveyId, theirSurveys));
+  await tx.update(followUpSurveys).set({ managerEmail: ERASED_ADDRESS }).where(and(inArray(followUpSurveys.id, theirSurveys), eq(followUpSurveys.respondent, 'manager')));
+  await tx.update(bookingApprovals).set({ managerEmail: ERASED_ADDRESS }).where(inArray(bookingApprovals.bookingId, theirBookings));
+  await tx.update(competencyConfirmations).set({ confirmedByEmail: ERASED_ADDRESS, note: '' }).where(eq(competencyConfirmations.personId, person.id));
+  await tx.delete(competencyConfirmationRequests).where(eq(competencyConfirmationRequests.personId, person.id));
+  await tx.update(workforceGroupRequests).set({ reason: '', declineReason: '' }).where(eq(workforceGroupRequests.personId, person.id));
+
+  // Addresses in the audit entries about them; the entries themselves stay.
+  const theirConfirmations = tx.select({ id: sql<string>`${competencyConfirmations.id}::text` }).from(competencyConfirmations).where(eq(competencyConfirmations.personId, person.id));
+  await tx
+    .update(auditLog)
+    .set({ detail: sql`${auditLog.detail} - 'email' - 'managerEmail' - 'confirmedByEmail'` })
+    .where(
+      and(
+        eq(auditLog.partnershipId, s.partnership.id),
+        or(
+          and(eq(auditLog.subjectType, 'person'), eq(auditLog.subjectId, person.id)),
+          and(eq(auditLog.subjectType, 'booking'), inArray(auditLog.subjectId, tx.select({ id: sql<string>`${bookings.id}::text` }).from(bookings).where(eq(bookings.personId, person.id)))),
+          and(eq(auditLog.subjectType, 'competency confirmation'), inArray(auditLog.subjectId, theirConfirmations)),
+        ),
+      ),
+    );
+  await tx.update(erasureRequests).set({ closedAt: now }).where(and(eq(erasureRequests.personId, person.id), isNull(erasureRequests.closedAt)));
+  await auditChange(tx, s, 'person.erased', 'person', person.id, detail);
 }
 
 /**

@@ -34,7 +34,7 @@ export function mayMailManager(tx: Executor, s: Pick<ServiceContext, 'clock'>, a
   return hitRateLimit(tx, `manager-mail:${normaliseEmail(address)}`, MANAGER_MAILS_PER_DAY, DAY, s.clock.now());
 }
 
-const tooMany = () =>
+export const tooMany = () =>
   new DomainError('rate_limited', 'We have sent that address too many requests today', {
     lineManagerEmail: 'We have sent that address too many requests today. Try again tomorrow.',
   });
@@ -61,7 +61,13 @@ export async function proposeLineManager(tx: Executor, s: ServiceContext, person
     .update(people)
     .set({ pendingLineManagerEmail: address, pendingManagerTokenHash: hashToken(token), pendingManagerExpiresAt: expiresAt })
     .where(eq(people.id, person.id));
-  await queueMail(tx, { partnershipId: s.partnership.id, now }, {
+  await queueMail(tx, { partnershipId: s.partnership.id, now }, managerRequestMail(s, person, address, token, expiresAt));
+  await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? person.id, action: 'person.line-manager.proposed', subjectType: 'person', subjectId: person.id, detail: { email: address } });
+}
+
+/** The email asking `address` to confirm they are the person's line manager, with the link for `token`. */
+export function managerRequestMail(s: Pick<ServiceContext, 'config' | 'partnership'>, person: Pick<Proposer, 'name' | 'jobTitle'>, address: string, token: string, expiresAt: Date) {
+  return {
     to: address,
     subject: `Are you ${person.name}’s line manager?`,
     text: [
@@ -77,8 +83,7 @@ export async function proposeLineManager(tx: Executor, s: ServiceContext, person
       s.partnership.name,
     ].join('\n'),
     clearAfterSending: true,
-  });
-  await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? person.id, action: 'person.line-manager.proposed', subjectType: 'person', subjectId: person.id, detail: { email: address } });
+  };
 }
 
 /** The person gives a new line manager's address from their account page. */

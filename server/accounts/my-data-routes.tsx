@@ -40,6 +40,7 @@ function myDataPage(c: AppContext, data: MyData) {
           { key: 'Line manager waiting to confirm', value: orNone(account.lineManagerEmailWaitingForConfirmation) },
           { key: 'Roles', value: data.roles.join(', ') || 'None' },
           { key: 'Registered', value: formatShortDate(account.createdAt) },
+          { key: 'Last signed in', value: account.lastSignedInAt ? formatShortDate(account.lastSignedInAt) : 'Not yet' },
         ]}
       />
       <Section

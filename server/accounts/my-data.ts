@@ -39,6 +39,7 @@ export async function myData(s: PersonalContext) {
       lineManagerEmail: people.lineManagerEmail,
       lineManagerEmailWaitingForConfirmation: people.pendingLineManagerEmail,
       createdAt: people.createdAt,
+      lastSignedInAt: people.lastSignedInAt,
     })
     .from(people)
     .innerJoin(organisations, eq(organisations.id, people.organisationId))

@@ -1,17 +1,16 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/database';
-import { competencyFrameworks, organisations, outbox, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
-import { audit } from '../audit/log';
-import { MINUTE } from '../shared/clock';
+import { auditLog, competencyFrameworks, organisations, outbox, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
+import { audit, type AuditAction } from '../audit/log';
+import { DAY, MINUTE } from '../shared/clock';
 import { invalid, rateLimited } from '../shared/errors';
 import type { ServiceContext } from '../shared/context';
-import { queueMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { nameText } from '../shared/input';
 import { hitRateLimit } from './rate-limit';
-import { emailField, findPersonByEmail, isOwnAddress, normaliseEmail, OWN_ADDRESS } from './people';
-import { proposeLineManager } from './line-manager';
+import { emailField, isOwnAddress, normaliseEmail, OWN_ADDRESS } from './people';
+import { MANAGER_LINK_DAYS, managerRequestMail, mayMailManager, tooMany } from './line-manager';
 import { createSession, sessionPolicy } from './sessions';
 
 const optionalEmail = z
@@ -98,13 +97,6 @@ function signInMailText(s: ServiceContext, intro: string, token: string, next?: 
 
 const signInSubject = (s: ServiceContext) => `Your sign-in link for ${s.partnership.shortName} safeguarding training`;
 
-async function queueSignInLink(tx: Executor, s: ServiceContext, personId: string, email: string, intro: string, next?: string) {
-  const token = generateToken();
-  const now = s.clock.now();
-  await tx.insert(signInTokens).values({ tokenHash: hashToken(token), personId, createdAt: now, expiresAt: new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE) });
-  await queueMail(tx, { partnershipId: s.partnership.id, now }, { to: email, subject: signInSubject(s), text: signInMailText(s, intro, token, next), clearAfterSending: true });
-}
-
 async function limitSignIn(s: ServiceContext, email: string, address: string | undefined) {
   const windowMs = s.config.signInLimitWindowMinutes * MINUTE;
   const now = s.clock.now();
@@ -144,20 +136,59 @@ export async function requestSignIn(s: ServiceContext, email: string, address: s
  * Registers a practitioner and emails a sign-in link. An email that already has an
  * account gets a sign-in link instead, and the page says the same thing. A line manager's
  * address given here waits for the manager to confirm it (decision 0015).
+ *
+ * Both cases do the same work, so the time taken does not tell whether the email has an
+ * account: the same checks, then one statement that makes the person if the email is free
+ * (with their role, audit entries and the manager's email), finds them otherwise, and stores a
+ * sign-in link and queues its email for whichever it is. Nothing is sent to an erased person's
+ * placeholder address.
  */
 export async function register(s: ServiceContext, input: PersonInput, address: string | undefined, next?: string): Promise<void> {
   await limitSignIn(s, input.email, address);
+  const email = normaliseEmail(input.email);
+  const manager = input.lineManagerEmail ? normaliseEmail(input.lineManagerEmail) : null;
+  if (manager && isOwnAddress(email, manager)) throw invalid({ lineManagerEmail: OWN_ADDRESS });
+  const now = s.clock.now();
+  const at = (d: Date) => sql`${d.toISOString()}::timestamptz`; // postgres.js does not serialise Date inside sql``
+  const token = generateToken();
+  const managerToken = generateToken();
+  const managerExpiresAt = new Date(now.getTime() + MANAGER_LINK_DAYS * DAY);
+  const managerMail = managerRequestMail(s, input, manager ?? '', managerToken, managerExpiresAt);
+  const [beforeIntro, afterIntro] = signInMailText(s, '\u0000', token, next).split('\u0000');
+  const partnershipId = s.partnership.id;
   await s.db.transaction(async (tx) => {
-    const existing = await findPersonByEmail(tx, s.partnership.id, input.email);
-    if (existing) {
-      if (existing.erasedAt) return; // an erased person's placeholder address reaches nobody
-      await queueSignInLink(tx, s, existing.id, existing.email, `Hello ${existing.name},\n\nSomeone tried to register with this email address, but you already have an account.`, next);
-      return;
-    }
-    const { lineManagerEmail, ...person } = input;
-    const personId = await createPerson(tx, s.partnership.id, person, [], null);
-    if (lineManagerEmail) await proposeLineManager(tx, s, { id: personId, ...person, email: normaliseEmail(input.email) }, lineManagerEmail);
-    await queueSignInLink(tx, s, personId, normaliseEmail(input.email), `Hello ${input.name},\n\nThank you for registering for ${s.partnership.name} training.`, next);
+    await checkReferences(tx, partnershipId, input);
+    // Counted whichever the case, so that too takes the same time.
+    if (manager && !(await mayMailManager(tx, s, manager))) throw tooMany();
+    await tx.execute(sql`
+      with made as (
+        insert into ${people} (partnership_id, name, email, organisation_id, job_title, workforce_group_id, pending_line_manager_email, pending_manager_token_hash, pending_manager_expires_at)
+        values (${partnershipId}, ${input.name}, ${email}, ${input.organisationId}, ${input.jobTitle}, ${input.workforceGroupId}, ${manager}::text,
+          case when ${manager}::text is null then null else ${hashToken(managerToken)} end, case when ${manager}::text is null then null else ${at(managerExpiresAt)} end)
+        on conflict (partnership_id, email) do nothing
+        returning id, email
+      ), known as (
+        select id, name, email from ${people} where partnership_id = ${partnershipId} and email = ${email} and erased_at is null
+      ), roles as (
+        insert into ${personRoles} (person_id, role) select id, ${'practitioner' satisfies Role} from made
+      ), audited as (
+        insert into ${auditLog} (partnership_id, actor_id, action, subject_type, subject_id, detail)
+        select ${partnershipId}::uuid, null, ${'person.created' satisfies AuditAction}, 'person', id::text, ${JSON.stringify({ roles: ['practitioner'] })}::jsonb from made
+        union all
+        select ${partnershipId}::uuid, id, ${'person.line-manager.proposed' satisfies AuditAction}, 'person', id::text, jsonb_build_object('email', ${manager}::text) from made where ${manager}::text is not null
+      ), manager_mail as (
+        insert into ${outbox} (partnership_id, "to", subject, text, clear_after_sending, created_at, next_attempt_at)
+        select ${partnershipId}::uuid, ${manager}::text, ${managerMail.subject}, ${managerMail.text}, true, ${at(now)}, ${at(now)} from made where ${manager}::text is not null
+      ), recipient as (
+        select id, email, ${`Hello ${input.name},\n\nThank you for registering for ${s.partnership.name} training.`} as intro from made
+        union all
+        select id, email, 'Hello ' || name || ${',\n\nSomeone tried to register with this email address, but you already have an account.'} from known
+      ), link as (
+        insert into ${signInTokens} (token_hash, person_id, created_at, expires_at)
+        select ${hashToken(token)}, id, ${at(now)}, ${at(new Date(now.getTime() + s.config.signInLinkMinutes * MINUTE))} from recipient
+      )
+      insert into ${outbox} (partnership_id, "to", subject, text, clear_after_sending, created_at, next_attempt_at)
+      select ${partnershipId}::uuid, email, ${signInSubject(s)}, ${beforeIntro} || intro || ${afterIntro}, true, ${at(now)}, ${at(now)} from recipient`);
   });
 }
 
@@ -170,5 +201,7 @@ export async function signInWithLink(s: Pick<ServiceContext, 'db' | 'clock' | 'c
     .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, now)))
     .returning({ personId: signInTokens.personId });
   if (!used) return null;
+  // The retention policy counts a person's last sign-in as activity.
+  await s.db.update(people).set({ lastSignedInAt: now }).where(eq(people.id, used.personId));
   return createSession(s.db, used.personId, now, sessionPolicy(s.config));
 }

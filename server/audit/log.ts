@@ -17,6 +17,8 @@ const AUDIT_ACTIONS = [
   'organisation.updated',
   'partnership.charges.changed',
   'partnership.manager-confirmations.changed',
+  'partnership.retention-policy.changed',
+  'partnership.retention-applied',
   'prospectus.created',
   'prospectus.updated',
   'prospectus.published',

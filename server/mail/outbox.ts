@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import { outbox } from '../../db/schema';
 import { MINUTE } from '../shared/clock';
@@ -113,4 +113,28 @@ export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: D
     );
     if (claimed.length < batch) return summary;
   }
+}
+
+/** What a sent message's text becomes under the partnership's retention policy. */
+export const RETAINED_TEXT = '(Removed under the partnership’s retention policy once sent.)';
+const BLANK_TEXTS = ['', CLEARED_TEXT, CLEARED_FAILED_TEXT, RETAINED_TEXT];
+
+/**
+ * Blanks the text and attachments of the partnership's mail sent (or given up on) before
+ * `before`; the record that it went, to whom and with what subject stays. Returns how many
+ * messages lost a text or an attachment.
+ */
+export async function blankSentMail(tx: Executor, partnershipId: string, before: Date): Promise<number> {
+  const blanked = await tx
+    .update(outbox)
+    .set({ text: RETAINED_TEXT, attachments: [] })
+    .where(
+      and(
+        eq(outbox.partnershipId, partnershipId),
+        or(and(eq(outbox.status, 'sent'), lte(outbox.sentAt, before)), and(eq(outbox.status, 'failed'), lte(outbox.createdAt, before))),
+        or(notInArray(outbox.text, BLANK_TEXTS), sql`jsonb_array_length(${outbox.attachments}) > 0`),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return blanked.length;
 }

@@ -8,7 +8,7 @@ import { and, count, eq, gt, inArray, like, lte } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, OpenDatabase } from '../../db/database';
 import { openDatabase } from '../../db/open';
-import { bookings, courses, followUpLinks, followUpSurveys, outbox, partnerships, people } from '../../db/schema';
+import { auditLog, bookings, courses, followUpLinks, followUpSurveys, outbox, partnerships, people } from '../../db/schema';
 import { syncFollowUps } from '../../server/follow-ups/service';
 import { seed } from '../support/app';
 import { noStackTrace, runScript } from '../support/command-line';
@@ -114,6 +114,7 @@ describe('npm run jobs', { timeout: 300_000 }, () => {
     expect(printedTable(status.stdout)).toEqual(before.counts);
     expect(printedTable(status.stdout).answered[1]).toBe(0);
     expect(status.stdout).toContain(`Email waiting in the outbox: ${before.waiting} `);
+    expect(status.stdout).toContain('Retention: not run yet (npm run jobs -- run apply-retention runs it).');
 
     const run = await jobs('run', 'follow-ups', '--now', RUN_AT);
     expect(run).toMatchObject({ code: 0, stderr: '' });
@@ -154,6 +155,24 @@ describe('npm run jobs', { timeout: 300_000 }, () => {
     });
   });
 
+  it('shows what the last retention run removed', async () => {
+    const run = await jobs('run', 'apply-retention', '--now', RUN_AT);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const summary = run.stdout.match(/^apply-retention: (sign in links \d+, sessions \d+, rate limit rows \d+, sent mail \d+, free text answers \d+, people anonymised \d+)$/m)?.[1];
+    expect(summary).toBeDefined();
+    const status = await jobs('status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`^Retention, last run \\S+ for Rotherham Safeguarding Children Partnership: ${summary}\\.$`, 'm'));
+    // The counts are the audited ones, and the second run finds nothing left to remove.
+    await withDb(async (db) => {
+      const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, 'partnership.retention-applied'));
+      expect(entry.actorId).toBeNull();
+      expect(summary).toBe(`sign in links ${entry.detail.signInLinks}, sessions ${entry.detail.sessions}, rate limit rows ${entry.detail.rateLimitRows}, sent mail ${entry.detail.sentMail}, free text answers ${entry.detail.freeTextAnswers}, people anonymised ${entry.detail.peopleAnonymised}`);
+    });
+    expect((await jobs('run', 'apply-retention', '--now', RUN_AT)).stdout).toContain('apply-retention: sign in links 0, sessions 0, rate limit rows 0, sent mail 0, free text answers 0, people anonymised 0');
+    expect((await jobs('status')).stdout).toContain('people anonymised 0.');
+  });
+
   it('refuses a job that is not there, a time it cannot read, and sending mail with no way to send it', async () => {
     const [unknown, badTime, noSmtp] = await Promise.all([
       jobs('run', 'follow-up', '--now', RUN_AT),
@@ -162,7 +181,7 @@ describe('npm run jobs', { timeout: 300_000 }, () => {
     ]);
 
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("There is no job or group called 'follow-up'. The jobs are: send-mail, lapse-approvals, session-reminders, close-follow-ups, send-follow-ups, remind-follow-ups. The groups are: follow-ups.");
+    expect(unknown.stderr).toContain("There is no job or group called 'follow-up'. The jobs are: send-mail, lapse-approvals, session-reminders, close-follow-ups, send-follow-ups, remind-follow-ups, apply-retention. The groups are: follow-ups.");
     expect(unknown.stderr).toContain('Usage: npm run jobs -- <command> [options]');
     noStackTrace(unknown.stderr);
 

@@ -21,6 +21,7 @@ function dashboard(c: AppContext) {
     { href: '/manage/non-attendance', title: 'Non-attendance', text: 'Who did not attend or cancelled late, by organisation and session, and the charges to invoice.' },
     { href: '/manage/workforce-group-requests', title: 'Workforce group changes', text: 'Approve or decline people’s requests to change their workforce group.' },
     { href: '/manage/competency-confirmations', title: 'Line managers’ confirmations', text: 'Whether people can ask their line managers, by email, to confirm competencies they apply in practice.' },
+    { href: '/manage/retention', title: 'How long information is kept', text: 'How many years written answers and training records are kept, and how long the text of sent email, as the privacy notice tells people.' },
   ];
   return render(
     c,
