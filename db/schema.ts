@@ -375,6 +375,8 @@ export const courses = pgTable(
     /** Whether the attendee's line manager is asked, three months on, what change they have seen. */
     asksManagerFollowUp: boolean('asks_manager_follow_up').notNull().default(false),
     withdrawn: boolean('withdrawn').notNull().default(false),
+    /** What the year-end review that carried the course into this prospectus asked of it (revise: what to change), for the coordinator. */
+    reviewNote: text('review_note').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
@@ -454,6 +456,11 @@ export const sessions = pgTable(
     trainerName: text('trainer_name').notNull().default(''),
     status: text('status').$type<SessionStatus>().notNull().default('scheduled'),
     cancelledReason: text('cancelled_reason').notNull().default(''),
+    /**
+     * Proposed by a year-end review in the same month as last year's date, for the coordinator to
+     * confirm (or change, which confirms it); a prospectus is not published while any is proposed.
+     */
+    proposed: boolean('proposed').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

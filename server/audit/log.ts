@@ -71,6 +71,7 @@ const AUDIT_ACTIONS = [
   'review.report-edited',
   'review.report-restored',
   'prospectus.history-imported',
+  'session.confirmed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

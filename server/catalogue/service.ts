@@ -93,7 +93,7 @@ async function sessionSummaries(db: Executor, courseIds: string[], now: Date): P
       ...row,
       placesLeft: placesLeft(row),
       trainers: names,
-      bookable: row.status === 'scheduled' && row.bookingClosesAt > now,
+      bookable: row.status === 'scheduled' && !row.proposed && row.bookingClosesAt > now,
     };
     byCourse.set(row.courseId, [...(byCourse.get(row.courseId) ?? []), summary]);
   }

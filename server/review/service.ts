@@ -5,7 +5,7 @@
 // started from an agreed review. Reviewers decide and agree; coordinators read, and start next
 // year's draft. Every write is one transaction with its audit entry; the review's row is locked
 // while it is checked and changed, so nothing is decided into a review being agreed.
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database';
 import {
   competencies,
@@ -15,6 +15,8 @@ import {
   courseWorkforceGroups,
   people,
   prospectuses,
+  sessions,
+  sessionTrainers,
   workforceGroups,
   yearReviewDecisions,
   yearReviewGaps,
@@ -26,10 +28,12 @@ import {
 import { auditChange } from '../audit/log';
 import { createCourse } from '../catalogue/manage/course-service';
 import { createProspectus } from '../catalogue/manage/prospectus-service';
+import { listTrainers } from '../catalogue/manage/session-service';
+import { DAY } from '../shared/clock';
 import type { CourseInput } from '../catalogue/schemas';
 import type { Prospectus } from '../catalogue/service';
 import { gapMap } from '../competencies/needs';
-import { yearStarting } from '../shared/dates';
+import { addDays, fromLondon, londonParts, toLondonFields, yearStarting } from '../shared/dates';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import type { PersonalContext, ServiceContext } from '../shared/context';
 import { courseFigures, coursesOf, gapCandidates, type CourseFigures, type GapCandidate, type GapKind, type ReviewCourse } from './figures';
@@ -297,9 +301,12 @@ export async function reopenReview(s: ServiceContext, year: string): Promise<voi
  * catalogue's services, each in a savepoint): every course kept or revised copied (title,
  * summary, outcomes, themes, mode, length, provider, groups and competencies, the last two as the
  * current framework has them by code), the retired and merged left out, and each accepted gap a
- * draft course stub to be written. Nothing is published. Once only.
+ * draft course stub to be written. Each copied course gets a proposed date in the same month of
+ * the next year for each of its dates this year that was not cancelled (the same weekday, times,
+ * places, venue and trainers), for the coordinator to confirm; a revised course carries what the
+ * review asked to change. Nothing is published. Once only.
  */
-export async function startNextProspectus(s: ServiceContext, year: string): Promise<{ prospectusId: string; year: string; copied: number; stubs: number }> {
+export async function startNextProspectus(s: ServiceContext, year: string): Promise<{ prospectusId: string; year: string; copied: number; stubs: number; proposedSessions: number }> {
   if (!holds(s, NEXT_YEAR_STARTERS)) throw forbidden('Only coordinators can start next year’s prospectus');
   const prospectus = await prospectusOfYear(s, s.db, year);
   const next = yearStarting(Number(prospectus.year.slice(0, 4)) + 1, s.partnership.yearStartMonth);
@@ -316,18 +323,20 @@ export async function startNextProspectus(s: ServiceContext, year: string): Prom
       endsOn: next.endsOn,
     });
     const carried = await tx
-      .select({ course: courses, decision: yearReviewDecisions.decision })
+      .select({ course: courses, decision: yearReviewDecisions.decision, changes: yearReviewDecisions.changes })
       .from(yearReviewDecisions)
       .innerJoin(courses, eq(courses.id, yearReviewDecisions.courseId))
       .where(and(eq(yearReviewDecisions.reviewId, review.id), sql`${yearReviewDecisions.decision} in ('keep', 'revise')`))
       .orderBy(asc(courses.title));
     const current = await currentByCode(inTx, tx);
-    for (const { course } of carried) {
+    const trainers = new Set((await listTrainers(inTx, tx)).map((t) => t.id));
+    let proposedSessions = 0;
+    for (const { course, decision, changes } of carried) {
       const [groupCodes, competencyCodes] = await Promise.all([
         tx.select({ code: workforceGroups.code }).from(courseWorkforceGroups).innerJoin(workforceGroups, eq(workforceGroups.id, courseWorkforceGroups.workforceGroupId)).where(eq(courseWorkforceGroups.courseId, course.id)),
         tx.select({ code: competencies.code }).from(courseCompetencies).innerJoin(competencies, eq(competencies.id, courseCompetencies.competencyId)).where(eq(courseCompetencies.courseId, course.id)),
       ]);
-      await createCourse(inTx, created.id, {
+      const copy = await createCourse(inTx, created.id, {
         title: course.title,
         summary: course.summary,
         learningOutcomes: course.learningOutcomes,
@@ -341,13 +350,60 @@ export async function startNextProspectus(s: ServiceContext, year: string): Prom
         workforceGroupIds: current.groups(groupCodes.map((g) => g.code)),
         competencyIds: current.competencies(competencyCodes.map((c) => c.code)),
       });
+      if (decision === 'revise') await tx.update(courses).set({ reviewNote: `The review of ${year} decided to revise this course: ${changes}` }).where(eq(courses.id, copy.id));
+      proposedSessions += await proposeSessions(s, tx, prospectus, course.id, copy.id, trainers);
     }
     const accepted = await tx.select().from(yearReviewGaps).where(and(eq(yearReviewGaps.reviewId, review.id), eq(yearReviewGaps.decision, 'accepted'))).orderBy(asc(yearReviewGaps.kind), asc(yearReviewGaps.label));
     for (const gap of accepted) await createCourse(inTx, created.id, stubFor(gap, year, current));
     await tx.update(yearReviews).set({ nextProspectusId: created.id }).where(eq(yearReviews.id, review.id));
-    await auditChange(tx, s, 'review.next-prospectus-started', 'year review', review.id, { year, nextYear: next.label, prospectusId: created.id, copied: carried.length, stubs: accepted.length });
-    return { prospectusId: created.id, year: next.label, copied: carried.length, stubs: accepted.length };
+    await auditChange(tx, s, 'review.next-prospectus-started', 'year review', review.id, { year, nextYear: next.label, prospectusId: created.id, copied: carried.length, stubs: accepted.length, proposedSessions });
+    return { prospectusId: created.id, year: next.label, copied: carried.length, stubs: accepted.length, proposedSessions };
   });
+}
+
+const WEEK = 7 * DAY;
+
+/**
+ * The same weekday about a year later, in the same calendar month (London): 52 weeks on, or 53
+ * where 52 would fall in the month before.
+ */
+export function sameMonthNextYear(at: Date): Date {
+  const month = londonParts(at).month;
+  const earlier = new Date(at.getTime() + 52 * WEEK);
+  const moved = londonParts(earlier).month === month ? earlier : new Date(at.getTime() + 53 * WEEK);
+  // Keep the wall-clock time across a change of the clocks.
+  const { time } = toLondonFields(at);
+  return fromLondon(toLondonFields(moved).date, time);
+}
+
+/** Proposed dates for a copied course: one for each of the original's dates in the reviewed year that was not cancelled, with its trainers who still train. */
+async function proposeSessions(s: ServiceContext, tx: Executor, reviewed: Prospectus, fromCourseId: string, toCourseId: string, trainers: Set<string>): Promise<number> {
+  const inYear = and(gte(sessions.startsAt, fromLondon(reviewed.startsOn)), lt(sessions.startsAt, fromLondon(addDays(reviewed.endsOn, 1))));
+  const originals = await tx.select().from(sessions).where(and(eq(sessions.courseId, fromCourseId), ne(sessions.status, 'cancelled'), inYear)).orderBy(asc(sessions.startsAt));
+  if (!originals.length) return 0;
+  const trainedBy = await tx.select().from(sessionTrainers).where(inArray(sessionTrainers.sessionId, originals.map((o) => o.id)));
+  for (const original of originals) {
+    const startsAt = sameMonthNextYear(original.startsAt);
+    const shift = startsAt.getTime() - original.startsAt.getTime();
+    const [proposed] = await tx
+      .insert(sessions)
+      .values({
+        partnershipId: s.partnership.id,
+        courseId: toCourseId,
+        startsAt,
+        endsAt: new Date(original.endsAt.getTime() + shift),
+        bookingClosesAt: new Date(original.bookingClosesAt.getTime() + shift),
+        venue: original.venue,
+        online: original.online,
+        capacity: original.capacity,
+        trainerName: original.trainerName,
+        proposed: true,
+      })
+      .returning({ id: sessions.id });
+    const keep = trainedBy.filter((t) => t.sessionId === original.id && trainers.has(t.personId));
+    if (keep.length) await tx.insert(sessionTrainers).values(keep.map((t) => ({ sessionId: proposed.id, personId: t.personId })));
+  }
+  return originals.length;
 }
 
 /** The current framework's groups and competencies by code: a course of an earlier version keeps those that continue. */

@@ -6,9 +6,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { auditLog, courseCompetencies, courses, prospectuses } from '../../db/schema';
+import { auditLog, courseCompetencies, courses, prospectuses, sessions } from '../../db/schema';
 import { courseDecisionForm } from '../../server/review/schemas';
-import { agreeReview, decideCourse, decideGap, getReview, listReviews, reopenReview, startNextProspectus } from '../../server/review/service';
+import { agreeReview, decideCourse, decideGap, getReview, listReviews, reopenReview, sameMonthNextYear, startNextProspectus } from '../../server/review/service';
+import { publishProspectus } from '../../server/catalogue/manage/prospectus-service';
+import { confirmProposedSession } from '../../server/catalogue/manage/session-service';
 import type { Proportion } from '../../server/shared/statistics';
 import { isDomainError } from '../../server/shared/errors';
 import { makeSession } from '../support/fixtures';
@@ -185,7 +187,8 @@ describe('next year’s draft prospectus', () => {
   it('is for coordinators, and copies exactly the kept and revised courses and the accepted gaps, published nowhere', async () => {
     await refused(startNextProspectus(f.reviewer, YEAR), 'forbidden');
     const started = await startNextProspectus(f.coordinator, YEAR);
-    expect(started).toMatchObject({ year: '2026-27', copied: 1, stubs: 2 });
+    // C1's two dates of 2025-26 (Monday 12 May and Wednesday 10 September, 10am) proposed on the same weekdays of the same months.
+    expect(started).toMatchObject({ year: '2026-27', copied: 1, stubs: 2, proposedSessions: 2 });
     const [draft] = await database.db.select().from(prospectuses).where(eq(prospectuses.id, started.prospectusId));
     expect(draft).toMatchObject({ year: '2026-27', status: 'draft', startsOn: '2026-04-01', endsOn: '2027-03-31' });
     const made = await database.db.select().from(courses).where(eq(courses.prospectusId, draft.id)).orderBy(courses.title);
@@ -195,10 +198,40 @@ describe('next year’s draft prospectus', () => {
     expect(copy).toMatchObject({ summary: 'Neglect', learningOutcomes: ['One', 'Two'], themes: ['Neglect'], deliveryMode: 'Face to face', durationMinutes: 180 });
     expect((await database.db.select().from(courseCompetencies).where(eq(courseCompetencies.courseId, copy.id))).map((c) => c.competencyId)).toEqual([f.competency.id]);
     expect(made.find((c) => c.title === 'New course: Domestic abuse')).toMatchObject({ themes: ['Domestic abuse'], provider: 'To be commissioned' });
+    expect(copy.reviewNote).toBe('The review of 2025-26 decided to revise this course: Add adolescent neglect');
+    const proposed = await database.db.select().from(sessions).where(eq(sessions.courseId, copy.id)).orderBy(sessions.startsAt);
+    expect(proposed.map((x) => [x.startsAt.toISOString(), x.endsAt.toISOString(), x.capacity, x.proposed, x.status])).toEqual([
+      ['2026-05-11T09:00:00.000Z', '2026-05-11T12:00:00.000Z', 10, true, 'scheduled'],
+      ['2026-09-09T09:00:00.000Z', '2026-09-09T15:00:00.000Z', 10, true, 'scheduled'],
+    ]);
+    // Not published while a proposed date is unconfirmed; confirming (audited) or changing a date confirms it.
+    await refused(publishProspectus(f.coordinator, draft.id), 'conflict');
+    await confirmProposedSession(f.coordinator, proposed[0].id);
+    await confirmProposedSession(f.coordinator, proposed[1].id);
+    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, 'session.confirmed'))).toHaveLength(2);
+    expect(await publishProspectus(f.coordinator, draft.id)).toEqual({ published: true });
     const review = await getReview(f.coordinator, YEAR);
     expect(review.nextProspectus).toEqual({ id: draft.id, year: '2026-27' });
     await refused(startNextProspectus(f.coordinator, YEAR), 'conflict');
     await refused(reopenReview(f.reviewer, YEAR), 'conflict');
     expect(await database.db.select().from(auditLog).where(eq(auditLog.action, 'review.next-prospectus-started'))).toHaveLength(1);
+  });
+});
+
+describe('a date proposed for next year', () => {
+  it('falls on the same weekday in the same month, at the same London time across the clocks changing', () => {
+    const cases: [string, string][] = [
+      // Monday 12 May 2025, 10am BST: Monday 11 May 2026.
+      ['2025-05-12T09:00:00Z', '2026-05-11T09:00:00Z'],
+      // Tuesday 1 April 2025, 9:30am BST: 52 weeks on is 31 March 2026, so 53: Tuesday 7 April 2026.
+      ['2025-04-01T08:30:00Z', '2026-04-07T08:30:00Z'],
+      // Thursday 30 October 2025, 9:30am GMT: Thursday 29 October 2026, 9:30am GMT (the clocks went back on the 25th).
+      ['2025-10-30T09:30:00Z', '2026-10-29T09:30:00Z'],
+      // Friday 27 March 2026, 2pm GMT: Friday 26 March 2027, 2pm GMT (the clocks go forward on the 28th).
+      ['2026-03-27T14:00:00Z', '2027-03-26T14:00:00Z'],
+      // Monday 20 October 2025 10am BST: Monday 19 October 2026, 10am BST.
+      ['2025-10-20T09:00:00Z', '2026-10-19T09:00:00Z'],
+    ];
+    for (const [from, to] of cases) expect(sameMonthNextYear(new Date(from)), from).toEqual(new Date(to));
   });
 });

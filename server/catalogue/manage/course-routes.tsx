@@ -1,7 +1,7 @@
 // The coordinator's course pages: adding a course to a prospectus, the course with its
 // dates, changing it and withdrawing it. The rules live in course-service.ts; these pages
 // only translate HTTP.
-import { ActionLink, ButtonLink, Choices, StatusTag, Table, Textarea, TextInput } from '../../../web/components';
+import { ActionLink, ButtonLink, Choices, StatusTag, Table, Tag, Textarea, TextInput } from '../../../web/components';
 import { formatSessionTime, duration } from '../../shared/dates';
 import { DELIVERY_MODES, THEMES, type Role } from '../../../db/schema';
 import type { FieldErrors } from '../../shared/errors';
@@ -106,7 +106,7 @@ function courseValues(course: ManagedCourse): FormValues {
   };
 }
 
-function SessionRows({ course }: { course: ManagedCourse }) {
+function SessionRows({ course, csrfToken }: { course: ManagedCourse; csrfToken: string }) {
   if (!course.sessions.length) return <p class="govuk-body">This course has no dates yet.</p>;
   return (
     <Table
@@ -118,10 +118,20 @@ function SessionRows({ course }: { course: ManagedCourse }) {
           where(x),
           `${x.placesTaken} of ${x.capacity}`,
           <>
-            <StatusTag status={x.status} />
+            {x.proposed && x.status !== 'cancelled' ? <Tag colour="yellow">Proposed</Tag> : <StatusTag status={x.status} />}
             {x.status === 'cancelled' && x.cancelledReason ? <p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">{x.cancelledReason}</p> : null}
           </>,
           <ul class="govuk-list govuk-!-margin-bottom-0">
+            {x.proposed && x.status !== 'cancelled' ? (
+              <li>
+                <form method="post" action={`/manage/sessions/${x.id}/confirm`} class="app-inline-form">
+                  <input type="hidden" name="_csrf" value={csrfToken} />
+                  <button type="submit" class="app-link-button govuk-link">
+                    Confirm<span class="govuk-visually-hidden"> {when}</span>
+                  </button>
+                </form>
+              </li>
+            ) : null}
             <li>
               <ActionLink href={`/manage/sessions/${x.id}/register`} text="Register" about={when} />
             </li>
@@ -150,13 +160,14 @@ async function coursePage(c: AppContext) {
     c,
     { title: course.title, backLink: `/manage/prospectuses/${course.prospectus.id}` },
     <>
-      <Done c={c} messages={{ created: 'Course added', changed: 'Course changed', withdrawn: 'Course withdrawn', 'session-added': 'Date added', 'session-changed': 'Date changed', 'session-cancelled': 'Date cancelled' }} />
+      <Done c={c} messages={{ created: 'Course added', changed: 'Course changed', withdrawn: 'Course withdrawn', 'session-added': 'Date added', 'session-changed': 'Date changed', 'session-cancelled': 'Date cancelled', 'session-confirmed': 'Date confirmed' }} />
       <span class="govuk-caption-l">{course.prospectus.title}</span>
       <h1 class="govuk-heading-l">{course.title}</h1>
       <p class="govuk-body">
         {course.withdrawn ? <StatusTag status="withdrawn" /> : <StatusTag status={course.prospectus.status} />}{' '}
         <a class="govuk-link" href={`/courses/${course.id}`}>See the course as practitioners do</a>
       </p>
+      {course.reviewNote ? <div class="govuk-inset-text">{course.reviewNote}</div> : null}
       <ChangeableSummary
         rows={[
           { key: 'Title', value: course.title, change: `${edit}#title` },
@@ -179,7 +190,10 @@ async function coursePage(c: AppContext) {
           Add a date
         </ButtonLink>
       )}
-      <SessionRows course={course} />
+      {course.sessions.some((x) => x.proposed && x.status !== 'cancelled') ? (
+        <p class="govuk-body">The dates marked proposed are in the same months as last year’s. Confirm each, or change it (saving confirms it), or cancel it: the prospectus cannot be published while any is proposed.</p>
+      ) : null}
+      <SessionRows course={course} csrfToken={c.get('csrfToken')} />
       {course.withdrawn ? null : (
         <p class="govuk-body">
           <a class="govuk-link" href={`/manage/courses/${course.id}/withdraw`}>Withdraw this course</a>

@@ -11,7 +11,7 @@ import { ChangeableSummary, DateInput, dateValues, Done, formPage, submitForm, T
 import { prospectusInput } from '../schemas';
 import type { Prospectus } from '../service';
 import { listCoursesForManaging } from './course-service';
-import { createProspectus, getProspectus, listProspectusesWithCounts, nextProspectusYear, publishProspectus, updateProspectus } from './prospectus-service';
+import { createProspectus, getProspectus, listProspectusesWithCounts, nextProspectusYear, proposedSessionCount, publishProspectus, updateProspectus } from './prospectus-service';
 import type { Role } from '../../../db/schema';
 import { uuidParam } from '../../http/params';
 
@@ -69,7 +69,7 @@ const editProspectusTarget = (p: Prospectus): FormTarget => ({ action: `/manage/
 async function prospectusPage(c: AppContext) {
   const s = scope(c);
   const p = await getProspectus(s, prospectusId(c));
-  const list = await listCoursesForManaging(s, p.id);
+  const [list, proposed] = await Promise.all([listCoursesForManaging(s, p.id), p.status === 'draft' ? proposedSessionCount(s, p.id) : 0]);
   const edit = `/manage/prospectuses/${p.id}/edit`;
   return render(
     c,
@@ -87,6 +87,11 @@ async function prospectusPage(c: AppContext) {
             : `Published${p.publishedAt ? ` on ${formatDate(p.publishedAt)}` : ''}. Everyone can see it. You can still change it and add courses.`}
         </p>
       )}
+      {proposed ? (
+        <WarningText>
+          {proposed === 1 ? '1 date was' : `${proposed} dates were`} proposed from last year’s review, in the same months as last year’s. Confirm, change or cancel each on its course’s page before publishing.
+        </WarningText>
+      ) : null}
       {p.status === 'draft' ? (
         <Form action={`/manage/prospectuses/${p.id}/publish`} csrfToken={c.get('csrfToken')}>
           <WarningText>Publishing shows this prospectus and its courses to everyone. You cannot make it a draft again.</WarningText>

@@ -1,8 +1,9 @@
 // The coordinator's rules for a prospectus: its year, its dates and publishing it. Every
 // read and write is scoped to the context's partnership; another partnership's prospectus is
 // "not found". Every write is one transaction with its audit entry.
-import { and, count, desc, eq, getTableColumns } from 'drizzle-orm';
-import { courses, prospectuses } from '../../../db/schema';
+import { and, count, desc, eq, getTableColumns, ne } from 'drizzle-orm';
+import type { Executor } from '../../../db/database';
+import { courses, prospectuses, sessions } from '../../../db/schema';
 import { yearContaining, yearStarting } from '../../shared/dates';
 import { conflict, isUniqueViolation, notFound } from '../../shared/errors';
 import type { ServiceContext } from '../../shared/context';
@@ -72,10 +73,22 @@ export async function updateProspectus(s: ServiceContext, id: string, input: Pro
   );
 }
 
-/** Publishing makes a draft visible to everyone. Publishing twice changes nothing. */
+/** Dates a year-end review proposed that the coordinator has not confirmed yet. */
+export async function proposedSessionCount(s: ServiceContext, prospectusId: string, db: Executor = s.db): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(sessions)
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .where(and(eq(courses.prospectusId, prospectusId), eq(sessions.partnershipId, s.partnership.id), eq(sessions.proposed, true), ne(sessions.status, 'cancelled')));
+  return row.n;
+}
+
+/** Publishing makes a draft visible to everyone; not while a date the review proposed is unconfirmed. Publishing twice changes nothing. */
 export async function publishProspectus(s: ServiceContext, id: string): Promise<{ published: boolean }> {
   await getProspectus(s, id);
   return s.db.transaction(async (tx) => {
+    const proposed = await proposedSessionCount(s, id, tx);
+    if (proposed) throw conflict(`Confirm or cancel the ${proposed === 1 ? 'date' : `${proposed} dates`} proposed from last year’s review before publishing`);
     const [p] = await tx
       .update(prospectuses)
       .set({ status: 'published', publishedAt: s.clock.now() })

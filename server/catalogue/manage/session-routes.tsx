@@ -12,7 +12,7 @@ import { DateInput, dateValues, formPage, submitForm, TargetForm, withDateParts,
 import { cancelSession } from '../../bookings/service';
 import { cancelInput, sessionInput } from '../schemas';
 import { getCourse } from '../service';
-import { createSession, getSessionForManaging, listTrainers, updateSession } from './session-service';
+import { confirmProposedSession, createSession, getSessionForManaging, listTrainers, updateSession } from './session-service';
 import type { Role } from '../../../db/schema';
 import { uuidParam } from '../../http/params';
 
@@ -144,6 +144,11 @@ export const sessionRoutes = [
     const managed = await managedSession(c);
     const { session, course } = managed;
     return submitForm(c, sessionForm, (values, errors) => sessionFormPage(c, editSessionTarget(managed), values, errors), (input) => updateSession(scope(c), session.id, input), () => `/manage/courses/${course.id}?done=session-changed`);
+  }),
+  post('/manage/sessions/:sessionId/confirm', COORDINATOR, async (c) => {
+    const { session, course } = await managedSession(c);
+    await confirmProposedSession(scope(c), session.id);
+    return seeOther(c, `/manage/courses/${course.id}?done=session-confirmed`);
   }),
   get('/manage/sessions/:sessionId/cancel', COORDINATOR, (c) => unlessCancelled(c, (managed) => cancelFormPage(c, managed, {}))),
   post('/manage/sessions/:sessionId/cancel', COORDINATOR, async (c) => {

@@ -86,7 +86,8 @@ export async function updateSession(s: ServiceContext, sessionId: string, input:
   return s.db.transaction(async (tx) => {
     const [session] = await tx
       .update(sessions)
-      .set(sessionColumns(input))
+      // Saving a proposed date is the coordinator confirming it.
+      .set({ ...sessionColumns(input), proposed: false })
       .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id), sql`${sessions.placesTaken} <= ${input.capacity}`))
       .returning();
     if (!session) {
@@ -98,5 +99,18 @@ export async function updateSession(s: ServiceContext, sessionId: string, input:
     // More places, or a later start, may let people on the waiting list in.
     await fillFreedPlaces(tx, s, sessionId);
     return session;
+  });
+}
+
+/** Confirms a date a year-end review proposed, as it stands. Confirming twice changes nothing. */
+export async function confirmProposedSession(s: ServiceContext, sessionId: string): Promise<void> {
+  await getSessionForManaging(s, sessionId);
+  await s.db.transaction(async (tx) => {
+    const [confirmed] = await tx
+      .update(sessions)
+      .set({ proposed: false })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, s.partnership.id), eq(sessions.proposed, true)))
+      .returning({ id: sessions.id });
+    if (confirmed) await auditChange(tx, s, 'session.confirmed', 'session', sessionId);
   });
 }
