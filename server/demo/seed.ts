@@ -28,7 +28,8 @@ import { DAY, HOUR, MINUTE } from '../shared/clock';
 import { configFrom, parseEnvironment, type Config } from '../shared/config';
 import type { Actor, Partnership, PersonalContext, ServiceContext } from '../shared/context';
 import { startYearReview } from './review';
-import { fromLondon, londonDay, toLondonFields, yearContaining } from '../shared/dates';
+import { agreePastReview, importPastYears } from './history';
+import { fromLondon, londonDay, toLondonFields, yearContaining, yearStarting } from '../shared/dates';
 import { ALL_JOBS, answerAsPractitioner, answerDelay, answerSurvey, jobMoments, reviewAnswers, runJobs, surveysJustSent, type JobName } from './follow-ups';
 import { pendingMail, settleSeededMail } from './mail';
 import { timeline } from './timeline';
@@ -544,6 +545,15 @@ async function playYear(db: Database, config: Config, partnership: Partnership, 
   // The reviewer codes the answers in so far and features a few quotations, the morning before `now`.
   const reviewer = { id: idOf('reviewer@rscp.example'), roles: ['practitioner', 'reviewer'] as Role[] };
   at(new Date(now.getTime() - 2 * HOUR), () => reviewAnswers(context(reviewer), prospectus.id));
+  // Earlier that morning the coordinator brought in the two years before the system from the
+  // partnership's records, and the reviewer decided and agreed last year's review.
+  const [first] = year.startsOn.split('-').map(Number);
+  const pastCourses = ref.themedCourses.flatMap(({ title, theme }) => (COURSES[title] && COURSES[title].mode !== 'E-learning' ? [{ title, theme, mode: COURSES[title].mode, minutes: COURSES[title].minutes }] : []));
+  at(new Date(now.getTime() - 4 * HOUR), async () => {
+    const imported = await importPastYears(asCoordinator, [first - 2, first - 1], pastCourses, POOL);
+    const lastYear = yearStarting(first - 1, partnership.yearStartMonth).label;
+    if (imported.includes(lastYear)) await agreePastReview(personal(reviewer.id, reviewer.roles), lastYear);
+  });
   // Then starts the year-end review: a decision on three of the courses, the review still in progress.
   at(new Date(now.getTime() - HOUR), () => startYearReview(context(reviewer), year.label, made.filter((c) => c.spec.mode !== 'E-learning').map((c) => c.id)));
   // And every job once more at `now`, as the app does when it starts: nothing is left overdue.

@@ -49,6 +49,8 @@ async function rows<T = Record<string, unknown>>(query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
 }
 const one = async (query: SQL) => Number(Object.values((await rows(query))[0])[0]);
+/** Sessions of the year the demo played through the services; the imported past years were not booked here. */
+const PLAYED = sql`s.course_id in (select c.id from courses c join prospectuses p on p.id = c.prospectus_id where p.imported_at is null)`;
 
 describe('the seeded demo keeps the booking promises', () => {
   it('never has more places held than the capacity, and places_taken counts them exactly', async () => {
@@ -116,8 +118,8 @@ describe('the seeded demo keeps the booking promises', () => {
   it('books before the session starts and before booking closes, and records the register after it starts', async () => {
     const early = await rows(sql`
       select b.id from bookings b join sessions s on s.id = b.session_id
-      where b.created_at >= s.starts_at or (b.booked_by is null and b.created_at >= s.booking_closes_at)
-         or (b.cancelled_at is not null and (b.cancelled_at < b.created_at or b.cancelled_at >= s.starts_at))`);
+      where ${PLAYED} and (b.created_at >= s.starts_at or (b.booked_by is null and b.created_at >= s.booking_closes_at)
+         or (b.cancelled_at is not null and (b.cancelled_at < b.created_at or b.cancelled_at >= s.starts_at)))`);
     expect(early).toEqual([]);
     const marked = await rows(sql`
       select b.id from bookings b join sessions s on s.id = b.session_id
@@ -130,9 +132,9 @@ describe('the seeded demo keeps the booking promises', () => {
     expect(lateFeedback).toEqual([]);
     // Every change to bookings and attendance is in the audit log.
     const unaudited = await rows(sql`
-      select b.id from bookings b
-      where not exists (select 1 from audit_log a where a.subject_id = b.id::text and a.action = 'booking.created')
-         or (b.attendance_recorded_at is not null and not exists (select 1 from audit_log a where a.subject_id = b.id::text and a.action = 'attendance.recorded'))`);
+      select b.id from bookings b join sessions s on s.id = b.session_id
+      where ${PLAYED} and not exists (select 1 from audit_log a where a.subject_id = b.id::text and a.action = 'booking.created')
+         or ${PLAYED} and (b.attendance_recorded_at is not null and not exists (select 1 from audit_log a where a.subject_id = b.id::text and a.action = 'attendance.recorded'))`);
     expect(unaudited).toEqual([]);
     expect(await one(sql`select count(*)::int from bookings where attendance_recorded_at is not null`)).toBeGreaterThan(0);
   });
@@ -155,7 +157,8 @@ describe('the seeded demo keeps the follow-up promises', () => {
       .from(followUpSurveys)
       .innerJoin(bookings, eq(bookings.id, followUpSurveys.bookingId))
       .innerJoin(sessions, eq(sessions.id, bookings.sessionId))
-      .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id));
+      .leftJoin(impactResponses, eq(impactResponses.surveyId, followUpSurveys.id))
+      .where(sql`${sessions.courseId} in (select c.id from courses c join prospectuses p on p.id = c.prospectus_id where p.imported_at is null)`);
     const links = new Map((await rows<{ survey_id: string; n: number }>(sql`select survey_id, count(*)::int as n from follow_up_links group by survey_id`)).map((l) => [l.survey_id, l.n]));
     const reminders = reminderDays(partnership).length;
     expect(surveys.length).toBeGreaterThan(100);
@@ -225,7 +228,11 @@ describe('the seeded demo has its variety', () => {
 
   it('has surveys in every state, for a share of the attendances', async () => {
     const byStatus = Object.fromEntries(
-      (await rows<{ status: string; n: number }>(sql`select status, count(*)::int as n from follow_up_surveys group by status`)).map((r) => [r.status, r.n]),
+      (
+        await rows<{ status: string; n: number }>(
+          sql`select f.status, count(*)::int as n from follow_up_surveys f join bookings b on b.id = f.booking_id join sessions s on s.id = b.session_id where ${PLAYED} group by f.status`,
+        )
+      ).map((r) => [r.status, r.n]),
     );
     for (const status of ['scheduled', 'sent', 'reminded', 'answered', 'closed']) expect(byStatus[status] ?? 0, status).toBeGreaterThan(0);
     // About two in three of those who were asked have answered.
@@ -346,7 +353,7 @@ describe('the seeded demo’s answers', () => {
 
 describe('the seeded demo’s year-end review', () => {
   it('has this year’s review in progress, with the reviewer’s decisions on three courses, each audited', async () => {
-    const [review] = await rows<{ id: string; status: string; year: string }>(sql`select r.id, r.status, p.year from year_reviews r join prospectuses p on p.id = r.prospectus_id`);
+    const [review] = await rows<{ id: string; status: string; year: string }>(sql`select r.id, r.status, p.year from year_reviews r join prospectuses p on p.id = r.prospectus_id where p.imported_at is null`);
     expect(review).toMatchObject({ status: 'draft', year: '2026-27' });
     const decisions = await rows<{ decision: string; changes: string; merge_into_course_id: string | null; by: string }>(
       sql`select d.decision, d.changes, d.merge_into_course_id, p.email as by from year_review_decisions d join people p on p.id = d.decided_by where d.review_id = ${review.id} order by d.decision`,
@@ -356,6 +363,31 @@ describe('the seeded demo’s year-end review', () => {
     expect(decisions.find((d) => d.decision === 'revise')!.changes).not.toBe('');
     expect(decisions.find((d) => d.decision === 'merge')!.merge_into_course_id).not.toBeNull();
     expect(await one(sql`select count(*) from audit_log where action = 'review.course-decided' and subject_id = ${review.id}`)).toBe(3);
+  });
+});
+
+describe('the seeded demo’s past years', () => {
+  it('has the two years before this one imported from records, and last year’s review decided on every course and agreed', async () => {
+    const years = await rows<{ year: string; imported: boolean; sessions: number; bookings: number }>(
+      sql`select p.year, p.imported_at is not null as imported, count(distinct s.id)::int as sessions, count(b.id)::int as bookings
+        from prospectuses p join courses c on c.prospectus_id = p.id join sessions s on s.course_id = c.id left join bookings b on b.session_id = s.id group by p.id order by p.year`,
+    );
+    expect(years.map((y) => [y.year, y.imported])).toEqual([
+      ['2024-25', true],
+      ['2025-26', true],
+      ['2026-27', false],
+    ]);
+    for (const y of years.slice(0, 2)) expect(y.bookings, y.year).toBeGreaterThan(300);
+    const [review] = await rows<{ id: string; status: string; undecided: number; gaps: number }>(
+      sql`select r.id, r.status,
+        (select count(*)::int from courses c where c.prospectus_id = p.id and not exists (select 1 from year_review_decisions d where d.review_id = r.id and d.course_id = c.id)) as undecided,
+        (select count(*)::int from year_review_gaps g where g.review_id = r.id and g.decision = 'accepted') as gaps
+        from year_reviews r join prospectuses p on p.id = r.prospectus_id where p.year = '2025-26'`,
+    );
+    expect(review).toMatchObject({ status: 'agreed', undecided: 0, gaps: 1 });
+    const decisions = await rows<{ decision: string }>(sql`select distinct decision from year_review_decisions where review_id = ${review.id} order by decision`);
+    expect(decisions.map((d) => d.decision)).toEqual(['keep', 'retire', 'revise']);
+    expect(await one(sql`select count(*)::int from audit_log where action = 'prospectus.history-imported'`)).toBe(2);
   });
 });
 
