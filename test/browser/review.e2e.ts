@@ -82,6 +82,17 @@ describe('the year-end review', () => {
     await checkAccessibility(coordinator, '/manage/prospectuses/:id (from the review)');
     expect(await coordinator.locator('main').innerText()).toContain('Draft');
     expect(await coordinator.locator('main').innerText()).toContain('New course:');
+    expect(await coordinator.locator('.govuk-warning-text', { hasText: 'proposed from last year’s review' }).count()).toBe(1);
     await screenshot(coordinator, 'review-next-prospectus');
+
+    // A copied course's dates are proposed in the same months; the coordinator confirms one.
+    const copied = coordinator.locator('tbody tr', { hasText: 'Face to face' }).filter({ hasNotText: 'New course:' }).first().locator('a');
+    await follow(coordinator, copied, /\/manage\/courses\//);
+    await checkAccessibility(coordinator, '/manage/courses/:id (proposed dates)');
+    const proposedBefore = await coordinator.locator('.govuk-tag', { hasText: 'Proposed' }).count();
+    expect(proposedBefore).toBeGreaterThan(0);
+    await Promise.all([coordinator.waitForURL(/\?done=session-confirmed/), coordinator.getByRole('button', { name: /^Confirm/ }).first().click()]);
+    expect(await banner(coordinator)).toContain('Date confirmed');
+    expect(await coordinator.locator('.govuk-tag', { hasText: 'Proposed' }).count()).toBe(proposedBefore - 1);
   }, 300_000);
 });
