@@ -179,7 +179,10 @@ export const peopleMatrix: Matrix = {
     (w) => ({ bookingId: w.elsewhere.certified }),
   ),
   'GET /verify': plain(anyone(200)),
-  'GET /verify/:code': [at('unknown code', anyone(404), () => ({ code: 'NOSUCHCODE' }))],
+  'GET /verify/:code': [
+    at('a certificate’s code', anyone(200), (w) => ({ code: w.certificateCode })),
+    at('another partnership’s certificate', anyone(404), (w) => ({ code: w.elsewhere.certificateCode })),
+  ],
   'GET /follow-up/:token': [
     at('a sent survey’s link', anyone(200), (w) => ({ token: w.strangers.survey.token })),
     at('another partnership’s link', anyone(404), (w) => ({ token: w.elsewhere.survey.token })),
@@ -206,10 +209,10 @@ export const peopleMatrix: Matrix = {
   'GET /learning/competencies/print': plain(signedIn(200)),
   'GET /learning/competencies/confirmations/new': plain(signedIn(200)),
   'POST /learning/competencies/confirmations': plain(signedIn(303), (w) => ({ competencyId: w.competency.id, note: 'Discussed in supervision' })),
-  'GET /competency-confirmations/:token': [at('a live link', anyone(200), async (w) => ({ token: await w.links.confirmation() })), at('unknown link', anyone(404), () => ({ token: 'a'.repeat(32) }))],
+  'GET /competency-confirmations/:token': [at('a live link', anyone(200), async (w) => ({ token: await w.links.confirmation() })), at('another partnership’s link', anyone(404), (w) => ({ token: w.elsewhere.confirmationToken }))],
   'POST /competency-confirmations/:token': [
     at('a live link', anyone(200), async (w) => ({ token: await w.links.confirmation() }), () => ({ decision: 'confirmed', managerNote: 'Seen in practice' })),
-    at('unknown link', anyone(404), () => ({ token: 'a'.repeat(32) }), () => ({ decision: 'confirmed', managerNote: 'Seen in practice' })),
+    at('another partnership’s link', anyone(404), (w) => ({ token: w.elsewhere.confirmationToken }), () => ({ decision: 'confirmed', managerNote: 'Seen in practice' })),
   ],
   'GET /account/workforce-group': plain(signedIn(200)),
   'POST /account/workforce-group': plain(signedIn(303), (w) => ({ workforceGroupId: w.group.id, reason: 'My role changed' })),
@@ -372,13 +375,13 @@ export const staffMatrix: Matrix = {
     note: 'Seen in supervision',
   })),
   'GET /manage/workforce-group-requests': plain(only(CL, 200)),
-  'GET /manage/workforce-group-requests/:requestId': organisationObject(CL, 200, (w) => ({ requestId: w.groupRequests.leads }), (w) => ({ requestId: w.groupRequests.notLeads }), () => ({ requestId: UNKNOWN })),
+  'GET /manage/workforce-group-requests/:requestId': organisationObject(CL, 200, (w) => ({ requestId: w.groupRequests.leads }), (w) => ({ requestId: w.groupRequests.notLeads }), (w) => ({ requestId: w.elsewhere.groupRequest })),
   'POST /manage/workforce-group-requests/:requestId': organisationObject(
     CL,
     303,
     async (w) => ({ requestId: await w.newGroupRequest(await w.newPerson([], w.leadsOrganisation)) }),
     async (w) => ({ requestId: await w.newGroupRequest(await w.newPerson([], w.otherOrganisation)) }),
-    () => ({ requestId: UNKNOWN }),
+    (w) => ({ requestId: w.elsewhere.groupRequest }),
     () => ({ decision: 'declined', reason: 'Your role has not changed' }),
   ),
   'GET /manage/people/:personId/workforce-group': organisationObject(CL, 200, (w) => ({ personId: w.colleague.id }), strangerIds, elsewherePerson),
@@ -405,11 +408,11 @@ export const staffMatrix: Matrix = {
   'GET /impact/answers': plain(only(RC, 200)),
   'GET /impact/answer-themes': plain(only(RC, 200)),
   'POST /impact/answer-themes': plain(only(RC, 303), (_w, who) => ({ name: `New theme ${EVERYONE.indexOf(who)}` })),
-  'POST /impact/answer-themes/:themeId': partnershipObject(RC, 303, (w) => ({ themeId: w.theme.id }), () => ({ themeId: UNKNOWN }), () => ({ retired: 'no' })),
-  'GET /impact/answers/:answerId': partnershipObject(RC, 200, (w) => ({ answerId: w.answer.id }), () => ({ answerId: UNKNOWN })),
-  'POST /impact/answers/:answerId/codes': partnershipObject(R, 303, (w) => ({ answerId: w.answer.id }), () => ({ answerId: UNKNOWN }), (w) => ({ themes: [w.theme.id] })),
-  'POST /impact/answers/:answerId/feature': partnershipObject(R, 303, (w) => ({ answerId: w.answer.id }), () => ({ answerId: UNKNOWN }), () => ({ checked: 'yes' })),
-  'POST /impact/answers/:answerId/unfeature': partnershipObject(R, 303, (w) => ({ answerId: w.answer.id }), () => ({ answerId: UNKNOWN })),
+  'POST /impact/answer-themes/:themeId': partnershipObject(RC, 303, (w) => ({ themeId: w.theme.id }), (w) => ({ themeId: w.elsewhere.theme }), () => ({ retired: 'no' })),
+  'GET /impact/answers/:answerId': partnershipObject(RC, 200, (w) => ({ answerId: w.answer.id }), (w) => ({ answerId: w.elsewhere.answer })),
+  'POST /impact/answers/:answerId/codes': partnershipObject(R, 303, (w) => ({ answerId: w.answer.id }), (w) => ({ answerId: w.elsewhere.answer }), (w) => ({ themes: [w.theme.id] })),
+  'POST /impact/answers/:answerId/feature': partnershipObject(R, 303, (w) => ({ answerId: w.answer.id }), (w) => ({ answerId: w.elsewhere.answer }), () => ({ checked: 'yes' })),
+  'POST /impact/answers/:answerId/unfeature': partnershipObject(R, 303, (w) => ({ answerId: w.answer.id }), (w) => ({ answerId: w.elsewhere.answer })),
   'GET /manage/framework': plain(only(C, 200)),
   'GET /manage/framework/versions/:frameworkId': partnershipObject(C, 200, (w) => ({ frameworkId: w.framework.id }), (w) => ({ frameworkId: w.elsewhere.framework })),
   'GET /manage/framework/versions/:frameworkId/framework.csv': partnershipObject(C, 200, (w) => ({ frameworkId: w.framework.id }), (w) => ({ frameworkId: w.elsewhere.framework })),
@@ -431,8 +434,8 @@ export const staffMatrix: Matrix = {
   }, (w) => ({ groupId: w.elsewhere.group })),
   'GET /manage/framework/draft/competencies/new': plain(only(C, 200)),
   'POST /manage/framework/draft/competencies': plain(only(C, 303), (_w, who) => competencyForm(who)),
-  'GET /manage/framework/draft/competencies/:competencyId': partnershipObject(C, 200, async (w) => ({ competencyId: (await draft(w)).competencyId }), () => ({ competencyId: UNKNOWN })),
-  'POST /manage/framework/draft/competencies/:competencyId': partnershipObject(C, 303, async (w) => ({ competencyId: (await draft(w)).competencyId }), () => ({ competencyId: UNKNOWN }), async (w) => {
+  'GET /manage/framework/draft/competencies/:competencyId': partnershipObject(C, 200, async (w) => ({ competencyId: (await draft(w)).competencyId }), (w) => ({ competencyId: w.elsewhere.competency })),
+  'POST /manage/framework/draft/competencies/:competencyId': partnershipObject(C, 303, async (w) => ({ competencyId: (await draft(w)).competencyId }), (w) => ({ competencyId: w.elsewhere.competency }), async (w) => {
     const [competency] = await w.db.select().from(competencies).where(eq(competencies.id, (await draft(w)).competencyId));
     return { code: competency.code, domain: competency.domain, statement: competency.statement, refreshMonths: '', requiredFor: [], continuesId: '' };
   }),
@@ -440,7 +443,7 @@ export const staffMatrix: Matrix = {
     await callAs(w, 'POST /manage/framework/draft/competencies', 'coordinator', {}, competencyForm('anonymous'));
     const [made] = await w.db.select().from(competencies).where(eq(competencies.code, competencyForm('anonymous').code));
     return { competencyId: made.id };
-  }, () => ({ competencyId: UNKNOWN })),
+  }, (w) => ({ competencyId: w.elsewhere.competency })),
   'GET /manage/framework/draft/import': plain(only(C, 200)),
   // A whole framework as CSV is impractical here: an empty upload's exact answer, the form again.
   'POST /manage/framework/draft/import': plain(only(C, 422)),
@@ -508,7 +511,10 @@ export const apiMatrix: Matrix = {
     (w) => ({ bookingId: w.elsewhere.booking }),
     apiFeedback,
   ),
-  'GET /api/v1/verify/:code': [at('unknown code', anyone(404), () => ({ code: 'NOSUCHCODE' }))],
+  'GET /api/v1/verify/:code': [
+    at('a certificate’s code', anyone(200), (w) => ({ code: w.certificateCode })),
+    at('another partnership’s certificate', anyone(404), (w) => ({ code: w.elsewhere.certificateCode })),
+  ],
   'GET /api/v1/me/competencies': plain(signedIn(200)),
   'GET /api/v1/competency-framework': plain(anyone(200)),
   'GET /api/v1/organisations/:organisationId/learning-needs': organisationObject(CRL, 200, (w) => ({ organisationId: w.leadsOrganisation }), organisationIds, elsewhereOrganisation),

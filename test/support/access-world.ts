@@ -60,6 +60,12 @@ export const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
 
+/** A certificate's code as the app prints them, XXXX-XXXX-XX. */
+const certificateCode = () => {
+  const code = generateToken().slice(0, 10).toUpperCase();
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+};
+
 export async function buildWorld() {
   const database: OpenDatabase = await createTestDatabase({ demo: true });
   const { db } = database;
@@ -127,7 +133,7 @@ export async function buildWorld() {
         status,
         attendanceRecordedAt: status === 'attended' ? now : null,
         approvalExpiresAt: status === 'pending approval' ? new Date(now.getTime() + 5 * DAY) : null,
-        certificateCode: status === 'attended' ? `T${generateToken().slice(0, 9).toUpperCase()}` : null,
+        certificateCode: status === 'attended' ? certificateCode() : null,
       })
       .returning();
     if (status === 'confirmed' || status === 'pending approval') {
@@ -278,6 +284,28 @@ export async function buildWorld() {
     const [c] = await db.insert(courses).values({ ...copy, title: `${course.title} (copy ${++made})` }).returning();
     return c.id;
   };
+  // The other partnership's own theme, answer, competency, group change request and confirmation link.
+  const [otherTheme] = await db.insert(answerThemes).values({ partnershipId: other.id, name: 'Sheffield theme' }).returning();
+  const [otherAnswer] = await db
+    .insert(impactResponses)
+    .values({ partnershipId: other.id, surveyId: otherSurvey.id, practiceChanged: 'yes', practiceChangeHow: 'Elsewhere', sharedLearning: false, confidenceNow: 7, competencies: {}, quotationConsent: true })
+    .returning();
+  const [otherCompetency] = await db.insert(competencies).values({ partnershipId: other.id, frameworkId: otherFramework.id, code: 'S1', domain: 'Sheffield', statement: 'A Sheffield competency' }).returning();
+  const [otherGroupRequest] = await db.insert(workforceGroupRequests).values({ partnershipId: other.id, personId: otherPerson.id, workforceGroupId: otherGroup.id, reason: 'Elsewhere', requestedAt: now }).returning();
+  const otherConfirmation = link();
+  await db.insert(competencyConfirmationRequests).values({
+    partnershipId: other.id,
+    personId: otherPerson.id,
+    competencyId: otherCompetency.id,
+    managerEmail: 'boss@sheffield.example',
+    note: 'Elsewhere',
+    tokenHash: otherConfirmation.tokenHash,
+    requestedAt: now,
+    expiresAt: new Date(now.getTime() + 30 * DAY),
+  });
+  const [ownCertificate] = await db.select({ code: bookings.certificateCode }).from(bookings).where(eq(bookings.id, own.practitioner.certified));
+  const [otherCertificate] = await db.select({ code: bookings.certificateCode }).from(bookings).where(eq(bookings.id, otherCertified));
+
   const groupRequests = { leads: await newGroupRequest(colleague.id), notLeads: await newGroupRequest(stranger.id) };
 
   return {
@@ -307,7 +335,17 @@ export async function buildWorld() {
     strangers: { ...strangers, apiToken: strangersToken.id },
     onTrainersSession: onTrainersSession.id,
     onOtherTrainersSession: onOtherTrainersSession.id,
-    elsewhere: { partnership: other, organisation: otherOrg.id, person: otherPerson.id, prospectus: otherProspectus.id, course: otherCourse.id, session: otherSession, booking: otherBooking.id, certified: otherCertified, survey: otherSurvey, apiToken: otherToken.id, framework: otherFramework.id, group: otherGroup.id },
+    elsewhere: { partnership: other, organisation: otherOrg.id, person: otherPerson.id, prospectus: otherProspectus.id, course: otherCourse.id, session: otherSession, booking: otherBooking.id, certified: otherCertified, survey: otherSurvey, apiToken: otherToken.id,
+      framework: otherFramework.id,
+      group: otherGroup.id,
+      theme: otherTheme.id,
+      answer: otherAnswer.id,
+      competency: otherCompetency.id,
+      groupRequest: otherGroupRequest.id,
+      confirmationToken: otherConfirmation.token,
+      certificateCode: otherCertificate.code!,
+    },
+    certificateCode: ownCertificate.code!,
     newSession,
     newBooking,
     newSurvey,
