@@ -1,7 +1,7 @@
-// The authorization matrix for coordinators', trainers', reviewers' and organisation leads'
-// pages: every caller × this partnership's object, another trainer's session, another
-// organisation's and another partnership's (test/support/access-cases.ts).
+// The authorization matrix for trainers', reviewers' and the competency framework's pages: every
+// caller × own session, another trainer's, another organisation's and another partnership's
+// objects (test/support/access-cases.ts).
 import { describeMatrix } from '../support/access-world';
-import { staffMatrix } from '../support/access-cases';
+import { otherStaffMatrix } from '../support/access-cases';
 
-describeMatrix('who may use the staff pages, and whose objects', staffMatrix);
+describeMatrix('who may use the trainers’, reviewers’ and framework pages, and whose objects', otherStaffMatrix);

@@ -1,5 +1,5 @@
 // Every route of the app has its cases in the authorization matrix (test/support/access-cases.ts,
-// run by access-people, access-staff and access-api): a route added without them fails here.
+// run by access-people, access-manage, access-staff and access-api): a route added without them fails here.
 // Also what the matrix does not ask: the dev mailbox outside demo mode, and the API and cookies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
@@ -7,7 +7,7 @@ import { ROLES } from '../../db/schema';
 import { routeTable } from '../../server/app';
 import { createTestDatabase } from '../support/database';
 import { buildApp, makePerson, TestClient } from '../support/app';
-import { apiMatrix, peopleMatrix, staffMatrix } from '../support/access-cases';
+import { apiMatrix, manageMatrix, otherStaffMatrix, peopleMatrix } from '../support/access-cases';
 import { EVERYONE } from '../support/access-world';
 
 let database: OpenDatabase;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const matrices = { pages: peopleMatrix, staff: staffMatrix, api: apiMatrix };
+const matrices = { pages: peopleMatrix, manage: manageMatrix, staff: otherStaffMatrix, api: apiMatrix };
 const covered = Object.values(matrices).flatMap((m) => Object.keys(m));
 
 describe('the authorization matrix covers every route', () => {

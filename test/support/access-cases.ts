@@ -308,7 +308,7 @@ const groupForm = (who: Who) => ({ code: `G${EVERYONE.indexOf(who)}`, name: 'A n
 const competencyForm = (who: Who) => ({ code: `Z${EVERYONE.indexOf(who)}`, domain: 'New domain', statement: 'Do the new thing', refreshMonths: '', requiredFor: [], continuesId: '' });
 const gapParams = (w: World) => ({ ...reviewYear(w), kind: 'theme', key: 'Neglect' });
 
-export const staffMatrix: Matrix = {
+const staffMatrix: Matrix = {
   'GET /manage': plain(only(C, 200)),
   'GET /manage/prospectuses': plain(only(C, 200)),
   'GET /manage/prospectuses/new': plain(only(C, 200)),
@@ -535,3 +535,9 @@ export const apiMatrix: Matrix = {
   'GET /api/v1/sessions/:sessionId/feedback-summary': trainerSession(200),
   'GET /api/v1/openapi.json': plain(anyone(200)),
 };
+
+/** The staff pages in two halves that run in parallel: the coordinators' /manage pages, and the rest. */
+const isManagePage = (key: string) => / \/manage(\/|$)/.test(key) && !key.includes('/manage/framework');
+const pick = (matrix: Matrix, keep: (key: string) => boolean): Matrix => Object.fromEntries(Object.entries(matrix).filter(([key]) => keep(key)));
+export const manageMatrix = pick(staffMatrix, isManagePage);
+export const otherStaffMatrix = pick(staffMatrix, (key) => !isManagePage(key));
