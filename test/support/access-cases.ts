@@ -3,6 +3,7 @@
 // parallel; test/accounts/access.test.ts checks that together they name every route there is.
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { competencies, competencyFrameworks, people, workforceGroups, type Role } from '../../db/schema';
+import * as manage from '../manage/helpers';
 import { anyone, but, callAs, EVERYONE, only, signedIn, UNKNOWN, type Body, type Case, type Expect, type Matrix, type Params, type Who, type World } from './access-world';
 
 const C = ['coordinator'] as const satisfies readonly Role[];
@@ -257,39 +258,8 @@ const organisationObject = (roles: readonly Role[], ok: Expect, leads: ParamsOf,
 const reviewYear = (w: World) => ({ year: w.prospectus.year });
 const elsewhereYear = () => ({ year: '2099-00' });
 
-/** A GOV.UK date input's three fields. */
-const dateFields = (name: string, iso: string) => {
-  const [year, month, day] = iso.split('-');
-  return { [`${name}-day`]: day, [`${name}-month`]: month, [`${name}-year`]: year };
-};
-const prospectusForm = (year: string) => ({ year, title: `Prospectus ${year}`, introduction: '', ...dateFields('startsOn', `${year.slice(0, 4)}-04-01`), ...dateFields('endsOn', `${Number(year.slice(0, 4)) + 1}-03-31`) });
-const courseForm = (w: World) => ({
-  title: 'A new course',
-  summary: 'What it covers',
-  learningOutcomes: 'Know the signs\nKnow who to tell',
-  themes: ['Neglect'],
-  deliveryMode: 'Face to face',
-  durationMinutes: '180',
-  provider: 'Partnership trainer',
-  prerequisites: '',
-  requiresManagerApproval: 'no',
-  asksManagerFollowUp: 'no',
-  workforceGroupIds: [w.group.id],
-  competencyIds: [w.competency.id],
-});
-const sessionForm = (w: World) => ({
-  ...dateFields('date', '2027-01-19'),
-  startTime: '10:00',
-  endTime: '13:00',
-  where: 'venue',
-  venue: 'Riverside House',
-  joiningLink: '',
-  capacity: '20',
-  bookingClosesDate: '',
-  bookingClosesTime: '',
-  trainerIds: [w.personOf.trainer],
-  trainerName: '',
-});
+const courseForm = (w: World) => manage.courseForm({ workforceGroupIds: [w.group.id], competencyIds: [w.competency.id] });
+const sessionForm = (w: World) => manage.sessionForm('2027-01-19', { trainerIds: [w.personOf.trainer] });
 /** A session of its own for a change to it, or for a booking of the stranger's on it. */
 const freshSession = async (w: World) => ({ sessionId: await w.newSession({ trainerId: null }) });
 const freshEntry = async (w: World, status: 'confirmed' | 'pending approval' = 'confirmed') => {
@@ -312,10 +282,10 @@ const staffMatrix: Matrix = {
   'GET /manage': plain(only(C, 200)),
   'GET /manage/prospectuses': plain(only(C, 200)),
   'GET /manage/prospectuses/new': plain(only(C, 200)),
-  'POST /manage/prospectuses': plain(only(C, 303), () => prospectusForm('2035-36')),
+  'POST /manage/prospectuses': plain(only(C, 303), () => manage.prospectusForm('2035-36')),
   'GET /manage/prospectuses/:prospectusId': partnershipObject(C, 200, prospectusIds, elsewhereProspectus),
   'GET /manage/prospectuses/:prospectusId/edit': partnershipObject(C, 200, prospectusIds, elsewhereProspectus),
-  'POST /manage/prospectuses/:prospectusId': partnershipObject(C, 303, async (w) => ({ prospectusId: await w.newProspectus() }), elsewhereProspectus, () => prospectusForm('2036-37')),
+  'POST /manage/prospectuses/:prospectusId': partnershipObject(C, 303, async (w) => ({ prospectusId: await w.newProspectus() }), elsewhereProspectus, () => manage.prospectusForm('2036-37')),
   'POST /manage/prospectuses/:prospectusId/publish': partnershipObject(C, 303, async (w) => ({ prospectusId: await w.newProspectus() }), elsewhereProspectus),
   'GET /manage/prospectuses/:prospectusId/courses/new': partnershipObject(C, 200, prospectusIds, elsewhereProspectus),
   'POST /manage/prospectuses/:prospectusId/courses': partnershipObject(C, 303, async (w) => ({ prospectusId: await w.newProspectus() }), elsewhereProspectus, courseForm),
