@@ -1,7 +1,7 @@
 // The authorization matrix: for every route of the app, each case (whose object the path points
 // at) and the exact answer each caller gets. Split by area so the three test files run in
 // parallel; test/accounts/access.test.ts checks that together they name every route there is.
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { competencies, competencyFrameworks, people, workforceGroups, type Role } from '../../db/schema';
 import * as manage from '../manage/helpers';
 import { anyone, but, callAs, EVERYONE, only, signedIn, UNKNOWN, type Body, type Case, type Expect, type Matrix, type Params, type Who, type World } from './access-world';
@@ -272,10 +272,34 @@ async function draft(w: World) {
   const [version] = await w.db.select().from(competencyFrameworks).where(and(eq(competencyFrameworks.partnershipId, w.home.id), isNull(competencyFrameworks.publishedAt)));
   const [group] = await w.db.select().from(workforceGroups).where(eq(workforceGroups.frameworkId, version.id)).orderBy(asc(workforceGroups.sortOrder));
   const [competency] = await w.db.select().from(competencies).where(eq(competencies.frameworkId, version.id)).orderBy(asc(competencies.code));
-  return { groupId: group.id, competencyId: competency.id };
+  return { versionId: version.id, groupId: group.id, competencyId: competency.id };
 }
-const groupForm = (who: Who) => ({ code: `G${EVERYONE.indexOf(who)}`, name: 'A new group', who: 'People who need it', outsideScheme: '', position: '9' });
-const competencyForm = (who: Who) => ({ code: `Z${EVERYONE.indexOf(who)}`, domain: 'New domain', statement: 'Do the new thing', refreshMonths: '', requiredFor: [], continuesId: '' });
+/** No draft, as before anyone starts one: whatever an earlier case left is thrown away. */
+async function noDraft(w: World) {
+  const drafts = w.db.select({ id: competencyFrameworks.id }).from(competencyFrameworks).where(and(eq(competencyFrameworks.partnershipId, w.home.id), isNull(competencyFrameworks.publishedAt)));
+  await w.db.delete(competencies).where(inArray(competencies.frameworkId, drafts));
+  await w.db.delete(workforceGroups).where(inArray(workforceGroups.frameworkId, drafts));
+  await w.db.delete(competencyFrameworks).where(and(eq(competencyFrameworks.partnershipId, w.home.id), isNull(competencyFrameworks.publishedAt)));
+  return {};
+}
+/** The draft, started if there is none, for a route about the draft without an id in its path. */
+const inDraft = async (w: World) => {
+  await draft(w);
+  return {};
+};
+let added = 0;
+const groupForm = (_who: Who) => ({ code: `G${++added}`, name: 'A new group', who: 'People who need it', outsideScheme: '', position: '9' });
+const competencyForm = (_who: Who) => ({ code: `Z${++added}`, domain: 'New domain', statement: 'Do the new thing', refreshMonths: '', requiredFor: [], continuesId: '' });
+/** A group or competency of the draft's own, added through the app, for a case that removes it. */
+async function addedToDraft(w: World, what: 'groups' | 'competencies') {
+  const { versionId } = await draft(w);
+  const table = what === 'groups' ? workforceGroups : competencies;
+  const code = what === 'groups' ? 'GX' : 'ZX';
+  const find = () => w.db.select({ id: table.id }).from(table).where(and(eq(table.frameworkId, versionId), eq(table.code, code)));
+  if (!(await find()).length) await callAs(w, `POST /manage/framework/draft/${what}`, 'coordinator', {}, what === 'groups' ? { ...groupForm('anonymous'), code } : { ...competencyForm('anonymous'), code });
+  const [made] = await find();
+  return made.id;
+}
 const gapParams = (w: World) => ({ ...reviewYear(w), kind: 'theme', key: 'Neglect' });
 
 const staffMatrix: Matrix = {
@@ -386,38 +410,29 @@ const staffMatrix: Matrix = {
   'GET /manage/framework': plain(only(C, 200)),
   'GET /manage/framework/versions/:frameworkId': partnershipObject(C, 200, (w) => ({ frameworkId: w.framework.id }), (w) => ({ frameworkId: w.elsewhere.framework })),
   'GET /manage/framework/versions/:frameworkId/framework.csv': partnershipObject(C, 200, (w) => ({ frameworkId: w.framework.id }), (w) => ({ frameworkId: w.elsewhere.framework })),
-  'POST /manage/framework/draft': plain(only(C, 303)),
-  'GET /manage/framework/draft/details': plain(only(C, 200)),
-  'POST /manage/framework/draft/details': plain(only(C, 303), () => ({ title: 'Safeguarding competency framework', defaultRefreshMonths: '36' })),
-  'GET /manage/framework/draft/groups/new': plain(only(C, 200)),
-  'POST /manage/framework/draft/groups': plain(only(C, 303), (_w, who) => groupForm(who)),
+  'POST /manage/framework/draft': [at('-', only(C, 303), noDraft)],
+  'GET /manage/framework/draft/details': [at('-', only(C, 200), inDraft)],
+  'POST /manage/framework/draft/details': [at('-', only(C, 303), inDraft, () => ({ title: 'Safeguarding competency framework', defaultRefreshMonths: '36' }))],
+  'GET /manage/framework/draft/groups/new': [at('-', only(C, 200), inDraft)],
+  'POST /manage/framework/draft/groups': [at('-', only(C, 303), inDraft, (_w, who) => groupForm(who))],
   'GET /manage/framework/draft/groups/:groupId': partnershipObject(C, 200, async (w) => ({ groupId: (await draft(w)).groupId }), (w) => ({ groupId: w.elsewhere.group })),
   'POST /manage/framework/draft/groups/:groupId': partnershipObject(C, 303, async (w) => ({ groupId: (await draft(w)).groupId }), (w) => ({ groupId: w.elsewhere.group }), async (w) => {
     const [group] = await w.db.select().from(workforceGroups).where(eq(workforceGroups.id, (await draft(w)).groupId));
     return { code: group.code, name: group.name, who: group.who, outsideScheme: group.outsideScheme, position: '1' };
   }),
-  'POST /manage/framework/draft/groups/:groupId/remove': partnershipObject(C, 303, async (w) => {
-    await callAs(w, 'POST /manage/framework/draft/groups', 'coordinator', {}, groupForm('anonymous'));
-    await draft(w);
-    const [made] = await w.db.select().from(workforceGroups).where(eq(workforceGroups.code, groupForm('anonymous').code));
-    return { groupId: made.id };
-  }, (w) => ({ groupId: w.elsewhere.group })),
-  'GET /manage/framework/draft/competencies/new': plain(only(C, 200)),
-  'POST /manage/framework/draft/competencies': plain(only(C, 303), (_w, who) => competencyForm(who)),
+  'POST /manage/framework/draft/groups/:groupId/remove': partnershipObject(C, 303, async (w) => ({ groupId: await addedToDraft(w, 'groups') }), (w) => ({ groupId: w.elsewhere.group })),
+  'GET /manage/framework/draft/competencies/new': [at('-', only(C, 200), inDraft)],
+  'POST /manage/framework/draft/competencies': [at('-', only(C, 303), inDraft, (_w, who) => competencyForm(who))],
   'GET /manage/framework/draft/competencies/:competencyId': partnershipObject(C, 200, async (w) => ({ competencyId: (await draft(w)).competencyId }), (w) => ({ competencyId: w.elsewhere.competency })),
   'POST /manage/framework/draft/competencies/:competencyId': partnershipObject(C, 303, async (w) => ({ competencyId: (await draft(w)).competencyId }), (w) => ({ competencyId: w.elsewhere.competency }), async (w) => {
     const [competency] = await w.db.select().from(competencies).where(eq(competencies.id, (await draft(w)).competencyId));
     return { code: competency.code, domain: competency.domain, statement: competency.statement, refreshMonths: '', requiredFor: [], continuesId: '' };
   }),
-  'POST /manage/framework/draft/competencies/:competencyId/remove': partnershipObject(C, 303, async (w) => {
-    await callAs(w, 'POST /manage/framework/draft/competencies', 'coordinator', {}, competencyForm('anonymous'));
-    const [made] = await w.db.select().from(competencies).where(eq(competencies.code, competencyForm('anonymous').code));
-    return { competencyId: made.id };
-  }, (w) => ({ competencyId: w.elsewhere.competency })),
-  'GET /manage/framework/draft/import': plain(only(C, 200)),
+  'POST /manage/framework/draft/competencies/:competencyId/remove': partnershipObject(C, 303, async (w) => ({ competencyId: await addedToDraft(w, 'competencies') }), (w) => ({ competencyId: w.elsewhere.competency })),
+  'GET /manage/framework/draft/import': [at('-', only(C, 200), inDraft)],
   // A whole framework as CSV is impractical here: an empty upload's exact answer, the form again.
-  'POST /manage/framework/draft/import': plain(only(C, 422)),
-  'POST /manage/framework/draft/publish': plain(only(C, 303)),
+  'POST /manage/framework/draft/import': [at('-', only(C, 422), inDraft)],
+  'POST /manage/framework/draft/publish': [at('-', only(C, 303), inDraft)],
   // A lead is taken straight to their own organisation's needs.
   'GET /learning-needs': plain(but(only(CRL, 200), { 'organisation lead': 303 })),
   'GET /learning-needs.csv': plain(only(['coordinator', 'reviewer'], 200)),
