@@ -381,7 +381,10 @@ export const routeKeys = (w: World) => routeTable(w.deps).map((r) => `${r.method
 
 const CSRF_SECRET = 'a'.repeat(32);
 
-/** Calls the route as `who` (a fresh session or API token, and a valid CSRF token on forms), giving the status, or 'sign-in' for a redirect to sign in. */
+/**
+ * Calls the route as `who` (a fresh session or API token, and a valid CSRF token on forms), giving
+ * the status, or 'sign-in' for a page's redirect to sign in (and back) or the API's 401 problem.
+ */
 export async function callAs(w: World, key: string, who: Who, params: Params, body: Body | undefined): Promise<Expect> {
   const [method, template] = key.split(' ');
   const query = params['?'] ? `?${new URLSearchParams(params['?'])}` : '';
@@ -423,8 +426,9 @@ export async function callAs(w: World, key: string, who: Who, params: Params, bo
   }
   const res = await client.request(path + query, init);
   await res.arrayBuffer();
-  if (res.status === 303 && (res.headers.get('location') ?? '').startsWith('/sign-in?next=')) return 'sign-in';
-  if (res.status === 401 && isApiPath(path) && who === 'anonymous') return 'sign-in';
+  // Sent to sign in and brought back: a page's redirect with the page to return to, the API's 401 problem.
+  if (!isApiPath(path) && res.status === 303 && res.headers.get('location') === `/sign-in?next=${encodeURIComponent(path)}`) return 'sign-in';
+  if (isApiPath(path) && res.status === 401 && who === 'anonymous' && res.headers.get('content-type')?.includes('application/problem+json')) return 'sign-in';
   return res.status;
 }
 
