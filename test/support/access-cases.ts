@@ -71,6 +71,13 @@ const impactForm = () => ({
 /** A new attended place of the caller's own, without feedback. */
 const freshAttended = async (w: World, who: Who) => (await w.newBooking(w.personOf[role(who)], w.sessions.past, 'attended')).id;
 
+/** The caller's own booking of a kind, the stranger's, and the other partnership's: the three personal cases' ids. */
+const bookingsOf = (kind: 'booking' | 'attended' | 'certified'): [ParamsOf, ParamsOf, ParamsOf] => [
+  (w, who) => ({ bookingId: w.own[role(who)][kind] }),
+  (w) => ({ bookingId: w.strangers[kind] }),
+  (w) => ({ bookingId: kind === 'certified' ? w.elsewhere.certified : w.elsewhere.booking }),
+];
+
 export const peopleMatrix: Matrix = {
   'GET /': plain(anyone(200)),
   'GET /accessibility': plain(anyone(200)),
@@ -130,12 +137,7 @@ export const peopleMatrix: Matrix = {
     at('this partnership’s', signedIn(303), async (w) => ({ sessionId: await w.newSession({ trainerId: null }) })),
     at('another partnership’s', signedIn(404), (w) => ({ sessionId: w.elsewhere.session })),
   ],
-  'GET /bookings/:bookingId/cancel': personal(
-    200,
-    (w, who) => ({ bookingId: w.own[role(who)].booking }),
-    (w) => ({ bookingId: w.strangers.booking }),
-    (w) => ({ bookingId: w.elsewhere.booking }),
-  ),
+  'GET /bookings/:bookingId/cancel': personal(200, ...bookingsOf('booking')),
   // The page to confirm is the person's own (another's is not found), but coordinators may cancel
   // anyone's place (the booking service's rule, which the register's cancel uses too).
   'POST /bookings/:bookingId/cancel': [
@@ -152,12 +154,7 @@ export const peopleMatrix: Matrix = {
     at('a live link', anyone(200), async (w) => ({ token: await w.links.approval() }), () => ({ decision: 'approved' })),
     at('another partnership’s link', anyone(404), async (w) => ({ token: await w.links.approval(true) }), () => ({ decision: 'approved' })),
   ],
-  'GET /feedback/:bookingId': personal(
-    200,
-    (w, who) => ({ bookingId: w.own[role(who)].attended }),
-    (w) => ({ bookingId: w.strangers.attended }),
-    (w) => ({ bookingId: w.elsewhere.booking }),
-  ),
+  'GET /feedback/:bookingId': personal(200, ...bookingsOf('attended')),
   // "Feedback sent" is a page of its own (with the certificate's links), not a redirect.
   'POST /feedback/:bookingId': personal(
     200,
@@ -167,18 +164,8 @@ export const peopleMatrix: Matrix = {
     feedbackForm,
   ),
   'GET /learning': plain(signedIn(200)),
-  'GET /certificates/:bookingId': personal(
-    200,
-    (w, who) => ({ bookingId: w.own[role(who)].certified }),
-    (w) => ({ bookingId: w.strangers.certified }),
-    (w) => ({ bookingId: w.elsewhere.certified }),
-  ),
-  'GET /certificates/:bookingId/pdf': personal(
-    200,
-    (w, who) => ({ bookingId: w.own[role(who)].certified }),
-    (w) => ({ bookingId: w.strangers.certified }),
-    (w) => ({ bookingId: w.elsewhere.certified }),
-  ),
+  'GET /certificates/:bookingId': personal(200, ...bookingsOf('certified')),
+  'GET /certificates/:bookingId/pdf': personal(200, ...bookingsOf('certified')),
   'GET /verify': plain(anyone(200)),
   'GET /verify/:code': [
     at('a certificate’s code', anyone(200), (w) => ({ code: w.certificateCode })),
