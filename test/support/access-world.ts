@@ -29,7 +29,6 @@ import {
   signInTokens,
   workforceGroupRequests,
   workforceGroups,
-  yearReviews,
   type BookingStatus,
   type Role,
 } from '../../db/schema';
@@ -202,12 +201,11 @@ export async function buildWorld() {
   const [otherFramework] = await db.insert(competencyFrameworks).values({ partnershipId: other.id, version: 1, title: 'Sheffield framework', current: true, publishedAt: now }).returning();
   const [otherGroup] = await db.insert(workforceGroups).values({ partnershipId: other.id, frameworkId: otherFramework.id, code: '1', name: 'Everyone', who: 'Everyone', sortOrder: 1 }).returning();
 
-  // Objects the demo made: a framework version, an answer, a theme, a year with a review.
+  // Objects the demo made: a framework version, an answer, a theme, a message in the mailbox.
   const [framework] = await db.select().from(competencyFrameworks).where(and(eq(competencyFrameworks.partnershipId, home.id), eq(competencyFrameworks.current, true)));
   const [competency] = await db.select().from(competencies).where(eq(competencies.frameworkId, framework.id)).limit(1);
   const [answer] = await db.select({ id: impactResponses.id }).from(impactResponses).limit(1);
   const [theme] = await db.select().from(answerThemes).where(eq(answerThemes.partnershipId, home.id)).limit(1);
-  const [review] = await db.select().from(yearReviews).limit(1);
   const [message] = await db.select({ id: outbox.id }).from(outbox).limit(1);
 
   const [group] = await db.select().from(workforceGroups).where(eq(workforceGroups.frameworkId, framework.id)).orderBy(asc(workforceGroups.sortOrder)).limit(1);
@@ -320,7 +318,6 @@ export async function buildWorld() {
     otherOrganisation,
     colleague,
     stranger,
-    otherTrainer,
     prospectus,
     course,
     eLearning,
@@ -328,7 +325,6 @@ export async function buildWorld() {
     competency,
     answer,
     theme,
-    review,
     message,
     sessions: { trainers: trainersSession, otherTrainers: otherTrainersSession, bookable, past: pastSession },
     own,
@@ -352,7 +348,6 @@ export async function buildWorld() {
     newPerson,
     newProspectus,
     newCourse,
-    newCertified,
     newGroupRequest,
     newApiToken,
     group,
