@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/database';
 import { auditLog, competencyFrameworks, organisations, outbox, people, personRoles, ROLES, signInTokens, workforceGroups, type Role } from '../../db/schema';
@@ -193,12 +193,14 @@ export async function register(s: ServiceContext, input: PersonInput, address: s
 }
 
 /** Uses a sign-in link (once, before it expires) and starts a session. */
-export async function signInWithLink(s: Pick<ServiceContext, 'db' | 'clock' | 'config'>, token: string) {
+export async function signInWithLink(s: Pick<ServiceContext, 'db' | 'clock' | 'config' | 'partnership'>, token: string) {
   const now = s.clock.now();
+  // A link works only in the partnership its person belongs to: elsewhere it is not valid, and stays unused.
+  const ofThisPartnership = s.db.select({ id: people.id }).from(people).where(eq(people.partnershipId, s.partnership.id));
   const [used] = await s.db
     .update(signInTokens)
     .set({ usedAt: now })
-    .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, now)))
+    .where(and(eq(signInTokens.tokenHash, hashToken(token)), isNull(signInTokens.usedAt), gt(signInTokens.expiresAt, now), inArray(signInTokens.personId, ofThisPartnership)))
     .returning({ personId: signInTokens.personId });
   if (!used) return null;
   // The retention policy counts a person's last sign-in as activity.

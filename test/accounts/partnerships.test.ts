@@ -2,9 +2,11 @@
 // a browser's session as well as an API token, works only for the partnership it was made for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { organisations, partnerships, people } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { organisations, partnerships, people, signInTokens } from '../../db/schema';
 import { createApiToken } from '../../server/accounts/api-tokens';
 import { createSession, sessionPolicy } from '../../server/accounts/sessions';
+import { generateToken, hashToken } from '../../server/shared/tokens';
 import { createTestDatabase } from '../support/database';
 import { buildApp, seed, TestClient } from '../support/app';
 
@@ -47,5 +49,23 @@ describe('credentials of another partnership', () => {
     const headers = { authorization: `Bearer ${token}` };
     expect((await sheffield.app.request('/api/v1/bookings', { headers })).status).toBe(200);
     expect((await rotherham.app.request('/api/v1/bookings', { headers })).status).toBe(401);
+  });
+
+  it('refuses a sign-in link made for partnership A in the app serving partnership B, and leaves it working at home', async () => {
+    const token = generateToken();
+    await database.db.insert(signInTokens).values({ tokenHash: hashToken(token), personId: person.id, expiresAt: new Date(sheffield.clock.now().getTime() + 10 * 60_000) });
+
+    const elsewhere = new TestClient(rotherham.app);
+    const refused = await elsewhere.post('/sign-in/link', { token });
+    expect(refused.status).toBe(400);
+    expect(elsewhere.cookies.has('session')).toBe(false);
+    const [unused] = await database.db.select().from(signInTokens).where(eq(signInTokens.tokenHash, hashToken(token)));
+    expect(unused.usedAt).toBeNull();
+
+    const atHome = new TestClient(sheffield.app);
+    const signedIn = await atHome.post('/sign-in/link', { token });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/account');
+    expect((await atHome.get('/account')).status).toBe(200);
   });
 });

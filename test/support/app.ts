@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/database';
 import { people, personRoles, type Role } from '../../db/schema';
 import { setUpPartnership } from '../../server/admin/partnership';
@@ -9,7 +9,7 @@ import { fixedClock } from '../../server/shared/clock';
 import type { Config } from '../../server/shared/config';
 import { captureMailer, type Mailer } from '../../server/mail/mailer';
 import { createPerson } from '../../server/accounts/service';
-import { competencyFrameworks, organisations, workforceGroups } from '../../db/schema';
+import { competencyFrameworks, organisations, partnerships, workforceGroups } from '../../db/schema';
 
 export const TEST_NOW = '2026-11-23T10:00:00Z';
 
@@ -47,9 +47,17 @@ export async function seed(db: Database, kind: 'partnership' | 'demo' = 'demo') 
 let counter = 0;
 /** A new person holding the given roles (practitioner always), in the seeded partnership. */
 export async function makePerson(db: Database, roles: Role[] = [], overrides: { email?: string; name?: string } = {}) {
-  const [org] = await db.select().from(organisations).limit(1);
+  // The seeded partnership's, when the database holds others too.
+  const [home] = await db.select({ id: partnerships.id }).from(partnerships).where(eq(partnerships.slug, 'rotherham'));
+  const [org] = await db.select().from(organisations).where(eq(organisations.partnershipId, home.id)).limit(1);
   // A group of the current version: registration refuses a draft's or an earlier version's.
-  const [group] = await db.select({ id: workforceGroups.id }).from(workforceGroups).innerJoin(competencyFrameworks, eq(competencyFrameworks.id, workforceGroups.frameworkId)).where(eq(competencyFrameworks.current, true)).orderBy(workforceGroups.sortOrder).limit(1);
+  const [group] = await db
+    .select({ id: workforceGroups.id })
+    .from(workforceGroups)
+    .innerJoin(competencyFrameworks, eq(competencyFrameworks.id, workforceGroups.frameworkId))
+    .where(and(eq(competencyFrameworks.current, true), eq(competencyFrameworks.partnershipId, home.id)))
+    .orderBy(workforceGroups.sortOrder)
+    .limit(1);
   counter++;
   const email = overrides.email ?? `person${counter}.${Math.random().toString(36).slice(2, 8)}@partner.example`;
   const id = await createPerson(
