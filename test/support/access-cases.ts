@@ -81,6 +81,7 @@ const bookingsOf = (kind: 'booking' | 'attended' | 'certified'): [ParamsOf, Para
 export const peopleMatrix: Matrix = {
   'GET /': plain(anyone(200)),
   'GET /accessibility': plain(anyone(200)),
+  'GET /privacy': plain(anyone(200)),
   // Someone signed in is sent on to their account.
   'GET /sign-in': plain(but(anyone(303), { anonymous: 200 })),
   'POST /sign-in': plain(anyone(200), (_w, who) => ({ email: addressOf(who, 'signing-in') })),
@@ -310,6 +311,8 @@ const staffMatrix: Matrix = {
   'GET /manage/sessions/:sessionId/edit': partnershipObject(C, 200, bookableSession, elsewhereSession),
   'POST /manage/sessions/:sessionId': partnershipObject(C, 303, freshSession, elsewhereSession, sessionForm),
   'GET /manage/sessions/:sessionId/cancel': partnershipObject(C, 200, bookableSession, elsewhereSession),
+  // Confirming a date that is not proposed changes nothing, and says so the same way.
+  'POST /manage/sessions/:sessionId/confirm': partnershipObject(C, 303, freshSession, elsewhereSession),
   'POST /manage/sessions/:sessionId/cancel': partnershipObject(C, 303, freshSession, elsewhereSession, () => ({ reason: 'The trainer is ill' })),
   'GET /manage/organisations': plain(only(C, 200)),
   'GET /manage/organisations/new': plain(only(C, 200)),
@@ -334,6 +337,11 @@ const staffMatrix: Matrix = {
   'GET /manage/sessions/:sessionId/register/bookings/:bookingId/cancel': partnershipObject(C, 200, registerBooking, elsewhereRegisterBooking),
   'POST /manage/sessions/:sessionId/register/bookings/:bookingId/cancel': partnershipObject(C, 303, (w) => freshEntry(w), elsewhereRegisterBooking),
   'GET /manage/e-learning': plain(only(C, 200)),
+  'GET /manage/history': plain(only(C, 200)),
+  // Checked only (a dry run), so every coordinator's call can be answered the same.
+  'POST /manage/history': plain(only(C, 200), () => ({ csv: 'course,session start,organisation,status\nA past course,2019-05-01 10:00,RMBC,attended\n', mode: 'check' })),
+  'GET /manage/retention': plain(only(C, 200)),
+  'POST /manage/retention': plain(only(C, 303), () => ({ freeTextYears: '3', trainingYears: '6', sentMailDays: '0' })),
   // The import answers with its own page of what was imported and skipped.
   'POST /manage/e-learning': plain(only(C, 200), async (w) => ({ csv: `email,course,completed\n${(await w.db.select().from(people).where(eq(people.id, w.stranger.id)))[0].email},${w.eLearning.title},2026-05-04\n` })),
   'GET /manage/non-attendance': plain(only(C, 200)),
@@ -368,6 +376,7 @@ const staffMatrix: Matrix = {
   'GET /manage/people/:personId/workforce-group': organisationObject(CL, 200, (w) => ({ personId: w.colleague.id }), strangerIds, elsewherePerson),
   'POST /manage/people/:personId/workforce-group': organisationObject(CL, 303, (w) => ({ personId: w.colleague.id }), strangerIds, elsewherePerson, (w) => ({ workforceGroupId: w.group.id })),
   'GET /impact': plain(only(RC, 200)),
+  'GET /impact/years': plain(only(RC, 200)),
   ...Object.fromEntries(
     [
       'delivery.csv',

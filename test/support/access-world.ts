@@ -2,7 +2,7 @@
 // the demo partnership with one person per role, objects each of them owns, another person's,
 // another trainer's session, and a second partnership holding one of everything. Built once per
 // test file over the demo template; the cases call the app as each role through `callAs`.
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import {
@@ -99,7 +99,7 @@ export async function buildWorld() {
   await db.update(people).set({ organisationId: otherOrganisation }).where(eq(people.id, stranger.id));
   const otherTrainer = await makePerson(db, ['trainer'], { name: 'Another Trainer' });
 
-  const [prospectus] = await db.select().from(prospectuses).where(and(eq(prospectuses.partnershipId, home.id), eq(prospectuses.status, 'published'))).orderBy(asc(prospectuses.startsOn));
+  const [prospectus] = await db.select().from(prospectuses).where(and(eq(prospectuses.partnershipId, home.id), eq(prospectuses.status, 'published'), isNull(prospectuses.importedAt))).orderBy(asc(prospectuses.startsOn));
   const [course] = await db.select().from(courses).where(and(eq(courses.prospectusId, prospectus.id), eq(courses.deliveryMode, 'Face to face'), eq(courses.requiresManagerApproval, false))).limit(1);
   const [eLearning] = await db.select().from(courses).where(and(eq(courses.partnershipId, home.id), eq(courses.deliveryMode, 'E-learning'))).limit(1);
 
