@@ -80,6 +80,11 @@ export const PARAGRAPH_LABELS: Record<ParagraphKey, string> = {
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
+/** The nouns the default wording counts, each with its singular: "1 courses" reads "1 course". */
+const SINGULAR: Record<string, string> = { sessions: 'session', courses: 'course', hours: 'hour', places: 'place', organisations: 'organisation', sectors: 'sector', people: 'person', attendances: 'attendance' };
+const ONE_OF_MANY = new RegExp(`(^|[^\\d.,])1 (${Object.keys(SINGULAR).join('|')})\\b`, 'g');
+const singularForOne = (text: string) => text.replace(ONE_OF_MANY, (_, before: string, noun: string) => `${before}1 ${SINGULAR[noun]}`);
+
 /** The placeholders a template names, in order, each once. */
 export const placeholdersIn = (template: string) => [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))];
 
@@ -97,7 +102,7 @@ export function fill(template: string, values: ReportFigures): string {
   return sentences
     .filter((sentence) => placeholdersIn(sentence).every((name) => isPlaceholder(name) && values[name] !== null))
     .map((sentence) => {
-      const filled = sentence.replace(PLACEHOLDER, (_, name: PlaceholderName) => values[name]!);
+      const filled = singularForOne(sentence.replace(PLACEHOLDER, (_, name: PlaceholderName) => values[name]!));
       // A sentence that opens with a figure opens with a capital ("Fewer than 5 people ...").
       return sentence.startsWith('{') ? filled.charAt(0).toUpperCase() + filled.slice(1) : filled;
     })

@@ -10,7 +10,7 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, bookings, followUpSurveys, impactResponses, people, sessions, yearReviewReports } from '../../db/schema';
-import { getReport, saveReportWording, DEFAULT_PARAGRAPHS } from '../../server/review/report';
+import { DEFAULT_PARAGRAPHS, fill, getReport, PLACEHOLDERS, saveReportWording, type ReportFigures } from '../../server/review/report';
 import { isDomainError } from '../../server/shared/errors';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
@@ -84,6 +84,12 @@ describe('the drafted section', () => {
     expect(reach.uses).toContainEqual({ name: 'takeUp', value: null });
     expect(reach.uses).toContainEqual({ name: 'didNotAttend', value: 'fewer than 5' });
     expect(reach.text).not.toMatch(/take-up/i);
+  });
+
+  it('counts one of a thing in the singular, whatever the wording around it', () => {
+    const values = { ...(Object.fromEntries(Object.keys(PLACEHOLDERS).map((name) => [name, '7'])) as ReportFigures), year: YEAR, courses: '1', sessionsDelivered: '1', peopleTrained: '1', organisationsReached: '21', trainingHours: '1.5', sectorsReached: '1' };
+    expect(fill(DEFAULT_PARAGRAPHS.delivery, values)).toMatch(/^In 2025-26 the partnership delivered 1 session of 1 course, 1\.5 hours of training/);
+    expect(fill('{peopleTrained} people from {organisationsReached} organisations in {sectorsReached} sectors.', values)).toBe('1 person from 21 organisations in 1 sector.');
   });
 
   it('quotes only featured answers whose authors agreed, with no names', async () => {
@@ -200,7 +206,7 @@ describe('changing the wording', () => {
     // The Online course's session cancelled after all: one session and its attendances fewer.
     await database.db.update(sessions).set({ status: 'cancelled' }).where(inArray(sessions.courseId, [f.courses.c2.id]));
     const report = await getReport(f.reviewer, YEAR);
-    expect(report.paragraphs[0].text).toBe('In 2025-26 the partnership delivered 2 sessions of 1 courses, 9 hours of training, with 20 places offered. The number of sessions cancelled was 2.');
+    expect(report.paragraphs[0].text).toBe('In 2025-26 the partnership delivered 2 sessions of 1 course, 9 hours of training, with 20 places offered. The number of sessions cancelled was 2.');
   });
 });
 
