@@ -4,7 +4,8 @@
 // missing); accepts a gap with a note; is told the review cannot be agreed until every course is
 // decided, decides the rest and agrees it; a coordinator then starts next year's draft prospectus
 // from it and sees it among the prospectuses, unpublished. Every page visited is checked with
-// axe-core.
+// axe-core. Then last year’s imported, agreed review, beside the years before it, and the
+// years side by side.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { checkAccessibility, screenshot, signInAs, useBrowserHarness } from './harness';
@@ -95,4 +96,24 @@ describe('the year-end review', () => {
     expect(await banner(coordinator)).toContain('Date confirmed');
     expect(await coordinator.locator('.govuk-tag', { hasText: 'Proposed' }).count()).toBe(proposedBefore - 1);
   }, 300_000);
+
+  it('shows last year’s imported, agreed review beside the years before it, and the years side by side', async () => {
+    const page = h.page;
+    await signInAs(page, 'reviewer@rscp.example');
+    await page.goto(h.url('/review'));
+    expect(await page.locator('tr', { hasText: '2025-26' }).innerText()).toMatch(/Imported[\s\S]*Agreed/);
+    await follow(page, page.getByRole('link', { name: '2025-26', exact: true }), /\/review\/2025-26$/);
+    expect(await page.locator('main').innerText()).toContain('Imported from the partnership’s past records on');
+    expect(await page.locator('caption', { hasText: '2025-26 beside the years before it' }).count()).toBe(1);
+    await checkAccessibility(page, '/review/2025-26 (imported, agreed)');
+    await follow(page, page.getByRole('link', { name: 'Choose other years to compare' }), /\/impact\/years$/);
+    expect(await h1(page)).toBe('Years side by side');
+    await checkAccessibility(page, '/impact/years');
+    await page.getByLabel('2026-27', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Show these years' }).click();
+    await page.waitForURL(/years=/);
+    expect(await page.locator('thead').innerText()).not.toContain('2026-27');
+    expect(await page.locator('thead').innerText()).toContain('2024-25');
+    await screenshot(page, 'years-side-by-side');
+  }, 120_000);
 });
