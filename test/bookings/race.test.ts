@@ -1,34 +1,25 @@
 import { and, asc, eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { openPostgres } from '../../db/postgres';
 import { bookings, outbox, people, sessions } from '../../db/schema';
 import { bookPlace, cancelBooking } from '../../server/bookings/service';
-import { createTestDatabase, onRealPostgres } from '../support/database';
+import { createTestDatabase, racesRun, secondInstance } from '../support/database';
 import { makePerson, seed } from '../support/app';
 import { bookingScope, makeSession } from '../support/fixtures';
 import type { ServiceContext } from '../../server/shared/context';
 
-// On PostgreSQL (CI runs this file against a server) these requests really do run at once,
-// over two connection pools standing for two app instances. On PGlite they run one at a
-// time, which proves nothing about races, but the same assertions must hold.
+// Two app instances (two connection pools) really running requests at once on PostgreSQL.
 
-let database: OpenDatabase;
-let second: OpenDatabase | undefined;
+let database: OpenDatabase & { url?: string };
+let second: OpenDatabase;
 let instances: ServiceContext[];
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   const first = await bookingScope(database.db);
-  if (onRealPostgres()) {
-    // The second "app instance": its own pool to the same database.
-    const url = (database.db as unknown as { $client: { options: { host: string[]; port: number[]; database: string; user: string; pass: string } } }).$client.options;
-    second = openPostgres(`postgres://${url.user}:${url.pass}@${url.host[0]}:${url.port[0]}/${url.database}`, { max: 20 });
-    instances = [first, { ...first, db: second.db }];
-  } else {
-    instances = [first];
-  }
+  second = secondInstance(database);
+  instances = [first, { ...first, db: second.db }];
 });
 afterAll(async () => {
   await second?.close();
@@ -54,7 +45,7 @@ async function sessionState(sessionId: string) {
   return { rows, session, confirmed: rows.filter((r) => r.status === 'confirmed'), waiting: rows.filter((r) => r.status === 'waitlisted') };
 }
 
-describe('capacity under concurrent requests', () => {
+describe.skipIf(!racesRun)('capacity under concurrent requests (races need separate connections: PostgreSQL only)', () => {
   it('gives 200 simultaneous requests for 20 places exactly 20 places and a waiting list of 180 in arrival order', async () => {
     const { session } = await makeSession(database.db, { capacity: 20 });
     const requesters = await crowd(200);
