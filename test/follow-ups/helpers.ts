@@ -11,8 +11,10 @@ import { TIMES, trainedSession } from '../attendance/helpers';
 /** The session ends at 13:00 on 15 December 2026; three months (91 days) on, at 9am London time: */
 export const DUE = '2027-03-16T09:00:00Z';
 const DAY = 86_400_000;
+/** Moments counted from a due date: `days` (and `hours`) after it, as ISO strings. */
+export const countedFrom = (due: string) => (days: number, hours = 0) => new Date(Date.parse(due) + days * DAY + hours * 3_600_000).toISOString();
 /** `days` after the survey is due (and sent, when a run happens then), as an ISO string. */
-export const afterDue = (days: number, hours = 0) => new Date(Date.parse(DUE) + days * DAY + hours * 3_600_000).toISOString();
+export const afterDue = countedFrom(DUE);
 
 /** A delivered session whose attendees all came; each has a survey, scheduled. */
 export async function attendedSession(db: Database, options: { managerEmail?: string; startsAt?: string } = {}) {
