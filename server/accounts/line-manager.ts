@@ -78,7 +78,7 @@ export async function proposeLineManager(tx: Executor, s: ServiceContext, person
     ].join('\n'),
     clearAfterSending: true,
   });
-  await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? person.id, action: 'person.line-manager.proposed', subjectType: 'person', subjectId: person.id, detail: { email: address } });
+  await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? person.id, action: 'person.line-manager.proposed', subjectType: 'person', subjectId: person.id, detail: { email: address }, at: s.clock.now() });
 }
 
 /** The person gives a new line manager's address from their account page. */
@@ -128,7 +128,7 @@ export async function confirmLineManager(s: ServiceContext, token: string) {
       .where(and(eq(people.id, found.id), eq(people.pendingManagerTokenHash, hashToken(token))))
       .returning({ id: people.id });
     if (!done) throw notFound('Request');
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'person.line-manager.confirmed', subjectType: 'person', subjectId: found.id, detail: { email: found.email } });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'person.line-manager.confirmed', subjectType: 'person', subjectId: found.id, detail: { email: found.email }, at: s.clock.now() });
     return found;
   });
 }

@@ -5,7 +5,7 @@ import type { OpenDatabase } from '../../db/database';
 import { auditLog, courses, eLearningCompletions, partnerships, people, prospectuses } from '../../db/schema';
 import { importCompletions } from '../../server/elearning/service';
 import { DomainError } from '../../server/shared/errors';
-import { buildApp, TestClient } from '../support/app';
+import { buildApp, TEST_NOW, TestClient } from '../support/app';
 import { createTestDatabase } from '../support/database';
 import { actingAs, bookingScope } from '../support/fixtures';
 import { errorSummary, signedIn, type Built } from '../manage/helpers';
@@ -38,7 +38,9 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const db = () => database.db;
-const runImport = async (csv: string) => importCompletions(actingAs(await bookingScope(db()), { id: coordinatorId, roles: ['coordinator'] }), csv);
+// Each import a minute after the one before, so the audit log's times (the service's clock) order them.
+let imports = 0;
+const runImport = async (csv: string) => importCompletions(actingAs(await bookingScope(db(), new Date(Date.parse(TEST_NOW) + ++imports * 60_000).toISOString()), { id: coordinatorId, roles: ['coordinator'] }), csv);
 const countCompletions = async () => (await db().select({ n: count() }).from(eLearningCompletions))[0].n;
 const importAudit = () =>
   db()
