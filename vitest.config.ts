@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Files that never open the test database (pure rules, the layer checks, a command line that
-// brings its own PGlite): the PGlite pass runs them, and the PostgreSQL pass leaves them out
+// Files that never open the test database (pure rules, the layer checks, a command line or the
+// scheduler that brings its own PGlite): the PGlite pass runs them, and the PostgreSQL pass leaves them out
 // rather than run the very same thing twice.
 const ENGINE_INDEPENDENT = [
   'test/unit/**',
@@ -9,6 +9,7 @@ const ENGINE_INDEPENDENT = [
   'test/shared/**',
   'test/cli/command-line.test.ts',
   'test/cli/csv.test.ts',
+  'test/cli/scheduler.test.ts',
   'test/competencies/rules.test.ts',
   'test/worker/wrangler-config.test.ts',
 ];

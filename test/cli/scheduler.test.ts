@@ -1,22 +1,25 @@
 // The node-cron scheduler itself, on fake timers (node-cron's timers and the Date it reads): the
 // outbox is sent every minute, and the quarter-hour jobs (approvals, reminders, follow-ups) run on
 // the quarter hours and not between; once stopped, nothing more runs. What ran is read from the
-// database, as the jobs left it.
+// database, as the jobs left it. The database is its own embedded PGlite on either pass: the
+// fake timers would stop a PostgreSQL driver's own timers, and the engine is not what is tested.
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
+import { migrate } from '../../db/migrate';
+import { openPglite } from '../../db/pglite';
 import { followUpSurveys, outbox, partnerships } from '../../db/schema';
 import { startScheduler } from '../../jobs/scheduler';
 import { captureMailer } from '../../server/mail/mailer';
 import { systemClock } from '../../server/shared/clock';
 import { seed, testConfig } from '../support/app';
 import { attendedCrowd } from '../support/crowd';
-import { createTestDatabase } from '../support/database';
 
 let database: OpenDatabase;
 let partnershipId: string;
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await openPglite();
+  await migrate(database);
   await seed(database.db, 'partnership');
   [{ id: partnershipId }] = await database.db.select({ id: partnerships.id }).from(partnerships);
 });
