@@ -59,5 +59,5 @@ export const racesRun = onRealPostgres();
 /** Another app instance's own connection pool to a test database on PostgreSQL. */
 export function secondInstance(database: { url?: string }): OpenDatabase {
   if (!database.url) throw new Error('A second instance needs the test database on PostgreSQL');
-  return openPostgres(database.url, { max: 20 });
+  return openPostgres(database.url, { max: 10 });
 }
