@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Files that never open the test database (pure rules, the layer checks, a command line that
-// brings its own PGlite): the PGlite pass runs them, and the PostgreSQL pass leaves them out
+// Files that never open the test database (pure rules, the layer checks, a command line or the
+// scheduler that brings its own PGlite): the PGlite pass runs them, and the PostgreSQL pass leaves them out
 // rather than run the very same thing twice.
 const ENGINE_INDEPENDENT = [
   'test/unit/**',
@@ -9,6 +9,7 @@ const ENGINE_INDEPENDENT = [
   'test/shared/**',
   'test/cli/command-line.test.ts',
   'test/cli/csv.test.ts',
+  'test/cli/scheduler.test.ts',
   'test/competencies/rules.test.ts',
   'test/worker/wrangler-config.test.ts',
 ];
@@ -29,5 +30,9 @@ export default defineConfig({
     // child processes and sockets.
     isolate: false,
     maxWorkers: 3,
+    // On the PostgreSQL pass the tests in each file run in a random order, so a test that needs
+    // another to have run first (or not) fails there; CI prints the seed to run the same order
+    // again: `TEST_DATABASE_URL=... npx vitest run --sequence.seed=N FILES`.
+    sequence: { shuffle: { files: false, tests: Boolean(process.env.TEST_DATABASE_URL) } },
   },
 });

@@ -62,7 +62,7 @@ export async function proposeLineManager(tx: Executor, s: ServiceContext, person
     .set({ pendingLineManagerEmail: address, pendingManagerTokenHash: hashToken(token), pendingManagerExpiresAt: expiresAt })
     .where(eq(people.id, person.id));
   await queueMail(tx, { partnershipId: s.partnership.id, now }, managerRequestMail(s, person, address, token, expiresAt));
-  await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? person.id, action: 'person.line-manager.proposed', subjectType: 'person', subjectId: person.id, detail: { email: address } });
+  await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? person.id, action: 'person.line-manager.proposed', subjectType: 'person', subjectId: person.id, detail: { email: address }, at: s.clock.now() });
 }
 
 /** The email asking `address` to confirm they are the person's line manager, with the link for `token`. */
@@ -133,7 +133,7 @@ export async function confirmLineManager(s: ServiceContext, token: string) {
       .where(and(eq(people.id, found.id), eq(people.pendingManagerTokenHash, hashToken(token))))
       .returning({ id: people.id });
     if (!done) throw notFound('Request');
-    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'person.line-manager.confirmed', subjectType: 'person', subjectId: found.id, detail: { email: found.email } });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action: 'person.line-manager.confirmed', subjectType: 'person', subjectId: found.id, detail: { email: found.email }, at: s.clock.now() });
     return found;
   });
 }

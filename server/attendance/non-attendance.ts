@@ -278,7 +278,7 @@ export interface ChargePolicyChange {
 }
 
 /** Sets the partnership's charges, audited with what they were before. */
-export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partnership' | 'actor'>, input: ChargePolicyChange): Promise<ChargePolicy> {
+export async function updateChargePolicy(s: Pick<ServiceContext, 'db' | 'partnership' | 'actor' | 'clock'>, input: ChargePolicyChange): Promise<ChargePolicy> {
   const after: ChargePolicy = { halfDayPence: input.halfDay, fullDayPence: input.fullDay, exemptSectors: input.exemptSectors };
   return s.db.transaction(async (tx) => {
     const [before] = await tx.select().from(partnerships).where(eq(partnerships.id, s.partnership.id)).for('update');

@@ -103,6 +103,8 @@ export interface AuditEntry {
   subjectType: AuditSubject;
   subjectId: string;
   detail?: Record<string, unknown>;
+  /** When the change was made, by the service's clock (the database's own clock when none is given). */
+  at?: Date;
 }
 
 /** Written in the same transaction as the change it records. */
@@ -110,6 +112,6 @@ export async function audit(tx: Executor, entry: AuditEntry): Promise<void> {
   await tx.insert(auditLog).values({ ...entry, detail: entry.detail ?? {} });
 }
 
-/** The entry for a change the context's actor made in its partnership. */
-export const auditChange = (tx: Executor, s: Pick<ServiceContext, 'partnership' | 'actor'>, action: AuditAction, subjectType: AuditSubject, subjectId: string, detail: Record<string, unknown> = {}) =>
-  audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action, subjectType, subjectId, detail });
+/** The entry for a change the context's actor made in its partnership, at the context's time. */
+export const auditChange = (tx: Executor, s: Pick<ServiceContext, 'partnership' | 'actor' | 'clock'>, action: AuditAction, subjectType: AuditSubject, subjectId: string, detail: Record<string, unknown> = {}) =>
+  audit(tx, { partnershipId: s.partnership.id, actorId: s.actor?.id ?? null, action, subjectType, subjectId, detail, at: s.clock.now() });

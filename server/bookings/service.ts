@@ -146,7 +146,7 @@ export async function fillFreedPlaces(tx: Tx, s: ServiceContext, sessionId: stri
   for (const booking of next) {
     // Only a coordinator books for someone else (bookedBy), and their booking counts as approved, promoted or not.
     const status = await takePlace(tx, s, booking, details, booking.bookedBy !== null, 'promoted');
-    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.promoted', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, status } });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.promoted', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, status }, at: s.clock.now() });
   }
   return next.length;
 }
@@ -313,7 +313,7 @@ export async function decideApproval(s: ServiceContext, token: string, decision:
     const booking = await loadBooking(tx, s.partnership.id, found.booking.id);
     if (!approval || booking.status !== 'pending approval') throw conflict('This request has already been decided or has expired');
     await applyDecision(tx, { ...s, actor: null }, booking, decision, 'line manager');
-    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: `booking.${decision}`, subjectType: 'booking', subjectId: booking.id, detail: { managerEmail: approval.managerEmail } });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: `booking.${decision}`, subjectType: 'booking', subjectId: booking.id, detail: { managerEmail: approval.managerEmail }, at: now });
     return decision;
   });
 }
@@ -362,7 +362,7 @@ export async function lapseApprovals(s: ServiceContext): Promise<{ lapsed: numbe
       if (booking.status !== 'pending approval') return 0; // decided meanwhile
       await endBooking(tx, s, booking, { reason: 'lapsed', actorId: null });
       await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.lapsed(s, await recipient(tx, booking), await sessionDetails(tx, sessionId)));
-      await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.lapsed', subjectType: 'booking', subjectId: id });
+      await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.lapsed', subjectType: 'booking', subjectId: id, at: now });
       await fillFreedPlaces(tx, s, sessionId);
       return 1;
     });

@@ -353,7 +353,7 @@ export async function answerImpactSurvey(s: ServiceContext, survey: FoundSurvey,
   return s.db.transaction(async (tx) => {
     const now = await takeAnswer(tx, s, survey);
     await tx.insert(impactResponses).values({ partnershipId: s.partnership.id, surveyId: survey.survey.id, ...response, competencies: competencyAnswers, createdAt: now });
-    await audit(tx, { partnershipId: s.partnership.id, actorId: survey.personId, action: 'follow-up.answered', subjectType: 'follow-up survey', subjectId: survey.survey.id, detail: { confirmedNoIdentifyingDetails } });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: survey.personId, action: 'follow-up.answered', subjectType: 'follow-up survey', subjectId: survey.survey.id, detail: { confirmedNoIdentifyingDetails }, at: now });
   });
 }
 
@@ -366,7 +366,7 @@ export async function answerManagerSurvey(s: ServiceContext, survey: FoundSurvey
   return s.db.transaction(async (tx) => {
     const now = await takeAnswer(tx, s, survey);
     await tx.insert(managerResponses).values({ partnershipId: s.partnership.id, surveyId: survey.survey.id, ...response, createdAt: now });
-    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'follow-up.answered', subjectType: 'follow-up survey', subjectId: survey.survey.id, detail: { respondent: 'manager', confirmedNoIdentifyingDetails } });
+    await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'follow-up.answered', subjectType: 'follow-up survey', subjectId: survey.survey.id, detail: { respondent: 'manager', confirmedNoIdentifyingDetails }, at: now });
   });
 }
 

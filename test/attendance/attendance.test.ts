@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, bookings, outbox, sessions, sessionTrainers } from '../../db/schema';
@@ -52,10 +52,11 @@ describe('recording attendance', () => {
     await expect(recordAttendance({ ...s, actor: as(trainer.id, 'trainer') }, session.id, { [booked[1].id]: 'partly attended' })).rejects.toThrow('The register locked');
     const coordinator = await makePerson(database.db, ['coordinator']);
     expect((await recordAttendance({ ...s, actor: as(coordinator.id, 'coordinator') }, session.id, { [booked[1].id]: 'partly attended' })).changed).toBe(1);
-    const entries = await database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, booked[1].id), eq(auditLog.action, 'attendance.recorded')));
-    expect(entries.map((e) => [e.actorId, e.detail])).toEqual([
-      [trainer.id, { sessionId: session.id, from: 'confirmed', to: 'did not attend' }],
-      [coordinator.id, { sessionId: session.id, from: 'did not attend', to: 'partly attended' }],
+    // In the order they were made, each at the moment the service's clock gave.
+    const entries = await database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, booked[1].id), eq(auditLog.action, 'attendance.recorded'))).orderBy(asc(auditLog.at));
+    expect(entries.map((e) => [e.at.toISOString(), e.actorId, e.detail])).toEqual([
+      [new Date(new Date(START).getTime() - 14 * MINUTE).toISOString(), trainer.id, { sessionId: session.id, from: 'confirmed', to: 'did not attend' }],
+      [new Date(new Date(START).getTime() + 3 * 60 * MINUTE + 7 * DAY + MINUTE).toISOString(), coordinator.id, { sessionId: session.id, from: 'did not attend', to: 'partly attended' }],
     ]);
     const [row] = await database.db.select().from(sessions).where(eq(sessions.id, session.id));
     expect(row.status).toBe('delivered');

@@ -1,6 +1,6 @@
 // The trainer's pages: their sessions, marking a register, walk-ins, the sign-in sheet and
 // the feedback summary, each at a fixed moment around the session's marking window.
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, bookings, sessionTrainers, type Role } from '../../db/schema';
@@ -159,13 +159,15 @@ describe('marking the register', () => {
     const amended = await asCoordinator.follow(await asCoordinator.client.post(register(session.id), { [`mark-${ann.booking.id}`]: 'partly attended' }));
     expect(banner(amended)).toBe('1 person marked.');
     expect(await statusOf(database.db, ann.booking.id)).toBe('partly attended');
+    // In the order they were made, each at the moment the app's clock gave.
     const entries = await database.db
-      .select({ actorId: auditLog.actorId, detail: auditLog.detail })
+      .select({ at: auditLog.at, actorId: auditLog.actorId, detail: auditLog.detail })
       .from(auditLog)
-      .where(and(eq(auditLog.subjectId, ann.booking.id), eq(auditLog.action, 'attendance.recorded')));
+      .where(and(eq(auditLog.subjectId, ann.booking.id), eq(auditLog.action, 'attendance.recorded')))
+      .orderBy(asc(auditLog.at));
     expect(entries).toEqual([
-      { actorId: trainer.id, detail: { sessionId: session.id, from: 'confirmed', to: 'attended' } },
-      { actorId: coordinator.id, detail: { sessionId: session.id, from: 'attended', to: 'partly attended' } },
+      { at: new Date(TIMES.during), actorId: trainer.id, detail: { sessionId: session.id, from: 'confirmed', to: 'attended' } },
+      { at: new Date(TIMES.locked), actorId: coordinator.id, detail: { sessionId: session.id, from: 'attended', to: 'partly attended' } },
     ]);
   });
 

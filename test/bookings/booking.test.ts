@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
@@ -5,6 +6,7 @@ import { auditLog, bookingApprovals, bookings, outbox, people, sessions } from '
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, decideApproval, lapseApprovals, moveBooking } from '../../server/bookings/service';
 import { sendSessionReminders } from '../../server/bookings/reminders';
 import { DAY, HOUR } from '../../server/shared/clock';
+import type { ErrorCode } from '../../server/shared/errors';
 import { createTestDatabase } from '../support/database';
 import { makePerson, seed } from '../support/app';
 import { bookingScope, makeSession } from '../support/fixtures';
@@ -19,6 +21,8 @@ afterAll(() => database.close());
 const practitioner = (id: string) => ({ id, roles: ['practitioner' as const] });
 const coordinator = (id: string) => ({ id, roles: ['coordinator' as const, 'practitioner' as const] });
 const mailTo = async (email: string) => database.db.select().from(outbox).where(eq(outbox.to, email));
+/** A domain error of this kind whose message says this: any other failure is not the refusal meant. */
+const refused = (code: ErrorCode, message: string) => expect.objectContaining({ code, message: expect.stringContaining(message) });
 const placesTaken = async (sessionId: string) => (await database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0].placesTaken;
 
 describe('booking a place', () => {
@@ -49,18 +53,18 @@ describe('booking a place', () => {
     const { session } = await makeSession(database.db, { capacity: 1 });
     const [a, b] = await Promise.all([makePerson(database.db), makePerson(database.db)]);
     await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
-    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id })).rejects.toThrow('You already have a place on this session');
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id })).rejects.toMatchObject(refused('conflict', 'You already have a place on this session'));
     await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id });
-    await expect(bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id })).rejects.toThrow('already on the waiting list');
-    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: b.id })).rejects.toThrow('only book a place for yourself');
+    await expect(bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id })).rejects.toMatchObject(refused('conflict', 'already on the waiting list'));
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: b.id })).rejects.toMatchObject(refused('forbidden', 'only book a place for yourself'));
 
     const closed = (await makeSession(database.db, { bookingClosesAt: '2026-11-22T17:00:00Z' })).session;
-    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: closed.id, personId: a.id })).rejects.toThrow('Booking for this session has closed');
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: closed.id, personId: a.id })).rejects.toMatchObject(refused('conflict', 'Booking for this session has closed'));
     // A coordinator can still book someone in after booking closes.
     expect((await bookPlace({ ...s, actor: coordinator(b.id) }, { sessionId: closed.id, personId: a.id })).status).toBe('confirmed');
     const started = (await makeSession(database.db, { startsAt: '2026-11-23T09:00:00Z' })).session;
-    await expect(bookPlace({ ...s, actor: coordinator(b.id) }, { sessionId: started.id, personId: a.id })).rejects.toThrow('already started');
-    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: '00000000-0000-4000-8000-000000000000', personId: a.id })).rejects.toThrow('Session not found');
+    await expect(bookPlace({ ...s, actor: coordinator(b.id) }, { sessionId: started.id, personId: a.id })).rejects.toMatchObject(refused('conflict', 'already started'));
+    await expect(bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: '00000000-0000-4000-8000-000000000000', personId: a.id })).rejects.toMatchObject(refused('not_found', 'Session not found'));
     expect((await database.db.select().from(bookings).where(eq(bookings.personId, a.id))).length).toBe(2);
   });
 });
@@ -105,7 +109,7 @@ describe('cancelling and the waiting list', () => {
 
     const again = await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
     s.clock.set('2026-11-30T10:00:00Z');
-    await expect(cancelBooking({ ...s, actor: practitioner(a.id) }, again.id)).rejects.toThrow('The session has started');
+    await expect(cancelBooking({ ...s, actor: practitioner(a.id) }, again.id)).rejects.toMatchObject(refused('conflict', 'The session has started'));
   });
 
   it('lets a person leave a waiting list, and hides other people’s bookings', async () => {
@@ -114,7 +118,7 @@ describe('cancelling and the waiting list', () => {
     const [a, b] = await Promise.all([makePerson(database.db), makePerson(database.db)]);
     await bookPlace({ ...s, actor: practitioner(a.id) }, { sessionId: session.id, personId: a.id });
     const waiting = await bookPlace({ ...s, actor: practitioner(b.id) }, { sessionId: session.id, personId: b.id });
-    await expect(cancelBooking({ ...s, actor: practitioner(a.id) }, waiting.id)).rejects.toThrow('Booking not found');
+    await expect(cancelBooking({ ...s, actor: practitioner(a.id) }, waiting.id)).rejects.toMatchObject(refused('not_found', 'Booking not found'));
     expect(await cancelBooking({ ...s, actor: practitioner(b.id) }, waiting.id)).toEqual({ late: false, promoted: 0 });
     expect(await placesTaken(session.id)).toBe(1);
   });
@@ -158,12 +162,13 @@ describe('line-manager approval', () => {
     expect(booking.status).toBe('pending approval');
     expect(await placesTaken(session.id)).toBe(1);
     const [approval] = await database.db.select().from(bookingApprovals).where(eq(bookingApprovals.bookingId, booking.id));
-    expect(approval.tokenHash).not.toBe(token);
+    // Only the token's SHA-256 is kept: a copy of the database opens no approval.
+    expect(approval.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(await decideApproval(s, token, 'approved')).toBe('approved');
     const [row] = await database.db.select().from(bookings).where(eq(bookings.id, booking.id));
     expect(row.status).toBe('confirmed');
     expect((await mailTo(person.email)).some((m) => m.subject.startsWith('Booking confirmed') && m.text.includes('approved'))).toBe(true);
-    await expect(decideApproval(s, token, 'declined')).rejects.toThrow('already been decided');
+    await expect(decideApproval(s, token, 'declined')).rejects.toMatchObject(refused('conflict', 'already been decided'));
   });
 
   it('releases the place to the waiting list when declined', async () => {
@@ -187,7 +192,10 @@ describe('line-manager approval', () => {
     expect(row).toMatchObject({ status: 'cancelled', cancelReason: 'lapsed' });
     expect(await placesTaken(session.id)).toBe(0);
     expect((await mailTo(person.email)).some((m) => m.subject.startsWith('Place released'))).toBe(true);
-    await expect(decideApproval(s, token, 'approved')).rejects.toThrow();
+    await expect(decideApproval(s, token, 'approved')).rejects.toMatchObject(refused('conflict', 'This request has already been decided or has expired'));
+    const [after] = await database.db.select().from(bookings).where(eq(bookings.id, booking.id));
+    expect(after).toMatchObject({ status: 'cancelled', cancelReason: 'lapsed' });
+    expect(await placesTaken(session.id)).toBe(0);
   });
 });
 
@@ -200,7 +208,7 @@ describe('a coordinator’s changes', () => {
     const admin = await makePerson(database.db, ['coordinator']);
     expect(await changeCapacity({ ...s, actor: coordinator(admin.id) }, session.id, 3)).toEqual({ promoted: 2 });
     expect(await placesTaken(session.id)).toBe(3);
-    await expect(changeCapacity({ ...s, actor: coordinator(admin.id) }, session.id, 2)).rejects.toThrow('Capacity is too low');
+    await expect(changeCapacity({ ...s, actor: coordinator(admin.id) }, session.id, 2)).rejects.toMatchObject(refused('invalid', 'Capacity is too low'));
     const [row] = await database.db.select().from(sessions).where(eq(sessions.id, session.id));
     expect(row.capacity).toBe(3);
   });
@@ -218,7 +226,7 @@ describe('a coordinator’s changes', () => {
     expect(await placesTaken(first.id)).toBe(1);
     expect(await placesTaken(second.id)).toBe(1);
     const other = await makeSession(database.db);
-    await expect(moveBooking({ ...s, actor: coordinator(admin.id) }, moved.booking.id, other.session.id)).rejects.toThrow('Choose another session of the same course');
+    await expect(moveBooking({ ...s, actor: coordinator(admin.id) }, moved.booking.id, other.session.id)).rejects.toMatchObject(refused('invalid', 'Choose another session of the same course'));
     const mail = (await mailTo(a.email)).find((m) => m.text.includes('Your booking has moved'))!;
     expect(mail.attachments.map((x) => x.filename)).toEqual(['invite.ics', 'cancel.ics']);
   });

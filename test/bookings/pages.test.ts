@@ -37,12 +37,26 @@ describe('booking from the session page', () => {
     expect(res.headers.get('location')).toBe(`/sessions/${session.id}`);
   });
 
-  it('ignores a return address on another site', async () => {
+  // Each would send a browser off this site (or run script) if it were followed after signing in.
+  const HOSTILE_NEXT = ['//evil.example/steal', '/\\evil.example/steal', '\\\\evil.example', 'https://evil.example/steal', 'http:evil.example', '/\t/evil.example', 'javascript:alert(1)', 'evil.example/steal'];
+
+  it.each(HOSTILE_NEXT)('sends a person signing in with the return address %j to their account, not there', async (next) => {
     const person = await makePerson(database.db);
-    const client = new TestClient(built.app);
-    await client.post('/sign-in', { email: person.email, next: '//evil.example/steal' });
+    const client = new TestClient(built.app, `192.0.2.${HOSTILE_NEXT.indexOf(next) + 10}`);
+    await client.post('/sign-in', { email: person.email, next });
     const [mail] = await database.db.select().from(outbox).where(eq(outbox.to, person.email));
-    expect(mail.text).not.toContain('evil');
+    expect(mail.text).not.toContain('next=');
+    const token = mail.text.match(/\/sign-in\/link\?token=([a-z2-7]+)/)![1];
+    // The return address put back by hand on the link and on the form it posts.
+    const confirm = await (await client.get(`/sign-in/link?token=${token}&next=${encodeURIComponent(next)}`)).text();
+    expect(confirm).not.toContain('name="next"');
+    const signedIn = await client.post('/sign-in/link', { token, next });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/account');
+    // Already signed in, the sign-in page sends them on at once: to their account, not there.
+    const again = await client.get(`/sign-in?next=${encodeURIComponent(next)}`);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe('/account');
   });
 
   it('books a place, shows it in your bookings, and cancels it after asking', async () => {

@@ -11,12 +11,14 @@ import { TIMES, trainedSession } from '../attendance/helpers';
 /** The session ends at 13:00 on 15 December 2026; three months (91 days) on, at 9am London time: */
 export const DUE = '2027-03-16T09:00:00Z';
 const DAY = 86_400_000;
+/** Moments counted from a due date: `days` (and `hours`) after it, as ISO strings. */
+export const countedFrom = (due: string) => (days: number, hours = 0) => new Date(Date.parse(due) + days * DAY + hours * 3_600_000).toISOString();
 /** `days` after the survey is due (and sent, when a run happens then), as an ISO string. */
-export const afterDue = (days: number, hours = 0) => new Date(Date.parse(DUE) + days * DAY + hours * 3_600_000).toISOString();
+export const afterDue = countedFrom(DUE);
 
 /** A delivered session whose attendees all came; each has a survey, scheduled. */
-export async function attendedSession(db: Database, options: { managerEmail?: string } = {}) {
-  const trained = await trainedSession(db);
+export async function attendedSession(db: Database, options: { managerEmail?: string; startsAt?: string } = {}) {
+  const trained = await trainedSession(db, { startsAt: options.startsAt });
   // Two competencies the course develops, for the survey's self-assessment.
   const developed = await db.select({ id: competencies.id }).from(competencies).orderBy(asc(competencies.code)).limit(2);
   await db.insert(courseCompetencies).values(developed.map((c) => ({ courseId: trained.course.id, competencyId: c.id })));
@@ -25,7 +27,9 @@ export async function attendedSession(db: Database, options: { managerEmail?: st
     for (const a of trained.attendees) await db.update(people).set({ lineManagerEmail: options.managerEmail }).where(eq(people.id, a.person.id));
   }
   const marks = Object.fromEntries(trained.attendees.map((a) => [a.booking.id, 'attended' as const]));
-  await recordAttendance({ ...await bookingScope(db, TIMES.during), actor: { id: trained.trainer.id, roles: ['trainer'] } }, trained.session.id, marks);
+  // Half an hour into the session, when the register is open.
+  const during = options.startsAt ? new Date(Date.parse(options.startsAt) + 30 * 60_000).toISOString() : TIMES.during;
+  await recordAttendance({ ...await bookingScope(db, during), actor: { id: trained.trainer.id, roles: ['trainer'] } }, trained.session.id, marks);
   return trained;
 }
 

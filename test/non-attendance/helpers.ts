@@ -79,7 +79,7 @@ export type BookingYear = Awaited<ReturnType<typeof bookingYear>>;
 
 /** Sets the partnership's charges as the settings form would. */
 export async function setCharges(db: Database, halfDay: number, fullDay: number, exemptSectors: Sector[] = []) {
-  await updateChargePolicy({ db, partnership: await rotherham(db), actor: null }, { halfDay, fullDay, exemptSectors });
+  await updateChargePolicy(await bookingScope(db), { halfDay, fullDay, exemptSectors });
 }
 
 /** The seeded partnership, as it is now. */

@@ -47,3 +47,17 @@ async function postgresDatabase(serverUrl: string, template: string | undefined)
 }
 
 export const onRealPostgres = () => Boolean(process.env.TEST_DATABASE_URL);
+
+/**
+ * Requests "at once" race only on PostgreSQL: PGlite has one connection and runs one
+ * transaction at a time, so there they take turns and a race test proves nothing. Race tests are
+ * `describe.skipIf(!racesRun)('… (races need separate connections: PostgreSQL only)')`, so a
+ * green PGlite run never claims them (CI runs them on its PostgreSQL pass).
+ */
+export const racesRun = onRealPostgres();
+
+/** Another app instance's own connection pool to a test database on PostgreSQL. */
+export function secondInstance(database: { url?: string }): OpenDatabase {
+  if (!database.url) throw new Error('A second instance needs the test database on PostgreSQL');
+  return openPostgres(database.url, { max: 10 });
+}

@@ -6,12 +6,21 @@ export async function startSmtpPeer() {
   const received: ParsedMail[] = [];
   let refusing = false;
   const waiters: (() => void)[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     // Loopback only: no reverse DNS lookup of the client (it waits on a closed network).
     disableReverseLookup: true,
     logger: false,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
+    onClose() {
+      connections--;
+      waiters.splice(0).forEach((w) => w());
+    },
     onData(stream, _session, callback) {
       if (refusing) {
         stream.resume();
@@ -27,6 +36,17 @@ export async function startSmtpPeer() {
         .catch(callback);
     },
   });
+  async function until(done: () => boolean, timeoutMs: number, failure: () => string) {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(failure());
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+    return received;
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
@@ -36,17 +56,12 @@ export async function startSmtpPeer() {
       refusing = on;
     },
     /** Waits (bounded) until `count` messages have arrived. */
-    async waitFor(count: number, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`Expected ${count} messages, got ${received.length}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 100);
-        });
-      }
-      return received;
-    },
+    waitFor: (count: number, timeoutMs = 5000) => until(() => received.length >= count, timeoutMs, () => `Expected ${count} messages, got ${received.length}`),
+    /**
+     * Waits (bounded) until every sender has hung up: once the senders' mailers are closed,
+     * nothing more can arrive, so what was received is all there will be.
+     */
+    allReceived: (timeoutMs = 5000) => until(() => connections === 0, timeoutMs, () => `${connections} connections still open`),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
