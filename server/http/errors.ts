@@ -2,6 +2,8 @@
 // the edge makes (a request it cannot read, a bad API token, an expired form) by their status.
 import { DomainError, type ErrorCode, type FieldErrors } from '../shared/errors';
 
+export { isDatabaseUnavailable } from '../shared/errors';
+
 /** A refusal before any service runs: the request itself is wrong. */
 export class RequestError extends Error {
   constructor(
@@ -42,25 +44,6 @@ export function titleOf(error: EdgeError): string {
 
 /** How long a client should wait before trying again after the database was out of reach, in seconds. */
 export const RETRY_AFTER_SECONDS = 5;
-
-// PostgreSQL's connection_exception class (08...), its shutdown codes (57P01 an administrator or
-// a restart ended the connection, 57P02 a crash, 57P03 still starting), and too_many_connections.
-const LOST_SQLSTATE = /^(08...|57P0[123]|53300)$/;
-// postgres.js's own codes for a connection that closed or never opened, and the socket's.
-const LOST_CONNECTION = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
-
-/**
- * The database could not be reached or dropped the connection mid-request (a restart, a
- * failover, a killed backend). The transaction did not commit, or its outcome never came back:
- * either way nothing half-written stays, and the same request can simply be tried again.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (LOST_SQLSTATE.test(code) || LOST_CONNECTION.has(code))) return true;
-  }
-  return false;
-}
 
 /**
  * A failure as the operators' log should keep it: its kind, the database's error code and

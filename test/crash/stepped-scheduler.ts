@@ -61,8 +61,14 @@ let n = 0;
 for (let at = start + step; at <= end; at += step) {
   for (const entry of cronTable.filter((e) => firedBetween(e.cron, at - step, at))) {
     for (const name of entry.jobs) {
-      const summary = await runJob(name, deps, new Date(at));
-      for (const [key, value] of Object.entries(summary)) totals[`${name}.${key}`] = (totals[`${name}.${key}`] ?? 0) + value;
+      // As jobs/scheduler.ts does: a job that fails is logged, and the next still runs.
+      try {
+        const summary = await runJob(name, deps, new Date(at));
+        for (const [key, value] of Object.entries(summary)) totals[`${name}.${key}`] = (totals[`${name}.${key}`] ?? 0) + value;
+      } catch (error) {
+        totals[`${name}.runsFailed`] = (totals[`${name}.runsFailed`] ?? 0) + 1;
+        console.error(`Job ${name} failed:`, error instanceof Error ? error.message.split('\n')[0] : error);
+      }
     }
   }
   process.stdout.write(`step ${++n}\n`);
