@@ -404,7 +404,7 @@ describe.skipIf(!onRealPostgres())('crashes and restarts of the real server (Pos
       const receivedBefore = smtp.received.length;
 
       const instances = [1, 2].map(() => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'test/crash/stepped-scheduler.ts', new Date(start).toISOString(), new Date(end).toISOString(), '180'], {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'test/crash/stepped-scheduler.ts', new Date(start).toISOString(), new Date(end).toISOString(), '240'], {
           env: { ...appEnvironment(demo.url!, smtp.url), TMPDIR: tmpdir() },
           stdio: ['pipe', 'pipe', 'pipe'],
         });
@@ -436,7 +436,7 @@ describe.skipIf(!onRealPostgres())('crashes and restarts of the real server (Pos
           },
         };
       });
-      const totalSteps = (end - start) / (180 * MINUTE);
+      const totalSteps = (end - start) / (240 * MINUTE);
       const stop = Date.now() + 90_000;
       for (let n = 1; n <= totalSteps; n++) {
         await Promise.all(instances.map((i) => i.reached(n, stop)));
