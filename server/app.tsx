@@ -9,7 +9,7 @@ import { feedbackRoutes } from './feedback/routes';
 import { catalogueRoutes } from './catalogue/routes';
 import { showsDevMailbox, type AppDeps } from './deps';
 import { devMailboxRoutes } from './mail/routes';
-import { describeFailure, isEdgeError, statusOf, titleOf } from './http/errors';
+import { describeFailure, isDatabaseUnavailable, isEdgeError, RETRY_AFTER_SECONDS, statusOf, titleOf } from './http/errors';
 import type { AppContext, AppEnv } from './http/context';
 import { problem, render } from './http/render';
 import { allows, DEFAULT_BODY_LIMIT, isApiPath, type RouteDef } from './http/routes';
@@ -155,6 +155,14 @@ export function createApp(deps: AppDeps) {
     }
     const reference = c.var.requestId;
     console.error(`Request ${reference} (${c.req.method} ${c.req.path}) failed: ${describeFailure(error)}`);
+    if (isDatabaseUnavailable(error)) {
+      // The database went away mid-request (a restart, a dropped connection): nothing was half
+      // written, and the same request will work again once it is back, which is what 503 says.
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      const message = `Nothing is saved by halves: try again in a few seconds. If it keeps happening, tell the partnership’s training team this reference: ${reference}.`;
+      if (!c.var.partnership && !isApiPath(c.req.path)) return c.text(`Sorry, the service is briefly unavailable. ${message}`, 503);
+      return errorPage(c, 503, 'Sorry, the service is briefly unavailable', message);
+    }
     // Never show a stack trace: the page only says what happened, and the reference to quote.
     const message = `Try again later. If it keeps happening, tell the partnership’s training team this reference: ${reference}.`;
     if (!c.var.partnership) return c.text(`Sorry, there is a problem with the service. ${message}`, 500);

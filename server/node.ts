@@ -13,6 +13,7 @@ import { nodeConfig, openDatabaseFrom, requireMailer, withStaticFiles } from './
 import { startScheduler } from '../jobs/scheduler';
 import { runJob } from '../jobs/registry';
 import { runCommandLine } from './command-line';
+import { describeFailure, isDatabaseUnavailable } from './http/errors';
 
 if (process.argv[2] === 'admin') {
   const { COMMANDS, USAGE } = await import('./admin/commands');
@@ -22,6 +23,17 @@ if (process.argv[2] === 'admin') {
 }
 
 async function serveApp() {
+  // The PostgreSQL driver can leave a promise of a connection the database ended (a restart, a
+  // failover) with nobody waiting on it. The request that used the connection has its own error
+  // (answered 503), so that one is only logged; anything else unhandled still stops the process.
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      console.error(`A database connection was lost: ${describeFailure(reason)}`);
+      return;
+    }
+    console.error(`Unhandled failure, stopping: ${describeFailure(reason)}`);
+    process.exit(1);
+  });
   const env = parseEnvironment(process.env);
   const config = nodeConfig(env);
   const database = await openDatabaseFrom(env);
@@ -41,7 +53,7 @@ async function serveApp() {
   let sending: Promise<unknown> | undefined;
   const sendMailSoon = () => {
     sending ??= runJob('send-mail', deps, systemClock.now())
-      .catch((error) => console.error('Sending mail failed:', error))
+      .catch((error) => console.error(`Sending mail failed: ${describeFailure(error)}`))
       .finally(() => (sending = undefined));
   };
 

@@ -2,6 +2,8 @@
 // the edge makes (a request it cannot read, a bad API token, an expired form) by their status.
 import { DomainError, type ErrorCode, type FieldErrors } from '../shared/errors';
 
+export { isDatabaseUnavailable } from '../shared/errors';
+
 /** A refusal before any service runs: the request itself is wrong. */
 export class RequestError extends Error {
   constructor(
@@ -39,6 +41,9 @@ export function titleOf(error: EdgeError): string {
       return 'There is a problem';
   }
 }
+
+/** How long a client should wait before trying again after the database was out of reach, in seconds. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * A failure as the operators' log should keep it: its kind, the database's error code and

@@ -2,6 +2,12 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../shared/config';
 
 export interface MailMessage {
+  /**
+   * The outbox row's id: the message's Message-ID is made from it, so a message sent again after
+   * a crash (the one window for a duplicate, see outbox.ts) is the same message, which mail
+   * systems and clients recognise and show once.
+   */
+  id?: string;
   to: string;
   subject: string;
   text: string;
@@ -21,10 +27,11 @@ export function smtpMailer(url: string, from: string): Mailer {
   const pooled = new URL(url);
   if (!pooled.searchParams.has('pool')) pooled.searchParams.set('pool', 'true');
   const transport = nodemailer.createTransport(pooled.toString());
+  const domain = /@([^\s>]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
   return {
     kind: 'smtp',
-    async send(message) {
-      await transport.sendMail({ from, ...message });
+    async send({ id, ...message }) {
+      await transport.sendMail({ from, ...message, ...(id ? { messageId: `<${id}@${domain}>` } : {}) });
     },
     close: () => transport.close(),
   };

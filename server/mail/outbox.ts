@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle
 import type { Database, Executor } from '../../db/database';
 import { outbox } from '../../db/schema';
 import { MINUTE } from '../shared/clock';
+import { isDatabaseUnavailable } from '../shared/errors';
 import type { Mailer, MailMessage } from './mailer';
 
 export type QueuedMail = Omit<MailMessage, 'attachments'> & {
@@ -86,12 +87,7 @@ export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: D
     await Promise.all(
       claimed.map(async (mail) => {
         try {
-          await deps.mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
-          await deps.db
-            .update(outbox)
-            .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null, ...(mail.clearAfterSending ? { text: CLEARED_TEXT } : {}) })
-            .where(eq(outbox.id, mail.id));
-          summary.sent++;
+          await deps.mailer.send({ id: mail.id, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
         } catch (error) {
           const attempts = mail.attempts + 1;
           const gaveUp = attempts >= MAX_ATTEMPTS;
@@ -108,10 +104,33 @@ export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: D
             .where(eq(outbox.id, mail.id));
           if (gaveUp) summary.gaveUp++;
           else summary.failed++;
+          return;
         }
+        // The mail server has it. Recording that must not count as a failed send (which would
+        // send it again): if the database connection dropped, try again on a fresh one; only if
+        // that fails too is the row left claimed, the one window for a duplicate.
+        await whileDatabaseComesBack(() =>
+          deps.db
+            .update(outbox)
+            .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null, ...(mail.clearAfterSending ? { text: CLEARED_TEXT } : {}) })
+            .where(eq(outbox.id, mail.id)),
+        );
+        summary.sent++;
       }),
     );
     if (claimed.length < batch) return summary;
+  }
+}
+
+/** Runs `write` again (three tries in all, a moment apart) while the database is out of reach. */
+async function whileDatabaseComesBack<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 3 || !isDatabaseUnavailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
   }
 }
 

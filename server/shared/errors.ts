@@ -35,3 +35,22 @@ export function isUniqueViolation(error: unknown): boolean {
 
 export const isDomainError = (error: unknown, ...codes: ErrorCode[]): error is DomainError =>
   error instanceof DomainError && (codes.length === 0 || codes.includes(error.code));
+
+// PostgreSQL's connection_exception class (08...), its shutdown codes (57P01 an administrator or
+// a restart ended the connection, 57P02 a crash, 57P03 still starting), and too_many_connections.
+const LOST_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+// postgres.js's own codes for a connection that closed or never opened, and the socket's.
+const LOST_CONNECTION = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * The database could not be reached or dropped the connection mid-request (a restart, a
+ * failover, a killed backend). The transaction did not commit, or its outcome never came back:
+ * either way nothing half-written stays, and the same request can simply be tried again.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (LOST_SQLSTATE.test(code) || LOST_CONNECTION.has(code))) return true;
+  }
+  return false;
+}

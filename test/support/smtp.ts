@@ -1,10 +1,11 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** A real SMTP peer on loopback that keeps what it receives, and can be told to refuse mail. */
+/** A real SMTP peer on loopback that keeps what it receives, and can be told to refuse mail or to take its time. */
 export async function startSmtpPeer() {
   const received: ParsedMail[] = [];
   let refusing = false;
+  let delayMs = 0;
   const waiters: (() => void)[] = [];
   let connections = 0;
   const server = new SMTPServer({
@@ -28,7 +29,9 @@ export async function startSmtpPeer() {
         return;
       }
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          // A slow mail server: the message is only accepted (and kept) once the wait is over.
+          if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
           received.push(mail);
           waiters.splice(0).forEach((w) => w());
           callback();
@@ -54,6 +57,10 @@ export async function startSmtpPeer() {
     received,
     refuse(on: boolean) {
       refusing = on;
+    },
+    /** Waits this long before accepting each message (0: at once). */
+    slow(ms: number) {
+      delayMs = ms;
     },
     /** Waits (bounded) until `count` messages have arrived. */
     waitFor: (count: number, timeoutMs = 5000) => until(() => received.length >= count, timeoutMs, () => `Expected ${count} messages, got ${received.length}`),
