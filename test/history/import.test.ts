@@ -18,6 +18,7 @@
 // bookings; 25 attendances by 24 people (p01 came twice) from 4 organisations in 4 sectors;
 // take-up 25 of 60; attendance 25 of 28; 3 did not attend; feedback 15 of 25, confidence +3.0 each;
 // surveys 12 of 25 answered; practice changed 9 of 12; outcome improved 5 of 8; shared 7 of 12.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { and, count, eq, like } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -36,25 +37,34 @@ import { makePerson, seed, testConfig } from '../support/app';
 import { createTestDatabase } from '../support/database';
 
 const FILE = new URL('./year-2023-24.csv', import.meta.url);
-let database: OpenDatabase;
-let s: ServiceContext;
-let reviewer: PersonalContext;
-let csv: string;
+const csv = readFileSync(FILE, 'utf8');
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seed(database.db, 'partnership');
-  const [partnership] = await database.db.select().from(partnerships);
-  s = { db: database.db, clock: fixedClock('2026-11-23T10:00:00Z'), config: testConfig(), partnership, actor: null };
-  const person = await makePerson(database.db, ['reviewer']);
-  reviewer = { ...s, actor: { id: person.id, roles: ['practitioner', 'reviewer'] } };
-  csv = await readFile(FILE, 'utf8');
-});
-afterAll(() => database.close());
+interface World {
+  database: OpenDatabase;
+  db: OpenDatabase['db'];
+  s: ServiceContext;
+  reviewer: PersonalContext;
+}
+
+/** A database of its own for a group of tests, with the hand-counted year imported or not, so no test leans on another's. */
+function useWorld(options: { imported?: boolean } = {}): World {
+  const w = {} as World;
+  beforeAll(async () => {
+    w.database = await createTestDatabase();
+    w.db = w.database.db;
+    await seed(w.db, 'partnership');
+    const [partnership] = await w.db.select().from(partnerships);
+    w.s = { db: w.db, clock: fixedClock('2026-11-23T10:00:00Z'), config: testConfig(), partnership, actor: null };
+    const person = await makePerson(w.db, ['reviewer']);
+    w.reviewer = { ...w.s, actor: { id: person.id, roles: ['practitioner', 'reviewer'] } };
+    if (options.imported) expect((await importHistory(w.s, csv)).problems).toEqual([]);
+  });
+  afterAll(() => w.database.close());
+  return w;
+}
 
 /** Everything an import writes, counted, to tell whether anything changed. */
-async function everything() {
-  const db = database.db;
+async function everything(db: OpenDatabase['db']) {
   const n = async (table: PgTable) => (await db.select({ n: count() }).from(table))[0].n;
   return {
     prospectuses: await n(prospectuses),
@@ -70,7 +80,9 @@ async function everything() {
   };
 }
 
-describe('a file with bad rows', () => {
+describe('a file before any import', () => {
+  const w = useWorld();
+
   it('imports nothing and names each bad row by line and column', async () => {
     const lines = csv.trimEnd().split('\r\n');
     const broken = [
@@ -83,8 +95,8 @@ describe('a file with bad rows', () => {
       lines[6].replace('I now', 'I now').replace(',2023-09-13,', ',2023-09-13,').replace(/,[^,]*$/, ',Amelia told me what had happened at 14 Elm Road'),
       ...lines.slice(7),
     ].join('\r\n');
-    const before = await everything();
-    const result = await importHistory(s, broken);
+    const before = await everything(w.db);
+    const result = await importHistory(w.s, broken);
     const said = result.problems.map(describeProblem);
     expect(said).toEqual([
       "line 2, status: 'atended' is not one of: attended, partly attended, did not attend, cancelled, late cancellation",
@@ -95,13 +107,13 @@ describe('a file with bad rows', () => {
       'line 7, comment: may identify someone: it holds what looks like a name (Amelia) and an address (14 Elm Road). Remove that from the comment, or leave the comment out',
     ]);
     expect(result.years).toEqual([]);
-    expect(await everything()).toEqual(before);
+    expect(await everything(w.db)).toEqual(before);
   });
 
   it('refuses a year that has not ended, and a capacity below the places the file records', async () => {
     const header = csv.split('\r\n')[0];
     const row = (start: string, capacity: string, email: string) => `attended,Course,${start},,${capacity},RMBC,,${email},,,,,,,,,,,,,,`;
-    const result = await importHistory(s, [header, row('2026-05-01 10:00', '', 'a@example.org'), row('2022-05-01 10:00', '1', 'b@example.org'), row('2022-05-01 10:00', '', 'c@example.org')].join('\n'));
+    const result = await importHistory(w.s, [header, row('2026-05-01 10:00', '', 'a@example.org'), row('2022-05-01 10:00', '1', 'b@example.org'), row('2022-05-01 10:00', '', 'c@example.org')].join('\n'));
     expect(result.problems.map(describeProblem)).toEqual([
       'line 2, session start: falls in 2026-27, which has not ended: only years that have ended can be imported',
       'line 3, capacity: 1 is fewer than the 2 people the file records as having a place at this session',
@@ -109,39 +121,60 @@ describe('a file with bad rows', () => {
   });
 
   it('says what is wrong with a file that is not the records file', async () => {
-    const result = await importHistory(s, 'name,email\nA,a@example.org\n');
+    const result = await importHistory(w.s, 'name,email\nA,a@example.org\n');
     expect(result.problems.map(describeProblem)).toEqual([
       "line 1: the file cannot be read: the header is missing these columns: 'course', 'session_start', 'organisation', 'status' (it needs 'course', 'session_start', 'organisation', 'status')",
     ]);
   });
-});
 
-describe('the hand-counted year', () => {
   it('a dry run says what the import would do and writes nothing', async () => {
-    const before = await everything();
-    const result = await importHistory(s, csv, { dryRun: true });
+    const before = await everything(w.db);
+    const result = await importHistory(w.s, csv, { dryRun: true });
     expect(result.problems).toEqual([]);
     expect(result).toMatchObject({ dryRun: true, unchanged: false, rows: 32, newOrganisations: ['Riverside Youth Project'], newPeople: 28, anonymousAttendees: 3 });
     expect(result.years).toEqual([{ year: '2023-24', courses: 2, sessionsDelivered: 3, sessionsCancelled: 1, records: 32, attended: 25, feedback: 15, surveysSent: 25, surveysAnswered: 12 }]);
-    expect(await everything()).toEqual(before);
+    expect(await everything(w.db)).toEqual(before);
   });
 
-  it('imports into an archived prospectus marked as imported', async () => {
-    const result = await importHistory(s, csv);
+  it('refuses a year the system ran itself', async () => {
+    await w.db.insert(prospectuses).values({ partnershipId: w.s.partnership.id, year: '2021-22', title: 'Run here', startsOn: '2021-04-01', endsOn: '2022-03-31' });
+    const header = csv.split('\r\n')[0];
+    const result = await importHistory(w.s, `${header}\nattended,Course,2021-05-01 10:00,,,RMBC,,,,,,,,,,,,,,,,\n`);
+    expect(result.problems.map(describeProblem)).toEqual(['line 2, session start: falls in 2021-22, a year this system ran itself: only years before the system can be imported']);
+  });
+
+  it('imports the example in docs/history-import.md', async () => {
+    const docs = await readFile(new URL('../../docs/history-import.md', import.meta.url), 'utf8');
+    const example = docs.match(/```csv\n([\s\S]*?)```/)![1];
+    const result = await importHistory(w.s, example, { dryRun: true });
     expect(result.problems).toEqual([]);
-    expect(result.unchanged).toBe(false);
-    const [year] = await database.db.select().from(prospectuses).where(eq(prospectuses.year, '2023-24'));
+    expect(result.years).toEqual([{ year: '2023-24', courses: 1, sessionsDelivered: 1, sessionsCancelled: 0, records: 3, attended: 2, feedback: 2, surveysSent: 1, surveysAnswered: 1 }]);
+  });
+
+  it('is for coordinators only', async () => {
+    await expect(importHistory(w.reviewer, csv)).rejects.toSatisfy((e) => isDomainError(e, 'forbidden'));
+  });
+
+});
+
+describe('the hand-counted year, imported', () => {
+  const w = useWorld({ imported: true });
+
+  it('imports into an archived prospectus marked as imported', async () => {
+    const [year] = await w.db.select().from(prospectuses).where(eq(prospectuses.year, '2023-24'));
     expect(year).toMatchObject({ status: 'published', startsOn: '2023-04-01', endsOn: '2024-03-31' });
-    expect(year.importedAt).toEqual(s.clock.now());
-    const [entry] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'prospectus.history-imported'));
+    expect(year.importedAt).toEqual(w.s.clock.now());
+    const entries = await w.db.select().from(auditLog).where(eq(auditLog.action, 'prospectus.history-imported'));
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
     expect(entry).toMatchObject({ subjectId: year.id, actorId: null, detail: expect.objectContaining({ year: '2023-24', records: 32 }) });
-    const anonymous = await database.db.select().from(people).where(like(people.email, 'anonymous-%'));
+    const anonymous = await w.db.select().from(people).where(like(people.email, 'anonymous-%'));
     expect(anonymous).toHaveLength(3);
     expect(anonymous.every((p) => p.erasedAt !== null)).toBe(true);
   });
 
   it('gives a review whose figures are the hand-counted ones', async () => {
-    const review = await getReview(reviewer, '2023-24');
+    const review = await getReview(w.reviewer, '2023-24');
     const [domestic, neglect] = review.courses;
     expect(domestic.course).toMatchObject({ title: 'Domestic abuse awareness', deliveryMode: 'Live online', themes: ['Domestic abuse'] });
     expect(neglect.course).toMatchObject({ title: 'Neglect: recognising and responding', deliveryMode: 'Face to face', themes: ['Neglect'] });
@@ -156,7 +189,7 @@ describe('the hand-counted year', () => {
   });
 
   it('gives a drafted section whose every number is the hand-counted one', async () => {
-    const report = await getReport(reviewer, '2023-24');
+    const report = await getReport(w.reviewer, '2023-24');
     const text = Object.fromEntries(report.paragraphs.map((p) => [p.key, p.text]));
     expect(text.delivery).toBe('In 2023-24 the partnership delivered 3 sessions of 2 courses, 9 hours of training, with 60 places offered. The number of sessions cancelled was 1.');
     expect(text.reach).toBe('24 people from 4 organisations in 4 sectors attended, 25 attendances in all. Take-up of the places offered was 42% (25 of 60). Fewer than 5 people who had a place did not attend.');
@@ -170,39 +203,22 @@ describe('the hand-counted year', () => {
   });
 
   it('keeps the comments with the answers they came with, never as consented quotations', async () => {
-    const answers = await database.db.select({ how: impactResponses.practiceChangeHow, consent: impactResponses.quotationConsent }).from(impactResponses);
+    const answers = await w.db.select({ how: impactResponses.practiceChangeHow, consent: impactResponses.quotationConsent }).from(impactResponses);
     expect(answers.filter((a) => a.how)).toEqual([{ how: 'I now use the graded care profile at every home visit.', consent: false }]);
-    const comments = await database.db.select({ comments: feedback.comments }).from(feedback);
+    const comments = await w.db.select({ comments: feedback.comments }).from(feedback);
     expect(comments.filter((c) => c.comments)).toEqual([{ comments: 'Useful case studies and time to talk.' }]);
   });
 
   it('importing the same file again changes nothing', async () => {
-    const before = await everything();
-    const result = await importHistory(s, csv);
+    const before = await everything(w.db);
+    const result = await importHistory(w.s, csv);
     expect(result).toMatchObject({ unchanged: true, problems: [] });
-    expect(await everything()).toEqual(before);
-  });
-
-  it('a corrected file replaces what the year’s last import wrote, and its review stands', async () => {
-    const before = await everything();
-    // p25 did attend after all; and one unnamed attendee was p29.
-    const corrected = csv.replace('did not attend,Domestic abuse awareness,2024-02-20 10:00,,,TRFT,,p25@', 'attended,Domestic abuse awareness,2024-02-20 10:00,,,TRFT,,p25@').replace(',RMBC,,,,,,,,,,,2024-02-07', ',RMBC,,p29@example.org,,,,,,,,,2024-02-07');
-    expect(corrected).not.toBe(csv);
-    const result = await importHistory(s, corrected);
-    expect(result.problems).toEqual([]);
-    expect(result.years[0]).toMatchObject({ attended: 26, records: 32 });
-    const after = await everything();
-    // One anonymous attendee became p29 (a new person); nothing else was added twice.
-    expect(after).toEqual({ ...before, audit: before.audit + 1 });
-    const report = await getReport(reviewer, '2023-24');
-    expect(report.figures.delivery.attendances).toBe(26);
-    expect(await database.db.select({ n: count() }).from(people).where(like(people.email, 'anonymous-%'))).toEqual([{ n: 2 }]);
-    expect(await database.db.select({ n: count() }).from(people).where(eq(people.email, 'p29@example.org'))).toEqual([{ n: 1 }]);
+    expect(await everything(w.db)).toEqual(before);
   });
 
   it('leaves an imported year read-only but for another import', async () => {
-    const [course] = await database.db.select().from(courses).innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId)).where(and(eq(prospectuses.year, '2023-24'), eq(courses.title, 'Domestic abuse awareness')));
-    const coordinator: ServiceContext = { ...s, actor: { id: reviewer.actor.id, roles: ['coordinator'] } };
+    const [course] = await w.db.select().from(courses).innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId)).where(and(eq(prospectuses.year, '2023-24'), eq(courses.title, 'Domestic abuse awareness')));
+    const coordinator: ServiceContext = { ...w.s, actor: { id: w.reviewer.actor.id, roles: ['coordinator'] } };
     const change = updateCourse(coordinator, course.courses.id, {
       title: 'Changed',
       summary: course.courses.summary,
@@ -220,22 +236,26 @@ describe('the hand-counted year', () => {
     await expect(change).rejects.toSatisfy((e) => isDomainError(e, 'conflict') && /imported from the partnership’s past records/.test((e as Error).message));
   });
 
-  it('refuses a year the system ran itself', async () => {
-    await database.db.insert(prospectuses).values({ partnershipId: s.partnership.id, year: '2021-22', title: 'Run here', startsOn: '2021-04-01', endsOn: '2022-03-31' });
-    const header = csv.split('\r\n')[0];
-    const result = await importHistory(s, `${header}\nattended,Course,2021-05-01 10:00,,,RMBC,,,,,,,,,,,,,,,,\n`);
-    expect(result.problems.map(describeProblem)).toEqual(['line 2, session start: falls in 2021-22, a year this system ran itself: only years before the system can be imported']);
-  });
+});
 
-  it('imports the example in docs/history-import.md', async () => {
-    const docs = await readFile(new URL('../../docs/history-import.md', import.meta.url), 'utf8');
-    const example = docs.match(/```csv\n([\s\S]*?)```/)![1];
-    const result = await importHistory(s, example, { dryRun: true });
+describe('a corrected file', () => {
+  const w = useWorld({ imported: true });
+
+  it('a corrected file replaces what the year’s last import wrote, and its review stands', async () => {
+    const before = await everything(w.db);
+    // p25 did attend after all; and one unnamed attendee was p29.
+    const corrected = csv.replace('did not attend,Domestic abuse awareness,2024-02-20 10:00,,,TRFT,,p25@', 'attended,Domestic abuse awareness,2024-02-20 10:00,,,TRFT,,p25@').replace(',RMBC,,,,,,,,,,,2024-02-07', ',RMBC,,p29@example.org,,,,,,,,,2024-02-07');
+    expect(corrected).not.toBe(csv);
+    const result = await importHistory(w.s, corrected);
     expect(result.problems).toEqual([]);
-    expect(result.years).toEqual([{ year: '2023-24', courses: 1, sessionsDelivered: 1, sessionsCancelled: 0, records: 3, attended: 2, feedback: 2, surveysSent: 1, surveysAnswered: 1 }]);
+    expect(result.years[0]).toMatchObject({ attended: 26, records: 32 });
+    const after = await everything(w.db);
+    // One anonymous attendee became p29 (a new person); nothing else was added twice.
+    expect(after).toEqual({ ...before, audit: before.audit + 1 });
+    const report = await getReport(w.reviewer, '2023-24');
+    expect(report.figures.delivery.attendances).toBe(26);
+    expect(await w.db.select({ n: count() }).from(people).where(like(people.email, 'anonymous-%'))).toEqual([{ n: 2 }]);
+    expect(await w.db.select({ n: count() }).from(people).where(eq(people.email, 'p29@example.org'))).toEqual([{ n: 1 }]);
   });
 
-  it('is for coordinators only', async () => {
-    await expect(importHistory(reviewer, csv)).rejects.toSatisfy((e) => isDomainError(e, 'forbidden'));
-  });
 });
