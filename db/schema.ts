@@ -585,7 +585,10 @@ export const auditLog = pgTable(
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    /** When, by the service's clock: entries of one moment (a test's fixed clock, one request's changes) share it. */
     at: createdAt(),
+    /** The order entries were written in, which `at` alone cannot give for entries of one moment. */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
   (t) => [index('audit_log_subject').on(t.subjectType, t.subjectId)],
 );

@@ -146,7 +146,7 @@ export async function myData(s: PersonalContext) {
         ),
       ),
     )
-    .orderBy(asc(auditLog.at));
+    .orderBy(asc(auditLog.at), asc(auditLog.seq));
 
   return {
     partnership: s.partnership.name,

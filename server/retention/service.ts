@@ -171,7 +171,7 @@ export async function lastRetentionRuns(db: Database) {
     .from(auditLog)
     .innerJoin(partnerships, eq(partnerships.id, auditLog.partnershipId))
     .where(eq(auditLog.action, 'partnership.retention-applied'))
-    .orderBy(auditLog.partnershipId, desc(auditLog.at));
+    .orderBy(auditLog.partnershipId, desc(auditLog.at), desc(auditLog.seq));
   const keys: (keyof RetentionSummary)[] = ['signInLinks', 'sessions', 'rateLimitRows', 'sentMail', 'freeTextAnswers', 'peopleAnonymised'];
   return runs.map((r) => ({ partnership: r.partnership, at: r.at, counts: Object.fromEntries(keys.map((k) => [k, Number(r.detail[k] ?? 0)])) as unknown as RetentionSummary }));
 }

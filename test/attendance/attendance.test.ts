@@ -53,7 +53,7 @@ describe('recording attendance', () => {
     const coordinator = await makePerson(database.db, ['coordinator']);
     expect((await recordAttendance({ ...s, actor: as(coordinator.id, 'coordinator') }, session.id, { [booked[1].id]: 'partly attended' })).changed).toBe(1);
     // In the order they were made, each at the moment the service's clock gave.
-    const entries = await database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, booked[1].id), eq(auditLog.action, 'attendance.recorded'))).orderBy(asc(auditLog.at));
+    const entries = await database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, booked[1].id), eq(auditLog.action, 'attendance.recorded'))).orderBy(asc(auditLog.at), asc(auditLog.seq));
     expect(entries.map((e) => [e.at.toISOString(), e.actorId, e.detail])).toEqual([
       [new Date(new Date(START).getTime() - 14 * MINUTE).toISOString(), trainer.id, { sessionId: session.id, from: 'confirmed', to: 'did not attend' }],
       [new Date(new Date(START).getTime() + 3 * 60 * MINUTE + 7 * DAY + MINUTE).toISOString(), coordinator.id, { sessionId: session.id, from: 'did not attend', to: 'partly attended' }],

@@ -164,7 +164,7 @@ describe('marking the register', () => {
       .select({ at: auditLog.at, actorId: auditLog.actorId, detail: auditLog.detail })
       .from(auditLog)
       .where(and(eq(auditLog.subjectId, ann.booking.id), eq(auditLog.action, 'attendance.recorded')))
-      .orderBy(asc(auditLog.at));
+      .orderBy(asc(auditLog.at), asc(auditLog.seq));
     expect(entries).toEqual([
       { at: new Date(TIMES.during), actorId: trainer.id, detail: { sessionId: session.id, from: 'confirmed', to: 'attended' } },
       { at: new Date(TIMES.locked), actorId: coordinator.id, detail: { sessionId: session.id, from: 'attended', to: 'partly attended' } },

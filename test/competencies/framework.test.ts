@@ -164,7 +164,7 @@ describe('a draft version', () => {
   });
 
   it('is audited, change by change', async () => {
-    const actions = (await database.db.select().from(auditLog).where(eq(auditLog.subjectId, draft.framework.id)).orderBy(auditLog.at)).map((a) => a.action);
+    const actions = (await database.db.select().from(auditLog).where(eq(auditLog.subjectId, draft.framework.id)).orderBy(auditLog.at, auditLog.seq)).map((a) => a.action);
     expect(actions).toEqual(['framework.draft-started', 'framework.competency-changed', 'framework.competency-changed', 'framework.competency-added', 'framework.competency-removed', 'framework.group-changed', 'framework.group-removed']);
   });
 

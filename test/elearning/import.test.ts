@@ -47,7 +47,7 @@ const importAudit = () =>
     .select()
     .from(auditLog)
     .where(and(eq(auditLog.action, 'e-learning.imported'), eq(auditLog.actorId, coordinatorId)))
-    .orderBy(asc(auditLog.at), asc(auditLog.id));
+    .orderBy(asc(auditLog.at), asc(auditLog.seq));
 
 async function completionsOf(email: string) {
   const rows = await db()

@@ -56,7 +56,7 @@ beforeEach(async () => {
 });
 
 const themeId = async (name: string) => (await listAnswerThemes(reviewer())).find((t) => t.name === name)!.id;
-const auditOf = (subjectId: string) => database.db.select().from(auditLog).where(eq(auditLog.subjectId, subjectId)).orderBy(auditLog.at);
+const auditOf = (subjectId: string) => database.db.select().from(auditLog).where(eq(auditLog.subjectId, subjectId)).orderBy(auditLog.at, auditLog.seq);
 const keyOf = (id: string) => Object.entries(ids).find(([, v]) => v === id)![0];
 
 describe('the answers', () => {

@@ -95,7 +95,7 @@ export async function snapshot(db: Database) {
 }
 
 export async function auditFor(db: Database, subjectId: string) {
-  return db.select().from(auditLog).where(eq(auditLog.subjectId, subjectId)).orderBy(asc(auditLog.at));
+  return db.select().from(auditLog).where(eq(auditLog.subjectId, subjectId)).orderBy(asc(auditLog.at), asc(auditLog.seq));
 }
 
 /** The error summary's messages and links; each link must land on a field of the page. */

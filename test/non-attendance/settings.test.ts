@@ -34,7 +34,7 @@ async function written() {
   const p = await rotherham(database.db);
   return {
     policy: [p.nonAttendanceChargeHalfDayPence, p.nonAttendanceChargeFullDayPence, p.chargeExemptSectors],
-    audit: await database.db.select().from(auditLog).where(eq(auditLog.subjectType, 'partnership')).orderBy(asc(auditLog.at), asc(auditLog.id)),
+    audit: await database.db.select().from(auditLog).where(eq(auditLog.subjectType, 'partnership')).orderBy(asc(auditLog.at), asc(auditLog.seq)),
     completions: await database.db.select().from(eLearningCompletions),
   };
 }
