@@ -211,7 +211,9 @@ export function prospectusMonths(p: Pick<Prospectus, 'startsOn' | 'endsOn'>): st
  * published prospectus, its courses, their groups and competencies, their sessions (places taken
  * included), their trainers' names, the current framework's workforce groups and the partnership,
  * with the next moment a session starts or closes for booking (the page's words change then too).
- * Any committed change to any of them, by any instance, gives a new version. `by` picks the
+ * Any committed change to any of them, by any instance, gives a new version: the count of row
+ * versions and the sum of their xmins (an update or insert brings a transaction id newer than
+ * every one it replaces, so the sum grows unless rows were deleted, and then the count falls). `by` picks the
  * prospectus: a year, the one covering `today` (else the latest), or the one a course is in.
  * Undefined when there is no such published prospectus (or course).
  */
@@ -233,17 +235,17 @@ export async function publicPageVersion(
       c as (select id, xmin from courses where prospectus_id = (select id from p)),
       se as (select id, xmin, starts_at, booking_closes_at from sessions where course_id in (select id from c)),
       parts as (
-        select 'p' || xmin::text as v from p
-        union all select 'c' || xmin::text from c
-        union all select 'g' || xmin::text from course_workforce_groups where course_id in (select id from c)
-        union all select 'k' || cc.xmin::text || '.' || k.xmin::text from course_competencies cc join competencies k on k.id = cc.competency_id where cc.course_id in (select id from c)
-        union all select 's' || xmin::text from se
-        union all select 't' || st.xmin::text || '.' || pe.xmin::text from session_trainers st join people pe on pe.id = st.person_id where st.session_id in (select id from se)
-        union all select 'w' || wg.xmin::text || '.' || f.xmin::text from workforce_groups wg join competency_frameworks f on f.id = wg.framework_id
+        select xmin::text::bigint as v from p
+        union all select xmin::text::bigint from c
+        union all select xmin::text::bigint from course_workforce_groups where course_id in (select id from c)
+        union all select cc.xmin::text::bigint + k.xmin::text::bigint from course_competencies cc join competencies k on k.id = cc.competency_id where cc.course_id in (select id from c)
+        union all select xmin::text::bigint from se
+        union all select st.xmin::text::bigint + pe.xmin::text::bigint from session_trainers st join people pe on pe.id = st.person_id where st.session_id in (select id from se)
+        union all select wg.xmin::text::bigint + f.xmin::text::bigint from workforce_groups wg join competency_frameworks f on f.id = wg.framework_id
           where wg.partnership_id = ${s.partnership.id} and f.current
-        union all select 'q' || xmin::text from partnerships where id = ${s.partnership.id}
+        union all select xmin::text::bigint from partnerships where id = ${s.partnership.id}
       )
-      select (select id from p) as prospectus_id, md5(string_agg(v, ',' order by v)) as version,
+      select (select id from p) as prospectus_id, count(*) || '.' || sum(v) as version,
         (select least(min(starts_at) filter (where starts_at > ${now.toISOString()}::timestamptz), min(booking_closes_at) filter (where booking_closes_at > ${now.toISOString()}::timestamptz)) from se) as next_change
       from parts`),
   );
