@@ -70,10 +70,15 @@ console.log(`   the same rows inserted bare: ${fixed(bareInserts)} ms; ratio ${f
 // sending clears the texts that hold a personal link).
 const messages = await db.select({ to: outbox.to, subject: outbox.subject, text: outbox.text, attachments: outbox.attachments }).from(outbox).where(eq(outbox.status, 'pending'));
 const smtp = await startSmtpPeer();
+// Warm up nodemailer and the SMTP peer (their code gets compiled) before either is timed.
+const warm = nodemailer.createTransport(`${smtp.url}?pool=true`);
+for (let i = 0; i < 200; i += 50) await Promise.all(messages.slice(i, i + 50).map((m) => warm.sendMail({ from: 'Bench <bench@bench.example>', ...m })));
+warm.close();
+const warmed = smtp.received.length;
 const mailer = smtpMailer(smtp.url, 'Bench <bench@bench.example>');
 start = process.hrtime.bigint();
 const delivered = await sendDueMail({ db, mailer }, new Date(RUN_AT));
-await smtp.waitFor(delivered.sent, 60_000);
+await smtp.waitFor(warmed + delivered.sent, 60_000);
 const outboxMs = ms(start);
 mailer.close();
 const bare = nodemailer.createTransport(`${smtp.url}?pool=true`);
@@ -81,7 +86,7 @@ start = process.hrtime.bigint();
 for (let i = 0; i < messages.length; i += 50) {
   await Promise.all(messages.slice(i, i + 50).map((m) => bare.sendMail({ from: 'Bench <bench@bench.example>', ...m })));
 }
-await smtp.waitFor(delivered.sent + messages.length, 60_000);
+await smtp.waitFor(warmed + delivered.sent + messages.length, 60_000);
 const bareMs = ms(start);
 bare.close();
 await smtp.close();
