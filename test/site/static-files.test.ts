@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { withStaticFiles } from '../../server/runtime';
@@ -70,6 +70,23 @@ describe('static files', () => {
     const headers = readFileSync(join(assets, '_headers'), 'utf8');
     for (const file of Object.values(JSON.parse(readFileSync('web/static-files.json', 'utf8')) as Record<string, string>)) {
       expect(headers).toContain(`/static/${file}\n  Cache-Control: public, max-age=31536000, immutable\n`);
+    }
+  });
+});
+
+describe('compression', () => {
+  it('gzips pages and JSON for a client that asks, and sends them plain to one that does not', async () => {
+    for (const [path, type] of [['/accessibility', /text\/html/], ['/api/v1/openapi.json', /application\/json/]] as const) {
+      const plain = await root.request(path);
+      const text = await plain.text();
+      expect(plain.headers.get('content-encoding'), path).toBeNull();
+      const zipped = await root.request(path, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(zipped.headers.get('content-type')).toMatch(type);
+      expect(zipped.headers.get('content-encoding'), path).toBe('gzip');
+      expect(zipped.headers.get('vary')).toContain('Accept-Encoding');
+      const bytes = Buffer.from(await zipped.arrayBuffer());
+      expect(bytes.length).toBeLessThan(Buffer.byteLength(text));
+      expect(gunzipSync(bytes).toString('utf8')).toBe(text);
     }
   });
 });
