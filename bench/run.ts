@@ -20,7 +20,7 @@ import nodemailer from 'nodemailer';
 import { followUpLinks, followUpSurveys, outbox } from '../db/schema';
 import { sendDueFollowUps } from '../server/follow-ups/service';
 import { smtpMailer } from '../server/mail/mailer';
-import { sendDueMail } from '../server/mail/outbox';
+import { queueMail, sendDueMail } from '../server/mail/outbox';
 import { generateToken, hashToken } from '../server/shared/tokens';
 import { seed } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
@@ -74,25 +74,37 @@ const smtp = await startSmtpPeer();
 const warm = nodemailer.createTransport(`${smtp.url}?pool=true`);
 for (let i = 0; i < 200; i += 50) await Promise.all(messages.slice(i, i + 50).map((m) => warm.sendMail({ from: 'Bench <bench@bench.example>', ...m })));
 warm.close();
-const warmed = smtp.received.length;
-const mailer = smtpMailer(smtp.url, 'Bench <bench@bench.example>');
-start = process.hrtime.bigint();
-const delivered = await sendDueMail({ db, mailer }, new Date(RUN_AT));
-await smtp.waitFor(warmed + delivered.sent, 60_000);
-const outboxMs = ms(start);
-mailer.close();
-const bare = nodemailer.createTransport(`${smtp.url}?pool=true`);
-start = process.hrtime.bigint();
-for (let i = 0; i < messages.length; i += 50) {
-  await Promise.all(messages.slice(i, i + 50).map((m) => bare.sendMail({ from: 'Bench <bench@bench.example>', ...m })));
+// Three rounds, each the outbox then nodemailer alone, the same messages queued again for the
+// outbox's later rounds; the medians, as other work on the machine moves single runs a lot.
+const ROUNDS = 3;
+const outboxRuns: number[] = [];
+const bareRuns: number[] = [];
+let delivered = { sent: 0, failed: 0, gaveUp: 0 };
+for (let round = 0; round < ROUNDS; round++) {
+  if (round > 0) await db.transaction((tx) => queueMail(tx, { partnershipId: scope.partnership.id, now: new Date(RUN_AT) }, messages));
+  const received = smtp.received.length;
+  const mailer = smtpMailer(smtp.url, 'Bench <bench@bench.example>');
+  start = process.hrtime.bigint();
+  delivered = await sendDueMail({ db, mailer }, new Date(RUN_AT));
+  await smtp.waitFor(received + delivered.sent, 60_000);
+  outboxRuns.push(ms(start));
+  mailer.close();
+  const bare = nodemailer.createTransport(`${smtp.url}?pool=true`);
+  start = process.hrtime.bigint();
+  for (let i = 0; i < messages.length; i += 50) {
+    await Promise.all(messages.slice(i, i + 50).map((m) => bare.sendMail({ from: 'Bench <bench@bench.example>', ...m })));
+  }
+  await smtp.waitFor(received + delivered.sent + messages.length, 60_000);
+  bareRuns.push(ms(start));
+  bare.close();
 }
-await smtp.waitFor(warmed + delivered.sent + messages.length, 60_000);
-const bareMs = ms(start);
-bare.close();
 await smtp.close();
-console.log('2. Sending the outbox to a loopback SMTP server');
-console.log(`   send-mail: ${delivered.sent} messages in ${fixed(outboxMs)} ms (${fixed(delivered.sent / (outboxMs / 1000), 0)} a second)`);
-console.log(`   nodemailer alone, the same ${messages.length} messages in the same batches: ${fixed(bareMs)} ms (${fixed(messages.length / (bareMs / 1000), 0)} a second)`);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const outboxMs = median(outboxRuns);
+const bareMs = median(bareRuns);
+console.log('2. Sending the outbox to a loopback SMTP server (median of 3 rounds)');
+console.log(`   send-mail: ${delivered.sent} messages in ${fixed(outboxMs)} ms (${fixed(delivered.sent / (outboxMs / 1000), 0)} a second); rounds ${outboxRuns.map((r) => fixed(r, 0)).join(', ')} ms`);
+console.log(`   nodemailer alone, the same ${messages.length} messages in the same batches: ${fixed(bareMs)} ms (${fixed(messages.length / (bareMs / 1000), 0)} a second); rounds ${bareRuns.map((r) => fixed(r, 0)).join(', ')} ms`);
 console.log(`   ratio (the outbox's rate over nodemailer's) ${fixed(bareMs / outboxMs, 2)}\n`);
 
 // 3. The duplicate window: a batch of 50 sent and then marked sent in one UPDATE, as the sender does.
