@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { compress } from 'hono/compress';
 import { requestId } from 'hono/request-id';
 import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
@@ -104,9 +103,6 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const routes = routeTable(deps);
 
-  // gzip (or deflate) for HTML, CSS, JS and JSON when the client asks: CompressionStream, on
-  // Node and on workerd alike. An answer already encoded (a cached page's gzip) is left alone.
-  app.use(compress());
   app.use(requestId());
   app.use(securityHeaders(deps.config));
 

@@ -7,6 +7,7 @@ import { openDatabase } from '../db/open';
 import { ConfigurationError, configFrom, type Environment } from './shared/config';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { compress } from 'hono/compress';
 import { chooseMailer, type Mailer } from './mail/mailer';
 import { securityHeaders } from './http/security';
 
@@ -46,6 +47,10 @@ export function requireMailer(env: Environment, config: Parameters<typeof choose
  */
 export function withStaticFiles(app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }, config: { trustProxy: boolean }, folder = './dist/assets') {
   const root = new Hono();
+  // gzip (or deflate) for HTML, CSS, JS and JSON when the client asks, on Node only: workerd
+  // compresses a Worker's answers itself (a body compressed here would be compressed twice).
+  // A precompressed static file (its Content-Encoding set) is left as it is.
+  root.use(compress());
   root.use('/assets/*', securityHeaders(config), staticCaching, serveStatic({ root: folder }));
   root.use('/static/*', securityHeaders(config), staticCaching, serveStatic({ root: folder, precompressed: true }));
   root.all('*', (c) => app.fetch(c.req.raw, c.env));

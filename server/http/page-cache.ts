@@ -14,7 +14,6 @@ interface Entry {
   version: string;
   etag: string;
   html: string;
-  gzip?: Promise<Uint8Array<ArrayBuffer>>;
 }
 
 const MAX_ENTRIES = 500;
@@ -29,19 +28,6 @@ const cacheFor = (db: Database) => {
 /** The If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */
 const matches = (header: string | undefined, etag: string) =>
   Boolean(header && (header.trim() === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))));
-
-/** Accept-Encoding names gzip (or *) without q=0. */
-const acceptsGzip = (header = '') =>
-  header.split(',').some((part) => {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    return (name === 'gzip' || name === '*') && !(q && Number(q.slice(2)) === 0);
-  });
-
-async function gzipped(html: string) {
-  const stream = new Blob([html]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 /**
  * The page at `key` for a signed-out viewer: from the cache while `version` is the one it was
@@ -69,11 +55,5 @@ export async function cachedPage(c: AppContext, key: string, version: string | u
   c.header('Cache-Control', 'public, no-cache');
   c.header('Vary', 'Cookie, Accept-Encoding');
   if (matches(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304);
-  if (acceptsGzip(c.req.header('accept-encoding'))) {
-    entry.gzip ??= gzipped(entry.html);
-    c.header('Content-Encoding', 'gzip');
-    c.header('Content-Type', 'text/html; charset=UTF-8');
-    return c.body(await entry.gzip);
-  }
   return c.html(entry.html);
 }

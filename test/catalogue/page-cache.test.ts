@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import { and, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
@@ -79,15 +78,6 @@ describe('the prospectus and course pages for people not signed in', () => {
     const closedBefore = countClosed(await (await get(app.app, coursePath)).text());
     app.clock.set(new Date(session.bookingClosesAt.getTime() + 1000));
     expect(countClosed(await (await get(app.app, coursePath)).text())).toBeGreaterThan(closedBefore);
-  });
-
-  it('send gzip to a client that asks for it, the same page underneath', async () => {
-    const plain = await (await get(first.app, '/courses')).text();
-    const res = await get(first.app, '/courses', { 'accept-encoding': 'gzip, deflate, br' });
-    expect(res.headers.get('content-encoding')).toBe('gzip');
-    expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')).toBe(plain);
-    const refused = await get(first.app, '/courses', { 'accept-encoding': 'gzip;q=0' });
-    expect(refused.headers.get('content-encoding')).toBeNull();
   });
 
   it('are never shared with, or taken from, a signed-in person', async () => {

@@ -76,7 +76,7 @@ describe('static files', () => {
 
 describe('compression', () => {
   it('gzips pages and JSON for a client that asks, and sends them plain to one that does not', async () => {
-    for (const [path, type] of [['/accessibility', /text\/html/], ['/api/v1/openapi.json', /application\/json/]] as const) {
+    for (const [path, type] of [['/courses', /text\/html/], ['/accessibility', /text\/html/], ['/api/v1/openapi.json', /application\/json/]] as const) {
       const plain = await root.request(path);
       const text = await plain.text();
       expect(plain.headers.get('content-encoding'), path).toBeNull();
