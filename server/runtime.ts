@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { openDatabase } from '../db/open';
 import { ConfigurationError, configFrom, type Environment } from './shared/config';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { compress } from 'hono/compress';
 import { chooseMailer, type Mailer } from './mail/mailer';
 import { securityHeaders } from './http/security';
 
@@ -40,11 +41,40 @@ export function requireMailer(env: Environment, config: Parameters<typeof choose
 /**
  * The Node server's front: the static files built by scripts/build-assets.mjs (npm start runs
  * it; the same folder the Worker serves), with the app's security headers too, then the app.
+ * A fingerprinted file (its content's hash in its name) is sent with its brotli or gzip form
+ * when the client takes one, may be kept for a year, and has its hash as its ETag; the others
+ * must be checked again (their Last-Modified is their source's, not the build's).
  */
 export function withStaticFiles(app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> }, config: { trustProxy: boolean }, folder = './dist/assets') {
   const root = new Hono();
-  root.use('/assets/*', securityHeaders(config), serveStatic({ root: folder }));
-  root.use('/static/*', securityHeaders(config), serveStatic({ root: folder }));
+  // gzip (or deflate) for HTML, CSS, JS and JSON when the client asks, on Node only: workerd
+  // compresses a Worker's answers itself (a body compressed here would be compressed twice).
+  // A precompressed static file (its Content-Encoding set) is left as it is.
+  root.use(compress());
+  root.use('/assets/*', securityHeaders(config), staticCaching, serveStatic({ root: folder }));
+  root.use('/static/*', securityHeaders(config), staticCaching, serveStatic({ root: folder, precompressed: true }));
   root.all('*', (c) => app.fetch(c.req.raw, c.env));
   return root;
 }
+
+/** "app.3f2a9c01d4.css": a name build-assets gave a file, with the hash of its content. */
+const FINGERPRINTED = /\.([0-9a-f]{10})\.[a-z]+$/;
+
+const staticCaching: MiddlewareHandler = async (c, next) => {
+  const hash = c.req.path.match(FINGERPRINTED)?.[1];
+  if (hash) {
+    const etag = `"${hash}"`;
+    if (c.req.header('if-none-match')?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+      return c.body(null, 304, { ETag: etag, 'Cache-Control': IMMUTABLE });
+    }
+  }
+  await next();
+  if (c.res.status !== 200) return;
+  if (hash) {
+    c.res.headers.set('Cache-Control', IMMUTABLE);
+    c.res.headers.set('ETag', `"${hash}"`);
+  } else {
+    c.res.headers.set('Cache-Control', 'public, no-cache');
+  }
+};
+const IMMUTABLE = 'public, max-age=31536000, immutable';

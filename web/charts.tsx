@@ -6,6 +6,7 @@
 // Colours are the GOV.UK palette's, at least 3:1 against white for the bars and 4.5:1 for text.
 import type { Child } from 'hono/jsx';
 import { FEWER_THAN_SMALL_GROUP } from '../server/shared/statistics';
+import { formatCount } from '../server/shared/words';
 
 export interface ChartBar {
   /** The number drawn, or null where it is suppressed (no bar is drawn). */
@@ -96,7 +97,7 @@ function Panel({ panel, left, width, rows, rowMiddle }: { panel: ChartPanel; lef
   const x = (v: number) => left + (Math.min(Math.max(v, 0), scale.max) / scale.max) * plot;
   const ticks: number[] = [];
   for (let t = 0; t <= scale.max + 1e-9; t += scale.step) ticks.push(Number(t.toFixed(6)));
-  const tick = panel.tick ?? ((v: number) => v.toLocaleString('en-GB'));
+  const tick = panel.tick ?? ((v: number) => formatCount(v));
   const bottom = TOP + rows * ROW;
   const parts: Child[] = [
     <text x={left} y={16} font-weight="bold" fill={COLOURS.ink}>

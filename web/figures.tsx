@@ -2,6 +2,7 @@
 // mean with its n and interval, "fewer than 5" where a figure is suppressed. For the impact
 // dashboard, the learning-needs analysis and the year-end review alike.
 import { describeInterval, describeRate, isSuppressed, FEWER_THAN_SMALL_GROUP, type Mean, type Rate } from '../server/shared/statistics';
+import { formatCount } from '../server/shared/words';
 
 const Hidden = ({ figure }: { figure: { notShown?: true } }) => <span class="app-suppressed">{figure.notShown ? 'not shown' : FEWER_THAN_SMALL_GROUP}</span>;
 
@@ -23,7 +24,7 @@ export function MeanFigure({ figure, unit = '', signed = false }: { figure: Mean
   return (
     <>
       {number(figure.mean)}
-      {unit ? ` ${unit}` : ''} ({figure.n.toLocaleString('en-GB')} {figure.n === 1 ? 'person' : 'people'})
+      {unit ? ` ${unit}` : ''} ({formatCount(figure.n)} {figure.n === 1 ? 'person' : 'people'})
       <span class="govuk-body-s app-interval">
         95% interval: {number(figure.low)} to {number(figure.high)}
       </span>
@@ -32,4 +33,4 @@ export function MeanFigure({ figure, unit = '', signed = false }: { figure: Mean
 }
 
 /** A count of people in a breakdown: the number, or "fewer than 5" where it is suppressed (null). */
-export const CountFigure = ({ count }: { count: number | null }) => (count === null ? <span class="app-suppressed">{FEWER_THAN_SMALL_GROUP}</span> : <>{count.toLocaleString('en-GB')}</>);
+export const CountFigure = ({ count }: { count: number | null }) => (count === null ? <span class="app-suppressed">{FEWER_THAN_SMALL_GROUP}</span> : <>{formatCount(count)}</>);

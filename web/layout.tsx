@@ -1,5 +1,9 @@
 import type { Child } from 'hono/jsx';
 import type { Role } from '../db/schema';
+import STATIC_FILES from './static-files.json';
+
+/** A static file's fingerprinted address (scripts/build-assets.mjs), which browsers may keep for a year. */
+export const staticFile = (name: keyof typeof STATIC_FILES) => `/static/${STATIC_FILES[name]}`;
 
 export interface Viewer {
   name: string;
@@ -48,11 +52,11 @@ export function Layout({ frame, title, hasErrors, backLink, children }: LayoutPr
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <meta name="theme-color" content="#1d70b8" />
         <link rel="icon" sizes="48x48" href="/assets/images/favicon.ico" />
-        <link rel="stylesheet" href="/static/govuk-frontend.min.css" />
-        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="stylesheet" href={staticFile('govuk-frontend.min.css')} />
+        <link rel="stylesheet" href={staticFile('app.css')} />
       </head>
       <body class="govuk-template__body">
-        <script src="/static/supported.js"></script>
+        <script src={staticFile('supported.js')}></script>
         <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">
           Skip to main content
         </a>
@@ -151,7 +155,7 @@ export function Layout({ frame, title, hasErrors, backLink, children }: LayoutPr
             </div>
           </div>
         </footer>
-        <script type="module" src="/static/init.js"></script>
+        <script type="module" src={staticFile('init.js')}></script>
       </body>
     </html>
   );

@@ -1,5 +1,5 @@
-import { createEvent } from 'ics';
 import type { MailMessage } from '../mail/mailer';
+import { calendarText } from '../shared/ical';
 
 export interface CalendarSession {
   bookingId: string;
@@ -10,6 +10,8 @@ export interface CalendarSession {
   location: string;
   description: string;
   organiser: { name: string; email: string };
+  /** When the invite is made (DTSTAMP), by the service's clock. */
+  stamp: Date;
 }
 
 /**
@@ -17,24 +19,20 @@ export interface CalendarSession {
  * cancellation (METHOD:CANCEL, a higher SEQUENCE) removes the same event from calendars.
  */
 export function calendarInvite(session: CalendarSession, kind: 'request' | 'cancel'): MailMessage['attachments'][number] {
-  const utc = (d: Date): [number, number, number, number, number] => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
-  const { error, value } = createEvent({
+  const method = kind === 'request' ? 'REQUEST' : 'CANCEL';
+  const content = calendarText({
     productId: 'safeguarding-training',
     uid: `${session.bookingId}.${session.sessionId}@safeguarding-training`,
-    method: kind === 'request' ? 'REQUEST' : 'CANCEL',
+    method,
     status: kind === 'request' ? 'CONFIRMED' : 'CANCELLED',
     sequence: kind === 'request' ? 0 : 1,
-    title: session.title,
+    stamp: session.stamp,
+    start: session.startsAt,
+    end: session.endsAt,
+    summary: session.title,
     description: session.description,
     location: session.location,
-    start: utc(session.startsAt),
-    startInputType: 'utc',
-    startOutputType: 'utc',
-    end: utc(session.endsAt),
-    endInputType: 'utc',
-    endOutputType: 'utc',
-    organizer: session.organiser,
+    organiser: session.organiser,
   });
-  if (error || !value) throw error ?? new Error('Could not make the calendar invite');
-  return { filename: kind === 'request' ? 'invite.ics' : 'cancel.ics', contentType: `text/calendar; method=${kind === 'request' ? 'REQUEST' : 'CANCEL'}`, content: value };
+  return { filename: kind === 'request' ? 'invite.ics' : 'cancel.ics', contentType: `text/calendar; method=${method}`, content };
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../shared/clock';
 import type { Config } from '../shared/config';
 import { formatDate, formatSessionTime, formatTime } from '../shared/dates';
 import type { QueuedMail } from '../mail/outbox';
@@ -24,6 +25,8 @@ export interface Recipient {
 
 interface Context {
   config: Pick<Config, 'baseUrl' | 'mailFrom'>;
+  /** The invite's DTSTAMP. */
+  clock: Clock;
   partnership: Pick<Partnership, 'name' | 'shortName'>;
 }
 
@@ -46,6 +49,7 @@ function invite(c: Context, r: Recipient, s: SessionDetails, kind: 'request' | '
       location: s.online ? s.joiningLink || 'Online' : s.venue,
       description: `${c.partnership.name} training. Your bookings: ${c.config.baseUrl}/bookings`,
       organiser: { name: `${c.partnership.shortName} training`, email: c.config.mailFrom.match(/<([^>]+)>/)?.[1] ?? c.config.mailFrom },
+      stamp: c.clock.now(),
     },
     kind,
   );

@@ -1,5 +1,6 @@
 import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/components';
-import { formatDate, formatSessionTime, formatTime, monthName, duration } from '../shared/dates';
+import { formatDate, formatSessionTime, formatTime, monthName, duration, toLondonFields } from '../shared/dates';
+import { cachedPage } from '../http/page-cache';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
 import { givenValues, uuidParam } from '../http/params';
 import { fieldErrors } from '../http/forms';
@@ -7,7 +8,7 @@ import { scope, type AppContext } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';
 import { filtersSchema } from './schemas';
-import { currentProspectus, getCourse, getSession, listCourses, listWorkforceGroups, prospectusMonths } from './service';
+import { currentProspectus, getCourse, publicPageVersion, getSession, listCourses, listWorkforceGroups, prospectusMonths } from './service';
 import { BookingPanel, NextDates, PlacesLeft, SessionTable } from './views';
 
 import { liveBookingFor } from '../bookings/service';
@@ -24,9 +25,18 @@ export function readFilters(c: AppContext) {
 }
 
 
+/** The prospectus; signed out, from the page cache while the prospectus is unchanged (filters in the key). */
 async function prospectusPage(c: AppContext) {
-  const s = scope(c);
   const { filters, errors } = readFilters(c);
+  const anonymous = !c.get('viewer') && !Object.keys(errors).length;
+  const today = toLondonFields(c.get('deps').clock.now()).date;
+  const version = anonymous ? await publicPageVersion(scope(c), { year: filters.year, today }) : undefined;
+  const key = `/courses|${today}|${JSON.stringify(Object.entries(filters).filter(([, v]) => v).sort())}`;
+  return cachedPage(c, key, version?.version, () => renderProspectus(c, filters, errors));
+}
+
+async function renderProspectus(c: AppContext, filters: ReturnType<typeof readFilters>['filters'], errors: Record<string, string>) {
+  const s = scope(c);
   const prospectus = await currentProspectus(s, filters.year);
   if (!prospectus) {
     return render(c, { title: 'Training prospectus' }, <>
@@ -85,8 +95,15 @@ async function prospectusPage(c: AppContext) {
   );
 }
 
+/** A course; signed out, from the page cache while its prospectus is unchanged. */
 async function coursePage(c: AppContext) {
-  const course = await getCourse(scope(c), uuidParam(c, 'courseId', 'Course'));
+  const courseId = uuidParam(c, 'courseId', 'Course');
+  const version = c.get('viewer') ? undefined : await publicPageVersion(scope(c), { courseId });
+  return cachedPage(c, `/courses/${courseId}`, version?.version, () => renderCourse(c, courseId));
+}
+
+async function renderCourse(c: AppContext, courseId: string) {
+  const course = await getCourse(scope(c), courseId);
   return render(
     c,
     { title: course.title, backLink: '/courses' },

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm';
-import type { Executor } from '../../db/database';
+import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { rowsOf, type Executor } from '../../db/database';
 import {
   competencies,
   competencyFrameworks,
@@ -204,3 +204,52 @@ export function prospectusMonths(p: Pick<Prospectus, 'startsOn' | 'endsOn'>): st
   return months;
 }
 
+
+/**
+ * What a signed-out viewer's prospectus or course page shows, as one version string read in one
+ * statement: the row versions (PostgreSQL's xmin, new on every insert and update) of the
+ * published prospectus, its courses, their groups and competencies, their sessions (places taken
+ * included), their trainers' names, the current framework's workforce groups and the partnership,
+ * with the next moment a session starts or closes for booking (the page's words change then too).
+ * Any committed change to any of them, by any instance, gives a new version: the count of row
+ * versions and the sum of their xmins (an update or insert brings a transaction id newer than
+ * every one it replaces, so the sum grows unless rows were deleted, and then the count falls). `by` picks the
+ * prospectus: a year, the one covering `today` (else the latest), or the one a course is in.
+ * Undefined when there is no such published prospectus (or course).
+ */
+export async function publicPageVersion(
+  s: Pick<ServiceContext, 'db' | 'partnership' | 'clock'>,
+  by: { year?: string; today: string } | { courseId: string },
+): Promise<{ prospectusId: string; version: string } | undefined> {
+  const now = s.clock.now();
+  const chosen =
+    'courseId' in by
+      ? sql`select p.id, p.xmin from prospectuses p join courses c on c.prospectus_id = p.id
+            where c.id = ${by.courseId} and c.partnership_id = ${s.partnership.id} and p.status = 'published'`
+      : sql`select id, xmin from prospectuses
+            where partnership_id = ${s.partnership.id} and status = 'published' ${by.year ? sql`and year = ${by.year}` : sql``}
+            order by (starts_on <= ${by.today} and ends_on >= ${by.today}) desc, starts_on desc limit 1`;
+  const [row] = rowsOf<{ prospectus_id: string | null; version: string | null; next_change: string | Date | null }>(
+    await s.db.execute(sql`
+      with p as (${chosen}),
+      c as (select id, xmin from courses where prospectus_id = (select id from p)),
+      se as (select id, xmin, starts_at, booking_closes_at from sessions where course_id in (select id from c)),
+      parts as (
+        select xmin::text::bigint as v from p
+        union all select xmin::text::bigint from c
+        union all select xmin::text::bigint from course_workforce_groups where course_id in (select id from c)
+        union all select cc.xmin::text::bigint + k.xmin::text::bigint from course_competencies cc join competencies k on k.id = cc.competency_id where cc.course_id in (select id from c)
+        union all select xmin::text::bigint from se
+        union all select st.xmin::text::bigint + pe.xmin::text::bigint from session_trainers st join people pe on pe.id = st.person_id where st.session_id in (select id from se)
+        union all select wg.xmin::text::bigint + f.xmin::text::bigint from workforce_groups wg join competency_frameworks f on f.id = wg.framework_id
+          where wg.partnership_id = ${s.partnership.id} and f.current
+        union all select xmin::text::bigint from partnerships where id = ${s.partnership.id}
+      )
+      select (select id from p) as prospectus_id, count(*) || '.' || sum(v) as version,
+        (select least(min(starts_at) filter (where starts_at > ${now.toISOString()}::timestamptz), min(booking_closes_at) filter (where booking_closes_at > ${now.toISOString()}::timestamptz)) from se) as next_change
+      from parts`),
+  );
+  if (!row?.prospectus_id || !row.version) return undefined;
+  const next = row.next_change ? new Date(row.next_change).getTime() : 'none';
+  return { prospectusId: row.prospectus_id, version: `${row.version}.${next}` };
+}

@@ -17,6 +17,7 @@ import { describeRate, rate, shownCells, SMALL_GROUP, type Proportion, type SumO
 import type { PersonalContext, ServiceContext } from '../shared/context';
 import { currentFramework, requirementsByGroup, type CompetencyStatus, type Framework, type GroupRequirements, type RequiredCompetency } from './service';
 import { readEvidenceDays, WorkforceStatuses } from './workforce-statuses';
+import { formatCount } from '../shared/words';
 
 /** A figure not shown: it counts fewer than 5 people, or it would let one that does be worked out. */
 export interface Hidden {
@@ -463,7 +464,7 @@ export async function gapMap(s: PersonalContext): Promise<GapMap | undefined> {
 const HIDDEN_WORDS: Record<Hidden['reason'], string> = { 'fewer than 5': `fewer than ${SMALL_GROUP}`, 'would give another away': 'not shown' };
 
 /** "212", "fewer than 5", or "not shown" (a figure that would let a smaller one be worked out). */
-export const describeFigure = (f: Figure) => (isHidden(f) ? HIDDEN_WORDS[f.reason] : f.count.toLocaleString('en-GB'));
+export const describeFigure = (f: Figure) => (isHidden(f) ? HIDDEN_WORDS[f.reason] : formatCount(f.count));
 
 /** "64% (212 of 331)", "fewer than 5", "not shown", or "nobody needs it". */
 export const describeShare = (f: Share) => (f === null ? 'nobody needs it' : isHidden(f) ? HIDDEN_WORDS[f.reason] : describeRate(f));

@@ -12,6 +12,7 @@ import { formatShortDate } from '../shared/dates';
 import type { FieldErrors } from '../shared/errors';
 import { HISTORY_COLUMNS } from './rows';
 import { importedYears, importHistory, MAX_HISTORY_UPLOAD_BYTES, type HistoryImport } from './service';
+import { formatCount } from '../shared/words';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const PATH = '/manage/history';
@@ -22,7 +23,7 @@ const MODES = [
   { value: 'import', text: 'Import it', hint: 'Importing a year again replaces what its last import brought in' },
 ];
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 async function importForm(c: AppContext, pasted = '', errors: FieldErrors = {}, mode = 'check') {
   const years = await importedYears(scope(c));

@@ -14,6 +14,8 @@ export interface AppEnv {
     /** The hash of the session token, when signed in through a cookie. */
     sessionId: string | undefined;
     csrfToken: string;
+    /** A CSRF cookie made for this request (none came with it), sent only with a page that holds a form. */
+    newCsrfSecret: string | undefined;
     /** The request's reference, in its X-Request-Id header and in the log of any failure. */
     requestId: string;
     /** A posted form, parsed once at the edge (./readable), for the CSRF check and the page alike. */

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { Layout } from '../../web/layout';
 import type { AppContext } from './context';
 import { showsDevMailbox } from '../deps';
+import { keepCsrfCookieFor } from './security';
 
 export interface PageOptions {
   title: string;
@@ -12,6 +13,11 @@ export interface PageOptions {
 
 /** Renders a page in the shared layout. */
 export function render(c: AppContext, options: PageOptions, body: Child) {
+  return c.html(pageHtml(c, options, body), options.status ?? (options.hasErrors ? 422 : 200));
+}
+
+/** A page in the shared layout, as HTML; the CSRF cookie goes with it when it holds a form. */
+export function pageHtml(c: AppContext, options: PageOptions, body: Child): string {
   const { config } = c.get('deps');
   const viewer = c.get('viewer');
   const partnership = c.var.partnership;
@@ -28,7 +34,9 @@ export function render(c: AppContext, options: PageOptions, body: Child) {
       {body}
     </Layout>
   );
-  return c.html(`<!DOCTYPE html>${html}`, options.status ?? (options.hasErrors ? 422 : 200));
+  const page = `<!DOCTYPE html>${html}`;
+  keepCsrfCookieFor(c, page);
+  return page;
 }
 
 /** A problem+json body (RFC 9457) for the API. */

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { apiTokens } from '../../db/schema';
 import { liveToken, loadSignedInPerson, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
@@ -83,7 +83,9 @@ export function setSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], to
 
 /**
  * CSRF protection for forms: a random cookie, and in each form an HMAC of it bound to
- * the session. A POST whose token does not match changes nothing.
+ * the session. A POST whose token does not match changes nothing. A new cookie is only sent
+ * with a page that holds a form (see `keepCsrfCookieFor`): a page without one sets no cookie,
+ * so a shared cache may keep it.
  */
 export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (isApiPath(c.req.path)) return next(); // the API authenticates by bearer token, never by cookie
@@ -91,7 +93,7 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   let secret = getCookie(c, CSRF_COOKIE);
   if (!secret || !/^[a-z0-9]{32}$/.test(secret)) {
     secret = generateToken();
-    setCookie(c, CSRF_COOKIE, secret, { httpOnly: true, secure: config.cookieSecure, sameSite: 'Lax', path: '/' });
+    c.set('newCsrfSecret', secret);
   }
   const expected = await hmac(config.secret, `${secret}|${c.get('sessionId') ?? ''}`);
   c.set('csrfToken', expected);
@@ -104,3 +106,10 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   return next();
 };
+
+/** Sends the CSRF cookie made for this request when the page about to be sent holds its token (a form). */
+export function keepCsrfCookieFor(c: Context<AppEnv>, html: string) {
+  const secret = c.get('newCsrfSecret');
+  if (!secret || !html.includes(c.get('csrfToken'))) return;
+  setCookie(c, CSRF_COOKIE, secret, { httpOnly: true, secure: c.get('deps').config.cookieSecure, sameSite: 'Lax', path: '/' });
+}

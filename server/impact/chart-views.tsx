@@ -10,12 +10,13 @@ import { isSuppressed, percent, type Mean, type Rate } from '../shared/statistic
 import { weakFollowUp, type ThemeRow } from './by-theme';
 import { NON_RESPONSE_GAP, type ImpactDashboard, type MonthRow } from './service';
 import { confidenceFigures, DOWNLOADS, type DownloadName } from './tables';
+import { formatCount } from '../shared/words';
 
 export const tableId = (name: DownloadName) => `table-${name}`;
 
 const rateBar = (figure: Rate): ChartBar => (isSuppressed(figure) ? { value: null, text: '' } : { value: figure.value, low: figure.low, high: figure.high, text: percent(figure.value) });
 const meanBar = (figure: Mean): ChartBar => (isSuppressed(figure) ? { value: null, text: '' } : { value: figure.mean, low: figure.low, high: figure.high, text: figure.mean.toFixed(1) });
-const countBar = (count: number | null): ChartBar => ({ value: count, text: count === null ? '' : count.toLocaleString('en-GB') });
+const countBar = (count: number | null): ChartBar => ({ value: count, text: count === null ? '' : formatCount(count) });
 
 /** Sessions delivered and attendances in each month, as a chart. Its table is ByMonth (./views). */
 export function MonthChart({ rows }: { rows: MonthRow[] }) {

@@ -43,10 +43,13 @@ export interface SendSummary {
 }
 
 /**
- * Sends what is due. Rows are claimed (FOR UPDATE SKIP LOCKED, then a claim time) so
- * two senders never take the same row; a sender that dies leaves its claim to expire
- * and the row is sent by the next run. The only window for a duplicate is a crash
- * after the SMTP server accepted a message and before it was marked sent.
+ * Sends what is due, a batch at a time, in three statements a batch whatever its size: one
+ * claims it (FOR UPDATE SKIP LOCKED inside the UPDATE that sets a claim time, so two senders
+ * never take the same row), one marks what the mail server accepted as sent, and one (only when
+ * something failed) records each failure and its next attempt. A sender that dies leaves its
+ * claim to expire and the rows are sent by the next run. The only window for a duplicate is a
+ * crash after the SMTP server accepted a message and before its batch was marked sent: at most
+ * one batch (`batch`, 50), for as long as the batch takes to send (decision 4).
  */
 export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: Date, batch = 50): Promise<SendSummary> {
   const summary: SendSummary = { sent: 0, failed: 0, gaveUp: 0 };
@@ -61,63 +64,68 @@ export async function sendDueMail(deps: { db: Database; mailer: Mailer }, now: D
     return summary;
   }
   for (;;) {
-    const claimed = await deps.db.transaction(async (tx) => {
-      const due = await tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.status, 'pending'),
-            lte(outbox.nextAttemptAt, now),
-            or(isNull(outbox.claimedUntil), lte(outbox.claimedUntil, now)),
-          ),
-        )
-        .orderBy(asc(outbox.nextAttemptAt))
-        .limit(batch)
-        .for('update', { skipLocked: true });
-      if (!due.length) return [];
-      return tx
-        .update(outbox)
-        .set({ claimedUntil: new Date(now.getTime() + CLAIM_MINUTES * MINUTE) })
-        .where(inArray(outbox.id, due.map((d) => d.id)))
-        .returning();
-    });
+    const due = deps.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), or(isNull(outbox.claimedUntil), lte(outbox.claimedUntil, now))))
+      .orderBy(asc(outbox.nextAttemptAt))
+      .limit(batch)
+      .for('update', { skipLocked: true });
+    const claimed = await deps.db
+      .update(outbox)
+      .set({ claimedUntil: new Date(now.getTime() + CLAIM_MINUTES * MINUTE) })
+      .where(inArray(outbox.id, due))
+      .returning();
     if (!claimed.length) return summary;
     // The batch goes at once: the pooled transport spreads it over a few connections.
-    await Promise.all(
-      claimed.map(async (mail) => {
-        try {
-          await deps.mailer.send({ id: mail.id, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
-        } catch (error) {
-          const attempts = mail.attempts + 1;
-          const gaveUp = attempts >= MAX_ATTEMPTS;
-          await deps.db
-            .update(outbox)
-            .set({
-              status: gaveUp ? 'failed' : 'pending',
-              attempts,
-              claimedUntil: null,
-              nextAttemptAt: new Date(now.getTime() + retryDelay(attempts)),
-              lastError: error instanceof Error ? error.message.slice(0, 500) : String(error),
-              ...(gaveUp && mail.clearAfterSending ? { text: CLEARED_FAILED_TEXT } : {}),
-            })
-            .where(eq(outbox.id, mail.id));
-          if (gaveUp) summary.gaveUp++;
-          else summary.failed++;
-          return;
-        }
-        // The mail server has it. Recording that must not count as a failed send (which would
-        // send it again): if the database connection dropped, try again on a fresh one; only if
-        // that fails too is the row left claimed, the one window for a duplicate.
-        await whileDatabaseComesBack(() =>
-          deps.db
-            .update(outbox)
-            .set({ status: 'sent', sentAt: now, attempts: mail.attempts + 1, claimedUntil: null, lastError: null, ...(mail.clearAfterSending ? { text: CLEARED_TEXT } : {}) })
-            .where(eq(outbox.id, mail.id)),
-        );
-        summary.sent++;
-      }),
+    const results = await Promise.allSettled(
+      claimed.map((mail) => deps.mailer.send({ id: mail.id, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments })),
     );
+    const sent = claimed.filter((_, i) => results[i].status === 'fulfilled');
+    if (sent.length) {
+      // The mail server has them. Recording that must not count as a failed send (which would
+      // send them again): if the database connection dropped, try again on a fresh one; only if
+      // that fails too are the rows left claimed, the one window for a duplicate.
+      await whileDatabaseComesBack(() =>
+        deps.db
+          .update(outbox)
+          .set({
+            status: 'sent',
+            sentAt: now,
+            attempts: sql`${outbox.attempts} + 1`,
+            claimedUntil: null,
+            lastError: null,
+            text: sql`case when ${outbox.clearAfterSending} then ${CLEARED_TEXT} else ${outbox.text} end`,
+          })
+          .where(inArray(outbox.id, sent.map((m) => m.id))),
+      );
+      summary.sent += sent.length;
+    }
+    const failures = claimed.flatMap((mail, i) => {
+      const result = results[i];
+      if (result.status === 'fulfilled') return [];
+      const attempts = mail.attempts + 1;
+      const gaveUp = attempts >= MAX_ATTEMPTS;
+      if (gaveUp) summary.gaveUp++;
+      else summary.failed++;
+      const error = result.reason;
+      return [{
+        id: mail.id,
+        status: gaveUp ? 'failed' : 'pending',
+        attempts,
+        next_attempt_at: new Date(now.getTime() + retryDelay(attempts)).toISOString(),
+        last_error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+        text: gaveUp && mail.clearAfterSending ? CLEARED_FAILED_TEXT : mail.text,
+      }];
+    });
+    if (failures.length) {
+      await deps.db.execute(sql`
+        update ${outbox} set status = f.status, attempts = f.attempts, claimed_until = null,
+          next_attempt_at = f.next_attempt_at, last_error = f.last_error, text = f.text
+        from jsonb_to_recordset(${JSON.stringify(failures)}::jsonb)
+          as f(id uuid, status text, attempts integer, next_attempt_at timestamptz, last_error text, text text)
+        where ${outbox.id} = f.id`);
+    }
     if (claimed.length < batch) return summary;
   }
 }

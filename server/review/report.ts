@@ -16,6 +16,7 @@ import { forbidden, invalid } from '../shared/errors';
 import { describeRate, FEWER_THAN_SMALL_GROUP, isSuppressed, type Mean, type Rate } from '../shared/statistics';
 import { courseFigures, coursesOf, rangeOf, type CourseFigures } from './figures';
 import { checkCanRead, lockedReview, prospectusOfYear, REVIEW_DECIDERS, REVIEW_READERS } from './service';
+import { formatCount, formatOneDecimal } from '../shared/words';
 
 /** Who edits the wording: reviewers. Who reads it: reviewers and coordinators. */
 export const REPORT_EDITORS: Role[] = REVIEW_DECIDERS;
@@ -24,10 +25,10 @@ export const REPORT_READERS: Role[] = REVIEW_READERS;
 /** The figures the paragraphs may name: each a value in words, or null where it is not shown (its sentence is left out). */
 export type ReportFigures = Record<PlaceholderName, string | null>;
 
-const count = (n: Count) => (typeof n !== 'number' ? FEWER_THAN_SMALL_GROUP : n.toLocaleString('en-GB'));
+const count = (n: Count) => (typeof n !== 'number' ? FEWER_THAN_SMALL_GROUP : formatCount(n));
 const shownRate = (r: Rate) => (isSuppressed(r) ? null : describeRate(r));
-const oneDecimal = (v: number) => v.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const shownMean = (m: Mean) => (isSuppressed(m) ? null : `${oneDecimal(m.mean)} (${m.n.toLocaleString('en-GB')} people; 95% interval ${oneDecimal(m.low)} to ${oneDecimal(m.high)})`);
+const oneDecimal = (v: number) => formatOneDecimal(v);
+const shownMean = (m: Mean) => (isSuppressed(m) ? null : `${oneDecimal(m.mean)} (${formatCount(m.n)} people; 95% interval ${oneDecimal(m.low)} to ${oneDecimal(m.high)})`);
 
 /** Every placeholder, what it says, and how it is read from the year's figures. */
 export const PLACEHOLDERS = {

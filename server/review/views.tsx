@@ -12,6 +12,7 @@ import type { FormValues } from '../http/forms';
 import { fieldsOf } from '../http/forms';
 import type { CourseFigures, GapCandidate } from './figures';
 import type { Decision, GapDecision, Review, ReviewStatus, ReviewYear } from './service';
+import { formatCount } from '../shared/words';
 
 export const REVIEW_PATH = '/review';
 export const reviewPath = (year: string) => `${REVIEW_PATH}/${year}`;
@@ -68,9 +69,9 @@ export function DecisionSummary({ decision, titleOf }: { decision: Decision | un
 export function CourseFiguresTable({ item }: { item: CourseFigures }) {
   const { delivery, dayZero, followUp } = item.figures;
   const rows: [string, Child][] = [
-    ['Sessions run', delivery.sessionsDelivered.toLocaleString('en-GB')],
-    ['Sessions cancelled', delivery.sessionsCancelled.toLocaleString('en-GB')],
-    ['Places offered', delivery.placesOffered.toLocaleString('en-GB')],
+    ['Sessions run', formatCount(delivery.sessionsDelivered)],
+    ['Sessions cancelled', formatCount(delivery.sessionsCancelled)],
+    ['Places offered', formatCount(delivery.placesOffered)],
     ['Take-up: attendances of people who had a place, out of the places offered', <RateFigure figure={delivery.takeUp} />],
     ['Attendances (walk-ins included)', count(delivery.attendances)],
     ['Attendance rate: of the places confirmed when the session started', <RateFigure figure={delivery.attendanceRate} />],
@@ -98,7 +99,7 @@ export function CoursesAtAGlance({ review }: { review: Review }) {
           <a class="govuk-link" href={`#course-${item.course.id}`}>
             {item.course.title}
           </a>,
-          item.figures.delivery.sessionsDelivered.toLocaleString('en-GB'),
+          formatCount(item.figures.delivery.sessionsDelivered),
           <RateFigure figure={item.figures.delivery.takeUp} />,
           <RateFigure figure={item.figures.followUp.practiceChanged} />,
           decision ? DECISION_WORDS[decision.decision] : 'Not decided',

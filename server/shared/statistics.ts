@@ -2,6 +2,7 @@
 // interval; a mean with its n and a 95% interval; and any figure about fewer than SMALL_GROUP
 // people is suppressed, so nobody can be picked out of a small group. See
 // docs/decisions/0012-small-numbers-suppressed.md.
+import { formatCount } from './words';
 
 /** Groups of fewer people than this are not shown. */
 export const SMALL_GROUP = 5;
@@ -106,7 +107,7 @@ export function breakdownShown(counts: readonly number[]): boolean[] {
 /** "64% (212 of 331)", or "fewer than 5" when suppressed. */
 export function describeRate(figure: Rate): string {
   if (isSuppressed(figure)) return FEWER_THAN_SMALL_GROUP;
-  return `${percent(figure.value)} (${figure.count.toLocaleString('en-GB')} of ${figure.of.toLocaleString('en-GB')})`;
+  return `${percent(figure.value)} (${formatCount(figure.count)} of ${formatCount(figure.of)})`;
 }
 
 /** "51% to 69%": a rate's interval. */

@@ -20,9 +20,13 @@ export function sameText(a: string, b: string): boolean {
   return ea.length === eb.length && constantTimeEqual(ea, eb);
 }
 
-/** HMAC-SHA-256, hex: signs CSRF tokens. */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** HMAC-SHA-256, hex: signs CSRF tokens. The key is imported once per secret. */
 export async function hmac(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  let imported = hmacKeys.get(secret);
+  if (!imported) hmacKeys.set(secret, (imported = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])));
+  const key = await imported;
   const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message));
   return encodeHexLowerCase(new Uint8Array(signature));
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkAccessibility, mailCount, screenshot, signInAs, signInLinkIn, useBrowserHarness, waitForMail } from './harness';
+import { staticFile } from '../../web/layout';
 
 const h = useBrowserHarness();
 const SERVICE = 'RSCP safeguarding training';
@@ -54,7 +55,8 @@ async function expectGovukStyling(page: Page) {
       bodyFont: css('.govuk-body, .govuk-body-l')?.fontFamily,
     };
   });
-  expect(styles.stylesheets).toEqual(expect.arrayContaining(['/static/govuk-frontend.min.css', '/static/app.css']));
+  // The fingerprinted copies (scripts/build-assets.mjs), which browsers may keep for a year.
+  expect(styles.stylesheets).toEqual(expect.arrayContaining([staticFile('govuk-frontend.min.css'), staticFile('app.css')]));
   expect(styles.rules).toBeGreaterThan(500);
   expect(styles.container).toBe('960px');
   expect(styles.h1Weight).toBe('700');

@@ -4,7 +4,7 @@ import type { OpenDatabase } from '../../db/database';
 import { outbox, partnerships } from '../../db/schema';
 import { MINUTE } from '../../server/shared/clock';
 import { smtpMailer } from '../../server/mail/mailer';
-import { CLEARED_FAILED_TEXT, queueMail, retryDelay, sendDueMail } from '../../server/mail/outbox';
+import { CLEARED_FAILED_TEXT, CLEARED_TEXT, queueMail, retryDelay, sendDueMail } from '../../server/mail/outbox';
 import { createTestDatabase, racesRun, secondInstance } from '../support/database';
 import { seed } from '../support/app';
 import { startSmtpPeer } from '../support/smtp';
@@ -59,6 +59,25 @@ describe('the outbox', () => {
     expect(invite.from?.text).toContain('training@rscp.example');
     const rows = await database.db.select().from(outbox);
     expect(rows.every((r) => r.status === 'sent' && r.sentAt && r.attempts === 1)).toBe(true);
+  });
+
+  it('marks a whole batch sent at once, clearing only the texts that held a personal link', async () => {
+    await queue(3);
+    await database.db.transaction((tx) =>
+      queueMail(tx, { partnershipId, now: new Date('2026-11-23T10:00:00Z') }, { to: 'linked@partner.example', subject: 'Your sign-in link', text: 'https://training.example/sign-in/secret', clearAfterSending: true }),
+    );
+    const m = mailer();
+    expect(await sendDueMail({ db: database.db, mailer: m }, new Date('2026-11-23T10:00:00Z'), 2)).toEqual({ sent: 4, failed: 0, gaveUp: 0 });
+    m.close();
+    await smtp.waitFor(4);
+    expect(smtp.received.find((r) => r.subject === 'Your sign-in link')!.text).toContain('/sign-in/secret');
+    const rows = await database.db.select().from(outbox).orderBy(outbox.subject);
+    expect(rows.map((r) => [r.subject, r.status, r.attempts, r.text, r.claimedUntil])).toEqual([
+      ['Message 0', 'sent', 1, 'Hello 0', null],
+      ['Message 1', 'sent', 1, 'Hello 1', null],
+      ['Message 2', 'sent', 1, 'Hello 2', null],
+      ['Your sign-in link', 'sent', 1, CLEARED_TEXT, null],
+    ]);
   });
 
   it('retries with back-off while the mail server refuses, and loses nothing', async () => {

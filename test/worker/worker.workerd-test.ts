@@ -129,7 +129,7 @@ describe('the Workers entry in wrangler dev', () => {
     const html = await res.text();
     expect(html).toMatch(/^<!DOCTYPE html>/i);
     expect(html).toContain('Group 3 Safeguarding Core Workshop');
-    expect(html).toContain('href="/static/govuk-frontend.min.css"');
+    expect(html).toMatch(/href="\/static\/govuk-frontend\.min\.[0-9a-f]{10}\.css"/);
   });
 
   it('serves the static files from [assets]', async () => {
@@ -137,6 +137,12 @@ describe('the Workers entry in wrangler dev', () => {
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/text\/css/);
     expect(await css.text()).toContain('.govuk-');
+    // The fingerprinted copy the pages link to may be kept for a year.
+    const html = await (await fetch(`${base}/courses`)).text();
+    const linked = await fetch(`${base}${html.match(/href="(\/static\/govuk-frontend\.min\.[0-9a-f]{10}\.css)"/)![1]}`);
+    expect(linked.status).toBe(200);
+    expect(linked.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await linked.arrayBuffer();
     const appCss = await fetch(`${base}/static/app.css`);
     expect(appCss.status).toBe(200);
     await appCss.arrayBuffer();

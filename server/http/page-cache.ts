@@ -1,0 +1,59 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import type { Database } from '../../db/database';
+import type { AppContext } from './context';
+
+/**
+ * Pages that are the same for everyone signed out (the prospectus, a course), rendered once per
+ * version and kept in this process's memory (decision 20). The version comes from the database
+ * on every request, in one query, so a change on any instance is seen by every instance at once;
+ * memory only saves the rendering. Nothing personal is kept: a signed-in viewer's page is never
+ * read from or written to the cache.
+ */
+interface Entry {
+  version: string;
+  etag: string;
+  html: string;
+}
+
+const MAX_ENTRIES = 500;
+const caches = new WeakMap<Database, Map<string, Entry>>();
+
+const cacheFor = (db: Database) => {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+};
+
+/** The If-None-Match header names this ETag (weak comparison, as RFC 9110 asks for GET). */
+const matches = (header: string | undefined, etag: string) =>
+  Boolean(header && (header.trim() === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))));
+
+/**
+ * The page at `key` for a signed-out viewer: from the cache while `version` is the one it was
+ * rendered at, else rendered by `renderPage` (and kept when it is a 200). `version` undefined, or
+ * a signed-in viewer, renders the page as usual and keeps nothing. Answers carry an ETag, and
+ * an If-None-Match that names it gets 304 Not Modified.
+ */
+export async function cachedPage(c: AppContext, key: string, version: string | undefined, renderPage: () => Response | Promise<Response>): Promise<Response> {
+  if (version === undefined || c.get('viewer') || c.req.method !== 'GET') return renderPage();
+  const cache = cacheFor(c.get('deps').db);
+  const cacheKey = `${c.get('partnership').id}|${key}`;
+  let entry = cache.get(cacheKey);
+  if (entry?.version !== version) {
+    const response = await renderPage();
+    if (response.status !== 200 || response.headers.has('set-cookie')) return response;
+    const html = await response.text();
+    entry = { version, html, etag: `W/"${encodeHexLowerCase(sha256(new TextEncoder().encode(html))).slice(0, 32)}"` };
+    cache.delete(cacheKey);
+    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(cacheKey, entry);
+  }
+  // Shared caches may keep it, but must ask again each time (the ETag makes that cheap), and
+  // must not give it to someone who sends a session cookie.
+  c.header('ETag', entry.etag);
+  c.header('Cache-Control', 'public, no-cache');
+  c.header('Vary', 'Cookie, Accept-Encoding');
+  if (matches(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304);
+  return c.html(entry.html);
+}
