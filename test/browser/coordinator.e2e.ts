@@ -50,8 +50,10 @@ describe('a coordinator builds next year’s prospectus', () => {
     await follow(page, page.getByRole('link', { name: 'Prospectuses' }), h.url('/manage/prospectuses'));
     expect(await h1(page)).toBe('Prospectuses');
     const rows = await page.locator('main table tbody tr').allInnerTexts();
-    expect(rows).toHaveLength(1);
+    // This year's, and the demo's two years before it, imported from records.
+    expect(rows).toHaveLength(3);
     expect(rows[0]).toMatch(new RegExp(`^${yearLabel(currentYearStart())}\\tLearning and development prospectus .*\\tPublished$`));
+    for (const [i, row] of rows.slice(1).entries()) expect(row).toMatch(new RegExp(`^${yearLabel(currentYearStart() - 1 - i)}\\t.*\\tImported$`));
     await checkAccessibility(page);
 
     // A draft for next year: the form suggests it.
