@@ -33,8 +33,15 @@ afterAll(() => database.close());
 const file = (...rows: string[]) => [FRAMEWORK_CSV_HEADER.join(','), ...rows].join('\r\n');
 
 it('needs a draft to import into', async () => {
-  const error = await importFrameworkCsv(await scope(), file('group,1,Group 1,Everyone,,,,,,,,')).catch((e: unknown) => e);
-  expect(isDomainError(error, 'conflict')).toBe(true);
+  // A database of its own: the other tests start a draft, in whatever order they run.
+  const undrafted = await createTestDatabase();
+  try {
+    await seed(undrafted.db, 'partnership');
+    const error = await importFrameworkCsv(await bookingScope(undrafted.db), file('group,1,Group 1,Everyone,,,,,,,,')).catch((e: unknown) => e);
+    expect(isDomainError(error, 'conflict')).toBe(true);
+  } finally {
+    await undrafted.close();
+  }
 });
 
 describe('a version’s file', () => {
