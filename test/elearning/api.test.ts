@@ -1,5 +1,5 @@
 import { count } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { eLearningCompletions } from '../../db/schema';
 import { ELearningImportResult } from '../../server/api/reports';
@@ -21,12 +21,15 @@ beforeAll(async () => {
   built = buildApp(database.db);
   coordinator = await personWithToken(database.db, built, ['coordinator']);
   practitioner = await personWithToken(database.db, built, []);
-  seeded = await allCompletions();
 });
 afterAll(() => database.close());
+// Counted afresh before each test, so a test counts only the completions it added.
+beforeEach(async () => {
+  seeded = await allCompletions();
+});
 
 const allCompletions = async () => (await database.db.select({ n: count() }).from(eLearningCompletions))[0].n;
-/** The demo seeds some e-learning of its own: completions beyond it are this file's. */
+/** The demo seeds some e-learning of its own, and other tests add theirs: completions beyond those there when the test began are its own. */
 let seeded: number;
 const countCompletions = async () => (await allCompletions()) - seeded;
 const postCsv = (token: string, csv: string) => built.app.request(PATH, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv; charset=utf-8' }, body: csv });
@@ -53,13 +56,13 @@ describe('POST /api/v1/e-learning/completions', () => {
       const problem = await expectProblem(await callApi(built, PATH, coordinator.token, { method: 'POST', body }), 400);
       expect(Object.keys(problem.errors ?? {}).length, JSON.stringify(body)).toBeGreaterThan(0);
     }
-    expect(await countCompletions()).toBe(1);
+    expect(await countCompletions()).toBe(0);
   });
 
   it('is for coordinators only', async () => {
     await expectProblem(await postCsv(practitioner.token, FILE), 403);
     await expectProblem(await callApi(built, PATH, practitioner.token, { method: 'POST', body: { csv: FILE } }), 403);
     await expectProblem(await callApi(built, PATH, undefined, { method: 'POST', body: { csv: FILE } }), 401);
-    expect(await countCompletions()).toBe(1);
+    expect(await countCompletions()).toBe(0);
   });
 });

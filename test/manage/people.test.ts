@@ -41,15 +41,19 @@ describe('organisations', () => {
   });
 
   it('edits an organisation and makes it inactive, so it is no longer offered', async () => {
-    const [org] = await database.db.select().from(organisations).where(eq(organisations.shortName, 'RYFL'));
+    // An organisation of this test's own, added through the page.
+    const cricket = { ...form, name: 'Rotherham Youth Cricket League', shortName: 'RYCL' };
+    expect((await coordinator.post('/manage/organisations', cricket)).status).toBe(303);
+    const [org] = await database.db.select().from(organisations).where(eq(organisations.shortName, 'RYCL'));
+    expect(await (await new TestClient(built.app).get('/register')).text()).toContain('Rotherham Youth Cricket League');
     const edit = await (await coordinator.get(`/manage/organisations/${org.id}/edit`)).text();
-    expect(edit).toContain('value="Rotherham Youth Football League"');
-    const res = await coordinator.post(`/manage/organisations/${org.id}`, { ...form, name: 'Rotherham Junior Football League', active: 'no' });
+    expect(edit).toContain('value="Rotherham Youth Cricket League"');
+    const res = await coordinator.post(`/manage/organisations/${org.id}`, { ...cricket, name: 'Rotherham Junior Cricket League', active: 'no' });
     expect(res.status).toBe(303);
     const [changed] = await database.db.select().from(organisations).where(eq(organisations.id, org.id));
-    expect(changed).toMatchObject({ name: 'Rotherham Junior Football League', active: false });
-    expect(await (await coordinator.get('/manage/organisations')).text()).toMatch(/Rotherham Junior Football League[\s\S]*?govuk-tag--grey">Inactive</);
-    expect(await (await new TestClient(built.app).get('/register')).text()).not.toContain('Football League');
+    expect(changed).toMatchObject({ name: 'Rotherham Junior Cricket League', active: false });
+    expect(await (await coordinator.get('/manage/organisations')).text()).toMatch(/Rotherham Junior Cricket League[\s\S]*?govuk-tag--grey">Inactive</);
+    expect(await (await new TestClient(built.app).get('/register')).text()).not.toContain('Cricket League');
     expect((await auditFor(database.db, org.id)).map((a) => [a.action, a.actorId])).toEqual([
       ['organisation.created', coordinatorId],
       ['organisation.updated', coordinatorId],

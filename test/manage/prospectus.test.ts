@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { courses, outbox, prospectuses, sessions, workforceGroups } from '../../db/schema';
 import { bookPlace } from '../../server/bookings/service';
@@ -13,10 +13,9 @@ let built: Built;
 let coordinator: TestClient;
 let coordinatorId: string;
 let anonymous: TestClient;
-let prospectusId: string;
-let courseId: string;
 
-beforeAll(async () => {
+// Each test has a demo database of its own, so none leans on another's writes.
+beforeEach(async () => {
   database = await createTestDatabase({ demo: true });
   built = buildApp(database.db);
   const signed = await signedIn(database.db, built, ['coordinator']);
@@ -24,7 +23,24 @@ beforeAll(async () => {
   coordinatorId = signed.person.id;
   anonymous = new TestClient(built.app);
 });
-afterAll(() => database.close());
+afterEach(() => database.close());
+
+/** A draft prospectus for 2027-28, made through the Manage pages. */
+const draftProspectus = async () => idIn(await coordinator.post('/manage/prospectuses', prospectusForm('2027-28')), '/manage/prospectuses');
+
+/** A course added to a prospectus through the Manage pages. */
+const addCourse = async (prospectusId: string, overrides: Record<string, string | string[]> = {}) =>
+  idIn(await coordinator.post(`/manage/prospectuses/${prospectusId}/courses`, courseForm(overrides)), '/manage/courses');
+
+const publish = async (prospectusId: string) => expect((await coordinator.post(`/manage/prospectuses/${prospectusId}/publish`)).status).toBe(303);
+
+/** The 2027-28 prospectus, published, with the Contextual Safeguarding course in it. */
+const publishedCourse = async () => {
+  const prospectusId = await draftProspectus();
+  const courseId = await addCourse(prospectusId);
+  await publish(prospectusId);
+  return { prospectusId, courseId };
+};
 
 const publicTitles = async (client: TestClient, query: string) => {
   const html = await (await client.get(`/courses?${query}`)).text();
@@ -35,7 +51,7 @@ describe('a coordinator builds next year’s prospectus', () => {
   it('creates a draft prospectus for a year', async () => {
     const res = await coordinator.post('/manage/prospectuses', prospectusForm('2027-28'));
     expect(res.status).toBe(303);
-    prospectusId = idIn(res, '/manage/prospectuses');
+    const prospectusId = idIn(res, '/manage/prospectuses');
     const page = await (await coordinator.get(res.headers.get('location')!)).text();
     expect(page).toContain('Draft prospectus created');
     expect(page).toContain('Learning and development prospectus 2027-28');
@@ -46,15 +62,17 @@ describe('a coordinator builds next year’s prospectus', () => {
   });
 
   it('suggests the year after the latest prospectus on the new prospectus form', async () => {
+    await draftProspectus();
     const html = await (await coordinator.get('/manage/prospectuses/new')).text();
     expect(html).toContain('value="2028-29"');
   });
 
   it('adds a course to the draft, which nobody else can see until it is published', async () => {
+    const prospectusId = await draftProspectus();
     const [group] = await database.db.select().from(workforceGroups).where(eq(workforceGroups.code, '3'));
     const res = await coordinator.post(`/manage/prospectuses/${prospectusId}/courses`, courseForm({ workforceGroupIds: group.id }));
     expect(res.status).toBe(303);
-    courseId = idIn(res, '/manage/courses');
+    const courseId = idIn(res, '/manage/courses');
     const [row] = await database.db.select().from(courses).where(eq(courses.id, courseId));
     expect(row).toMatchObject({ prospectusId, learningOutcomes: ['Explain contextual safeguarding', 'Map the places where a young person is at risk'], themes: ['Child exploitation', 'Online safety'], durationMinutes: 180, requiresManagerApproval: false });
 
@@ -67,6 +85,8 @@ describe('a coordinator builds next year’s prospectus', () => {
   });
 
   it('publishes the prospectus, and then everyone sees the course', async () => {
+    const prospectusId = await draftProspectus();
+    const courseId = await addCourse(prospectusId);
     const res = await coordinator.post(`/manage/prospectuses/${prospectusId}/publish`);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/manage/prospectuses/${prospectusId}?done=published`);
@@ -84,6 +104,7 @@ describe('a coordinator builds next year’s prospectus', () => {
   });
 
   it('shows a course added after publication to everyone at once', async () => {
+    const { prospectusId } = await publishedCourse();
     const res = await coordinator.post(`/manage/prospectuses/${prospectusId}/courses`, courseForm({ title: 'Emerging Issue: Vaping and Exploitation', themes: 'Child exploitation', deliveryMode: 'Briefing', durationMinutes: '90' }));
     expect(res.status).toBe(303);
     const lateId = idIn(res, '/manage/courses');
@@ -92,6 +113,7 @@ describe('a coordinator builds next year’s prospectus', () => {
   });
 
   it('changes a course when it is edited, on the manage page and the public one', async () => {
+    const { courseId } = await publishedCourse();
     const form = await (await coordinator.get(`/manage/courses/${courseId}/edit`)).text();
     expect(form).toContain('Explain contextual safeguarding\nMap the places where a young person is at risk');
     expect(form).toMatch(/value="Online safety" checked/);
@@ -116,23 +138,30 @@ describe('a coordinator builds next year’s prospectus', () => {
 });
 
 describe('sessions', () => {
-  let bstSession: string;
-  let gmtSession: string;
-
-  const sessionIdOf = async (startsAt: string) => {
+  const sessionIdOf = async (courseId: string, startsAt: string) => {
     const [row] = await database.db.select().from(sessions).where(and(eq(sessions.courseId, courseId), eq(sessions.startsAt, new Date(startsAt))));
     return row?.id;
   };
 
+  /** A date of the course (9:30am to 12:30pm London, 20 places at Riverside House) added through the Manage pages. */
+  const addSession = async (courseId: string, date: string) => {
+    const ids = async () => (await database.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.courseId, courseId))).map((r) => r.id);
+    const before = await ids();
+    expect((await coordinator.post(`/manage/courses/${courseId}/sessions`, sessionForm(date))).status).toBe(303);
+    const [id] = (await ids()).filter((x) => !before.includes(x));
+    return id;
+  };
+
   it('takes London wall-clock times either side of the clocks going back', async () => {
+    const { courseId } = await publishedCourse();
     // British Summer Time ends at 2am on Sunday 31 October 2027.
     for (const date of ['2027-10-29', '2027-11-01']) {
       const res = await coordinator.post(`/manage/courses/${courseId}/sessions`, sessionForm(date));
       expect(res.status, date).toBe(303);
       expect(res.headers.get('location')).toBe(`/manage/courses/${courseId}?done=session-added`);
     }
-    bstSession = (await sessionIdOf('2027-10-29T08:30:00Z'))!;
-    gmtSession = (await sessionIdOf('2027-11-01T09:30:00Z'))!;
+    const bstSession = (await sessionIdOf(courseId, '2027-10-29T08:30:00Z'))!;
+    const gmtSession = (await sessionIdOf(courseId, '2027-11-01T09:30:00Z'))!;
     expect(bstSession).toBeDefined();
     expect(gmtSession).toBeDefined();
 
@@ -152,13 +181,14 @@ describe('sessions', () => {
   });
 
   it('keeps an online session’s joining link and chosen trainers', async () => {
+    const { courseId } = await publishedCourse();
     const trainer = await makePerson(database.db, ['trainer'], { name: 'Tamsin Trainer' });
     const res = await coordinator.post(
       `/manage/courses/${courseId}/sessions`,
       sessionForm('2028-01-12', { where: 'online', venue: '', joiningLink: 'https://meet.example/abc', trainerIds: trainer.id, trainerName: 'Kidscape', ...{ 'bookingClosesDate-day': '5', 'bookingClosesDate-month': '1', 'bookingClosesDate-year': '2028' } }),
     );
     expect(res.status).toBe(303);
-    const id = (await sessionIdOf('2028-01-12T09:30:00Z'))!;
+    const id = (await sessionIdOf(courseId, '2028-01-12T09:30:00Z'))!;
     const [row] = await database.db.select().from(sessions).where(eq(sessions.id, id));
     expect(row).toMatchObject({ online: true, venue: '', joiningLink: 'https://meet.example/abc', trainerName: 'Kidscape' });
     expect(row.bookingClosesAt.toISOString()).toBe('2028-01-05T17:00:00.000Z');
@@ -167,6 +197,8 @@ describe('sessions', () => {
   });
 
   it('refuses a capacity below the places already taken, with a message, and changes nothing', async () => {
+    const { courseId } = await publishedCourse();
+    const gmtSession = await addSession(courseId, '2027-11-01');
     await database.db.update(sessions).set({ placesTaken: 5 }).where(eq(sessions.id, gmtSession));
     const res = await coordinator.post(`/manage/sessions/${gmtSession}`, sessionForm('2027-11-01', { capacity: '3', venue: 'Somewhere else' }));
     expect(res.status).toBe(422);
@@ -184,6 +216,8 @@ describe('sessions', () => {
   });
 
   it('cancels a session with a reason: it stays visible marked Cancelled, bookers are emailed, and it is audited', async () => {
+    const { courseId } = await publishedCourse();
+    const bstSession = await addSession(courseId, '2027-10-29');
     const booker = await makePerson(database.db, [], { email: 'booker@partner.example' });
     await bookPlace(await bookingScope(database.db), { sessionId: bstSession, personId: booker.id });
 
@@ -218,6 +252,10 @@ describe('sessions', () => {
   });
 
   it('withdraws a course only once its upcoming dates are cancelled', async () => {
+    const { courseId } = await publishedCourse();
+    await addSession(courseId, '2027-11-01');
+    await addSession(courseId, '2028-01-12');
+    expect(await publicTitles(anonymous, 'year=2027-28')).toContain('Contextual Safeguarding in Practice');
     const refused = await coordinator.post(`/manage/courses/${courseId}/withdraw`);
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('Cancel the 2 upcoming dates of this course before withdrawing it');
@@ -228,7 +266,7 @@ describe('sessions', () => {
     const res = await coordinator.post(`/manage/courses/${courseId}/withdraw`);
     expect(res.status).toBe(303);
     expect((await database.db.select().from(courses).where(eq(courses.id, courseId)))[0].withdrawn).toBe(true);
-    expect(await publicTitles(anonymous, 'year=2027-28')).not.toContain('Contextual Safeguarding');
+    expect(await publicTitles(anonymous, 'year=2027-28')).not.toContain('Contextual Safeguarding in Practice');
     expect((await auditFor(database.db, courseId)).at(-1)?.action).toBe('course.withdrawn');
   });
 });

@@ -1,6 +1,6 @@
 // The retention policy's pages: a coordinator changes the policy (checked, audited, CSRF), and
 // the public privacy notice says what the policy in force keeps and for how long.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, partnerships } from '../../db/schema';
@@ -12,12 +12,13 @@ let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
 const PATH = '/manage/retention';
 
-beforeAll(async () => {
+// Each test has a database of its own, with the default policy: one of them changes it.
+beforeEach(async () => {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   built = buildApp(database.db);
 });
-afterAll(() => database.close());
+afterEach(() => database.close());
 
 const signedIn = async (roles: Parameters<typeof makePerson>[1]) => {
   const person = await makePerson(database.db, roles);

@@ -3,7 +3,7 @@
 // error summary, refusing a post without the CSRF token; a gap decided; agreeing refused with a
 // message until every course is decided; nobody else gets in.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { yearReviewDecisions, yearReviewGaps } from '../../db/schema';
 import { buildApp, makePerson, seed, TestClient } from '../support/app';
@@ -14,13 +14,14 @@ import { writeReviewYear } from './fixture';
 let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
 let f: Awaited<ReturnType<typeof writeReviewYear>>;
-beforeAll(async () => {
+// Each test has the hand-counted year in a database of its own, so the decisions of one are not in another's.
+beforeEach(async () => {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   f = await writeReviewYear(database.db);
   built = buildApp(database.db);
 });
-afterAll(() => database.close());
+afterEach(() => database.close());
 
 const as = (personId: string) => new TestClient(built.app).signInAs(database.db, personId, built.clock.now(), built.config);
 const signedIn = async (roles: Parameters<typeof makePerson>[1]) => as((await makePerson(database.db, roles)).id);
@@ -98,6 +99,8 @@ describe('the year-end review pages', () => {
 
   it('says why the review cannot be agreed yet', async () => {
     const client = await as(f.reviewerId);
+    // C1 decided; C2 and C3 not.
+    expect((await client.post(`/review/2025-26/courses/${f.courses.c1.id}`, { decision: 'revise', changes: 'Add adolescent neglect', note: '' })).status).toBe(303);
     const res = await client.post('/review/2025-26/agree');
     expect(res.status).toBe(422);
     expect(await res.text()).toContain('<a href="#agree">Decide on every course before agreeing the review: 2 courses have no decision yet</a>');

@@ -7,7 +7,7 @@
 // the CSRF token; coordinators read; nobody else gets in.
 import { eq, inArray } from 'drizzle-orm';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, bookings, followUpSurveys, impactResponses, people, sessions, yearReviewReports } from '../../db/schema';
 import { DEFAULT_PARAGRAPHS, fill, getReport, PLACEHOLDERS, saveReportWording, type ReportFigures } from '../../server/review/report';
@@ -25,7 +25,8 @@ const PAGE = `/review/${YEAR}/report`;
 const CONSENTED = 'I now check the neglect toolkit at every home visit.';
 const UNCONSENTED = 'Words that were never agreed to be quoted.';
 
-beforeAll(async () => {
+// Each test has the hand-counted year in a database of its own: one changes the wording, another cancels a session.
+beforeEach(async () => {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   f = await writeReviewYear(database.db);
@@ -44,7 +45,7 @@ beforeAll(async () => {
   await database.db.update(impactResponses).set({ practiceChangeHow: UNCONSENTED, quotationConsent: false, featuredAt }).where(eq(impactResponses.id, answers[1].id));
   built = buildApp(database.db);
 });
-afterAll(() => database.close());
+afterEach(() => database.close());
 
 const as = (personId: string) => new TestClient(built.app).signInAs(database.db, personId, built.clock.now(), built.config);
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');

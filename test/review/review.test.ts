@@ -4,7 +4,7 @@
 // agreed, every course decided before agreeing, reopening audited); the gaps; and next year's
 // draft prospectus copying exactly the kept and revised courses and the accepted gaps.
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, courseCompetencies, courses, prospectuses, sessions } from '../../db/schema';
 import { courseDecisionForm } from '../../server/review/schemas';
@@ -21,14 +21,32 @@ import { writeReviewYear } from './fixture';
 let database: OpenDatabase;
 let f: Awaited<ReturnType<typeof writeReviewYear>>;
 const YEAR = '2025-26';
-let gapCompetency = '';
 
-beforeAll(async () => {
+// Each test has the hand-counted year in a database of its own, so none leans on another's decisions.
+beforeEach(async () => {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   f = await writeReviewYear(database.db);
 });
-afterAll(() => database.close());
+afterEach(() => database.close());
+
+/** C1 revised, C3 merged into C1: C2 still has no decision. */
+async function decideC1AndC3() {
+  await decideCourse(f.reviewer, YEAR, f.courses.c1.id, decision({ decision: 'revise', changes: 'Add adolescent neglect', note: 'Strong change in practice' }));
+  await decideCourse(f.reviewer, YEAR, f.courses.c3.id, decision({ decision: 'merge', mergeInto: f.courses.c1.id }));
+}
+
+/** Every course decided (C2 retired), Domestic abuse and A2 accepted, Child death review dismissed, and the review agreed; the accepted competency's label. */
+async function agreedReview() {
+  await decideC1AndC3();
+  await decideCourse(f.reviewer, YEAR, f.courses.c2.id, decision({ decision: 'retire', note: 'Low take-up' }));
+  await decideGap(f.reviewer, YEAR, 'theme', 'Domestic abuse', { decision: 'accepted', note: 'A priority for the board' });
+  await decideGap(f.reviewer, YEAR, 'theme', 'Child death review', { decision: 'dismissed', note: 'Covered by the health trust' });
+  const a2 = (await getReview(f.reviewer, YEAR)).gaps.find((g) => g.label.startsWith('A2 '))!;
+  await decideGap(f.reviewer, YEAR, 'competency', a2.key, { decision: 'accepted', note: 'Nobody offers it' });
+  await agreeReview(f.reviewer, YEAR);
+  return a2.label;
+}
 
 const rateOf = (r: unknown) => {
   const p = r as Proportion;
@@ -152,7 +170,6 @@ describe('deciding', () => {
     await decideGap(f.reviewer, YEAR, 'theme', 'Domestic abuse', { decision: 'accepted', note: 'A priority for the board' });
     await decideGap(f.reviewer, YEAR, 'theme', 'Child death review', { decision: 'dismissed', note: 'Covered by the health trust' });
     const a2 = (await getReview(f.reviewer, YEAR)).gaps.find((g) => g.label.startsWith('A2 '))!;
-    gapCompetency = a2.label;
     await decideGap(f.reviewer, YEAR, 'competency', a2.key, { decision: 'accepted', note: 'Nobody offers it' });
     await refused(decideGap(f.reviewer, YEAR, 'theme', 'Neglect', { decision: 'accepted', note: 'x' }), 'not_found');
     const review = await getReview(f.reviewer, YEAR);
@@ -161,6 +178,7 @@ describe('deciding', () => {
   });
 
   it('agrees only once every course has its decision, then refuses every change until reopened', async () => {
+    await decideC1AndC3();
     const error = await refused(agreeReview(f.reviewer, YEAR), 'invalid');
     expect(error.fields).toEqual({ agree: 'Decide on every course before agreeing the review: 1 course has no decision yet' });
     await refused(startNextProspectus(f.coordinator, YEAR), 'conflict');
@@ -185,6 +203,7 @@ describe('deciding', () => {
 
 describe('next year’s draft prospectus', () => {
   it('is for coordinators, and copies exactly the kept and revised courses and the accepted gaps, published nowhere', async () => {
+    const gapCompetency = await agreedReview();
     await refused(startNextProspectus(f.reviewer, YEAR), 'forbidden');
     const started = await startNextProspectus(f.coordinator, YEAR);
     // C1's two dates of 2025-26 (Monday 12 May and Wednesday 10 September, 10am) proposed on the same weekdays of the same months.
