@@ -65,19 +65,25 @@ async function newVersion(version: number, defaultRefreshMonths: number, specs: 
 /** Version 2 made current: A1 continues version 1's A1; B1 is a new competency of the same code that does not; F1 is new, refreshed every 5 years. */
 const versionTwo = () => newVersion(2, 24, [{ code: 'A1', continues: v1.A1 }, { code: 'B1' }, { code: 'F1', refreshMonths: 60 }]);
 
-describe('a new version of the framework', () => {
-  let v2: Awaited<ReturnType<typeof newVersion>>;
+/** For a describe block: a database of its own with version 2 current. */
+function useVersionTwo() {
+  const world = {} as { v2: Awaited<ReturnType<typeof newVersion>> };
   beforeAll(async () => {
     await openWorld();
-    v2 = await versionTwo();
+    world.v2 = await versionTwo();
   });
   afterAll(() => database.close());
+  return world;
+}
+
+describe('a new version of the framework', () => {
+  const world = useVersionTwo();
 
   it('is what the profile reads: the group by its code, and the competencies it requires', async () => {
     const profile = await profileOf(trained);
     expect(profile.framework).toMatchObject({ version: 2, defaultRefreshMonths: 24 });
-    expect(profile.workforceGroup).toEqual({ id: v2.groupThree.id, code: '3', name: 'Group 3 (v2)' });
-    expect(profile.competencies.map((c) => [c.code, c.id])).toEqual([['A1', v2.ids.A1], ['B1', v2.ids.B1], ['F1', v2.ids.F1]]);
+    expect(profile.workforceGroup).toEqual({ id: world.v2.groupThree.id, code: '3', name: 'Group 3 (v2)' });
+    expect(profile.competencies.map((c) => [c.code, c.id])).toEqual([['A1', world.v2.ids.A1], ['B1', world.v2.ids.B1], ['F1', world.v2.ids.F1]]);
   });
 
   it('carries evidence earned under the competency a current one continues, with the new version’s refresh period', async () => {
@@ -112,15 +118,10 @@ describe('a new version of the framework', () => {
 });
 
 describe('a third version of the framework', () => {
-  let v2: Awaited<ReturnType<typeof newVersion>>;
-  beforeAll(async () => {
-    await openWorld();
-    v2 = await versionTwo();
-  });
-  afterAll(() => database.close());
+  const world = useVersionTwo();
 
   it('keeps carrying the evidence through a third version that continues the second', async () => {
-    const v3 = await newVersion(3, 36, [{ code: 'A1', continues: v2.ids.A1 }]);
+    const v3 = await newVersion(3, 36, [{ code: 'A1', continues: world.v2.ids.A1 }]);
     const { A1 } = byCode(await profileOf(trained));
     expect(A1).toMatchObject({ id: v3.ids.A1, status: 'applied', refreshDue: '2029-01-12' });
     expect(A1.evidence).toHaveLength(2);
