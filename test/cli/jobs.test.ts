@@ -15,9 +15,16 @@ import { noStackTrace, runScript } from '../support/command-line';
 import { createTestDatabase } from '../support/database';
 
 const folder = mkdtempSync(join(tmpdir(), 'jobs-cli-'));
-const dataDir = join(folder, 'data');
+let dataDir = join(folder, 'data');
 /** On PostgreSQL the test keeps its connection; PGlite's folder is opened by one process at a time. */
 let server: (OpenDatabase & { url?: string }) | undefined;
+
+/** A database of the demo for the jobs to run on, made the file's current one: a folder of its own on PGlite. */
+async function openDemo(folderName: string) {
+  dataDir = join(folder, folderName);
+  server = process.env.TEST_DATABASE_URL ? await createTestDatabase({ demo: true }) : undefined;
+  if (!server) await withDb((db) => seed(db, 'demo'));
+}
 
 // Only what node needs: the test runner's own variables (BASE_URL, DATABASE_URL, ...) stay out.
 const env = () => ({
@@ -73,9 +80,8 @@ const waitingMail = async (db: Database) => (await db.select({ n: count() }).fro
 const links = async (db: Database) => (await db.select({ n: count() }).from(followUpLinks))[0].n;
 
 beforeAll(async () => {
-  if (process.env.TEST_DATABASE_URL) server = await createTestDatabase({ demo: true });
+  await openDemo('data');
   await withDb(async (db) => {
-    if (!server) await seed(db, 'demo');
     // Every attendee gives a line manager (so that, with the demo's attendances, more than a batch
     // of surveys falls due), and every course asks managers: their surveys are made as recording
     // the attendance would have made them (the attendees' are there already).
@@ -153,6 +159,20 @@ describe('npm run jobs', { timeout: 300_000 }, () => {
       const sent = await db.select().from(followUpSurveys).where(and(eq(followUpSurveys.status, 'sent'), eq(followUpSurveys.sentAt, at)));
       expect(sent).toHaveLength(before.sending);
     });
+  });
+
+});
+
+describe('npm run jobs, retention', { timeout: 300_000 }, () => {
+  // Retention removes some of what the follow-up counts read, so it runs on a database of its own.
+  let outer: { server: typeof server; dataDir: string };
+  beforeAll(async () => {
+    outer = { server, dataDir };
+    await openDemo('retention-data');
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    ({ server, dataDir } = outer);
   });
 
   it('shows what the last retention run removed', async () => {

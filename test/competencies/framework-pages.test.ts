@@ -2,10 +2,10 @@
 // reviewers get 403 and change nothing); a draft is started, a group's form is sent with a mistake
 // (shown back with the error summary, nothing changed) and then right, a competency is added, a bad
 // file is shown back with its problems, the file downloads, and the draft is published; the outside
-// scheme then shows beside the group where people choose it. This file publishes a version, so it
-// has its database to itself.
+// scheme then shows beside the group where people choose it. Each step of the coordinator's work
+// has a database of its own, brought to that step by the steps before it, so the steps stand alone.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { competencyFrameworks, workforceGroups } from '../../db/schema';
 import { createTestDatabase } from '../support/database';
@@ -17,13 +17,13 @@ let database: OpenDatabase;
 let built: ReturnType<typeof buildApp>;
 let coordinator: TestClient;
 
-beforeAll(async () => {
+/** A seeded database with a signed-in coordinator, made into the file's current one. */
+async function openWorld() {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   built = buildApp(database.db);
   coordinator = (await signedIn(database.db, built, ['coordinator'])).client;
-});
-afterAll(() => database.close());
+}
 
 const versions = () => database.db.select().from(competencyFrameworks).orderBy(competencyFrameworks.version);
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
@@ -37,6 +37,9 @@ async function page(path: string, client = coordinator) {
 }
 
 describe('who may use the framework pages', () => {
+  beforeAll(openWorld);
+  afterAll(() => database.close());
+
   it('refuses practitioners and reviewers, changing nothing', async () => {
     const before = await versions();
     for (const roles of [[], ['reviewer'], ['trainer', 'organisation lead']] as const) {
@@ -57,6 +60,23 @@ describe('who may use the framework pages', () => {
 describe('a coordinator changing the framework', () => {
   let draftPath: string;
   let groupThree: string;
+  beforeEach(openWorld);
+  afterEach(() => database.close());
+
+  // The steps before a test's own, done without checking (their own tests check them).
+  async function draftStarted() {
+    draftPath = (await coordinator.post('/manage/framework/draft')).headers.get('location')!.replace('?done=started', '');
+    const draft = (await versions())[1];
+    [{ id: groupThree }] = await database.db.select({ id: workforceGroups.id }).from(workforceGroups).where(eq(workforceGroups.frameworkId, draft.id)).orderBy(workforceGroups.sortOrder).offset(2).limit(1);
+  }
+  async function groupThreeChanged() {
+    await draftStarted();
+    expect((await coordinator.post(`/manage/framework/draft/groups/${groupThree}`, { code: '3', name: 'Group 3: direct work with children', who: 'Staff', outsideScheme: 'Intercollegiate level 3', position: '3' })).status).toBe(303);
+  }
+  async function competencyAdded() {
+    await groupThreeChanged();
+    expect((await coordinator.post('/manage/framework/draft/competencies', { code: 'F1', domain: 'Online', statement: 'Spot grooming online', requiredFor: groupThree, refreshMonths: '12' })).status).toBe(303);
+  }
 
   it('starts a draft from the versions page, and only from a form of its own (CSRF)', async () => {
     const list = await page('/manage/framework');
@@ -74,6 +94,7 @@ describe('a coordinator changing the framework', () => {
   });
 
   it('shows a group’s form again with the mistake, changing nothing, then saves it', async () => {
+    await draftStarted();
     const draft = (await versions())[1];
     [{ id: groupThree }] = await database.db.select({ id: workforceGroups.id }).from(workforceGroups).where(eq(workforceGroups.frameworkId, draft.id)).orderBy(workforceGroups.sortOrder).offset(2).limit(1);
     const form = await page(`/manage/framework/draft/groups/${groupThree}`);
@@ -96,6 +117,7 @@ describe('a coordinator changing the framework', () => {
   });
 
   it('adds a competency, and refuses one whose code the draft has', async () => {
+    await groupThreeChanged();
     const taken = await coordinator.post('/manage/framework/draft/competencies', { code: 'A1', domain: 'Online', statement: 'Spot grooming online', requiredFor: groupThree });
     expect(taken.status).toBe(422);
     expect(text(await taken.text())).toContain('The draft already has a competency with the code A1');
@@ -107,6 +129,7 @@ describe('a coordinator changing the framework', () => {
   });
 
   it('shows a bad file back with each problem by line and column, importing nothing', async () => {
+    await competencyAdded();
     const form = await page('/manage/framework/draft/import');
     expect(form).toContain('enctype="multipart/form-data"');
     const res = await coordinator.post('/manage/framework/draft/import', { csv: 'type,code,name,who\ngroup,1,,Everyone\nteam,2,Two,Some\n' });
@@ -119,6 +142,7 @@ describe('a coordinator changing the framework', () => {
   });
 
   it('downloads the draft as CSV', async () => {
+    await competencyAdded();
     const res = await coordinator.get(`${draftPath}/framework.csv`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -127,6 +151,7 @@ describe('a coordinator changing the framework', () => {
   });
 
   it('publishes the draft; the outside scheme shows where people choose their group', async () => {
+    await competencyAdded();
     const res = await coordinator.post('/manage/framework/draft/publish');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${draftPath}?done=published`);

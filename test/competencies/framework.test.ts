@@ -3,7 +3,8 @@
 // moved), refused when the input is bad or the version is published, and published: the old version
 // stops being current, people keep their group, live courses' competencies follow the
 // continuations, and a practitioner's evidence under version 1 keeps their status under version 2.
-// This file makes a new version current, so it has its database to itself.
+// The draft as started, the draft changed, and the draft published each have a database of their
+// own, so each block's tests stand alone.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
@@ -36,7 +37,8 @@ let pastCourse: string;
 let liveCourse: string;
 const scope = () => bookingScope(database.db, TEST_NOW);
 
-beforeAll(async () => {
+/** A fresh database with the people and courses above, made the file's current one. */
+async function openWorld() {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   v1 = await competencyIds(database.db);
@@ -51,8 +53,29 @@ beforeAll(async () => {
   // For groups 3 and 6 of version 1; version 2 will have no group 6.
   const groups = await database.db.select().from(workforceGroups);
   await database.db.insert(courseWorkforceGroups).values(groups.filter((g) => g.code === '3' || g.code === '6').map((g) => ({ courseId: liveCourse, workforceGroupId: g.id })));
-});
-afterAll(() => database.close());
+}
+
+/** A fresh world with a draft started from the current version. */
+async function openWorldWithDraft() {
+  await openWorld();
+  const made = await startDraft(await scope());
+  return getVersion(await scope(), made.id);
+}
+
+/** The coordinator's changes: a statement renamed, one split in two, one dropped, group 3 moved first and mapped to an outside scheme, group 6 removed. */
+async function changeDraft(draft: VersionDetail) {
+  const s = await scope();
+  const { A1, B1, C3 } = byCode(draft);
+  const three = draft.groups.find((g) => g.code === '3')!;
+  const fromThree = draft.groups.filter((g) => g.sortOrder >= three.sortOrder).map((g) => g.id);
+  await changeCompetency(s, A1.id, competencyInput.parse({ code: 'A1', domain: A1.domain, statement: 'Recognise abuse, neglect and exploitation, online and offline', requiredFor: A1.requiredFor, continuesId: v1.A1 }));
+  await changeCompetency(s, B1.id, competencyInput.parse({ code: 'B1a', domain: B1.domain, statement: 'Know what to do when worried about a child', requiredFor: fromThree, continuesId: v1.B1, refreshMonths: '24' }));
+  await addCompetency(s, competencyInput.parse({ code: 'B1b', domain: B1.domain, statement: 'Know who to tell, and how, when worried about a child', requiredFor: fromThree, continuesId: v1.B1 }));
+  await removeCompetency(s, C3.id);
+  await changeGroup(s, three.id, groupInput.parse({ code: '3', name: three.name, who: three.who, outsideScheme: 'Intercollegiate level 3', position: '1' }));
+  await removeGroup(s, draft.groups.find((g) => g.code === '6')!.id);
+  return getVersion(s, draft.framework.id);
+}
 
 /** The error a call is refused with. */
 async function refusal(call: Promise<unknown>) {
@@ -77,9 +100,9 @@ const draftRows = async (frameworkId: string) => ({
 describe('a draft version', () => {
   let draft: VersionDetail;
   beforeAll(async () => {
-    const made = await startDraft(await scope());
-    draft = await getVersion(await scope(), made.id);
+    draft = await openWorldWithDraft();
   });
+  afterAll(() => database.close());
 
   it('is copied from the current version, each competency continuing the one it was copied from', async () => {
     const current = (await listVersions(await scope())).find((v) => v.status === 'current')!;
@@ -133,20 +156,16 @@ describe('a draft version', () => {
     expect((await refusal(addGroup(await scope(), groupInput.parse({ code: '3', name: 'Again', who: 'Nobody', position: '1' })))).fields).toEqual({ code: 'The draft already has a group with the code 3' });
     expect(await draftRows(draft.framework.id)).toEqual(before);
   });
+});
+
+describe('a changed draft version', () => {
+  let draft: VersionDetail;
+  beforeAll(async () => {
+    draft = await changeDraft(await openWorldWithDraft());
+  });
+  afterAll(() => database.close());
 
   it('is changed: a statement renamed, one split in two, one dropped, a group moved and mapped to an outside scheme, a group removed', async () => {
-    const s = await scope();
-    const { A1, B1, C3 } = byCode(draft);
-    const three = draft.groups.find((g) => g.code === '3')!;
-    const fromThree = draft.groups.filter((g) => g.sortOrder >= three.sortOrder).map((g) => g.id);
-    await changeCompetency(s, A1.id, competencyInput.parse({ code: 'A1', domain: A1.domain, statement: 'Recognise abuse, neglect and exploitation, online and offline', requiredFor: A1.requiredFor, continuesId: v1.A1 }));
-    await changeCompetency(s, B1.id, competencyInput.parse({ code: 'B1a', domain: B1.domain, statement: 'Know what to do when worried about a child', requiredFor: fromThree, continuesId: v1.B1, refreshMonths: '24' }));
-    await addCompetency(s, competencyInput.parse({ code: 'B1b', domain: B1.domain, statement: 'Know who to tell, and how, when worried about a child', requiredFor: fromThree, continuesId: v1.B1 }));
-    await removeCompetency(s, C3.id);
-    await changeGroup(s, three.id, groupInput.parse({ code: '3', name: three.name, who: three.who, outsideScheme: 'Intercollegiate level 3', position: '1' }));
-    await removeGroup(s, draft.groups.find((g) => g.code === '6')!.id);
-
-    draft = await getVersion(s, draft.framework.id);
     const changed = byCode(draft);
     expect(changed.A1).toMatchObject({ statement: 'Recognise abuse, neglect and exploitation, online and offline', continues: { id: v1.A1, version: 1 } });
     expect(changed.B1a).toMatchObject({ refreshMonths: 24, continues: { id: v1.B1, code: 'B1' } });
@@ -168,60 +187,64 @@ describe('a draft version', () => {
     expect(actions).toEqual(['framework.draft-started', 'framework.competency-changed', 'framework.competency-changed', 'framework.competency-added', 'framework.competency-removed', 'framework.group-changed', 'framework.group-removed']);
   });
 
-  describe('published', () => {
-    let groupBefore: string | null;
-    beforeAll(async () => {
-      [{ groupBefore }] = await database.db.select({ groupBefore: people.workforceGroupId }).from(people).where(eq(people.id, trained.id));
-      const published = await publishDraft(await scope());
-      expect(published).toMatchObject({ peopleMoved: expect.any(Number), coursesMapped: 1 });
-      draft = await getVersion(await scope(), draft.framework.id);
-    });
+});
 
-    it('is the current version, and the old one is not', async () => {
-      expect((await listVersions(await scope())).map((v) => [v.version, v.status, v.publishedAt?.toISOString()])).toEqual([
-        [2, 'current', TEST_NOW.replace('Z', '.000Z')],
-        [1, 'earlier', expect.any(String)],
-      ]);
-      const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, draft.framework.id), eq(auditLog.action, 'framework.published')));
-      expect(audit.detail).toMatchObject({ version: 2, replaced: 1, coursesMapped: 1 });
-    });
+describe('a draft version published', () => {
+  let draft: VersionDetail;
+  let groupBefore: string | null;
+  beforeAll(async () => {
+    draft = await changeDraft(await openWorldWithDraft());
+    [{ groupBefore }] = await database.db.select({ groupBefore: people.workforceGroupId }).from(people).where(eq(people.id, trained.id));
+    const published = await publishDraft(await scope());
+    expect(published).toMatchObject({ peopleMoved: expect.any(Number), coursesMapped: 1 });
+    draft = await getVersion(await scope(), draft.framework.id);
+  });
+  afterAll(() => database.close());
 
-    it('keeps people in their group, now the new version’s group of the same code', async () => {
-      const [person] = await database.db.select({ group: workforceGroups }).from(people).innerJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId)).where(eq(people.id, trained.id));
-      expect(person.group).toMatchObject({ id: groupId(draft, '3'), frameworkId: draft.framework.id, code: '3' });
-      expect(person.group.id).not.toBe(groupBefore);
-    });
+  it('is the current version, and the old one is not', async () => {
+    expect((await listVersions(await scope())).map((v) => [v.version, v.status, v.publishedAt?.toISOString()])).toEqual([
+      [2, 'current', TEST_NOW.replace('Z', '.000Z')],
+      [1, 'earlier', expect.any(String)],
+    ]);
+    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, draft.framework.id), eq(auditLog.action, 'framework.published')));
+    expect(audit.detail).toMatchObject({ version: 2, replaced: 1, coursesMapped: 1 });
+  });
 
-    it('keeps a person’s evidence under version 1 for the renamed competency and both halves of the split', async () => {
-      const profile = await myCompetencyProfile(actingAs(await scope(), trained.id));
-      const status = Object.fromEntries(profile.competencies.map((c) => [c.code, [c.status, c.since, c.evidence.map((e) => e.course?.title)]]));
-      const evidence = ['Core workshop 2025-26', 'Core workshop 2025-26'];
-      expect(profile.framework?.version).toBe(2);
-      expect(status.A1).toEqual(['applied', '2026-04-14', evidence]);
-      expect(status.B1a).toEqual(['applied', '2026-04-14', evidence]);
-      expect(status.B1b).toEqual(['applied', '2026-04-14', evidence]);
-      expect(status.C3).toBeUndefined();
-    });
+  it('keeps people in their group, now the new version’s group of the same code', async () => {
+    const [person] = await database.db.select({ group: workforceGroups }).from(people).innerJoin(workforceGroups, eq(workforceGroups.id, people.workforceGroupId)).where(eq(people.id, trained.id));
+    expect(person.group).toMatchObject({ id: groupId(draft, '3'), frameworkId: draft.framework.id, code: '3' });
+    expect(person.group.id).not.toBe(groupBefore);
+  });
 
-    it('carries the live course’s competencies to the ones that continue them, and leaves last year’s course as it was', async () => {
-      const mapped = async (courseId: string) =>
-        (await database.db.select({ code: competencies.code, framework: competencies.frameworkId }).from(courseCompetencies).innerJoin(competencies, eq(competencies.id, courseCompetencies.competencyId)).where(eq(courseCompetencies.courseId, courseId)))
-          .map((c) => `${c.code} v${c.framework === draft.framework.id ? 2 : 1}`)
-          .sort();
-      expect(await mapped(liveCourse)).toEqual(['A1 v2', 'B1a v2', 'B1b v2']);
-      expect(await mapped(pastCourse)).toEqual(['A1 v1', 'B1 v1']);
-      // Who it is for, by code: group 3 of version 2; group 6 has no counterpart and drops out.
-      const audience = await database.db.select({ id: courseWorkforceGroups.workforceGroupId }).from(courseWorkforceGroups).where(eq(courseWorkforceGroups.courseId, liveCourse));
-      expect(audience).toEqual([{ id: groupId(draft, '3') }]);
-    });
+  it('keeps a person’s evidence under version 1 for the renamed competency and both halves of the split', async () => {
+    const profile = await myCompetencyProfile(actingAs(await scope(), trained.id));
+    const status = Object.fromEntries(profile.competencies.map((c) => [c.code, [c.status, c.since, c.evidence.map((e) => e.course?.title)]]));
+    const evidence = ['Core workshop 2025-26', 'Core workshop 2025-26'];
+    expect(profile.framework?.version).toBe(2);
+    expect(status.A1).toEqual(['applied', '2026-04-14', evidence]);
+    expect(status.B1a).toEqual(['applied', '2026-04-14', evidence]);
+    expect(status.B1b).toEqual(['applied', '2026-04-14', evidence]);
+    expect(status.C3).toBeUndefined();
+  });
 
-    it('can no longer be changed, and neither can version 1', async () => {
-      const { A1 } = byCode(draft);
-      const error = await refusal(changeCompetency(await scope(), A1.id, competencyInput.parse({ code: 'A1', domain: A1.domain, statement: 'Changed', requiredFor: [] })));
-      expect(error).toMatchObject({ code: 'conflict', message: 'There is no draft version to change. Start a new draft to change the framework: published versions cannot be changed.' });
-      expect((await refusal(publishDraft(await scope()))).code).toBe('conflict');
-      const [row] = await database.db.select().from(competencyFrameworks).where(eq(competencyFrameworks.id, draft.framework.id));
-      expect(row.current).toBe(true);
-    });
+  it('carries the live course’s competencies to the ones that continue them, and leaves last year’s course as it was', async () => {
+    const mapped = async (courseId: string) =>
+      (await database.db.select({ code: competencies.code, framework: competencies.frameworkId }).from(courseCompetencies).innerJoin(competencies, eq(competencies.id, courseCompetencies.competencyId)).where(eq(courseCompetencies.courseId, courseId)))
+        .map((c) => `${c.code} v${c.framework === draft.framework.id ? 2 : 1}`)
+        .sort();
+    expect(await mapped(liveCourse)).toEqual(['A1 v2', 'B1a v2', 'B1b v2']);
+    expect(await mapped(pastCourse)).toEqual(['A1 v1', 'B1 v1']);
+    // Who it is for, by code: group 3 of version 2; group 6 has no counterpart and drops out.
+    const audience = await database.db.select({ id: courseWorkforceGroups.workforceGroupId }).from(courseWorkforceGroups).where(eq(courseWorkforceGroups.courseId, liveCourse));
+    expect(audience).toEqual([{ id: groupId(draft, '3') }]);
+  });
+
+  it('can no longer be changed, and neither can version 1', async () => {
+    const { A1 } = byCode(draft);
+    const error = await refusal(changeCompetency(await scope(), A1.id, competencyInput.parse({ code: 'A1', domain: A1.domain, statement: 'Changed', requiredFor: [] })));
+    expect(error).toMatchObject({ code: 'conflict', message: 'There is no draft version to change. Start a new draft to change the framework: published versions cannot be changed.' });
+    expect((await refusal(publishDraft(await scope()))).code).toBe('conflict');
+    const [row] = await database.db.select().from(competencyFrameworks).where(eq(competencyFrameworks.id, draft.framework.id));
+    expect(row.current).toBe(true);
   });
 });

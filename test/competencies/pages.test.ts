@@ -16,9 +16,9 @@ import { answeredSurvey, competencyWorld, competencyIds, confirmedBy, learnedOn,
 
 const world = competencyWorld();
 
-const signedIn = (person: { id: string }) => new TestClient(world.built.app).signInAs(world.database.db, person.id, world.built.clock.now(), world.built.config);
-async function page(person: { id: string }, path = '/learning/competencies') {
-  const res = await (await signedIn(person)).get(path);
+const signedIn = (person: { id: string }, w = world) => new TestClient(w.built.app).signInAs(w.database.db, person.id, w.built.clock.now(), w.built.config);
+async function page(person: { id: string }, path = '/learning/competencies', w = world) {
+  const res = await (await signedIn(person, w)).get(path);
   expect(res.status).toBe(200);
   return res.text();
 }
@@ -29,11 +29,11 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '
 const suggested = (html: string) => [...(html.match(/<ul class="govuk-list app-suggestions">([\s\S]*?)<\/ul>/)?.[1] ?? '').matchAll(/href="\/sessions\/([0-9a-f-]+)"/g)].map((m) => m[1]);
 
 /** Learned A1 and B1 at a workshop on 12 January 2026, applied from the survey on 14 April; B2 learned in 2023, now due. */
-async function withEvidence(name?: string) {
-  const person = await practitioner(world.database.db, '3', { name });
-  const { booking } = await learnedOn(world.database.db, person, world.pastYear, ['A1', 'B1'], '2026-01-12T10:00:00Z', { title: 'Safeguarding core workshop' });
-  await answeredSurvey(world.database.db, person, booking.id, '2026-04-14', { practiceChanged: 'yes' });
-  await learnedOn(world.database.db, person, world.pastYear, ['B2'], '2023-01-10T10:00:00Z', { title: 'Referrals that work' });
+async function withEvidence(name?: string, w = world) {
+  const person = await practitioner(w.database.db, '3', { name });
+  const { booking } = await learnedOn(w.database.db, person, w.pastYear, ['A1', 'B1'], '2026-01-12T10:00:00Z', { title: 'Safeguarding core workshop' });
+  await answeredSurvey(w.database.db, person, booking.id, '2026-04-14', { practiceChanged: 'yes' });
+  await learnedOn(w.database.db, person, w.pastYear, ['B2'], '2023-01-10T10:00:00Z', { title: 'Referrals that work' });
   return person;
 }
 
@@ -95,28 +95,31 @@ describe('the competency profile page', () => {
 });
 
 describe('sessions the page suggests', () => {
+  // Every bookable session of this year counts here, so this test has a database of its own.
+  const own = competencyWorld();
+
   it('are bookable sessions of this year’s prospectus developing competencies not started or due, nearest first, at most five', async () => {
-    const person = await withEvidence();
-    const make = (courseId: string, startsAt: string, options: Parameters<typeof makeSessionOf>[3] = {}) => makeSessionOf(world.database.db, courseId, startsAt, options);
+    const person = await withEvidence(undefined, own);
+    const make = (courseId: string, startsAt: string, options: Parameters<typeof makeSessionOf>[3] = {}) => makeSessionOf(own.database.db, courseId, startsAt, options);
     // A2 is not started, B2 due for refresh; A1 and B1 are applied.
-    const neglect = await makeCourse(world.database.db, world.thisYear, ['A2'], { title: 'Neglect and the toxic trio' });
+    const neglect = await makeCourse(own.database.db, own.thisYear, ['A2'], { title: 'Neglect and the toxic trio' });
     const later = await make(neglect.id, '2026-12-10T10:00:00Z');
     const sooner = await make(neglect.id, '2026-12-03T10:00:00Z');
     await make(neglect.id, '2026-12-05T10:00:00Z', { status: 'cancelled' });
     await make(neglect.id, '2026-11-25T10:00:00Z', { bookingClosesAt: '2026-11-22T17:00:00Z' });
     await make(neglect.id, '2026-11-23T09:00:00Z', { bookingClosesAt: '2026-11-23T12:00:00Z' });
-    const referrals = await makeCourse(world.database.db, world.thisYear, ['B2', 'A1'], { title: 'Referrals refresher' });
+    const referrals = await makeCourse(own.database.db, own.thisYear, ['B2', 'A1'], { title: 'Referrals refresher' });
     const full = await make(referrals.id, '2026-12-08T10:00:00Z', { capacity: 0 });
-    const applied = await makeCourse(world.database.db, world.thisYear, ['A1', 'B1']);
+    const applied = await makeCourse(own.database.db, own.thisYear, ['A1', 'B1']);
     await make(applied.id, '2026-11-30T10:00:00Z');
-    await make((await makeCourse(world.database.db, world.thisYear, ['A2'], { withdrawn: true })).id, '2026-11-30T10:00:00Z');
-    await make((await makeCourse(world.database.db, (await makeProspectus(world.database.db, '2027-28', 'draft')).id, ['A2'])).id, '2026-11-30T10:00:00Z');
-    await make((await makeCourse(world.database.db, world.pastYear, ['A2'])).id, '2026-11-30T10:00:00Z');
-    const many = await makeCourse(world.database.db, world.thisYear, ['C1']);
+    await make((await makeCourse(own.database.db, own.thisYear, ['A2'], { withdrawn: true })).id, '2026-11-30T10:00:00Z');
+    await make((await makeCourse(own.database.db, (await makeProspectus(own.database.db, '2027-28', 'draft')).id, ['A2'])).id, '2026-11-30T10:00:00Z');
+    await make((await makeCourse(own.database.db, own.pastYear, ['A2'])).id, '2026-11-30T10:00:00Z');
+    const many = await makeCourse(own.database.db, own.thisYear, ['C1']);
     const january = [];
     for (const day of ['05', '06', '07', '08']) january.push(await make(many.id, `2027-01-${day}T10:00:00Z`));
 
-    const html = await page(person);
+    const html = await page(person, undefined, own);
     expect(suggested(html)).toEqual([sooner.id, full.id, later.id, january[0].id, january[1].id]);
     const block = text(html.match(/<ul class="govuk-list app-suggestions">([\s\S]*?)<\/ul>/)![1]);
     expect(block).toContain('Neglect and the toxic trio');
@@ -124,8 +127,8 @@ describe('sessions the page suggests', () => {
     expect(block).toContain('20 places left. Develops A2.');
 
     // Booking a place on a course takes its sessions out of the suggestions.
-    await bookPlace(actingAs(await bookingScope(world.database.db), person.id), { sessionId: later.id, personId: person.id });
-    expect(suggested(await page(person))).toEqual([full.id, january[0].id, january[1].id, january[2].id, january[3].id]);
+    await bookPlace(actingAs(await bookingScope(own.database.db), person.id), { sessionId: later.id, personId: person.id });
+    expect(suggested(await page(person, undefined, own))).toEqual([full.id, january[0].id, january[1].id, january[2].id, january[3].id]);
   });
 });
 

@@ -1,8 +1,8 @@
 // The profile across versions of the framework: evidence earned under an earlier version's
 // competency counts for the current one that continues it (through more than one version), and
 // only for that one; a person keeps their group by its code; the new version's default and
-// per-competency refresh periods apply. This file makes new versions current, so it has its
-// database to itself.
+// per-competency refresh periods apply. Making a version current changes what every test reads,
+// so each block of tests has a database of its own.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
@@ -23,7 +23,8 @@ let trained: Practitioner;
 let groupFour: Practitioner;
 let v1: Record<string, string>;
 
-beforeAll(async () => {
+/** A fresh database with the people and evidence above, made the file's current one. */
+async function openWorld() {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   pastYear = (await makeProspectus(database.db, '2025-26')).id;
@@ -32,8 +33,7 @@ beforeAll(async () => {
   groupFour = await practitioner(database.db, '4');
   const { booking } = await learnedOn(database.db, trained, pastYear, ['A1', 'B1'], '2026-01-12T10:00:00Z', { title: 'Core workshop (version 1)' });
   await answeredSurvey(database.db, trained, booking.id, '2026-04-14', { practiceChanged: 'yes' });
-});
-afterAll(() => database.close());
+}
 
 const profileOf = async (person: { id: string }) => myCompetencyProfile(actingAs(await bookingScope(database.db, TEST_NOW), person.id));
 const byCode = (profile: CompetencyProfile) => Object.fromEntries(profile.competencies.map((c) => [c.code, c]));
@@ -62,18 +62,28 @@ async function newVersion(version: number, defaultRefreshMonths: number, specs: 
   return { framework, groupThree, ids: Object.fromEntries(rows.map((r) => [r.code, r.id])) };
 }
 
-describe('a new version of the framework', () => {
-  let v2: Awaited<ReturnType<typeof newVersion>>;
+/** Version 2 made current: A1 continues version 1's A1; B1 is a new competency of the same code that does not; F1 is new, refreshed every 5 years. */
+const versionTwo = () => newVersion(2, 24, [{ code: 'A1', continues: v1.A1 }, { code: 'B1' }, { code: 'F1', refreshMonths: 60 }]);
+
+/** For a describe block: a database of its own with version 2 current. */
+function useVersionTwo() {
+  const world = {} as { v2: Awaited<ReturnType<typeof newVersion>> };
   beforeAll(async () => {
-    // A1 continues version 1's A1; B1 is a new competency of the same code that does not; F1 is new, refreshed every 5 years.
-    v2 = await newVersion(2, 24, [{ code: 'A1', continues: v1.A1 }, { code: 'B1' }, { code: 'F1', refreshMonths: 60 }]);
+    await openWorld();
+    world.v2 = await versionTwo();
   });
+  afterAll(() => database.close());
+  return world;
+}
+
+describe('a new version of the framework', () => {
+  const world = useVersionTwo();
 
   it('is what the profile reads: the group by its code, and the competencies it requires', async () => {
     const profile = await profileOf(trained);
     expect(profile.framework).toMatchObject({ version: 2, defaultRefreshMonths: 24 });
-    expect(profile.workforceGroup).toEqual({ id: v2.groupThree.id, code: '3', name: 'Group 3 (v2)' });
-    expect(profile.competencies.map((c) => [c.code, c.id])).toEqual([['A1', v2.ids.A1], ['B1', v2.ids.B1], ['F1', v2.ids.F1]]);
+    expect(profile.workforceGroup).toEqual({ id: world.v2.groupThree.id, code: '3', name: 'Group 3 (v2)' });
+    expect(profile.competencies.map((c) => [c.code, c.id])).toEqual([['A1', world.v2.ids.A1], ['B1', world.v2.ids.B1], ['F1', world.v2.ids.F1]]);
   });
 
   it('carries evidence earned under the competency a current one continues, with the new version’s refresh period', async () => {
@@ -105,9 +115,13 @@ describe('a new version of the framework', () => {
     expect(framework).toMatchObject({ version: 2, defaultRefreshMonths: 24 });
     expect(framework.competencies.map((c) => [c.code, c.refreshMonths])).toEqual([['A1', 24], ['B1', 24], ['F1', 60]]);
   });
+});
+
+describe('a third version of the framework', () => {
+  const world = useVersionTwo();
 
   it('keeps carrying the evidence through a third version that continues the second', async () => {
-    const v3 = await newVersion(3, 36, [{ code: 'A1', continues: v2.ids.A1 }]);
+    const v3 = await newVersion(3, 36, [{ code: 'A1', continues: world.v2.ids.A1 }]);
     const { A1 } = byCode(await profileOf(trained));
     expect(A1).toMatchObject({ id: v3.ids.A1, status: 'applied', refreshDue: '2029-01-12' });
     expect(A1.evidence).toHaveLength(2);

@@ -12,14 +12,16 @@ let coordinator: Awaited<ReturnType<typeof personWithToken>>;
 let practitioner: Awaited<ReturnType<typeof personWithToken>>;
 let year: BookingYear;
 
-beforeAll(async () => {
+/** A fresh database with a coordinator, a practitioner and a booking year, made the file's current one. */
+async function openWorld() {
   database = await createTestDatabase();
   await seed(database.db, 'partnership');
   built = buildApp(database.db);
   coordinator = await personWithToken(database.db, built, ['coordinator']);
   practitioner = await personWithToken(database.db, built, []);
   year = await bookingYear(database.db);
-});
+}
+beforeAll(openWorld);
 afterAll(() => database.close());
 
 const get = (path: string, token = coordinator.token) => callApi(built, path, token);
@@ -69,6 +71,20 @@ describe('GET /api/v1/reports/charges', () => {
   it('lists nothing while the partnership does not charge', async () => {
     const charges = await expectBody(await get('/api/v1/reports/charges'), ChargesSchema);
     expect(charges).toMatchObject({ charging: false, organisations: [], totalPence: 0, policy: { halfDayPence: 0, fullDayPence: 0, exemptSectors: [] } });
+  });
+
+});
+
+describe('GET /api/v1/reports/charges once the partnership charges', () => {
+  // Setting a charge policy changes every charges report after it, so this block has a database of its own.
+  let outer: [typeof database, typeof built, typeof coordinator, typeof practitioner, typeof year];
+  beforeAll(async () => {
+    outer = [database, built, coordinator, practitioner, year];
+    await openWorld();
+  });
+  afterAll(async () => {
+    await database.close();
+    [database, built, coordinator, practitioner, year] = outer;
   });
 
   it('lists each did-not-attend to invoice by organisation, by the policy', async () => {
