@@ -32,8 +32,8 @@ export default defineConfig({
     maxWorkers: 3,
     // On the PostgreSQL pass each file's tests run in a shuffled order, so a test that needs
     // another to have run first (or not) fails there. CI uses the seed it prints (4242 unless
-    // TEST_SEED says otherwise; 1, 7, 99 and 4242 pass); run another order of the same files with
-    // `TEST_DATABASE_URL=... npx vitest run --sequence.seed=N FILES`.
+    // TEST_SEED says otherwise; the whole suite passes under 4242 and 7); run another order of the
+    // same files with `TEST_DATABASE_URL=... npx vitest run --sequence.seed=N FILES`.
     sequence: { shuffle: { files: false, tests: Boolean(process.env.TEST_DATABASE_URL) } },
   },
 });
