@@ -13,6 +13,7 @@ import type { PersonalContext, ServiceContext } from '../shared/context';
 import { writeCsv } from '../shared/csv';
 import { addDays, yearStarting } from '../shared/dates';
 import * as ref from '../../db/reference-data';
+import { addMinutes, weekdayOnOrBefore } from './days';
 
 export interface PastCourse {
   title: string;
@@ -43,17 +44,6 @@ const HEADER = ['course', 'theme', 'mode', 'session start', 'session end', 'capa
 const COMMENTS = ref.feedbackQuotes.map((q) => q.text).filter((text) => !identifyingDetails(text).length);
 
 const pad = (n: number) => String(n).padStart(2, '0');
-/** The weekday on or before a day. */
-function weekday(day: string): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  while ([0, 6].includes(d.getUTCDay())) d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}
-const minutesLater = (time: string, minutes: number) => {
-  const [h, m] = time.split(':').map(Number);
-  const total = h * 60 + m + minutes;
-  return `${pad(Math.floor(total / 60))}:${pad(total % 60)}`;
-};
 
 /** A past year's records file: two or three sessions of each course, a row for each person booked. */
 export function pastYearRecords(firstYear: number, startMonth: number, courses: PastCourse[], attendees: PastAttendee[]): string {
@@ -64,7 +54,7 @@ export function pastYearRecords(firstYear: number, startMonth: number, courses: 
     const sessionCount = 2 + (i % 2);
     for (let k = 0; k < sessionCount; k++) {
       const monthIndex = (i * 5 + k * 4) % 12;
-      const day = weekday(addDays(`${firstYear + Math.floor((startMonth - 1 + monthIndex) / 12)}-${pad(((startMonth - 1 + monthIndex) % 12) + 1)}-01`, 8 + (i % 14)));
+      const day = weekdayOnOrBefore(addDays(`${firstYear + Math.floor((startMonth - 1 + monthIndex) / 12)}-${pad(((startMonth - 1 + monthIndex) % 12) + 1)}-01`, 8 + (i % 14)));
       const startTime = k % 2 ? '13:00' : '09:30';
       const length = Math.min(course.minutes, 360);
       const capacity = course.mode === 'Live online' ? 25 : 20;
@@ -89,7 +79,7 @@ export function pastYearRecords(firstYear: number, startMonth: number, courses: 
           k === 0 ? course.theme : '',
           k === 0 ? course.mode : '',
           `${day} ${startTime}`,
-          `${day} ${minutesLater(startTime, length)}`,
+          `${day} ${addMinutes(startTime, length)}`,
           capacity,
           named?.org ?? pick(ref.organisations).shortName,
           named?.email ?? '',

@@ -29,6 +29,7 @@ import { configFrom, parseEnvironment, type Config } from '../shared/config';
 import type { Actor, Partnership, PersonalContext, ServiceContext } from '../shared/context';
 import { startYearReview } from './review';
 import { agreePastReview, importPastYears } from './history';
+import { addMinutes, weekdayOnOrBefore } from './days';
 import { fromLondon, londonDay, toLondonFields, yearContaining, yearStarting } from '../shared/dates';
 import { ALL_JOBS, answerAsPractitioner, answerDelay, answerSurvey, jobMoments, reviewAnswers, runJobs, surveysJustSent, type JobName } from './follow-ups';
 import { pendingMail, settleSeededMail } from './mail';
@@ -180,20 +181,6 @@ const STAFF = Array.from({ length: STAFF_SIZE }, (_, i) => {
 /** The settings the services read (links in emails start with `baseUrl`): the defaults, as an empty environment gives them. */
 function demoConfig(baseUrl?: string): Config {
   return configFrom(parseEnvironment(baseUrl ? { BASE_URL: baseUrl } : {}), () => 'the demo seed signs nothing');
-}
-
-/** The date itself when it is a weekday, else the Friday before. */
-function weekdayOnOrBefore(date: string): string {
-  const day = new Date(`${date}T12:00:00Z`);
-  while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() - 1);
-  return day.toISOString().slice(0, 10);
-}
-
-/** "09:30" plus 390 minutes is "16:00": a session's London end time on its day. */
-function addMinutes(time: string, minutes: number): string {
-  const [h, m] = time.split(':').map(Number);
-  const total = h * 60 + m + minutes;
-  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
 }
 
 const prospectusFor = async (db: Database, partnershipId: string, year: string) =>
