@@ -1,5 +1,6 @@
 // GOV.UK Frontend components as hono/jsx functions: one definition of each, used by every page.
 import type { Child } from 'hono/jsx';
+import { formatDate } from '../server/shared/dates';
 
 export type Errors = Record<string, string | undefined>;
 
@@ -315,10 +316,10 @@ export const StatusTag = ({ status }: { status: string }) => <Tag colour={STATUS
 /** Marks a prospectus year brought in from past records (server/history). */
 export const ImportedTag = () => <Tag colour="grey">Imported</Tag>;
 /** Says, under a heading, that the year's figures are what its imported records held. */
-export const ImportedYearNote = ({ importedAt, formatted }: { importedAt: Date | null; formatted: (d: Date) => string }) =>
+export const ImportedYearNote = ({ importedAt }: { importedAt: Date | null }) =>
   importedAt ? (
     <p class="govuk-body">
-      <ImportedTag /> Imported from the partnership’s past records on {formatted(importedAt)}. It changes only when its records are imported again.
+      <ImportedTag /> Imported from the partnership’s past records on {formatDate(importedAt)}. It changes only when its records are imported again.
     </p>
   ) : null;
 

@@ -28,7 +28,7 @@ async function reportPage(c: AppContext) {
       <Done c={c} messages={{ saved: 'The wording is saved', restored: 'The default wording is restored' }} />
       <span class="govuk-caption-l">{report.title}</span>
       <h1 class="govuk-heading-l">Training in {year}</h1>
-      <ImportedYearNote importedAt={report.importedAt} formatted={formatDate} />
+      <ImportedYearNote importedAt={report.importedAt} />
       <div class="govuk-!-display-none-print">
         <p class="govuk-body">
           Drafted from the year’s figures, counted as the impact dashboard counts them: change the data and the text changes with it. A count of 1 to 4 people reads “fewer than 5”; a sentence about a figure that is not shown is left out.

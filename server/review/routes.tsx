@@ -77,7 +77,7 @@ async function reviewPage(c: AppContext, errors: FieldErrors = {}) {
       <h1 class="govuk-heading-l">
         {TITLE} {year}
       </h1>
-      <ImportedYearNote importedAt={review.prospectus.importedAt} formatted={formatDate} />
+      <ImportedYearNote importedAt={review.prospectus.importedAt} />
       <p class="govuk-body">
         <ReviewStatusTag status={review.status} />
         {agreed && review.agreedAt ? ` Agreed by ${review.agreedBy ?? 'the partnership'} on ${formatDate(review.agreedAt)}.` : ''}

@@ -78,7 +78,7 @@ async function prospectusPage(c: AppContext) {
       <Done c={c} messages={{ created: 'Draft prospectus created', changed: 'Prospectus changed', published: 'Prospectus published: everyone can now see it' }} />
       <span class="govuk-caption-l">Prospectus {p.year}</span>
       <h1 class="govuk-heading-l">{p.title}</h1>
-      <ImportedYearNote importedAt={p.importedAt} formatted={formatDate} />
+      <ImportedYearNote importedAt={p.importedAt} />
       {p.importedAt ? null : (
         <p class="govuk-body">
           <StatusTag status={p.status} />{' '}
