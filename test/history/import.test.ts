@@ -25,7 +25,11 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { auditLog, bookings, courses, feedback, followUpSurveys, impactResponses, organisations, partnerships, people, prospectuses, sessions } from '../../db/schema';
-import { updateCourse } from '../../server/catalogue/manage/course-service';
+import { createCourse, updateCourse, withdrawCourse } from '../../server/catalogue/manage/course-service';
+import { updateProspectus } from '../../server/catalogue/manage/prospectus-service';
+import { createSession } from '../../server/catalogue/manage/session-service';
+import { sessionInput } from '../../server/catalogue/schemas';
+import { markingPermission } from '../../server/attendance/service';
 import { importHistory } from '../../server/history/service';
 import { describeProblem } from '../../server/history/rows';
 import { getReport } from '../../server/review/report';
@@ -38,6 +42,22 @@ import { createTestDatabase } from '../support/database';
 
 const FILE = new URL('./year-2023-24.csv', import.meta.url);
 const csv = readFileSync(FILE, 'utf8');
+
+/** A whole course form for changing `course`, as a coordinator would send it. */
+const courseChange = (course: { summary: string }) => ({
+  title: 'Changed',
+  summary: course.summary,
+  learningOutcomes: [],
+  themes: [],
+  deliveryMode: 'Face to face' as const,
+  durationMinutes: 60,
+  provider: '',
+  prerequisites: '',
+  requiresManagerApproval: false,
+  asksManagerFollowUp: false,
+  workforceGroupIds: [],
+  competencyIds: [],
+});
 
 interface World {
   database: OpenDatabase;
@@ -219,23 +239,28 @@ describe('the hand-counted year, imported', () => {
   it('leaves an imported year read-only but for another import', async () => {
     const [course] = await w.db.select().from(courses).innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId)).where(and(eq(prospectuses.year, '2023-24'), eq(courses.title, 'Domestic abuse awareness')));
     const coordinator: ServiceContext = { ...w.s, actor: { id: w.reviewer.actor.id, roles: ['coordinator'] } };
-    const change = updateCourse(coordinator, course.courses.id, {
-      title: 'Changed',
-      summary: course.courses.summary,
-      learningOutcomes: [],
-      themes: [],
-      deliveryMode: 'Face to face',
-      durationMinutes: 60,
-      provider: '',
-      prerequisites: '',
-      requiresManagerApproval: false,
-      asksManagerFollowUp: false,
-      workforceGroupIds: [],
-      competencyIds: [],
-    });
+    const change = updateCourse(coordinator, course.courses.id, { ...courseChange(course.courses), title: 'Changed' });
     await expect(change).rejects.toSatisfy((e) => isDomainError(e, 'conflict') && /imported from the partnership’s past records/.test((e as Error).message));
   });
 
+  it('refuses every other change to an imported year: the prospectus, a new course or date, withdrawing, the register', async () => {
+    const coordinator: PersonalContext = { ...w.s, actor: { id: w.reviewer.actor.id, roles: ['coordinator'] } };
+    const [{ courses: course, prospectuses: year }] = await w.db
+      .select()
+      .from(courses)
+      .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
+      .where(and(eq(prospectuses.year, '2023-24'), eq(courses.title, 'Domestic abuse awareness')));
+    const [session] = await w.db.select().from(sessions).where(and(eq(sessions.courseId, course.id), eq(sessions.status, 'delivered')));
+    const before = await everything(w.db);
+    const refusedAsImported = (change: Promise<unknown>) => expect(change).rejects.toSatisfy((e) => isDomainError(e, 'conflict') && /imported from the partnership’s past records/.test((e as Error).message));
+    await refusedAsImported(updateProspectus(coordinator, year.id, { year: year.year, title: 'Renamed', introduction: '', startsOn: year.startsOn, endsOn: year.endsOn }));
+    await refusedAsImported(createCourse(coordinator, year.id, { ...courseChange(course), title: 'A course added later' }));
+    await refusedAsImported(withdrawCourse(coordinator, course.id));
+    await refusedAsImported(createSession(coordinator, course.id, sessionInput.parse({ date: '2023-10-10', startTime: '09:30', endTime: '12:30', where: 'venue', venue: 'Riverside House', capacity: '10' })));
+    // The register, which a coordinator may otherwise change at any time.
+    expect(await markingPermission(w.db, coordinator, session)).toMatchObject({ allowed: false, reason: expect.stringContaining('imported from past records') });
+    expect(await everything(w.db)).toEqual(before);
+  });
 });
 
 describe('a corrected file', () => {
