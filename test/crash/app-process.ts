@@ -1,6 +1,7 @@
 // The real Node server (server/node.ts, as `npm start` runs it) as a child process that a test can
 // kill and start again, and the command lines beside it, all on the test's PostgreSQL database.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { runScript } from '../support/command-line';
@@ -107,3 +108,25 @@ export function startJobs(env: Record<string, string | undefined>, args: string[
 export const runJobs = (env: Record<string, string | undefined>, args: string[]) => runScript('jobs/cli.ts', env, args);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * POSTs on a connection of its own, closed after the answer, and reads the whole answer. A client
+ * reusing kept-alive connections can lose a request when the server closes an idle one just as
+ * it is reused; that is the client's race, not the server's, so these tests keep clear of it:
+ * any request left without an answer here was the server's doing. Rejects when the connection
+ * fails or drops before the whole answer arrives, or after `timeoutMs`.
+ */
+export function postOnce(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body) }, timeout: timeoutMs }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => (res.complete ? resolve({ status: res.statusCode!, headers: res.headers, body: text }) : reject(new Error('the answer was cut off'))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
