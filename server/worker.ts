@@ -5,6 +5,7 @@
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Database } from '../db/database';
+import { RECONNECT } from '../db/postgres';
 import { runCron, runJob, sendsMail as jobSendsMail } from '../jobs/registry';
 import { createApp } from './app';
 import { systemClock } from './shared/clock';
@@ -63,6 +64,7 @@ function open(env: Env) {
     // One round trip fewer per connection; the schema has no custom array types to look up.
     fetch_types: false,
     onnotice: () => {},
+    ...RECONNECT,
   });
   const db = drizzle(client, { schema }) as unknown as Database;
   // nodemailer runs on workerd (nodejs_compat's node:net and node:tls). Without SMTP_URL, demo

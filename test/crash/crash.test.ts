@@ -18,6 +18,7 @@ import { attendedCrowd } from '../support/crowd';
 import { createTestDatabase, onRealPostgres } from '../support/database';
 import { makeSession } from '../support/fixtures';
 import { startSmtpPeer } from '../support/smtp';
+import { privatePostgresUnavailable, startPrivatePostgres } from '../support/private-postgres';
 import { APP_NAME, appEnvironment, freePort, postOnce, runJobs, sleep, startApp, startJobs, type AppProcess } from './app-process';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -396,6 +397,85 @@ describe.skipIf(!onRealPostgres())('crashes and restarts of the real server (Pos
     expect(expectDeliveredOnce(emails, new Set())).toBe(0);
     await app.stop();
   }, 90_000);
+
+  /** Runs `work` with the helpers above (and the server's environment) on another database. */
+  async function onDatabase(other: OpenDatabase & { url?: string }, work: () => Promise<void>) {
+    const saved = database;
+    database = other;
+    db = other.db;
+    try {
+      await work();
+    } finally {
+      database = saved;
+      db = saved.db;
+    }
+  }
+
+  it.skipIf(Boolean(privatePostgresUnavailable()))(
+    'answers 503 with Retry-After while PostgreSQL itself restarts mid-rush, writes nothing by halves and carries on without a restart of its own',
+    async () => {
+      // A server of the test's own, since the shared one serves every other test file meanwhile.
+      const server = await startPrivatePostgres(await freePort());
+      const own = await createTestDatabase({ serverUrl: server.url });
+      try {
+        await onDatabase(own, async () => {
+          await seed(db, 'partnership');
+          app = await startApp(port, env());
+          const pid = app.pid;
+          const places = await upcomingSessions(3, 10);
+          const crowd = await crowdWithTokens(90);
+          let answered = 0;
+          let done = false;
+          const restartsTook: number[] = [];
+          const deadline = Date.now() + 60_000;
+          const rush = inParallel(crowd, 30, async (person, i) => {
+            const outcome = await bookUntilDone(places[i % places.length].id, person.token, deadline);
+            answered++;
+            return outcome;
+          }).finally(() => (done = true));
+          // Twice in the rush (after 10 and 50 of the 90 are answered, with 30 in flight), a fast
+          // restart: every connection is ended, and new ones are refused until it is back.
+          for (const after of [10, 50]) {
+            while (answered < after && !done) await sleep(2);
+            if (done) break;
+            const began = Date.now();
+            await server.restart();
+            restartsTook.push(Date.now() - began);
+          }
+          const outcomes = await rush;
+          const unavailable = outcomes.flatMap((o) => o.unavailable);
+          console.log('PostgreSQL restarted mid-rush:', {
+            people: crowd.length,
+            restarts: restartsTook.length,
+            restartTookMs: restartsTook,
+            answered503: unavailable.length,
+            whyWithoutAnswer: outcomes.flatMap((o) => o.lostBecause),
+            retriesAnsweredAlreadyBooked: outcomes.filter((o) => o.outcome === 'already').length,
+            otherAnswers: outcomes.filter((o) => o.outcome === 'refused').map((o) => `${o.status} ${o.body}`),
+          });
+          expect(outcomes.flatMap((o) => o.lostBecause), app.output().slice(-4000)).toEqual([]);
+          expect(outcomes.filter((o) => o.outcome === 'refused')).toEqual([]);
+          expect(restartsTook).toHaveLength(2);
+          expect(unavailable.length).toBeGreaterThan(0);
+          expect(unavailable.every((value) => value === '5')).toBe(true);
+          const state = await expectBookingsWhole(places.map((s) => s.id), crowd);
+          expect(state.confirmed).toBe(30);
+          expect(app.alive()).toBe(true);
+          expect(app.pid).toBe(pid);
+          expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+          const emails = crowd.map((p) => p.email);
+          await catchUpMail(new Date(wallNow().getTime() + 6 * MINUTE));
+          await waitUntilSent(emails);
+          expect(expectDeliveredOnce(emails, new Set())).toBe(0);
+          await app.stop();
+        });
+      } finally {
+        await own.close();
+        await server.stop();
+      }
+    },
+    120_000,
+  );
 
   it('sends nothing twice when two instances run their schedulers side by side through a month', async () => {
     const demo = await createTestDatabase({ demo: true });

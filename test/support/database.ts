@@ -12,11 +12,17 @@ import { TEST_NOW } from './app';
  * TEST_NOW): in-memory PGlite by default, or a new database on the PostgreSQL server at
  * TEST_DATABASE_URL (CI runs the suite both ways), with its `url` for another process (a
  * command line, wrangler dev) to open. Under vitest it is a copy of a template made once per
- * run (test/support/templates.ts); elsewhere (benchmarks) it is made from nothing.
+ * run (test/support/templates.ts); elsewhere (benchmarks, `serverUrl`: another server) it is made
+ * from nothing.
  */
-export async function createTestDatabase(options: { demo?: boolean } = {}): Promise<OpenDatabase & { url?: string }> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  const template = options.demo ? process.env.PGLITE_DEMO_TEMPLATE ?? process.env.POSTGRES_DEMO_TEMPLATE : process.env.PGLITE_TEMPLATE ?? process.env.POSTGRES_TEMPLATE;
+export async function createTestDatabase(options: { demo?: boolean; serverUrl?: string } = {}): Promise<OpenDatabase & { url?: string }> {
+  const serverUrl = options.serverUrl ?? process.env.TEST_DATABASE_URL;
+  // The run's templates live on TEST_DATABASE_URL's server: on another server the database is made from nothing.
+  const template = options.serverUrl
+    ? undefined
+    : options.demo
+      ? process.env.PGLITE_DEMO_TEMPLATE ?? process.env.POSTGRES_DEMO_TEMPLATE
+      : process.env.PGLITE_TEMPLATE ?? process.env.POSTGRES_TEMPLATE;
   const made = serverUrl ? await postgresDatabase(serverUrl, template) : template ? await openPglite(undefined, new Blob([readFileSync(template)])) : await openPglite();
   if (!template) {
     await migrate(made);
