@@ -1,6 +1,6 @@
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
-import type { Database } from '../../db/database';
-import { apiTokens, authSessions, people, personRoles, type Role } from '../../db/schema';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { rowsOf, type Database } from '../../db/database';
+import { apiTokens, authSessions, type Role } from '../../db/schema';
 import type { SignedInPerson } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import type { Config } from '../shared/config';
@@ -34,11 +34,20 @@ export async function createSession(db: Database, personId: string, now: Date, p
   return { token, session };
 }
 
-/** The live session for a cookie token, renewed when half its idle time has gone; null if none. */
-export async function validateSession(db: Database, token: string, now: Date, policy: SessionPolicy) {
+/**
+ * The live session for a cookie token and the person it signs in, renewed when half its idle time
+ * has gone; null if none. One statement reads both (a renewal or an expiry adds a write).
+ */
+export async function validateSession(db: Database, token: string, now: Date, policy: SessionPolicy, partnershipId: string) {
   const id = hashToken(token);
-  const [session] = await db.select().from(authSessions).where(eq(authSessions.id, id)).limit(1);
-  if (!session) return null;
+  const [row] = rowsOf<PersonRow & { person_id: string; expires_at: string | Date; idle_expires_at: string | Date }>(
+    await db.execute(sql`
+      select s.person_id, s.expires_at, s.idle_expires_at, ${personColumns}
+      from auth_sessions s left join people p on p.id = s.person_id and ${personOf(partnershipId)}
+      where s.id = ${id}`),
+  );
+  if (!row) return null;
+  const session = { id, personId: row.person_id, expiresAt: new Date(row.expires_at), idleExpiresAt: new Date(row.idle_expires_at) };
   if (now >= session.expiresAt || now >= session.idleExpiresAt) {
     await db.delete(authSessions).where(eq(authSessions.id, id));
     return null;
@@ -47,8 +56,46 @@ export async function validateSession(db: Database, token: string, now: Date, po
     session.idleExpiresAt = new Date(Math.min(now.getTime() + policy.idleMs, session.expiresAt.getTime()));
     await db.update(authSessions).set({ idleExpiresAt: session.idleExpiresAt }).where(eq(authSessions.id, id));
   }
-  return session;
+  return { session, person: signedInPerson(row) };
 }
+
+/** How often an API token's "last used" is written: a busy integration does not write on every call. */
+const LAST_USED_EVERY = MINUTE;
+
+/**
+ * The person a live API token signs in, in one statement: the token, its "last used" (written
+ * at most once a minute), the person and their roles. Undefined when the token is unknown,
+ * revoked, expired or another partnership's, or its person is erased.
+ */
+export async function personForApiToken(db: Database, token: string, now: Date, partnershipId: string): Promise<SignedInPerson | undefined> {
+  const [row] = rowsOf<PersonRow>(
+    await db.execute(sql`
+      with token as (
+        select id, person_id, last_used_at from api_tokens
+        where token_hash = ${hashToken(token)} and partnership_id = ${partnershipId} and revoked_at is null
+          and (expires_at is null or expires_at > ${now.toISOString()}::timestamptz)
+      ), touched as (
+        update api_tokens set last_used_at = ${now.toISOString()}::timestamptz
+        where id in (select id from token where last_used_at is null or last_used_at <= ${new Date(now.getTime() - LAST_USED_EVERY).toISOString()}::timestamptz)
+      )
+      select ${personColumns} from token join people p on p.id = token.person_id and ${personOf(partnershipId)}`),
+  );
+  return row?.id ? signedInPerson(row) : undefined;
+}
+
+/** A signed-in person's row as the two statements above read it (null when the person is not one who may sign in). */
+interface PersonRow {
+  id: string | null;
+  name: string;
+  email: string;
+  organisation_id: string;
+  roles: string | null;
+}
+const personColumns = sql`p.id, p.name, p.email, p.organisation_id, (select string_agg(r.role::text, ',' order by r.role::text) from person_roles r where r.person_id = p.id) as roles`;
+/** Only someone of the partnership the app serves (a credential made for one is refused by another's), and never an erased person. */
+const personOf = (partnershipId: string) => sql`p.partnership_id = ${partnershipId} and p.erased_at is null`;
+const signedInPerson = (row: PersonRow): SignedInPerson | undefined =>
+  row.id ? { id: row.id, name: row.name, email: row.email, organisationId: row.organisation_id, roles: (row.roles ? row.roles.split(',') : []) as Role[] } : undefined;
 
 export async function endSession(db: Database, sessionId: string) {
   await db.delete(authSessions).where(eq(authSessions.id, sessionId));
@@ -57,18 +104,8 @@ export async function endSession(db: Database, sessionId: string) {
 /** An API token works while it is neither revoked nor past its expiry. */
 export const liveToken = (now: Date) => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
 
-/**
- * The person a valid session or API token belongs to, with their roles; only someone of the
- * partnership the app serves, so a credential made for one partnership is refused by another's,
- * and never an erased person.
- */
+/** The person as a valid credential signs them in, with their roles (see `personOf`). */
 export async function loadSignedInPerson(db: Database, personId: string, partnershipId: string): Promise<SignedInPerson | undefined> {
-  const [person] = await db
-    .select({ id: people.id, name: people.name, email: people.email, organisationId: people.organisationId })
-    .from(people)
-    .where(and(eq(people.id, personId), eq(people.partnershipId, partnershipId), isNull(people.erasedAt)))
-    .limit(1);
-  if (!person) return undefined;
-  const roles = await db.select({ role: personRoles.role }).from(personRoles).where(eq(personRoles.personId, personId));
-  return { ...person, roles: roles.map((r) => r.role).sort() as Role[] };
+  const [row] = rowsOf<PersonRow>(await db.execute(sql`select ${personColumns} from people p where p.id = ${personId} and ${personOf(partnershipId)}`));
+  return row && signedInPerson(row);
 }

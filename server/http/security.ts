@@ -1,9 +1,7 @@
-import { and, eq } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { apiTokens } from '../../db/schema';
-import { liveToken, loadSignedInPerson, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
-import { generateToken, hashToken, hmac, sameText } from '../shared/tokens';
+import { personForApiToken, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
+import { generateToken, hmac, sameText } from '../shared/tokens';
 import type { AppEnv } from './context';
 import { postedForm } from './readable';
 import { RequestError } from './errors';
@@ -45,25 +43,20 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('sessionId', undefined);
   const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer && isApiPath(c.req.path)) {
-    const [token] = await db
-      .update(apiTokens)
-      .set({ lastUsedAt: now })
-      .where(and(eq(apiTokens.tokenHash, hashToken(bearer)), liveToken(now), eq(apiTokens.partnershipId, c.get('partnership').id)))
-      .returning({ personId: apiTokens.personId });
-    if (!token) throw new RequestError(401, 'The API token is not valid, has expired or has been revoked');
-    c.set('viewer', await loadSignedInPerson(db, token.personId, c.get('partnership').id));
+    const person = await personForApiToken(db, bearer, now, c.get('partnership').id);
+    if (!person) throw new RequestError(401, 'The API token is not valid, has expired or has been revoked');
+    c.set('viewer', person);
     return next();
   }
   // The API never accepts the session cookie: it has no CSRF token, so a cookie there would let
   // another site act as the signed-in person.
   const cookie = isApiPath(c.req.path) ? undefined : getCookie(c, SESSION_COOKIE);
   if (cookie) {
-    const session = await validateSession(db, cookie, now, sessionPolicy(config));
-    const person = session && (await loadSignedInPerson(db, session.personId, c.get('partnership').id));
-    if (session && person) {
-      c.set('viewer', person);
-      c.set('sessionId', session.id);
-      setSessionCookie(c, cookie, session.idleExpiresAt);
+    const signedIn = await validateSession(db, cookie, now, sessionPolicy(config), c.get('partnership').id);
+    if (signedIn?.person) {
+      c.set('viewer', signedIn.person);
+      c.set('sessionId', signedIn.session.id);
+      setSessionCookie(c, cookie, signedIn.session.idleExpiresAt);
     } else {
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: config.cookieSecure });
     }

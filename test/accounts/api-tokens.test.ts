@@ -58,4 +58,24 @@ describe('personal API tokens', () => {
     expect(await nameless.text()).toContain('Enter a name for the token');
     expect(await database.db.select().from(apiTokens).where(eq(apiTokens.personId, owner.id))).toHaveLength(1);
   });
+
+  it('record when they were last used, writing it at most once a minute however often they are used', async () => {
+    const person = await makePerson(database.db);
+    const { app, clock, config } = buildApp(database.db);
+    const browser = await new TestClient(app).signInAs(database.db, person.id, clock.now(), config);
+    const token = (await (await browser.post('/account/api-tokens', { name: 'Sync' })).text()).match(/<code>(sct_[a-z2-7]{32})<\/code>/)![1];
+    const api = new TestClient(app);
+    const use = async () => expect((await api.request('/api/v1/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const lastUsed = async () => (await database.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.personId, person.id)))[0].at?.toISOString();
+    const first = clock.now().toISOString();
+    expect(await lastUsed()).toBeUndefined();
+    await use();
+    expect(await lastUsed()).toBe(first);
+    clock.advance(59_999);
+    await use();
+    expect(await lastUsed()).toBe(first);
+    clock.advance(1);
+    await use();
+    expect(await lastUsed()).toBe(clock.now().toISOString());
+  });
 });
