@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import {
   bookingApprovals,
@@ -45,6 +45,9 @@ async function lockSessions(tx: Tx, partnershipId: string, sessionIds: string[])
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** A session is open to book (for anyone but a coordinator) while its prospectus is published and its course not withdrawn. */
+const openToBook = (prospectusStatus: string, withdrawn: boolean) => prospectusStatus === 'published' && !withdrawn;
+
 async function sessionDetails(db: Executor, sessionId: string): Promise<SessionDetails & { requiresManagerApproval: boolean; published: boolean }> {
   const [row] = await db
     .select({
@@ -58,7 +61,7 @@ async function sessionDetails(db: Executor, sessionId: string): Promise<SessionD
     .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
     .where(eq(sessions.id, sessionId));
   const { prospectusStatus, withdrawn, ...details } = row;
-  return { ...details, published: prospectusStatus === 'published' && !withdrawn };
+  return { ...details, published: openToBook(prospectusStatus, withdrawn) };
 }
 
 async function recipient(db: Executor, booking: Pick<Booking, 'id' | 'personId'>): Promise<Recipient & { jobTitle: string; lineManagerEmail: string | null }> {
@@ -85,45 +88,57 @@ async function adjustPlaces(tx: Tx, sessionId: string, delta: number) {
     .where(eq(sessions.id, sessionId));
 }
 
+type Booked = Recipient & { jobTitle: string; lineManagerEmail: string | null };
+
 /**
- * Gives a place that is being taken now: confirmed, or pending approval when the course
- * asks for it (a coordinator's booking counts as approved). Queues the matching emails.
+ * What taking a place means for this person, decided before anything is written: confirmed, or
+ * pending approval when the course asks for it (a coordinator's booking counts as approved), the
+ * emails to send, and the manager's approval link to store once the booking row exists.
  */
-async function takePlace(
+async function placeTerms(
   tx: Tx,
   s: ServiceContext,
-  booking: Booking,
-  details: Awaited<ReturnType<typeof sessionDetails>>,
+  who: Booked,
+  personId: string,
+  details: SessionDetails & { requiresManagerApproval: boolean },
   approvedByCoordinator: boolean,
   how: 'booked' | 'promoted',
-): Promise<BookingStatus> {
+) {
   const now = s.clock.now();
-  const who = await recipient(tx, booking);
-  const mail: QueuedMail[] = [];
-  let status: BookingStatus = 'confirmed';
-  let approvalExpiresAt: Date | null = null;
-  if (details.requiresManagerApproval && !approvedByCoordinator) {
-    status = 'pending approval';
-    approvalExpiresAt = addWorkingDays(now, s.partnership.approvalHoldWorkingDays);
-    // Only a confirmed manager's address (never the person's own) is asked, and only a few times
-    // a day; otherwise the place waits, as long, for a coordinator's decision.
-    const usable = usableManagerEmail(who.email, who.lineManagerEmail);
-    const manager = usable && (await mayMailManager(tx, s, usable)) ? usable : null;
-    if (manager) {
-      const token = generateToken();
-      await tx.insert(bookingApprovals).values({ tokenHash: hashToken(token), bookingId: booking.id, managerEmail: manager, expiresAt: approvalExpiresAt });
-      mail.push(bookingMail.pendingApproval(s, who, details, manager, approvalExpiresAt), bookingMail.approvalRequest(s, { email: manager }, who, details, token, approvalExpiresAt));
-    } else {
-      const coordinators = await coordinatorEmails(tx, s.partnership.id, booking.personId);
-      mail.push(bookingMail.pendingApproval(s, who, details, null, approvalExpiresAt), ...coordinators.map((to) => bookingMail.coordinatorApprovalRequest(s, to, who, details, approvalExpiresAt!)));
-    }
-  } else {
-    mail.push(how === 'promoted' ? bookingMail.promoted(s, who, details) : bookingMail.confirmed(s, who, details));
+  if (!details.requiresManagerApproval || approvedByCoordinator) {
+    return { status: 'confirmed' as BookingStatus, approvalExpiresAt: null, mail: [how === 'promoted' ? bookingMail.promoted(s, who, details) : bookingMail.confirmed(s, who, details)], approval: undefined };
   }
-  await tx.update(bookings).set({ status, approvalExpiresAt, waitlistedAt: null }).where(eq(bookings.id, booking.id));
+  const approvalExpiresAt = addWorkingDays(now, s.partnership.approvalHoldWorkingDays);
+  // Only a confirmed manager's address (never the person's own) is asked, and only a few times
+  // a day; otherwise the place waits, as long, for a coordinator's decision.
+  const usable = usableManagerEmail(who.email, who.lineManagerEmail);
+  const manager = usable && (await mayMailManager(tx, s, usable)) ? usable : null;
+  if (manager) {
+    const token = generateToken();
+    return {
+      status: 'pending approval' as BookingStatus,
+      approvalExpiresAt,
+      mail: [bookingMail.pendingApproval(s, who, details, manager, approvalExpiresAt), bookingMail.approvalRequest(s, { email: manager }, who, details, token, approvalExpiresAt)],
+      approval: { tokenHash: hashToken(token), bookingId: who.bookingId, managerEmail: manager, expiresAt: approvalExpiresAt },
+    };
+  }
+  const coordinators = await coordinatorEmails(tx, s.partnership.id, personId);
+  return {
+    status: 'pending approval' as BookingStatus,
+    approvalExpiresAt,
+    mail: [bookingMail.pendingApproval(s, who, details, null, approvalExpiresAt), ...coordinators.map((to) => bookingMail.coordinatorApprovalRequest(s, to, who, details, approvalExpiresAt))],
+    approval: undefined,
+  };
+}
+
+/** Gives a waiting booking the place just freed (see placeTerms), and queues its emails. */
+async function takePlace(tx: Tx, s: ServiceContext, booking: Booking, details: Awaited<ReturnType<typeof sessionDetails>>, approvedByCoordinator: boolean): Promise<BookingStatus> {
+  const terms = await placeTerms(tx, s, await recipient(tx, booking), booking.personId, details, approvedByCoordinator, 'promoted');
+  await tx.update(bookings).set({ status: terms.status, approvalExpiresAt: terms.approvalExpiresAt, waitlistedAt: null }).where(eq(bookings.id, booking.id));
+  if (terms.approval) await tx.insert(bookingApprovals).values(terms.approval);
   await adjustPlaces(tx, booking.sessionId, 1);
-  await queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
-  return status;
+  await queueMail(tx, { partnershipId: s.partnership.id, now: s.clock.now() }, terms.mail);
+  return terms.status;
 }
 
 /**
@@ -145,29 +160,69 @@ export async function fillFreedPlaces(tx: Tx, s: ServiceContext, sessionId: stri
   const details = await sessionDetails(tx, sessionId);
   for (const booking of next) {
     // Only a coordinator books for someone else (bookedBy), and their booking counts as approved, promoted or not.
-    const status = await takePlace(tx, s, booking, details, booking.bookedBy !== null, 'promoted');
+    const status = await takePlace(tx, s, booking, details, booking.bookedBy !== null);
     await audit(tx, { partnershipId: s.partnership.id, actorId: null, action: 'booking.promoted', subjectType: 'booking', subjectId: booking.id, detail: { sessionId, status }, at: s.clock.now() });
   }
   return next.length;
 }
 
 /**
- * Runs `work` in one transaction with the sessions locked. The one-live-booking index refusing
- * a second booking (two requests at once) becomes `clash`, the refusal the rule would have given.
+ * Runs `work` in one transaction. The one-live-booking index refusing a second booking (two
+ * requests at once) becomes `clash`, the refusal the rule would have given.
  */
-async function withLockedSessions<T>(
+async function inTransaction<T>(
   s: ServiceContext,
-  sessionIds: string[],
-  work: (tx: Tx, locked: Awaited<ReturnType<typeof lockSessions>>) => Promise<T>,
-  clash: () => Error = () => conflict('You already have a booking for this session'),
+  work: (tx: Tx) => Promise<T>,
+  clash: () => Error | Promise<Error> = () => conflict('You already have a booking for this session'),
 ): Promise<T> {
   try {
-    return await s.db.transaction(async (tx) => work(tx, await lockSessions(tx, s.partnership.id, sessionIds)));
+    return await s.db.transaction(work);
   } catch (error) {
-    if (isUniqueViolation(error)) throw clash();
+    if (isUniqueViolation(error)) throw await clash();
     throw error;
   }
 }
+
+/** `work` in one transaction with the sessions locked (see inTransaction). */
+const withLockedSessions = <T>(
+  s: ServiceContext,
+  sessionIds: string[],
+  work: (tx: Tx, locked: Awaited<ReturnType<typeof lockSessions>>) => Promise<T>,
+  clash?: () => Error | Promise<Error>,
+): Promise<T> => inTransaction(s, async (tx) => work(tx, await lockSessions(tx, s.partnership.id, sessionIds)), clash);
+
+/**
+ * What a booking's rules need, in the one statement that locks the session's row: the session,
+ * what its emails say, whether it is open to book, and the person (with what their emails need).
+ * Nothing here may be counted from other rows: a statement that waited for the lock still reads
+ * them as they were before it waited.
+ */
+async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, personId: string) {
+  const [row] = await tx
+    .select({
+      session: sessions,
+      details: { ...sessionDetailColumns, requiresManagerApproval: courses.requiresManagerApproval },
+      prospectusStatus: prospectuses.status,
+      withdrawn: courses.withdrawn,
+      person: { name: people.name, email: people.email, jobTitle: people.jobTitle, lineManagerEmail: people.lineManagerEmail },
+    })
+    .from(sessions)
+    .innerJoin(courses, eq(courses.id, sessions.courseId))
+    .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
+    .leftJoin(people, and(eq(people.id, personId), eq(people.partnershipId, partnershipId)))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, partnershipId)))
+    .for('update', { of: sessions });
+  return row && { ...row, published: openToBook(row.prospectusStatus, row.withdrawn) };
+}
+
+/**
+ * A new booking's place on the waiting list, read as it is written (after the session's lock):
+ * those already waiting, and then it. Written out in full: in a RETURNING list drizzle leaves
+ * columns unqualified, and here the inner and the new row must be told apart.
+ */
+const newPositionOnWaitingList = sql<number | null>`case when bookings.status = 'waitlisted' then (select count(*) from bookings as waiting where waiting.session_id = bookings.session_id and waiting.status = 'waitlisted') + 1 end`.mapWith(
+  (n) => (n === null ? null : Number(n)),
+);
 
 export interface BookInput {
   sessionId: string;
@@ -177,6 +232,8 @@ export interface BookInput {
 /**
  * Books a place, or a place on the waiting list when the session is full. A person may
  * book for themselves; a coordinator may book for anyone (and even after booking closes).
+ * Five statements for a place (the locking read, the booking, the place count, its email, its
+ * audit entry), four for the waiting list: the booking path is the busiest write there is.
  */
 export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Booking & { position?: number }> {
   const { actor } = s;
@@ -186,41 +243,55 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
   const refuse = (message: string) => conflict(message, forSomeoneElse ? { personId: message } : {});
   const who = forSomeoneElse ? 'They' : 'You';
   const now = s.clock.now();
-  return withLockedSessions(
+  return inTransaction(
     s,
-    [input.sessionId],
-    async (tx, locked) => {
-      const session = locked.get(input.sessionId);
-      if (!session) throw notFound('Session');
-      const [person] = await tx.select({ id: people.id }).from(people).where(and(eq(people.id, input.personId), eq(people.partnershipId, s.partnership.id)));
+    async (tx) => {
+      const found = await lockForBooking(tx, s.partnership.id, input.sessionId, input.personId);
+      if (!found) throw notFound('Session');
+      const { session, details, person } = found;
       if (!person) throw notFound('Person', { personId: 'Choose a person from the list' });
-      const details = await sessionDetails(tx, session.id);
-      if (!details.published && !isCoordinator(actor)) throw notFound('Session');
+      if (!found.published && !isCoordinator(actor)) throw notFound('Session');
       if (session.status === 'cancelled') throw refuse('This session has been cancelled');
       if (session.startsAt <= now) throw refuse('This session has already started');
       if (session.bookingClosesAt <= now && !isCoordinator(actor)) throw refuse('Booking for this session has closed');
-      const [live] = await tx
-        .select({ status: bookings.status })
-        .from(bookings)
-        .where(and(eq(bookings.sessionId, session.id), eq(bookings.personId, input.personId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
-      if (live) throw refuse(live.status === 'waitlisted' ? `${who} are already on the waiting list for this session` : `${who} already have a place on this session`);
 
-      const [booking] = await tx
+      // The id is made here so the emails can name the booking before its row is written.
+      const booked = { bookingId: crypto.randomUUID(), ...person };
+      const takesPlace = session.placesTaken < session.capacity;
+      const terms = takesPlace ? await placeTerms(tx, s, booked, input.personId, details, forSomeoneElse && isCoordinator(actor), 'booked') : undefined;
+      const status = terms?.status ?? 'waitlisted';
+      // A live booking already here is refused by the one-live-booking index (see the clash below).
+      const [{ position, ...booking }] = await tx
         .insert(bookings)
-        .values({ partnershipId: s.partnership.id, sessionId: session.id, personId: input.personId, status: 'waitlisted', waitlistedAt: now, createdAt: now, bookedBy: forSomeoneElse ? actor!.id : null })
-        .returning();
-      let status: BookingStatus = 'waitlisted';
-      let position: number | undefined;
-      if (session.placesTaken < session.capacity) {
-        status = await takePlace(tx, s, booking, details, forSomeoneElse && isCoordinator(actor), 'booked');
-      } else {
-        position = await waitingPosition(tx, booking);
-        await queueMail(tx, { partnershipId: s.partnership.id, now }, bookingMail.waitlisted(s, await recipient(tx, booking), details, position));
-      }
+        .values({
+          id: booked.bookingId,
+          partnershipId: s.partnership.id,
+          sessionId: session.id,
+          personId: input.personId,
+          status,
+          waitlistedAt: terms ? null : now,
+          approvalExpiresAt: terms?.approvalExpiresAt ?? null,
+          createdAt: now,
+          bookedBy: forSomeoneElse ? actor!.id : null,
+        })
+        .returning({ ...getTableColumns(bookings), position: newPositionOnWaitingList });
+      if (terms?.approval) await tx.insert(bookingApprovals).values(terms.approval);
+      if (terms) await adjustPlaces(tx, session.id, 1);
+      await queueMail(tx, { partnershipId: s.partnership.id, now }, terms?.mail ?? bookingMail.waitlisted(s, booked, details, position!));
       await auditChange(tx, s, 'booking.created', 'booking', booking.id, { sessionId: session.id, personId: input.personId, status });
-      return { ...booking, status, waitlistedAt: status === 'waitlisted' ? now : null, position };
+      return { ...booking, position: position ?? undefined };
     },
-    () => refuse(`${who} already have a booking for this session`),
+    // Which booking they already have, read once the transaction has ended.
+    async () => {
+      const live = await liveBookingFor(s.db, input.sessionId, input.personId);
+      return refuse(
+        live?.status === 'waitlisted'
+          ? `${who} are already on the waiting list for this session`
+          : live
+            ? `${who} already have a place on this session`
+            : `${who} already have a booking for this session`,
+      );
+    },
   );
 }
 
