@@ -10,10 +10,13 @@
 //      the only time in which a crash makes a message go twice.
 //   4. The prospectus and a course page served by the Node server at 64 connections, beside
 //      node:http serving the same bytes (bench/pages.ts; the load from bench/load.mjs).
-//   5. The learning-needs gap map for BENCH_PEOPLE people (20,000) and five years of records,
+//   5. The booking rush: people each booking a place through the API with their token, spread
+//      over 100 sessions and contended on 5, beside pgbench running the minimal booking
+//      transaction on the same tables (bench/bookings.ts; the load from bench/book-load.mjs).
+//   6. The learning-needs gap map for BENCH_PEOPLE people (20,000) and five years of records,
 //      against the aggregate query of the same counts (bench/gap-map.ts, on a database of its own);
 //      left out with BENCH_QUICK=1.
-//   6. With BENCH_IMPACT=1 only, the impact dashboard over ten partnerships' five years
+//   7. With BENCH_IMPACT=1 only, the impact dashboard over ten partnerships' five years
 //      (bench/impact.ts, also `npm run bench:impact`): making its million bookings takes minutes.
 import { eq, inArray } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
@@ -29,6 +32,7 @@ import { bookingScope } from '../test/support/fixtures';
 import { startSmtpPeer } from '../test/support/smtp';
 import { benchGapMap } from './gap-map';
 import { benchPages } from './pages';
+import { benchBookings } from './bookings';
 import { benchImpact } from './impact';
 
 const SURVEYS = Number(process.env.BENCH_SURVEYS ?? 1000);
@@ -122,5 +126,6 @@ console.log(`   a batch's send: ${fixed(outboxMs / Math.ceil(delivered.sent / 50
 await database.close();
 
 await benchPages();
+await benchBookings();
 if (!process.env.BENCH_QUICK) await benchGapMap();
 if (process.env.BENCH_IMPACT) await benchImpact();
