@@ -1,4 +1,4 @@
-import postgres from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { schema, type Database, type OpenDatabase } from './database';
 
@@ -16,9 +16,35 @@ export const RECONNECT = {
   connect_timeout: 5,
 };
 
-/** A real PostgreSQL server through postgres.js (production, CI, Hyperdrive on Workers). */
+/** Statements with more parameters than this (bulk inserts of varying size) are not kept prepared. */
+const MAX_PREPARED_PARAMETERS = 100;
+
+/**
+ * The client drizzle is given: drizzle sends every statement unnamed, so PostgreSQL parses and
+ * plans it again each time, unless the query was built with `.prepare()`. The app's statements
+ * are a fixed set of texts with parameters, so each is kept prepared on each connection instead
+ * (postgres.js names it on first use and binds it after): the parse and plan are paid once per
+ * connection. Transactions and savepoints hand drizzle a client of their own, wrapped the same way.
+ */
+function preparing<T extends Sql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe')
+        return (query: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) =>
+          target.unsafe(query, parameters as never, { ...options, prepare: parameters.length > 0 && parameters.length <= MAX_PREPARED_PARAMETERS });
+      if (property === 'begin' || property === 'savepoint')
+        return (...args: unknown[]) => {
+          const work = args.pop() as (inner: Sql) => unknown;
+          return (Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown)(...args, (inner: Sql) => work(preparing(inner)));
+        };
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+/** A real PostgreSQL server through postgres.js (production, CI). */
 export function openPostgres(url: string, options: { max?: number } = {}): OpenDatabase {
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, ...RECONNECT });
-  const db = drizzle(client, { schema }) as unknown as Database;
+  const db = drizzle(preparing(client), { schema }) as unknown as Database;
   return { db, engine: 'postgres', close: () => client.end({ timeout: 5 }) };
 }
