@@ -1,4 +1,5 @@
 import { and, eq, gt } from 'drizzle-orm';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
 import { courses, sessions } from '../../db/schema';
@@ -45,6 +46,22 @@ describe('the prospectus and course pages for people not signed in', () => {
     // The other instance renders the same page, so the same ETag.
     expect((await get(second.app, '/courses', { 'if-none-match': etag })).status).toBe(304);
     expect((await get(first.app, '/courses?theme=Neglect', { 'if-none-match': etag })).status).toBe(200);
+  });
+
+  it('come gzipped to a client that takes gzip, the same page as uncompressed, and not to one that refuses it', async () => {
+    const plain = await (await get(first.app, '/courses')).text();
+    for (const accept of ['gzip, deflate, br', 'br;q=1, gzip;q=0.5', '*']) {
+      const res = await get(first.app, '/courses', { 'accept-encoding': accept });
+      expect(res.headers.get('content-encoding'), accept).toBe('gzip');
+      expect(res.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+      expect(res.headers.get('vary')).toContain('Accept-Encoding');
+      expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')).toBe(plain);
+    }
+    for (const accept of ['gzip;q=0', 'identity', 'br']) {
+      const res = await get(first.app, '/courses', { 'accept-encoding': accept });
+      expect(res.headers.get('content-encoding'), accept).toBeNull();
+      expect(await res.text()).toBe(plain);
+    }
   });
 
   it('show a change made anywhere at once: places taken, a course title', async () => {
