@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findBooking, listPersonBookings, sessionRegister } from '../bookings/queries';
+import { findBooking, listPersonBookings, newPersonBooking, sessionRegister } from '../bookings/queries';
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, moveBooking } from '../bookings/service';
 import { cancelReason, capacityNumber } from '../catalogue/schemas';
 import { scope, type AppContext } from '../http/context';
@@ -56,7 +56,7 @@ export const bookingOperations = [
     async (c, { sessionId }, { personId }) => {
       const s = scope(c);
       const booking = await bookPlace(s, { sessionId, personId: personId ?? viewer(c).id });
-      return bookingOut(await findBooking(s, booking.id));
+      return bookingOut(newPersonBooking(booking, booking.session, booking.course, s.clock.now()));
     },
   ),
   apiDelete(

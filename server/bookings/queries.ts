@@ -74,6 +74,18 @@ export async function listPersonBookings(s: ServiceContext, personId: string): P
   return { upcoming: rows.filter((b) => b.session.endsAt > now), past: rows.filter((b) => b.session.endsAt <= now).reverse() };
 }
 
+/** A booking just made, in the same shape as findBooking, from what making it read and wrote (no second read). */
+export function newPersonBooking(
+  booking: Pick<PersonBookingRow, 'id' | 'personId' | 'status' | 'cancelledAt' | 'cancelReason' | 'approvalExpiresAt'> & { createdAt: Date; lateCancellation: boolean; position?: number },
+  session: PersonBookingRow['session'],
+  course: PersonBookingRow['course'],
+  now: Date,
+): PersonBooking {
+  const { createdAt, lateCancellation, position, ...rest } = booking;
+  const { id, startsAt, endsAt, status, cancelledReason, online, venue, joiningLink } = session;
+  return withActions({ ...rest, position: position ?? null, bookedAt: createdAt, late: lateCancellation, session: { id, startsAt, endsAt, status, cancelledReason, online, venue, joiningLink }, course }, now);
+}
+
 /** One booking in the same shape as listPersonBookings; callers check whose it is. */
 export async function findBooking(s: ServiceContext, bookingId: string): Promise<PersonBooking> {
   const [row] = await selectPersonBookings(s, eq(bookings.id, bookingId));

@@ -10,7 +10,10 @@ import {
   prospectuses,
   sessions,
   type BookingStatus,
+  type DeliveryMode,
 } from '../../db/schema';
+
+type Session = typeof sessions.$inferSelect;
 import { audit, auditChange } from '../audit/log';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound } from '../shared/errors';
 import type { Actor, ServiceContext } from '../shared/context';
@@ -202,6 +205,7 @@ async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, 
     .select({
       session: sessions,
       details: { ...sessionDetailColumns, requiresManagerApproval: courses.requiresManagerApproval },
+      deliveryMode: courses.deliveryMode,
       prospectusStatus: prospectuses.status,
       withdrawn: courses.withdrawn,
       person: { name: people.name, email: people.email, jobTitle: people.jobTitle, lineManagerEmail: people.lineManagerEmail },
@@ -235,7 +239,7 @@ export interface BookInput {
  * Five statements for a place (the locking read, the booking, the place count, its email, its
  * audit entry), four for the waiting list: the booking path is the busiest write there is.
  */
-export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Booking & { position?: number }> {
+export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Booking & { position?: number; session: Session; course: { id: string; title: string; deliveryMode: DeliveryMode } }> {
   const { actor } = s;
   const forSomeoneElse = Boolean(actor && actor.id !== input.personId);
   if (forSomeoneElse && !isCoordinator(actor)) throw forbidden('You can only book a place for yourself');
@@ -279,7 +283,7 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       if (terms) await adjustPlaces(tx, session.id, 1);
       await queueMail(tx, { partnershipId: s.partnership.id, now }, terms?.mail ?? bookingMail.waitlisted(s, booked, details, position!));
       await auditChange(tx, s, 'booking.created', 'booking', booking.id, { sessionId: session.id, personId: input.personId, status });
-      return { ...booking, position: position ?? undefined };
+      return { ...booking, position: position ?? undefined, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };
     },
     // Which booking they already have, read once the transaction has ended.
     async () => {

@@ -45,6 +45,8 @@ describe('booking a place through the API', () => {
     const third = await expectBody(await callApi(built, `/api/v1/sessions/${session.id}/bookings`, c.token, { method: 'POST' }), BookingSchema, 201);
     expect(third).toMatchObject({ personId: c.id, status: 'waitlisted', position: 2 });
 
+    // The answer to the booking is the booking as the person's list shows it.
+    expect(await myBookings(a.token)).toEqual({ upcoming: [first], past: [] });
     expect(await myBookings(b.token)).toEqual({ upcoming: [second], past: [] });
     expect((await mailTo(b.email)).map((m) => m.subject)).toEqual([expect.stringMatching(/^On the waiting list/)]);
     for (const [booking, person] of [[first, a], [second, b], [third, c]] as const) {
