@@ -122,8 +122,10 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  // Every request reads the partnership: the query is built once, not per request.
+  const partnershipQuery = deps.db.select().from(partnerships).where(eq(partnerships.slug, deps.config.partnership)).limit(1).prepare('partnership_served');
   app.use(async (c, next) => {
-    const [partnership] = await deps.db.select().from(partnerships).where(eq(partnerships.slug, deps.config.partnership)).limit(1);
+    const [partnership] = await partnershipQuery.execute();
     if (!partnership) throw new Error(`No partnership "${deps.config.partnership}": run the seed or set PARTNERSHIP`);
     c.set('partnership', partnership);
     return next();
