@@ -88,7 +88,7 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
     secret = generateToken();
     c.set('newCsrfSecret', secret);
   }
-  const expected = await hmac(config.secret, `${secret}|${c.get('sessionId') ?? ''}`);
+  const expected = hmac(config.secret, `${secret}|${c.get('sessionId') ?? ''}`);
   c.set('csrfToken', expected);
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     const { _csrf: token } = postedForm(c);

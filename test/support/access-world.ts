@@ -398,10 +398,10 @@ export async function callAs(w: World, key: string, who: Who, params: Params, bo
     } else {
       const { token, session } = await createSession(w.db, personId, w.now, sessionPolicy(w.config));
       client.cookies.set('session', token);
-      csrf = await hmac(w.config.secret, `${CSRF_SECRET}|${session.id}`);
+      csrf = hmac(w.config.secret, `${CSRF_SECRET}|${session.id}`);
     }
   } else {
-    csrf = await hmac(w.config.secret, `${CSRF_SECRET}|`);
+    csrf = hmac(w.config.secret, `${CSRF_SECRET}|`);
   }
   client.cookies.set('csrf', CSRF_SECRET);
   let init: RequestInit = { method, headers };
