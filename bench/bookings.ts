@@ -42,6 +42,43 @@ interface Figures {
   statuses?: Record<string, number>;
   /** When fewer than CLIENTS connections were free for pgbench. */
   clients?: number;
+  /** PostgreSQL's CPU milliseconds per transaction, where it can be read. */
+  databaseCpuMs?: number;
+}
+
+/**
+ * CPU milliseconds used so far by every PostgreSQL process on this machine, ended ones included
+ * (a postmaster's reaped backends count in its children's time). Read from /proc, so only where
+ * PostgreSQL runs on this Linux machine; undefined otherwise. Other work on the same server
+ * counts too: the figure is the database's work per transaction only on an otherwise quiet server.
+ */
+function postgresCpuMs(): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  let ticks = 0;
+  let found = false;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const close = stat.lastIndexOf(')');
+    if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+    found = true;
+    // After the name: state, ppid, ... utime (14th field), stime, cutime, cstime.
+    const fields = stat.slice(close + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return found ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
+}
+
+/** Runs `work` and adds PostgreSQL's CPU per transaction (see postgresCpuMs) to its figures. */
+async function withDatabaseCpu(local: boolean, work: () => Promise<Figures>): Promise<Figures> {
+  const before = local ? postgresCpuMs() : undefined;
+  const figures = await work();
+  const after = local ? postgresCpuMs() : undefined;
+  return before === undefined || after === undefined ? figures : { ...figures, databaseCpuMs: (after - before) / figures.count };
 }
 
 /** The run's folder for the load's pairs and pgbench's script and logs. */
@@ -274,16 +311,21 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
     const random = seeded(scenario.sessions);
     const file = join(tmp, `${scenario.name}.txt`);
     writeFileSync(file, crowd.map((p) => `${base}/api/v1/sessions/${ids[Math.floor(random() * ids.length)]}/bookings ${p.token}\n`).join(''));
-    const ours = await rush(file, `${base}/api/v1/bookings`);
+    const local = Boolean(database.url && /@(127\.0\.0\.1|localhost)[:/]/.test(database.url));
+    const ours = await withDatabaseCpu(local, () => rush(file, `${base}/api/v1/bookings`));
 
     const { sessions: limitSessions } = await makeSession(db, { capacity: 1_000_000_000, extraSessions: scenario.sessions - 1 });
     const limitIds = limitSessions.map((s) => s.id);
-    const limit = pgbench ? await pgbenchLimit(db, pgbench, database.url!, template.partnershipId, limitIds, scenario.name, pool) : await inProcessLimit(limitDb, template.partnershipId, limitIds, pool);
+    const limit = await withDatabaseCpu(local, () =>
+      pgbench ? pgbenchLimit(db, pgbench, database.url!, template.partnershipId, limitIds, scenario.name, pool) : inProcessLimit(limitDb, template.partnershipId, limitIds, pool),
+    );
 
     console.log(`Booking rush, ${scenario.title}, ${PEOPLE} people, ${CLIENTS} clients`);
     console.log(row('the app', ours, 'bookings/s'));
     console.log(row(limitName, limit, 'TPS'));
     console.log(`   ratio ${(ours.perSecond / limit.perSecond).toFixed(3)}`);
+    if (ours.databaseCpuMs !== undefined && limit.databaseCpuMs !== undefined)
+      console.log(`   PostgreSQL's CPU a transaction: the app ${ours.databaseCpuMs.toFixed(2)} ms, the limit ${limit.databaseCpuMs.toFixed(2)} ms (${(ours.databaseCpuMs / limit.databaseCpuMs).toFixed(1)}×)`);
     faults += await check(db, ids, crowd);
   }
   const [{ used }] = rowsOf<{ used: string }>(await db.execute(sql`select count(*) as used from bookings where person_id in (select id from people where email like 'limit.%@bench.example')`));
