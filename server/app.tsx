@@ -99,6 +99,9 @@ function bodyLimits(routes: RouteDef[]) {
   return (c: AppContext, next: () => Promise<void>) => (larger.get(`${c.req.method} ${c.req.path}`) ?? standard)(c, next);
 }
 
+/** The partnership this app serves, as a query prepared once. */
+const partnershipQueryFor = (db: AppDeps['db'], slug: string) => db.select().from(partnerships).where(eq(partnerships.slug, slug)).limit(1).prepare('partnership_served');
+
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const routes = routeTable(deps);
@@ -122,9 +125,10 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  // Every request reads the partnership: the query is built once, not per request.
-  const partnershipQuery = deps.db.select().from(partnerships).where(eq(partnerships.slug, deps.config.partnership)).limit(1).prepare('partnership_served');
+  // Every request reads the partnership: the query is built once (by the first request), not per request.
+  let partnershipQuery: ReturnType<typeof partnershipQueryFor> | undefined;
   app.use(async (c, next) => {
+    partnershipQuery ??= partnershipQueryFor(deps.db, deps.config.partnership);
     const [partnership] = await partnershipQuery.execute();
     if (!partnership) throw new Error(`No partnership "${deps.config.partnership}": run the seed or set PARTNERSHIP`);
     c.set('partnership', partnership);
