@@ -10,6 +10,7 @@
 //
 //   npm run bench:embedded                   (BENCH_REQUESTS=2000 BENCH_CONNECTIONS=64 by default)
 //   BENCH_KEEP=1 npm run bench:embedded      (keeps the data folder, and says where)
+// Where the memory goes, stage by stage: bench/embedded-probe.ts (docs/decisions/0021).
 import { execFile, execSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
