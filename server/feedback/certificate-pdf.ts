@@ -1,6 +1,6 @@
 // A certificate of attendance: its wording, shared by the printable page and the PDF, and the
 // PDF itself (A4 landscape, the standard Helvetica fonts, so nothing is embedded or fetched).
-import { PageSizes, PDFDocument, rgb, StandardFonts, type PDFFont } from 'pdf-lib';
+import type { PDFFont } from 'pdf-lib';
 import { formatDate, duration } from '../shared/dates';
 import type { certificateFor } from './service';
 import { fileNamePart } from '../shared/file-names';
@@ -68,11 +68,14 @@ function wrap(font: PDFFont, text: string, size: number, width: number): string[
   return lines;
 }
 
-const INK = rgb(0.043, 0.047, 0.047);
-const BLUE = rgb(0.114, 0.439, 0.722);
 const MARGIN = 48;
 
 export async function certificatePdf(content: CertificateContent, issuedAt: Date): Promise<Uint8Array<ArrayBuffer>> {
+  // pdf-lib is loaded when the first certificate is asked for: a server that makes none keeps
+  // its 15 MB out of memory.
+  const { PageSizes, PDFDocument, rgb, StandardFonts } = await import('pdf-lib');
+  const INK = rgb(0.043, 0.047, 0.047);
+  const BLUE = rgb(0.114, 0.439, 0.722);
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const [height, width] = PageSizes.A4; // landscape: A4 turned on its side
   const page = pdf.addPage([width, height]);

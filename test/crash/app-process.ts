@@ -47,10 +47,13 @@ export interface AppProcess {
 
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
-/** Starts server/node.ts on `port` and waits (bounded) until /healthz answers. */
-export async function startApp(port: number, env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<AppProcess> {
+/**
+ * Starts server/node.ts on `port` and waits (bounded) until /healthz answers. `nodeArgs` are what
+ * follows `node` (bench/embedded.ts passes the built server's, as `npm start` runs it).
+ */
+export async function startApp(port: number, env: Record<string, string | undefined>, timeoutMs = 60_000, nodeArgs = ['--import', 'tsx', 'server/node.ts']): Promise<AppProcess> {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
+  const child = spawn(process.execPath, nodeArgs, {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: url, COOKIE_SECURE: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
