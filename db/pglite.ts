@@ -39,11 +39,12 @@ export async function openPglite(dataDir?: string, from?: Blob): Promise<OpenDat
  */
 async function initdbApart(dataDir: string) {
   const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  // The child is given its three values written into its code, as JSON.
   const code = `
-    const [pglite, dataDir, startParams] = process.argv.slice(1);
+    const [pglite, dataDir, startParams] = ${JSON.stringify([pglite, resolve(dataDir), startParams])};
     const { PGlite } = require(pglite);
-    PGlite.create(dataDir, { startParams: JSON.parse(startParams) }).then((client) => client.close());`;
-  await promisify(execFile)(process.execPath, ['-e', code, pglite, resolve(dataDir), JSON.stringify(startParams)], { env: {} }).catch((error: Error & { stderr?: string }) => {
+    PGlite.create(dataDir, { startParams }).then((client) => client.close());`;
+  await promisify(execFile)(process.execPath, ['-e', code], { env: {} }).catch((error: Error & { stderr?: string }) => {
     throw new Error(`Making the PGlite data folder ${dataDir} failed: ${error.stderr || error.message}`);
   });
 }
