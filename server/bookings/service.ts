@@ -12,8 +12,6 @@ import {
   type BookingStatus,
   type DeliveryMode,
 } from '../../db/schema';
-
-type Session = typeof sessions.$inferSelect;
 import { audit, auditChange } from '../audit/log';
 import { conflict, forbidden, invalid, isUniqueViolation, notFound } from '../shared/errors';
 import type { Actor, ServiceContext } from '../shared/context';
@@ -32,6 +30,7 @@ import { usableManagerEmail } from '../accounts/people';
 // and a CHECK constraint (places_taken <= capacity) is the backstop.
 
 export type Booking = typeof bookings.$inferSelect;
+type Session = typeof sessions.$inferSelect;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 const HOLDS_PLACE: BookingStatus[] = ['confirmed', 'pending approval'];
@@ -67,7 +66,10 @@ async function sessionDetails(db: Executor, sessionId: string): Promise<SessionD
   return { ...details, published: openToBook(prospectusStatus, withdrawn) };
 }
 
-async function recipient(db: Executor, booking: Pick<Booking, 'id' | 'personId'>): Promise<Recipient & { jobTitle: string; lineManagerEmail: string | null }> {
+/** Who a booking's emails go to, with what they need to say. */
+type Booked = Recipient & { jobTitle: string; lineManagerEmail: string | null };
+
+async function recipient(db: Executor, booking: Pick<Booking, 'id' | 'personId'>): Promise<Booked> {
   const [person] = await db
     .select({ name: people.name, email: people.email, jobTitle: people.jobTitle, lineManagerEmail: people.lineManagerEmail })
     .from(people)
@@ -90,8 +92,6 @@ async function adjustPlaces(tx: Tx, sessionId: string, delta: number) {
     .set({ placesTaken: sql`${sessions.placesTaken} + ${delta}` })
     .where(eq(sessions.id, sessionId));
 }
-
-type Booked = Recipient & { jobTitle: string; lineManagerEmail: string | null };
 
 /**
  * What taking a place means for this person, decided before anything is written: confirmed, or
