@@ -66,15 +66,19 @@ export async function cachedPage(c: AppContext, key: string, version: string | u
   }
   // Shared caches may keep it, but must ask again each time (the ETag makes that cheap), and
   // must not give it to someone who sends a session cookie.
-  c.header('ETag', entry.etag);
-  c.header('Cache-Control', 'public, no-cache');
-  c.header('Vary', 'Cookie, Accept-Encoding');
+  const headers = { ETag: entry.etag, 'Cache-Control': 'public, no-cache', Vary: 'Cookie, Accept-Encoding' };
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   if (matches(c.req.header('if-none-match'), entry.etag)) return c.body(null, 304);
   // Compressed once per version rather than on every answer (the Node front's compress leaves a
   // body that already has its Content-Encoding alone).
   if (takesGzip(c.req.header('accept-encoding'))) {
     entry.gzip ??= await gzip(entry.html);
-    return c.body(entry.gzip as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'text/html; charset=UTF-8', 'Content-Encoding': 'gzip' });
+    return new Response(entry.gzip as Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: { ...headers, 'Content-Type': 'text/html; charset=UTF-8', 'Content-Encoding': 'gzip' },
+      // workerd compresses a body by its Content-Encoding unless told it already is (Node ignores this).
+      encodeBody: 'manual',
+    } as ResponseInit);
   }
   return c.html(entry.html);
 }
