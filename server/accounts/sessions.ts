@@ -71,9 +71,8 @@ export async function personForApiToken(db: Database, token: string, now: Date, 
   const [row] = rowsOf<PersonRow>(
     await db.execute(sql`
       with token as (
-        select id, person_id, last_used_at from api_tokens
-        where token_hash = ${hashToken(token)} and partnership_id = ${partnershipId} and revoked_at is null
-          and (expires_at is null or expires_at > ${now.toISOString()}::timestamptz)
+        select ${apiTokens.id} as id, ${apiTokens.personId} as person_id, ${apiTokens.lastUsedAt} as last_used_at from ${apiTokens}
+        where ${and(eq(apiTokens.tokenHash, hashToken(token)), eq(apiTokens.partnershipId, partnershipId), liveToken(now))}
       ), touched as (
         update api_tokens set last_used_at = ${now.toISOString()}::timestamptz
         where id in (select id from token where last_used_at is null or last_used_at <= ${new Date(now.getTime() - LAST_USED_EVERY).toISOString()}::timestamptz)

@@ -1,5 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
+import { parseAccept } from 'hono/utils/accept';
 import type { Database } from '../../db/database';
 import type { AppContext } from './context';
 
@@ -18,16 +19,8 @@ interface Entry {
   gzip?: Uint8Array;
 }
 
-/** The client takes gzip (Accept-Encoding names it, or `*`, with a weight above 0). */
-function takesGzip(header: string | undefined) {
-  return Boolean(
-    header?.split(',').some((part) => {
-      const [name, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-      const q = params.find((p) => p.startsWith('q='));
-      return (name === 'gzip' || name === '*') && (q === undefined || Number(q.slice(2)) > 0);
-    }),
-  );
-}
+/** The client takes gzip (Accept-Encoding names it, or `*`, with a weight above 0), read as Hono's compress reads it. */
+const takesGzip = (header: string | undefined) => Boolean(header && parseAccept(header).some((a) => ['gzip', '*'].includes(a.type.toLowerCase()) && a.q > 0));
 
 const gzip = async (text: string) => new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
 
