@@ -5,6 +5,7 @@ import { and, asc, count, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { bookingApprovals, bookings, courses, LIVE_BOOKING_STATUSES, organisations, people, sessions, sessionTrainers, type BookingStatus, type Role } from '../../db/schema';
 import { notFound } from '../shared/errors';
+import type { Executor } from '../../db/database';
 import type { ServiceContext } from '../shared/context';
 
 /** Statuses of a booking that had a place: confirmed, and after the session what attendance recorded. */
@@ -13,9 +14,9 @@ const HAD_PLACE: BookingStatus[] = ['confirmed', 'attended', 'partly attended', 
 const ahead = alias(bookings, 'ahead');
 /** Whoever made a booking on someone's behalf (a coordinator). */
 const booker = alias(people, 'booker');
-/** A waitlisted booking's place in the queue (1 is next), counted as the booking service counts it; else null. */
-function waitingPosition(s: ServiceContext): SQL<number | null> {
-  const waitingUpTo = s.db
+/** A waitlisted booking's place in the queue (1 is next); else null. */
+export function waitingListPosition(db: Executor): SQL<number | null> {
+  const waitingUpTo = db
     .select({ n: count() })
     .from(ahead)
     .where(and(eq(ahead.sessionId, bookings.sessionId), eq(ahead.status, 'waitlisted'), lte(ahead.queueNumber, bookings.queueNumber)));
@@ -27,7 +28,7 @@ function selectPersonBookings(s: ServiceContext, where: SQL) {
       id: bookings.id,
       personId: bookings.personId,
       status: bookings.status,
-      position: waitingPosition(s),
+      position: waitingListPosition(s.db),
       bookedAt: bookings.createdAt,
       cancelledAt: bookings.cancelledAt,
       cancelReason: bookings.cancelReason,

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../../db/database';
 import {
   bookingApprovals,
@@ -20,6 +20,7 @@ import { generateToken, hashToken } from '../shared/tokens';
 import { bookingMail, type Recipient, type SessionDetails } from './messages';
 import { addWorkingDays } from '../shared/working-days';
 import { sessionDetailColumns } from './joins';
+import { waitingListPosition } from './queries';
 import { mayMailManager } from '../accounts/line-manager';
 import { usableManagerEmail } from '../accounts/people';
 
@@ -75,14 +76,6 @@ async function recipient(db: Executor, booking: Pick<Booking, 'id' | 'personId'>
     .from(people)
     .where(eq(people.id, booking.personId));
   return { bookingId: booking.id, ...person };
-}
-
-async function waitingPosition(db: Executor, booking: Pick<Booking, 'sessionId' | 'queueNumber'>) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(bookings)
-    .where(and(eq(bookings.sessionId, booking.sessionId), eq(bookings.status, 'waitlisted'), lte(bookings.queueNumber, booking.queueNumber)));
-  return row.n;
 }
 
 /** Moves the place count and leaves the CHECK constraint to refuse an overflow. */
@@ -519,9 +512,8 @@ export async function cancelSession(s: ServiceContext, sessionId: string, reason
 /** A person's live booking for a session, if they have one (with their waiting-list position). */
 export async function liveBookingFor(db: Executor, sessionId: string, personId: string) {
   const [booking] = await db
-    .select()
+    .select({ ...getTableColumns(bookings), position: waitingListPosition(db) })
     .from(bookings)
     .where(and(eq(bookings.sessionId, sessionId), eq(bookings.personId, personId), inArray(bookings.status, LIVE_BOOKING_STATUSES)));
-  if (!booking) return undefined;
-  return { ...booking, position: booking.status === 'waitlisted' ? await waitingPosition(db, booking) : undefined };
+  return booking && { ...booking, position: booking.position ?? undefined };
 }

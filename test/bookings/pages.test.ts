@@ -91,6 +91,11 @@ describe('booking from the session page', () => {
     const again = await client.post(`/sessions/${session.id}/book`);
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('You are already on the waiting list for this session');
+    // The session page tells each person waiting their own place in the queue.
+    const second = await signedIn();
+    await second.client.post(`/sessions/${session.id}/book`);
+    expect(await (await client.get(`/sessions/${session.id}`)).text()).toContain('You are number 1 on the waiting list.');
+    expect(await (await second.client.get(`/sessions/${session.id}`)).text()).toContain('You are number 2 on the waiting list.');
   });
 
   it('never shows or cancels someone else’s booking', async () => {
