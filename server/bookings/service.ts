@@ -19,6 +19,7 @@ import { queueMail, type QueuedMail } from '../mail/outbox';
 import { generateToken, hashToken } from '../shared/tokens';
 import { bookingMail, type Recipient, type SessionDetails } from './messages';
 import { addWorkingDays } from '../shared/working-days';
+import type { PgSelect } from 'drizzle-orm/pg-core';
 import { sessionDetailColumns } from './joins';
 import { waitingListPosition } from './queries';
 import { mayMailManager } from '../accounts/line-manager';
@@ -48,23 +49,21 @@ async function lockSessions(tx: Tx, partnershipId: string, sessionIds: string[])
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** What a booking's emails say about its session, whether it asks for approval, and what decides whether it is open to book. */
+const bookingDetailColumns = {
+  details: { ...sessionDetailColumns, requiresManagerApproval: courses.requiresManagerApproval },
+  prospectusStatus: prospectuses.status,
+  withdrawn: courses.withdrawn,
+};
 /** A session is open to book (for anyone but a coordinator) while its prospectus is published and its course not withdrawn. */
-const openToBook = (prospectusStatus: string, withdrawn: boolean) => prospectusStatus === 'published' && !withdrawn;
+const openToBook = (row: { prospectusStatus: string; withdrawn: boolean }) => row.prospectusStatus === 'published' && !row.withdrawn;
+/** Joins a session's course and prospectus, as bookingDetailColumns reads them. */
+const withCourseAndProspectus = <Q extends PgSelect>(query: Q) =>
+  query.innerJoin(courses, eq(courses.id, sessions.courseId)).innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId));
 
 async function sessionDetails(db: Executor, sessionId: string): Promise<SessionDetails & { requiresManagerApproval: boolean; published: boolean }> {
-  const [row] = await db
-    .select({
-      ...sessionDetailColumns,
-      requiresManagerApproval: courses.requiresManagerApproval,
-      prospectusStatus: prospectuses.status,
-      withdrawn: courses.withdrawn,
-    })
-    .from(sessions)
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
-    .where(eq(sessions.id, sessionId));
-  const { prospectusStatus, withdrawn, ...details } = row;
-  return { ...details, published: openToBook(prospectusStatus, withdrawn) };
+  const [row] = await withCourseAndProspectus(db.select(bookingDetailColumns).from(sessions).$dynamic()).where(eq(sessions.id, sessionId));
+  return { ...row.details, published: openToBook(row) };
 }
 
 /** Who a booking's emails go to, with what they need to say. */
@@ -194,22 +193,21 @@ const withLockedSessions = <T>(
  * them as they were before it waited.
  */
 async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, personId: string) {
-  const [row] = await tx
-    .select({
-      session: sessions,
-      details: { ...sessionDetailColumns, requiresManagerApproval: courses.requiresManagerApproval },
-      deliveryMode: courses.deliveryMode,
-      prospectusStatus: prospectuses.status,
-      withdrawn: courses.withdrawn,
-      person: { name: people.name, email: people.email, jobTitle: people.jobTitle, lineManagerEmail: people.lineManagerEmail },
-    })
-    .from(sessions)
-    .innerJoin(courses, eq(courses.id, sessions.courseId))
-    .innerJoin(prospectuses, eq(prospectuses.id, courses.prospectusId))
+  const [row] = await withCourseAndProspectus(
+    tx
+      .select({
+        ...bookingDetailColumns,
+        session: sessions,
+        deliveryMode: courses.deliveryMode,
+        person: { name: people.name, email: people.email, jobTitle: people.jobTitle, lineManagerEmail: people.lineManagerEmail },
+      })
+      .from(sessions)
+      .$dynamic(),
+  )
     .leftJoin(people, and(eq(people.id, personId), eq(people.partnershipId, partnershipId)))
     .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, partnershipId)))
     .for('update', { of: sessions });
-  return row && { ...row, published: openToBook(row.prospectusStatus, row.withdrawn) };
+  return row && { ...row, published: openToBook(row) };
 }
 
 /**
