@@ -30,7 +30,7 @@ async function prospectusPage(c: AppContext) {
   const { filters, errors } = readFilters(c);
   const anonymous = !c.get('viewer') && !Object.keys(errors).length;
   const today = toLondonFields(c.get('deps').clock.now()).date;
-  const version = anonymous ? await publicPageVersion(scope(c), { year: filters.year, today }) : undefined;
+  const version = anonymous ? await publicPageVersion(scope(c), { year: filters.year }) : undefined;
   const key = `/courses|${today}|${JSON.stringify(Object.entries(filters).filter(([, v]) => v).sort())}`;
   return cachedPage(c, key, version?.version, () => renderProspectus(c, filters, errors));
 }

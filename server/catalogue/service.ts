@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../../db/database';
 import {
   competencies,
@@ -50,21 +50,25 @@ export const currentProspectus = (s: ServiceContext, year?: string) => prospectu
 /** The published prospectus everyone sees now, whoever asks: a coordinator's drafts are left out. */
 export const currentPublishedProspectus = (s: ServiceContext) => prospectusNow(s, false);
 
-async function prospectusNow(s: ServiceContext, drafts: boolean, year?: string): Promise<Prospectus | undefined> {
-  const visible = and(eq(prospectuses.partnershipId, s.partnership.id), drafts ? undefined : eq(prospectuses.status, 'published'));
-  if (year) {
-    const [p] = await s.db.select().from(prospectuses).where(and(visible, eq(prospectuses.year, year)));
-    return p;
-  }
+/**
+ * How the prospectus shown now is chosen, in one query that the pages and their cache version
+ * (publicPageVersion) share: the given year's, else the one whose year contains today (published
+ * before a draft), else the latest.
+ */
+function prospectusNowChoice(s: Pick<ServiceContext, 'partnership' | 'clock'>, drafts: boolean, year?: string) {
   const today = toLondonFields(s.clock.now()).date;
-  const [covering] = await s.db
-    .select()
-    .from(prospectuses)
-    .where(and(visible, lte(prospectuses.startsOn, today), gte(prospectuses.endsOn, today)))
-    .orderBy(desc(prospectuses.status)); // 'published' sorts before 'draft' descending
-  if (covering) return covering;
-  const [latest] = await s.db.select().from(prospectuses).where(visible).orderBy(desc(prospectuses.startsOn)).limit(1);
-  return latest;
+  const covering = sql`(${prospectuses.startsOn} <= ${today} and ${prospectuses.endsOn} >= ${today})`;
+  return {
+    where: and(eq(prospectuses.partnershipId, s.partnership.id), drafts ? undefined : eq(prospectuses.status, 'published'), year ? eq(prospectuses.year, year) : undefined),
+    // 'published' sorts before 'draft' descending; outside the covering ones only the start counts.
+    orderBy: [desc(covering), sql`case when ${covering} then ${prospectuses.status} end desc nulls last`, desc(prospectuses.startsOn)],
+  };
+}
+
+async function prospectusNow(s: ServiceContext, drafts: boolean, year?: string): Promise<Prospectus | undefined> {
+  const choice = prospectusNowChoice(s, drafts, year);
+  const [p] = await s.db.select().from(prospectuses).where(choice.where).orderBy(...choice.orderBy).limit(1);
+  return p;
 }
 
 export async function listProspectuses(s: ServiceContext) {
@@ -219,16 +223,16 @@ export function prospectusMonths(p: Pick<Prospectus, 'startsOn' | 'endsOn'>): st
  */
 export async function publicPageVersion(
   s: Pick<ServiceContext, 'db' | 'partnership' | 'clock'>,
-  by: { year?: string; today: string } | { courseId: string },
+  by: { year?: string } | { courseId: string },
 ): Promise<{ prospectusId: string; version: string } | undefined> {
   const now = s.clock.now();
+  // The prospectus page's choice is the one it renders (prospectusNow), made by the same conditions.
+  const shown = prospectusNowChoice(s, false, 'year' in by ? by.year : undefined);
   const chosen =
     'courseId' in by
       ? sql`select p.id, p.xmin from prospectuses p join courses c on c.prospectus_id = p.id
             where c.id = ${by.courseId} and c.partnership_id = ${s.partnership.id} and p.status = 'published'`
-      : sql`select id, xmin from prospectuses
-            where partnership_id = ${s.partnership.id} and status = 'published' ${by.year ? sql`and year = ${by.year}` : sql``}
-            order by (starts_on <= ${by.today} and ends_on >= ${by.today}) desc, starts_on desc limit 1`;
+      : s.db.select({ id: prospectuses.id, xmin: sql`${prospectuses}.xmin`.as('xmin') }).from(prospectuses).where(shown.where).orderBy(...shown.orderBy).limit(1);
   const [row] = rowsOf<{ prospectus_id: string | null; version: string | null; next_change: string | Date | null }>(
     await s.db.execute(sql`
       with p as (${chosen}),
