@@ -8,6 +8,7 @@
 // second, p50 and p99 in milliseconds, the answers' statuses, connection errors, seconds.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { percentile } from './percentile.mjs';
 
 const [file, connections, warmUrl] = process.argv.slice(2);
 const pairs = readFileSync(file, 'utf8')
@@ -47,6 +48,6 @@ const start = process.hrtime.bigint();
 await Promise.all(Array.from({ length: Number(connections) }, worker));
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 latencies.sort((a, b) => a - b);
-const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+const at = (p) => percentile(latencies, p);
 console.log(JSON.stringify({ requests: latencies.length, perSecond: latencies.length / seconds, p50: at(50), p99: at(99), errors: statuses.error ?? 0, statuses, seconds }));
 agent.destroy();

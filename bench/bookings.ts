@@ -24,6 +24,7 @@ import { withStaticFiles } from '../server/runtime';
 import { buildApp, makePerson, seed } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
 import { actingAs, bookingScope, makeSession } from '../test/support/fixtures';
+import { percentile } from './percentile.mjs';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
 const PEOPLE = Number(process.env.BENCH_BOOKING_PEOPLE ?? (QUICK ? 500 : 2000));
@@ -83,7 +84,6 @@ async function withDatabaseCpu(local: boolean, work: () => Promise<Figures>): Pr
 
 /** The run's folder for the load's pairs and pgbench's script and logs. */
 let tmp = '';
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** The same people on every run (a fixed seed), so two runs' spreads over the sessions match. */
 function seeded(seed: number) {

@@ -3,6 +3,7 @@
 // Keeps CONNECTIONS keep-alive connections busy until REQUESTS answers have come back, and prints
 // one line of JSON: requests a second, p50 and p99 in milliseconds, errors, bytes of the last body.
 import http from 'node:http';
+import { percentile } from './percentile.mjs';
 
 const [url, total, connections, ...headerArgs] = process.argv.slice(2);
 const headers = Object.fromEntries(headerArgs.map((h) => [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1)]));
@@ -48,6 +49,6 @@ const start = process.hrtime.bigint();
 await Promise.all(Array.from({ length: Number(connections) }, worker));
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 latencies.sort((a, b) => a - b);
-const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+const at = (p) => percentile(latencies, p);
 console.log(JSON.stringify({ requests: latencies.length, perSecond: latencies.length / seconds, p50: at(50), p99: at(99), errors, statuses, bytes }));
 agent.destroy();

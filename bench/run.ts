@@ -34,6 +34,7 @@ import { benchGapMap } from './gap-map';
 import { benchPages } from './pages';
 import { benchBookings } from './bookings';
 import { benchImpact } from './impact';
+import { percentile } from './percentile.mjs';
 
 const SURVEYS = Number(process.env.BENCH_SURVEYS ?? 1000);
 const DUE_AT = '2027-03-16T09:00:00Z';
@@ -47,7 +48,6 @@ const scope = await bookingScope(db, RUN_AT);
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 console.log(`Benchmarks on ${engine}, ${SURVEYS} surveys.\n`);
 
