@@ -68,8 +68,11 @@ describe('the prospectus and course pages for people not signed in', () => {
     const now = first.clock.now();
     const { session, course } = await openSession(now);
     const path = `/courses/${course.id}`;
+    const gzipped = async () => gunzipSync(Buffer.from(await (await get(first.app, path, { 'accept-encoding': 'gzip' })).arrayBuffer())).toString('utf8');
     const before = await get(first.app, path);
     const html = await before.text();
+    // The gzip kept beside the page is the page's (it goes with the version too).
+    expect(await gzipped()).toBe(html);
     const left = session.capacity - session.placesTaken;
     expect(html).toContain(`${left} ${left === 1 ? 'place' : 'places'} left`);
 
@@ -80,6 +83,7 @@ describe('the prospectus and course pages for people not signed in', () => {
     const afterHtml = await after.text();
     expect(afterHtml).toContain(`${left - 1} ${left - 1 === 1 ? 'place' : 'places'} left`);
     expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    expect(await gzipped()).toBe(afterHtml);
 
     await database.db.update(courses).set({ title: `${course.title} (updated)` }).where(eq(courses.id, course.id));
     expect(await (await get(second.app, '/courses')).text()).toContain(`${course.title} (updated)`);
