@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
-import type { Database, Executor } from '../../db/database';
+import { together, type Database, type Executor } from '../../db/database';
 import {
   bookingApprovals,
   bookings,
@@ -256,7 +256,7 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       const terms = takesPlace ? await placeTerms(tx, s, booked, input.personId, details, forSomeoneElse && isCoordinator(actor), 'booked') : undefined;
       const status = terms?.status ?? 'waitlisted';
       // A live booking already here is refused by the one-live-booking index (see the clash below).
-      const [{ position, ...booking }] = await tx
+      const inserted = tx
         .insert(bookings)
         .values({
           id: booked.bookingId,
@@ -270,10 +270,18 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
           bookedBy: forSomeoneElse ? actor!.id : null,
         })
         .returning({ ...getTableColumns(bookings), position: newPositionOnWaitingList });
-      if (terms?.approval) await tx.insert(bookingApprovals).values(terms.approval);
-      if (terms) await adjustPlaces(tx, session.id, 1);
-      await queueMail(tx, { partnershipId: s.partnership.id, now }, terms?.mail ?? bookingMail.waitlisted(s, booked, details, position!));
-      await auditChange(tx, s, 'booking.created', 'booking', booking.id, { sessionId: session.id, personId: input.personId, status });
+      const queued = (mail: QueuedMail | QueuedMail[]) => queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
+      const logged = () => auditChange(tx, s, 'booking.created', 'booking', booked.bookingId, { sessionId: session.id, personId: input.personId, status });
+      // A place's writes go in one round trip; the waiting list's email names its position, so waits for the insert.
+      let written: Awaited<typeof inserted>[number];
+      if (terms) {
+        [[written]] = await together(inserted, adjustPlaces(tx, session.id, 1), queued(terms.mail), logged());
+        if (terms.approval) await tx.insert(bookingApprovals).values(terms.approval);
+      } else {
+        [written] = await inserted;
+        await together(queued(bookingMail.waitlisted(s, booked, details, written.position!)), logged());
+      }
+      const { position, ...booking } = written;
       return { ...booking, position: position ?? undefined, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };
     },
     // Which booking they already have, read once the transaction has ended.
