@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, or, sql, type Placeholder } from 'drizzle-orm';
+import { sqlBuiltOnce } from '../../db/built-once';
 import { rowsOf, type Database } from '../../db/database';
 import { apiTokens, authSessions, type Role } from '../../db/schema';
 import type { SignedInPerson } from '../shared/context';
@@ -40,12 +41,7 @@ export async function createSession(db: Database, personId: string, now: Date, p
  */
 export async function validateSession(db: Database, token: string, now: Date, policy: SessionPolicy, partnershipId: string) {
   const id = hashToken(token);
-  const [row] = rowsOf<PersonRow & { person_id: string; expires_at: string | Date; idle_expires_at: string | Date }>(
-    await db.execute(sql`
-      select s.person_id, s.expires_at, s.idle_expires_at, ${personColumns}
-      from auth_sessions s left join people p on p.id = s.person_id and ${personOf(partnershipId)}
-      where s.id = ${id}`),
-  );
+  const [row] = await sessionSignIn(db, { id, partnershipId });
   if (!row) return null;
   const session = { id, personId: row.person_id, expiresAt: new Date(row.expires_at), idleExpiresAt: new Date(row.idle_expires_at) };
   if (now >= session.expiresAt || now >= session.idleExpiresAt) {
@@ -68,17 +64,7 @@ const LAST_USED_EVERY = MINUTE;
  * revoked, expired or another partnership's, or its person is erased.
  */
 export async function personForApiToken(db: Database, token: string, now: Date, partnershipId: string): Promise<SignedInPerson | undefined> {
-  const [row] = rowsOf<PersonRow>(
-    await db.execute(sql`
-      with token as (
-        select ${apiTokens.id} as id, ${apiTokens.personId} as person_id, ${apiTokens.lastUsedAt} as last_used_at from ${apiTokens}
-        where ${and(eq(apiTokens.tokenHash, hashToken(token)), eq(apiTokens.partnershipId, partnershipId), liveToken(now))}
-      ), touched as (
-        update api_tokens set last_used_at = ${now.toISOString()}::timestamptz
-        where id in (select id from token where last_used_at is null or last_used_at <= ${new Date(now.getTime() - LAST_USED_EVERY).toISOString()}::timestamptz)
-      )
-      select ${personColumns} from token join people p on p.id = token.person_id and ${personOf(partnershipId)}`),
-  );
+  const [row] = await apiTokenSignIn(db, { tokenHash: hashToken(token), partnershipId, now: now.toISOString(), lastUsedBefore: new Date(now.getTime() - LAST_USED_EVERY).toISOString() });
   return row?.id ? signedInPerson(row) : undefined;
 }
 
@@ -92,16 +78,34 @@ interface PersonRow {
 }
 const personColumns = sql`p.id, p.name, p.email, p.organisation_id, (select string_agg(r.role::text, ',' order by r.role::text) from person_roles r where r.person_id = p.id) as roles`;
 /** Only someone of the partnership the app serves (a credential made for one is refused by another's), and never an erased person. */
-const personOf = (partnershipId: string) => sql`p.partnership_id = ${partnershipId} and p.erased_at is null`;
+const personOf = (partnershipId: string | Placeholder) => sql`p.partnership_id = ${partnershipId} and p.erased_at is null`;
+/** An API token works while it is neither revoked nor past its expiry. */
+export const liveToken = (now: Date | Placeholder) => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
+
+// Every request signed in runs one of these two: their SQL is made once (db/built-once.ts).
+const sessionSignIn = sqlBuiltOnce<PersonRow & { person_id: string; expires_at: string | Date; idle_expires_at: string | Date }>(
+  'session_sign_in',
+  sql`select s.person_id, s.expires_at, s.idle_expires_at, ${personColumns}
+    from auth_sessions s left join people p on p.id = s.person_id and ${personOf(sql.placeholder('partnershipId'))}
+    where s.id = ${sql.placeholder('id')}`,
+);
+const apiTokenSignIn = sqlBuiltOnce<PersonRow>(
+  'api_token_sign_in',
+  sql`with token as (
+      select ${apiTokens.id} as id, ${apiTokens.personId} as person_id, ${apiTokens.lastUsedAt} as last_used_at from ${apiTokens}
+      where ${and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), eq(apiTokens.partnershipId, sql.placeholder('partnershipId')), liveToken(sql.placeholder('now')))}
+    ), touched as (
+      update api_tokens set last_used_at = ${sql.placeholder('now')}::timestamptz
+      where id in (select id from token where last_used_at is null or last_used_at <= ${sql.placeholder('lastUsedBefore')}::timestamptz)
+    )
+    select ${personColumns} from token join people p on p.id = token.person_id and ${personOf(sql.placeholder('partnershipId'))}`,
+);
 const signedInPerson = (row: PersonRow): SignedInPerson | undefined =>
   row.id ? { id: row.id, name: row.name, email: row.email, organisationId: row.organisation_id, roles: (row.roles ? row.roles.split(',') : []) as Role[] } : undefined;
 
 export async function endSession(db: Database, sessionId: string) {
   await db.delete(authSessions).where(eq(authSessions.id, sessionId));
 }
-
-/** An API token works while it is neither revoked nor past its expiry. */
-export const liveToken = (now: Date) => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
 
 /** The person as a valid credential signs them in, with their roles (see `personOf`). */
 export async function loadSignedInPerson(db: Database, personId: string, partnershipId: string): Promise<SignedInPerson | undefined> {

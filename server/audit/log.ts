@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { builtOnce } from '../../db/built-once';
 import type { Executor } from '../../db/database';
 import { auditLog } from '../../db/schema';
 import type { ServiceContext } from '../shared/context';
@@ -109,8 +111,19 @@ export interface AuditEntry {
 
 /** Written in the same transaction as the change it records. */
 export async function audit(tx: Executor, entry: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({ ...entry, detail: entry.detail ?? {} });
+  await insertEntry(tx, { ...entry, detail: entry.detail ?? {}, at: entry.at?.toISOString() ?? null });
 }
+const insertEntry = builtOnce('audit_entry', (db) =>
+  db.insert(auditLog).values({
+    partnershipId: sql.placeholder('partnershipId'),
+    actorId: sql.placeholder('actorId'),
+    action: sql.placeholder('action'),
+    subjectType: sql.placeholder('subjectType'),
+    subjectId: sql.placeholder('subjectId'),
+    detail: sql.placeholder('detail'),
+    at: sql`coalesce(${sql.placeholder('at')}::timestamptz, now())`,
+  }),
+);
 
 /** The entry for a change the context's actor made in its partnership, at the context's time. */
 export const auditChange = (tx: Executor, s: Pick<ServiceContext, 'partnership' | 'actor' | 'clock'>, action: AuditAction, subjectType: AuditSubject, subjectId: string, detail: Record<string, unknown> = {}) =>

@@ -1,4 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { builtOnce } from '../../db/built-once';
 import { together, type Database, type Executor } from '../../db/database';
 import {
   bookingApprovals,
@@ -78,12 +79,13 @@ async function recipient(db: Executor, booking: Pick<Booking, 'id' | 'personId'>
 }
 
 /** Moves the place count and leaves the CHECK constraint to refuse an overflow. */
-async function adjustPlaces(tx: Tx, sessionId: string, delta: number) {
-  await tx
+const movePlaces = builtOnce('move_places', (db) =>
+  db
     .update(sessions)
-    .set({ placesTaken: sql`${sessions.placesTaken} + ${delta}` })
-    .where(eq(sessions.id, sessionId));
-}
+    .set({ placesTaken: sql`${sessions.placesTaken} + ${sql.placeholder('delta')}` })
+    .where(eq(sessions.id, sql.placeholder('sessionId'))),
+);
+const adjustPlaces = (tx: Tx, sessionId: string, delta: number) => movePlaces(tx, { sessionId, delta });
 
 /**
  * What taking a place means for this person, decided before anything is written: confirmed, or
@@ -192,9 +194,9 @@ const withLockedSessions = <T>(
  * Nothing here may be counted from other rows: a statement that waited for the lock still reads
  * them as they were before it waited.
  */
-async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, personId: string) {
-  const [row] = await withCourseAndProspectus(
-    tx
+const lockedForBooking = builtOnce('lock_for_booking', (db) =>
+  withCourseAndProspectus(
+    db
       .select({
         ...bookingDetailColumns,
         session: sessions,
@@ -204,9 +206,12 @@ async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, 
       .from(sessions)
       .$dynamic(),
   )
-    .leftJoin(people, and(eq(people.id, personId), eq(people.partnershipId, partnershipId)))
-    .where(and(eq(sessions.id, sessionId), eq(sessions.partnershipId, partnershipId)))
-    .for('update', { of: sessions });
+    .leftJoin(people, and(eq(people.id, sql.placeholder('personId')), eq(people.partnershipId, sql.placeholder('partnershipId'))))
+    .where(and(eq(sessions.id, sql.placeholder('sessionId')), eq(sessions.partnershipId, sql.placeholder('partnershipId'))))
+    .for('update', { of: sessions }),
+);
+async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, personId: string) {
+  const [row] = await lockedForBooking(tx, { partnershipId, sessionId, personId });
   return row && { ...row, published: openToBook(row) };
 }
 
@@ -217,6 +222,24 @@ async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, 
  */
 const newPositionOnWaitingList = sql<number | null>`case when bookings.status = 'waitlisted' then (select count(*) from bookings as waiting where waiting.session_id = bookings.session_id and waiting.status = 'waitlisted') + 1 end`.mapWith(
   (n) => (n === null ? null : Number(n)),
+);
+
+/** A new booking with its place on the waiting list (null when it holds a place); times that may be null go as ISO text. */
+const insertBooking = builtOnce('insert_booking', (db) =>
+  db
+    .insert(bookings)
+    .values({
+      id: sql.placeholder('id'),
+      partnershipId: sql.placeholder('partnershipId'),
+      sessionId: sql.placeholder('sessionId'),
+      personId: sql.placeholder('personId'),
+      status: sql.placeholder('status'),
+      waitlistedAt: sql`${sql.placeholder('waitlistedAt')}::timestamptz`,
+      approvalExpiresAt: sql`${sql.placeholder('approvalExpiresAt')}::timestamptz`,
+      createdAt: sql.placeholder('createdAt'),
+      bookedBy: sql.placeholder('bookedBy'),
+    })
+    .returning({ ...getTableColumns(bookings), position: newPositionOnWaitingList }),
 );
 
 export interface BookInput {
@@ -256,20 +279,17 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       const terms = takesPlace ? await placeTerms(tx, s, booked, input.personId, details, forSomeoneElse && isCoordinator(actor), 'booked') : undefined;
       const status = terms?.status ?? 'waitlisted';
       // A live booking already here is refused by the one-live-booking index (see the clash below).
-      const inserted = tx
-        .insert(bookings)
-        .values({
-          id: booked.bookingId,
-          partnershipId: s.partnership.id,
-          sessionId: session.id,
-          personId: input.personId,
-          status,
-          waitlistedAt: terms ? null : now,
-          approvalExpiresAt: terms?.approvalExpiresAt ?? null,
-          createdAt: now,
-          bookedBy: forSomeoneElse ? actor!.id : null,
-        })
-        .returning({ ...getTableColumns(bookings), position: newPositionOnWaitingList });
+      const inserted = insertBooking(tx, {
+        id: booked.bookingId,
+        partnershipId: s.partnership.id,
+        sessionId: session.id,
+        personId: input.personId,
+        status,
+        waitlistedAt: terms ? null : now.toISOString(),
+        approvalExpiresAt: terms?.approvalExpiresAt?.toISOString() ?? null,
+        createdAt: now,
+        bookedBy: forSomeoneElse ? actor!.id : null,
+      });
       const queued = (mail: QueuedMail | QueuedMail[]) => queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
       const logged = () => auditChange(tx, s, 'booking.created', 'booking', booked.bookingId, { sessionId: session.id, personId: input.personId, status });
       // A place's writes go in one round trip; the waiting list's email names its position, so waits for the insert.

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import { builtOnce } from '../../db/built-once';
 import type { Database, Executor } from '../../db/database';
 import { outbox } from '../../db/schema';
 import { MINUTE } from '../shared/clock';
@@ -28,8 +29,23 @@ export async function queueMail(tx: Executor, at: { partnershipId: string; now: 
     createdAt: at.now,
     nextAttemptAt: at.now,
   }));
-  if (rows.length) await tx.insert(outbox).values(rows);
+  if (rows.length === 1) await insertMail(tx, { id: null, clearAfterSending: false, ...rows[0] });
+  else if (rows.length) await tx.insert(outbox).values(rows);
 }
+/** One message, as most changes queue: made once (db/built-once.ts). */
+const insertMail = builtOnce('queue_mail', (db) =>
+  db.insert(outbox).values({
+    id: sql`coalesce(${sql.placeholder('id')}::uuid, gen_random_uuid())`,
+    partnershipId: sql.placeholder('partnershipId'),
+    to: sql.placeholder('to'),
+    subject: sql.placeholder('subject'),
+    text: sql.placeholder('text'),
+    attachments: sql.placeholder('attachments'),
+    clearAfterSending: sql.placeholder('clearAfterSending'),
+    createdAt: sql.placeholder('createdAt'),
+    nextAttemptAt: sql.placeholder('nextAttemptAt'),
+  }),
+);
 
 const CLAIM_MINUTES = 5;
 const MAX_ATTEMPTS = 10;
