@@ -96,7 +96,9 @@ function bodyLimits(routes: RouteDef[]) {
   const limit = (bytes: number) => bodyLimit({ maxSize: bytes, onError: tooLarge(bytes) });
   const standard = limit(DEFAULT_BODY_LIMIT);
   const larger = new Map(routes.filter((r) => r.bodyLimit).map((r) => [`${r.method} ${r.path}`, limit(r.bodyLimit!)]));
-  return (c: AppContext, next: () => Promise<void>) => (larger.get(`${c.req.method} ${c.req.path}`) ?? standard)(c, next);
+  return (c: AppContext, next: () => Promise<void>) =>
+    // A GET has no body, and asking for one would build the whole web Request for nothing.
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : (larger.get(`${c.req.method} ${c.req.path}`) ?? standard)(c, next);
 }
 
 /** The partnership this app serves, as a query prepared once. */

@@ -1,5 +1,7 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { rowsOf, type Executor } from '../../db/database';
+import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQLWrapper } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { sqlBuiltOnce } from '../../db/built-once';
+import type { Executor } from '../../db/database';
 import {
   competencies,
   competencyFrameworks,
@@ -55,18 +57,17 @@ export const currentPublishedProspectus = (s: ServiceContext) => prospectusNow(s
  * (publicPageVersion) share: the given year's, else the one whose year contains today (published
  * before a draft), else the latest.
  */
-function prospectusNowChoice(s: Pick<ServiceContext, 'partnership' | 'clock'>, drafts: boolean, year?: string) {
-  const today = toLondonFields(s.clock.now()).date;
+function prospectusNowChoice(partnershipId: string | Placeholder, today: string | Placeholder, drafts: boolean, year?: string | Placeholder) {
   const covering = sql`(${prospectuses.startsOn} <= ${today} and ${prospectuses.endsOn} >= ${today})`;
   return {
-    where: and(eq(prospectuses.partnershipId, s.partnership.id), drafts ? undefined : eq(prospectuses.status, 'published'), year ? eq(prospectuses.year, year) : undefined),
+    where: and(eq(prospectuses.partnershipId, partnershipId), drafts ? undefined : eq(prospectuses.status, 'published'), year ? eq(prospectuses.year, year) : undefined),
     // 'published' sorts before 'draft' descending; outside the covering ones only the start counts.
     orderBy: [desc(covering), sql`case when ${covering} then ${prospectuses.status} end desc nulls last`, desc(prospectuses.startsOn)],
   };
 }
 
 async function prospectusNow(s: ServiceContext, drafts: boolean, year?: string): Promise<Prospectus | undefined> {
-  const choice = prospectusNowChoice(s, drafts, year);
+  const choice = prospectusNowChoice(s.partnership.id, toLondonFields(s.clock.now()).date, drafts, year);
   const [p] = await s.db.select().from(prospectuses).where(choice.where).orderBy(...choice.orderBy).limit(1);
   return p;
 }
@@ -226,15 +227,29 @@ export async function publicPageVersion(
   by: { year?: string } | { courseId: string },
 ): Promise<{ prospectusId: string; version: string } | undefined> {
   const now = s.clock.now();
-  // The prospectus page's choice is the one it renders (prospectusNow), made by the same conditions.
-  const shown = prospectusNowChoice(s, false, 'year' in by ? by.year : undefined);
-  const chosen =
+  const values = { partnershipId: s.partnership.id, now: now.toISOString() };
+  const [row] =
     'courseId' in by
-      ? sql`select p.id, p.xmin from prospectuses p join courses c on c.prospectus_id = p.id
-            where c.id = ${by.courseId} and c.partnership_id = ${s.partnership.id} and p.status = 'published'`
-      : s.db.select({ id: prospectuses.id, xmin: sql`${prospectuses}.xmin`.as('xmin') }).from(prospectuses).where(shown.where).orderBy(...shown.orderBy).limit(1);
-  const [row] = rowsOf<{ prospectus_id: string | null; version: string | null; next_change: string | Date | null }>(
-    await s.db.execute(sql`
+      ? await courseVersion(s.db, { ...values, courseId: by.courseId })
+      : by.year
+        ? await yearVersion(s.db, { ...values, today: toLondonFields(now).date, year: by.year })
+        : await nowVersion(s.db, { ...values, today: toLondonFields(now).date });
+  if (!row?.prospectus_id || !row.version) return undefined;
+  const next = row.next_change ? new Date(row.next_change).getTime() : 'none';
+  return { prospectusId: row.prospectus_id, version: `${row.version}.${next}` };
+}
+
+/**
+ * The version of publicPageVersion for the prospectus `chosen` picks (a query of one row, `id`
+ * and `xmin`): read on every signed-out page, so made once (db/built-once.ts) for each way of
+ * choosing it.
+ */
+function versionOf(name: string, chosen: SQLWrapper) {
+  const partnershipId = sql.placeholder('partnershipId');
+  const now = sql`${sql.placeholder('now')}::timestamptz`;
+  return sqlBuiltOnce<{ prospectus_id: string | null; version: string | null; next_change: string | Date | null }>(
+    name,
+    sql`
       with p as (${chosen}),
       c as (select id, xmin from courses where prospectus_id = (select id from p)),
       se as (select id, xmin, starts_at, booking_closes_at from sessions where course_id in (select id from c)),
@@ -246,14 +261,28 @@ export async function publicPageVersion(
         union all select xmin::text::bigint from se
         union all select st.xmin::text::bigint + pe.xmin::text::bigint from session_trainers st join people pe on pe.id = st.person_id where st.session_id in (select id from se)
         union all select wg.xmin::text::bigint + f.xmin::text::bigint from workforce_groups wg join competency_frameworks f on f.id = wg.framework_id
-          where wg.partnership_id = ${s.partnership.id} and f.current
-        union all select xmin::text::bigint from partnerships where id = ${s.partnership.id}
+          where wg.partnership_id = ${partnershipId} and f.current
+        union all select xmin::text::bigint from partnerships where id = ${partnershipId}
       )
       select (select id from p) as prospectus_id, count(*) || '.' || sum(v) as version,
-        (select least(min(starts_at) filter (where starts_at > ${now.toISOString()}::timestamptz), min(booking_closes_at) filter (where booking_closes_at > ${now.toISOString()}::timestamptz)) from se) as next_change
-      from parts`),
+        (select least(min(starts_at) filter (where starts_at > ${now}), min(booking_closes_at) filter (where booking_closes_at > ${now})) from se) as next_change
+      from parts`,
   );
-  if (!row?.prospectus_id || !row.version) return undefined;
-  const next = row.next_change ? new Date(row.next_change).getTime() : 'none';
-  return { prospectusId: row.prospectus_id, version: `${row.version}.${next}` };
 }
+/** The prospectus page's choice is the one it renders (prospectusNow), made by the same conditions. */
+function shownNow(year?: Placeholder) {
+  const shown = prospectusNowChoice(sql.placeholder('partnershipId'), sql.placeholder('today'), false, year);
+  return new QueryBuilder()
+    .select({ id: prospectuses.id, xmin: sql`${prospectuses}.xmin`.as('xmin') })
+    .from(prospectuses)
+    .where(shown.where)
+    .orderBy(...shown.orderBy)
+    .limit(1);
+}
+const nowVersion = versionOf('page_version_now', shownNow());
+const yearVersion = versionOf('page_version_year', shownNow(sql.placeholder('year')));
+const courseVersion = versionOf(
+  'page_version_course',
+  sql`select p.id, p.xmin from prospectuses p join courses c on c.prospectus_id = p.id
+    where c.id = ${sql.placeholder('courseId')} and c.partnership_id = ${sql.placeholder('partnershipId')} and p.status = 'published'`,
+);

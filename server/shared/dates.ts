@@ -27,10 +27,19 @@ export const formatTime = (d: Date) => timeFormat.format(d).replace(' ', '').rep
 /** "Tuesday 3 March 2026, 9:30am to 12:30pm" */
 export const formatSessionTime = (start: Date, end: Date) => `${formatDate(start)}, ${formatTime(start)} to ${formatTime(end)}`;
 
+/** The last minute londonParts formatted: every request asks for the London date of "now", and formatting is the cost. */
+let lastMinute: { minute: number; parts: { year: number; month: number; day: number; hour: number; minute: number } } | undefined;
+
 /** The wall-clock parts in London. */
 export function londonParts(d: Date) {
-  const parts = Object.fromEntries(partsFormat.formatToParts(d).map((p) => [p.type, p.value]));
-  return { year: +parts.year, month: +parts.month, day: +parts.day, hour: +parts.hour, minute: +parts.minute, second: +parts.second };
+  const time = d.getTime();
+  const minute = Math.floor(time / 60_000);
+  // London is a whole number of hours from UTC, so within one UTC minute only the seconds change.
+  if (lastMinute?.minute !== minute) {
+    const parts = Object.fromEntries(partsFormat.formatToParts(d).map((p) => [p.type, p.value]));
+    lastMinute = { minute, parts: { year: +parts.year, month: +parts.month, day: +parts.day, hour: +parts.hour, minute: +parts.minute } };
+  }
+  return { ...lastMinute.parts, second: Math.floor((time - minute * 60_000) / 1000) };
 }
 
 /** "2026-03-03" and "09:30" as London wall time, for form fields. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatSessionTime, formatTime, fromLondon, londonMonth, toLondonFields } from '../../server/shared/dates';
+import { formatDate, formatSessionTime, formatTime, fromLondon, londonMonth, londonParts, toLondonFields } from '../../server/shared/dates';
 
 describe('London dates and times', () => {
   it('reads London wall time in summer (BST) and winter (GMT)', () => {
@@ -13,6 +13,17 @@ describe('London dates and times', () => {
     expect(fromLondon('2026-03-28', '09:00').toISOString()).toBe('2026-03-28T09:00:00.000Z');
     expect(fromLondon('2026-10-25', '09:00').toISOString()).toBe('2026-10-25T09:00:00.000Z');
     expect(fromLondon('2026-10-24', '09:00').toISOString()).toBe('2026-10-24T08:00:00.000Z');
+  });
+
+  it('gives each moment its own London parts, asked one after another within a minute and across midnight and the clocks changing', () => {
+    const at = (iso: string) => londonParts(new Date(iso));
+    expect(at('2026-12-07T23:59:05.900Z')).toEqual({ year: 2026, month: 12, day: 7, hour: 23, minute: 59, second: 5 });
+    expect(at('2026-12-07T23:59:59.999Z')).toEqual({ year: 2026, month: 12, day: 7, hour: 23, minute: 59, second: 59 });
+    expect(at('2026-12-08T00:00:00.000Z')).toEqual({ year: 2026, month: 12, day: 8, hour: 0, minute: 0, second: 0 });
+    expect(at('2026-03-29T00:59:30Z')).toEqual({ year: 2026, month: 3, day: 29, hour: 0, minute: 59, second: 30 });
+    expect(at('2026-03-29T01:00:10Z')).toEqual({ year: 2026, month: 3, day: 29, hour: 2, minute: 0, second: 10 });
+    expect(at('1965-01-15T10:20:30Z')).toEqual({ year: 1965, month: 1, day: 15, hour: 10, minute: 20, second: 30 });
+    expect(toLondonFields(new Date('2026-07-01T23:30:00Z')).date).toBe('2026-07-02');
   });
 
   it('round-trips form fields', () => {
