@@ -8,7 +8,7 @@ import { clientAddress, personalScope, scope, type AppContext } from '../http/co
 import { fieldsOf, type FormValues, one, parseForm } from '../http/forms';
 import { render, seeOther } from '../http/render';
 import { get, post } from '../http/routes';
-import { setSessionCookie } from '../http/security';
+import { csrfToken, setSessionCookie } from '../http/security';
 import { listOrganisations } from '../organisations/service';
 import { uuidParam } from '../http/params';
 import { apiTokenInput, createApiToken, listApiTokens, revokeApiToken, signOutEverywhere, TOKEN_LIFETIMES } from './api-tokens';
@@ -28,7 +28,7 @@ function signInForm(c: AppContext, values: FormValues = {}, errors: Record<strin
         <ErrorSummary errors={errors} />
         <h1 class="govuk-heading-l">Sign in</h1>
         <p class="govuk-body">We will email you a link to sign in. You do not need a password.</p>
-        <Form action="/sign-in" csrfToken={c.get('csrfToken')}>
+        <Form action="/sign-in" csrfToken={csrfToken(c)}>
           {safeNext(one(values, 'next') || c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(one(values, 'next') || c.req.query('next'))} /> : null}
           <TextInput {...field.one('email')} label="Work email address" type="email" autocomplete="email" spellcheck={false} />
           <Button>Email me a sign-in link</Button>
@@ -72,7 +72,7 @@ async function registerForm(c: AppContext, values: FormValues = {}, errors: Reco
         <ErrorSummary errors={errors} />
         <h1 class="govuk-heading-l">Register for safeguarding training</h1>
         <p class="govuk-body">Training is free for {s.partnership.freeTrainingFor || 'partner organisations'}.</p>
-        <Form action="/register" csrfToken={c.get('csrfToken')}>
+        <Form action="/register" csrfToken={csrfToken(c)}>
           {safeNext(one(values, 'next') || c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(one(values, 'next') || c.req.query('next'))} /> : null}
           <TextInput {...field.one('name')} label="Full name" autocomplete="name" spellcheck={false} />
           <TextInput {...field.one('email')} label="Work email address" type="email" autocomplete="email" spellcheck={false} hint="We will send your sign-in links and booking details here" />
@@ -123,7 +123,7 @@ function confirmSignIn(c: AppContext) {
     { title: 'Sign in' },
     <>
       <h1 class="govuk-heading-l">Sign in</h1>
-      <Form action="/sign-in/link" csrfToken={c.get('csrfToken')}>
+      <Form action="/sign-in/link" csrfToken={csrfToken(c)}>
         <input type="hidden" name="token" value={token.data} />
         {safeNext(c.req.query('next')) ? <input type="hidden" name="next" value={safeNext(c.req.query('next'))} /> : null}
         <Button>Continue to sign in</Button>
@@ -185,11 +185,11 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
       {manager.waiting ? (
         <p class="govuk-body">We have asked {manager.waiting.email} to confirm they are your line manager. The address is used once they confirm, by {formatShortDate(manager.waiting.until)}.</p>
       ) : null}
-      <Form action="/account/line-manager" csrfToken={c.get('csrfToken')}>
+      <Form action="/account/line-manager" csrfToken={csrfToken(c)}>
         <TextInput {...field.one('lineManagerEmail')} label="Line manager’s email address" type="email" spellcheck={false} hint="We email them a link to confirm they are your line manager" />
         <Button secondary>Ask them to confirm</Button>
       </Form>
-      <Form action="/account/sign-out-everywhere" csrfToken={c.get('csrfToken')}>
+      <Form action="/account/sign-out-everywhere" csrfToken={csrfToken(c)}>
         <p class="govuk-body">This also revokes your API tokens.</p>
         <Button secondary>Sign out on all devices</Button>
       </Form>
@@ -203,14 +203,14 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
               formatShortDate(t.createdAt),
               t.lastUsedAt ? formatShortDate(t.lastUsedAt) : 'Never',
               t.expiresAt ? formatShortDate(t.expiresAt) : 'Never',
-              <Form action={`/account/api-tokens/${t.id}/revoke`} csrfToken={c.get('csrfToken')}>
+              <Form action={`/account/api-tokens/${t.id}/revoke`} csrfToken={csrfToken(c)}>
                 <button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" data-module="govuk-button">
                   Revoke<span class="govuk-visually-hidden"> {t.name}</span>
                 </button>
               </Form>,
             ])} />
           ) : <p class="govuk-body">You have no API tokens.</p>}
-          <Form action="/account/api-tokens" csrfToken={c.get('csrfToken')}>
+          <Form action="/account/api-tokens" csrfToken={csrfToken(c)}>
             <TextInput {...field.one('name')} label="Name for a new token" hint="What it is for, like ‘Monthly report script’" />
             <Select
               name="expiresInDays"
@@ -229,7 +229,7 @@ async function accountPage(c: AppContext, created?: string, errors: Record<strin
       {erasure ? (
         <p class="govuk-body">You asked on {formatShortDate(erasure.requestedAt)} for your account to be erased. A coordinator will erase it: your name and email address go, and your training records stay without them.</p>
       ) : (
-        <Form action="/account/erasure-request" csrfToken={c.get('csrfToken')}>
+        <Form action="/account/erasure-request" csrfToken={csrfToken(c)}>
           <p class="govuk-body">You can ask for your account to be erased. A coordinator erases it: your name, email address and anything you wrote go; your training records stay without your name, so the partnership’s figures do not change. You will not be able to sign in again.</p>
           <Button warning>Ask for my account to be erased</Button>
         </Form>
@@ -265,7 +265,7 @@ async function managerRequestPage(c: AppContext) {
           { key: 'Your email address', value: found.email },
         ]} />
         <p class="govuk-body">Their line manager approves their places on some courses and is asked, three months after a course, whether their practice changed.</p>
-        <Form action={`/line-manager/${token.data}`} csrfToken={c.get('csrfToken')}>
+        <Form action={`/line-manager/${token.data}`} csrfToken={csrfToken(c)}>
           <Button>I am their line manager</Button>
         </Form>
         <p class="govuk-body">If you are not, close this page: the address will not be used.</p>

@@ -21,6 +21,7 @@ import { attendanceSheet, markableSheet, RECENT_DAYS, readableRegister, trainerS
 import { addWalkIn, markUnmarkedAttended, recordAttendance, type AttendanceMark, ON_REGISTER } from './service';
 import { FeedbackSummaryView, isMark, isMarkField, markField, markingDoneMessages, MarkingForm, MARKS_ANCHOR, RegisterTable, sessionDetails, sessionName, SessionsTable, sessionPath, SignInSheet } from './views';
 import { PersonChooser, plural, where } from '../../web/domain';
+import { csrfToken } from '../http/security';
 
 const TRAINER: Role[] = ['trainer', 'coordinator'];
 const BASE = '/trainer/sessions/:sessionId';
@@ -113,7 +114,7 @@ function WalkInSearch({ c, register, q, found }: { c: AppContext; register: Sess
         action={`${base}/walk-in`}
         actionLabel={(name) => <>Add<span class="govuk-visually-hidden"> {name} as attended</span></>}
         bookingColumn="Register"
-        csrfToken={c.get('csrfToken')}
+        csrfToken={csrfToken(c)}
       />
     </>
   );
@@ -147,12 +148,12 @@ async function registerPage(c: AppContext, { register, permission }: AttendanceS
       ) : (
         <>
           {register.confirmed.length ? (
-            <MarkingForm register={register} action={base} csrfToken={c.get('csrfToken')} values={options.values ?? {}} errors={errors} />
+            <MarkingForm register={register} action={base} csrfToken={csrfToken(c)} values={options.values ?? {}} errors={errors} />
           ) : (
             <p class="govuk-body">Nobody is booked on this session.</p>
           )}
           {unmarked ? (
-            <Form action={`${base}/all-attended`} csrfToken={c.get('csrfToken')}>
+            <Form action={`${base}/all-attended`} csrfToken={csrfToken(c)}>
               <p class="govuk-body">{plural(unmarked, 'person is', 'people are')} not marked yet. If they all came, mark them at once.</p>
               <Button secondary>Mark everyone not yet marked as attended</Button>
             </Form>

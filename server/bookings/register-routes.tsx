@@ -21,6 +21,7 @@ import { registerCsv, registerFilename } from './register-csv';
 import { ApprovalChoices, approvalDecisionInput, registerDoneMessages, RegisterTables } from './register-views';
 import { bookPlace, cancelBooking, changeCapacity, decideApprovalAsCoordinator, moveBooking } from './service';
 import { BookingTag, where, PersonChooser, plural } from '../../web/domain';
+import { csrfToken } from '../http/security';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const BASE = '/manage/sessions/:sessionId/register';
@@ -98,7 +99,7 @@ function registerPage(c: AppContext, register: SessionRegister, values: FormValu
           </div>
           <div class="govuk-grid-column-one-half">
             <h2 class="govuk-heading-m">Change the number of places</h2>
-            <Form action={`${base}/capacity`} csrfToken={c.get('csrfToken')}>
+            <Form action={`${base}/capacity`} csrfToken={csrfToken(c)}>
               <TextInput
                 name="capacity"
                 label="Number of places"
@@ -160,7 +161,7 @@ async function choosePage(c: AppContext, register: SessionRegister, q: string, e
         action={`${base}/book`}
         actionLabel={(name) => <>Book<span class="govuk-visually-hidden"> {name}</span></>}
         bookingColumn="Booking"
-        csrfToken={c.get('csrfToken')}
+        csrfToken={csrfToken(c)}
       />
     </>,
   );

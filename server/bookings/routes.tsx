@@ -10,6 +10,7 @@ import { findBooking, listPersonBookings, type PersonBooking } from './queries';
 import { bookPlace, cancelBooking, decideApproval, findApproval } from './service';
 import { ApprovalChoices, approvalDecisionInput } from './register-views';
 import { BookingTag, where } from '../../web/domain';
+import { csrfToken } from '../http/security';
 
 
 /** A booking failure a person can act on (full, closed, already booked) is shown on a page, not as an error. */
@@ -61,7 +62,7 @@ async function confirmCancel(c: AppContext) {
         { key: 'Where', value: where(booking.session) },
       ]} />
       {leaving ? null : <p class="govuk-body">Your place will go to the first person on the waiting list.</p>}
-      <Form action={`/bookings/${booking.id}/cancel`} csrfToken={c.get('csrfToken')}>
+      <Form action={`/bookings/${booking.id}/cancel`} csrfToken={csrfToken(c)}>
         <Button warning>{leaving ? 'Leave the waiting list' : 'Cancel my place'}</Button>
       </Form>
       <p class="govuk-body">
@@ -110,7 +111,7 @@ async function approvalPage(c: AppContext, errors: Record<string, string> = {}) 
           { key: 'Where', value: where(session) },
           { key: 'Decide by', value: `${formatDate(found.approval.expiresAt)}, ${formatTime(found.approval.expiresAt)}` },
         ]} />
-        <Form action={`/approvals/${token.data}`} csrfToken={c.get('csrfToken')}>
+        <Form action={`/approvals/${token.data}`} csrfToken={csrfToken(c)}>
           <ApprovalChoices error={errors.decision} />
           <Button>Send decision</Button>
         </Form>

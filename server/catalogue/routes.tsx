@@ -13,6 +13,7 @@ import { BookingPanel, NextDates, PlacesLeft, SessionTable } from './views';
 
 import { liveBookingFor } from '../bookings/service';
 import { groupName, where } from '../../web/domain';
+import { csrfToken } from '../http/security';
 
 /** Reads the query; a bad value is reported and left out rather than failing the page. */
 export function readFilters(c: AppContext) {
@@ -149,7 +150,7 @@ async function sessionPage(c: AppContext) {
         { key: 'Places', value: <PlacesLeft session={session} /> },
         { key: 'Booking closes', value: `${formatDate(session.bookingClosesAt)}, ${formatTime(session.bookingClosesAt)}` },
       ]} />
-      <BookingPanel session={session} signedIn={Boolean(s.actor)} booking={booking} csrfToken={c.get('csrfToken')} requiresApproval={course.requiresManagerApproval} />
+      <BookingPanel session={session} signedIn={Boolean(s.actor)} booking={booking} csrfToken={csrfToken(c)} requiresApproval={course.requiresManagerApproval} />
       <p class="govuk-body">
         <a class="govuk-link" href={`/courses/${course.id}`}>More about {course.title}</a>
       </p>

@@ -26,6 +26,7 @@ import type { Role } from '../../db/schema';
 import { onBehalfRoutes } from './on-behalf-routes';
 import { NO_IDENTIFYING_DETAILS } from './views';
 import type { PersonalContext } from '../shared/context';
+import { csrfToken } from '../http/security';
 
 const PROFILE_PATH = '/learning/competencies';
 const ASK_PATH = `${PROFILE_PATH}/confirmations`;
@@ -78,7 +79,7 @@ async function askPage(c: AppContext, values: FormValues = {}, errors: FieldErro
     { ...target, errors },
     <>
       <p class="govuk-body">We will email your line manager at {form.manager.email} a link to confirm or decline. It works once, for {CONFIRMATION_LINK_DAYS} days. To change the address, ask the partnership’s training coordinator.</p>
-      <Form action={ASK_PATH} csrfToken={c.get('csrfToken')}>
+      <Form action={ASK_PATH} csrfToken={csrfToken(c)}>
         <Select
           {...field.one('competencyId')}
           label="Competency"
@@ -148,7 +149,7 @@ async function answerPage(c: AppContext, options: { values?: FormValues; errors?
             { key: 'Answer by', value: formatDate(found.request.expiresAt) },
           ]}
         />
-        <Form action={`/competency-confirmations/${token.data}`} csrfToken={c.get('csrfToken')}>
+        <Form action={`/competency-confirmations/${token.data}`} csrfToken={csrfToken(c)}>
           <Choices
             {...field.many('decision')}
             type="radio"

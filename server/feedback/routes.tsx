@@ -15,6 +15,7 @@ import { openSurveysOf } from '../follow-ups/service';
 import { findCertificate, learningRecord, normaliseCertificateCode } from './queries';
 import { attendanceForFeedback, certificateFor, feedbackInput, giveFeedback } from './service';
 import { AttendedTable, CertificateLinks, CertificateView, ELearningTable, FeedbackForm, OpenSurveys, outcomeError, outcomeField } from './views';
+import { csrfToken } from '../http/security';
 
 type Attendance = Awaited<ReturnType<typeof attendanceForFeedback>>;
 
@@ -53,7 +54,7 @@ function feedbackPage(c: AppContext, a: Attendance, values: FormValues = {}, err
         <span class="govuk-caption-l">{a.course.title}</span>
         <h1 class="govuk-heading-l">Tell us what you thought of the course</h1>
         <p class="govuk-body">You came to {courseOn(a)}. Your answers help the partnership improve its training. It takes about 5 minutes.</p>
-        <FeedbackForm action={`/feedback/${a.booking.id}`} csrfToken={c.get('csrfToken')} outcomes={a.course.learningOutcomes} values={values} errors={errors} />
+        <FeedbackForm action={`/feedback/${a.booking.id}`} csrfToken={csrfToken(c)} outcomes={a.course.learningOutcomes} values={values} errors={errors} />
       </div>
     </div>,
   );

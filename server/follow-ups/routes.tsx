@@ -22,6 +22,7 @@ import {
   type ManagerInput,
 } from './service';
 import { competencyField, CONFIRM_FIELD, SurveyForm, surveyDone, surveyNotFound, surveyThanks, surveyTitle, type PagePart, type SurveyFormProps } from './views';
+import { csrfToken } from '../http/security';
 
 
 /** A way in to a survey: how to find it from the request, where its form posts, and where "Back" goes. */
@@ -55,7 +56,7 @@ function formPage(c: AppContext, entry: Entry, found: FoundSurvey, answers: Pick
   return render(
     c,
     { title: surveyTitle(found), hasErrors, backLink: entry.backLink },
-    <SurveyForm found={found} action={entry.action(c)} csrfToken={c.get('csrfToken')} {...answers} />,
+    <SurveyForm found={found} action={entry.action(c)} csrfToken={csrfToken(c)} {...answers} />,
   );
 }
 

@@ -13,6 +13,7 @@ import type { FieldErrors } from '../shared/errors';
 import { HISTORY_COLUMNS } from './rows';
 import { importedYears, importHistory, MAX_HISTORY_UPLOAD_BYTES, type HistoryImport } from './service';
 import { formatCount } from '../shared/words';
+import { csrfToken } from '../http/security';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const PATH = '/manage/history';
@@ -131,7 +132,7 @@ function resultPage(c: AppContext, result: HistoryImport, text: string) {
       )}
       {result.dryRun && !result.unchanged ? (
         <form method="post" action={PATH} enctype="multipart/form-data" novalidate>
-          <input type="hidden" name="_csrf" value={c.get('csrfToken')} />
+          <input type="hidden" name="_csrf" value={csrfToken(c)} />
           <input type="hidden" name="csv" value={text} />
           <input type="hidden" name="mode" value="import" />
           <button type="submit" class="govuk-button" data-module="govuk-button">

@@ -13,7 +13,8 @@ export interface AppEnv {
     viewer: SignedInPerson | undefined;
     /** The hash of the session token, when signed in through a cookie. */
     sessionId: string | undefined;
-    csrfToken: string;
+    /** Made when first asked for: read it through `csrfToken(c)` (./security). */
+    csrfToken: string | undefined;
     /** A CSRF cookie made for this request (none came with it), sent only with a page that holds a form. */
     newCsrfSecret: string | undefined;
     /** The request's reference, in its X-Request-Id header and in the log of any failure. */

@@ -9,6 +9,7 @@ import type { AppContext } from './context';
 import { postedForm } from './readable';
 import { one, parseForm, type FormValues } from './forms';
 import { render, seeOther } from './render';
+import { csrfToken } from './security';
 
 type Page = Response | Promise<Response>;
 
@@ -41,7 +42,7 @@ export interface FormTarget {
 
 /** A form's fields with its CSRF token and its one button. */
 export const TargetForm = ({ c, target, warning, children }: { c: AppContext; target: FormTarget; warning?: boolean; children: Child }) => (
-  <Form action={target.action} csrfToken={c.get('csrfToken')}>
+  <Form action={target.action} csrfToken={csrfToken(c)}>
     {children}
     <Button warning={warning}>{target.submit}</Button>
   </Form>
@@ -169,7 +170,7 @@ export function ChangeableSummary({ rows }: { rows: SummaryRow[] }) {
 export function CsvUploadForm(props: { c: AppContext; action: string; fileHint: string; pasteHint: string; submit: string; pasted: string; errors: FieldErrors; children?: Child }) {
   return (
     <form method="post" action={props.action} enctype="multipart/form-data" novalidate>
-      <input type="hidden" name="_csrf" value={props.c.get('csrfToken')} />
+      <input type="hidden" name="_csrf" value={csrfToken(props.c)} />
       <FileUpload name="file" label="Upload the CSV file" hint={props.fileHint} accept=".csv,text/csv" error={props.errors.file} />
       <Textarea name="csv" label="Or paste the CSV" hint={props.pasteHint} rows={8} value={props.pasted} error={props.errors.csv} />
       {props.children}

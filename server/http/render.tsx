@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import { Layout } from '../../web/layout';
 import type { AppContext } from './context';
 import { showsDevMailbox } from '../deps';
-import { keepCsrfCookieFor } from './security';
+import { csrfToken, keepCsrfCookieFor } from './security';
 
 export interface PageOptions {
   title: string;
@@ -25,7 +25,8 @@ export function pageHtml(c: AppContext, options: PageOptions, body: Child): stri
     serviceName: partnership ? `${partnership.shortName} safeguarding training` : 'Safeguarding training',
     viewer: viewer && { name: viewer.name, roles: viewer.roles },
     path: c.req.path,
-    csrfToken: c.get('csrfToken') ?? '',
+    // Only a signed-in page's header holds a form (signing out).
+    csrfToken: viewer ? csrfToken(c) : '',
     demo: config.demo,
     devMailbox: showsDevMailbox(c.get('deps')),
   };

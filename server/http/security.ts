@@ -82,27 +82,37 @@ export function setSessionCookie(c: Parameters<MiddlewareHandler<AppEnv>>[0], to
  */
 export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (isApiPath(c.req.path)) return next(); // the API authenticates by bearer token, never by cookie
-  const { config } = c.get('deps');
-  let secret = getCookie(c, CSRF_COOKIE);
-  if (!secret || !/^[a-z0-9]{32}$/.test(secret)) {
-    secret = generateToken();
-    c.set('newCsrfSecret', secret);
-  }
-  const expected = hmac(config.secret, `${secret}|${c.get('sessionId') ?? ''}`);
-  c.set('csrfToken', expected);
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     const { _csrf: token } = postedForm(c);
     const sent = typeof token === 'string' ? token : (c.req.header('x-csrf-token') ?? '');
-    if (!sameText(sent, expected)) {
+    if (!sameText(sent, csrfToken(c))) {
       throw new RequestError(403, 'This form has expired. Go back, refresh the page and try again.');
     }
   }
   return next();
 };
 
+/**
+ * The token this request's forms carry, made when first asked for: a page served from the page
+ * cache, a redirect or a page without a form never makes one (or a cookie to go with it).
+ */
+export function csrfToken(c: Context<AppEnv>): string {
+  let token = c.get('csrfToken');
+  if (token === undefined) {
+    let secret = getCookie(c, CSRF_COOKIE);
+    if (!secret || !/^[a-z0-9]{32}$/.test(secret)) {
+      secret = generateToken();
+      c.set('newCsrfSecret', secret);
+    }
+    token = hmac(c.get('deps').config.secret, `${secret}|${c.get('sessionId') ?? ''}`);
+    c.set('csrfToken', token);
+  }
+  return token;
+}
+
 /** Sends the CSRF cookie made for this request when the page about to be sent holds its token (a form). */
 export function keepCsrfCookieFor(c: Context<AppEnv>, html: string) {
   const secret = c.get('newCsrfSecret');
-  if (!secret || !html.includes(c.get('csrfToken'))) return;
+  if (!secret || !html.includes(c.get('csrfToken')!)) return;
   setCookie(c, CSRF_COOKIE, secret, { httpOnly: true, secure: c.get('deps').config.cookieSecure, sameSite: 'Lax', path: '/' });
 }

@@ -31,6 +31,7 @@ import { answerThemeForm, answersPageQuery, codeAnswerForm, featureAnswerForm } 
 import { dayAfter, IMPACT_READERS, impactChoices, impactRange } from './service';
 import { monthName } from '../shared/dates';
 import { describePeriod } from './definitions';
+import { csrfToken } from '../http/security';
 
 const TITLE = 'What people said';
 const isCoder = (c: AppContext) => Boolean(c.get('viewer')?.roles.some((r) => ANSWER_CODERS.includes(r)));
@@ -130,7 +131,7 @@ async function answerPage(c: AppContext, values: FormValues = {}, errors: FieldE
 function CodingForm({ c, answer, themes, values, errors }: { c: AppContext; answer: Answer; themes: { id: string; name: string; retired: boolean }[]; values: FormValues; errors: FieldErrors }) {
   const ticked = 'themes' in values ? fieldsOf(values, errors).many('themes').values : answer.codes.map((code) => code.id);
   return (
-    <Form action={`${answerPath(answer.id)}/codes`} csrfToken={c.get('csrfToken')}>
+    <Form action={`${answerPath(answer.id)}/codes`} csrfToken={csrfToken(c)}>
       <h2 class="govuk-heading-m">Code this answer</h2>
       <Choices
         type="checkbox"
@@ -151,7 +152,7 @@ function CodingForm({ c, answer, themes, values, errors }: { c: AppContext; answ
 function FeatureForm({ c, answer, errors }: { c: AppContext; answer: Answer; errors: FieldErrors }) {
   if (answer.featured) {
     return (
-      <Form action={`${answerPath(answer.id)}/unfeature`} csrfToken={c.get('csrfToken')}>
+      <Form action={`${answerPath(answer.id)}/unfeature`} csrfToken={csrfToken(c)}>
         <h2 class="govuk-heading-m">Featured quotation</h2>
         <p class="govuk-body">This answer is featured as a quotation.</p>
         <Button secondary>Stop featuring it</Button>
@@ -168,7 +169,7 @@ function FeatureForm({ c, answer, errors }: { c: AppContext; answer: Answer; err
   }
   const flagged = flaggedDetails(answer);
   return (
-    <Form action={`${answerPath(answer.id)}/feature`} csrfToken={c.get('csrfToken')}>
+    <Form action={`${answerPath(answer.id)}/feature`} csrfToken={csrfToken(c)}>
       <h2 class="govuk-heading-m">Featured quotation</h2>
       <p class="govuk-body">The person who gave this answer agreed to be quoted. Featuring it quotes their own words, not what their line manager said.</p>
       {flagged ? (
@@ -241,7 +242,7 @@ async function themesPage(c: AppContext, values: FormValues = {}, errors: FieldE
             t.name,
             t.retired ? 'Retired' : 'In use',
             keeper ? (
-              <Form action={`${THEMES_PATH}/${t.id}`} csrfToken={c.get('csrfToken')}>
+              <Form action={`${THEMES_PATH}/${t.id}`} csrfToken={csrfToken(c)}>
                 <input type="hidden" name="retired" value={t.retired ? 'no' : 'yes'} />
                 <button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">
                   {t.retired ? 'Bring back' : 'Retire'}
@@ -254,7 +255,7 @@ async function themesPage(c: AppContext, values: FormValues = {}, errors: FieldE
           ])}
         />
         {keeper ? (
-          <Form action={THEMES_PATH} csrfToken={c.get('csrfToken')}>
+          <Form action={THEMES_PATH} csrfToken={csrfToken(c)}>
             <h2 class="govuk-heading-m">Add a theme</h2>
             <TextInput {...field.one('name')} label="Theme" hint="For example, Neglect and the Graded Care Profile" />
             <Button>Add the theme</Button>

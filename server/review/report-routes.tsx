@@ -14,6 +14,7 @@ import { PlaceholderTable, ReportSection, reportPath, WordingForm, wordingPath }
 import { yearParam } from './routes';
 import { reportWordingForm } from './schemas';
 import { reviewPath } from './views';
+import { csrfToken } from '../http/security';
 
 const TITLE = 'Annual report: training section';
 
@@ -56,10 +57,10 @@ async function wordingPage(c: AppContext, values: FormValues = {}, errors: Field
       <p class="govuk-body">
         Write each paragraph with the figures as placeholders in curly brackets, such as {'{sessionsDelivered}'}; they are filled from the year’s figures whenever the section is read. Under each paragraph are the figures it uses and how it reads now.
       </p>
-      <WordingForm report={report} csrfToken={c.get('csrfToken')} values={values} errors={errors} />
+      <WordingForm report={report} csrfToken={csrfToken(c)} values={values} errors={errors} />
       <PlaceholderTable values={report.values} />
       <h2 class="govuk-heading-m">Start again</h2>
-      <Form action={`${reportPath(year)}/restore`} csrfToken={c.get('csrfToken')}>
+      <Form action={`${reportPath(year)}/restore`} csrfToken={csrfToken(c)}>
         <p class="govuk-body">Regenerate the section in its default wording: every change to the wording is undone.</p>
         <Button secondary>Regenerate the default wording</Button>
       </Form>

@@ -32,6 +32,7 @@ import {
   ReviewStatusTag,
   YearsTable,
 } from './views';
+import { csrfToken } from '../http/security';
 
 const TITLE = 'Year-end review';
 const holds = (c: AppContext, roles: readonly string[]) => Boolean(c.get('viewer')?.roles.some((r) => roles.includes(r)));
@@ -141,7 +142,7 @@ function ReviewActions({ c, review, decider, starter }: { c: AppContext; review:
     <>
       {agreed ? <AgreedWarning year={year} /> : null}
       {decider && !agreed ? (
-        <Form action={`${reviewPath(year)}/agree`} csrfToken={c.get('csrfToken')}>
+        <Form action={`${reviewPath(year)}/agree`} csrfToken={csrfToken(c)}>
           <p class="govuk-body">Agree the review once every course has its decision. It can then be changed only by reopening it.</p>
           <button type="submit" id="agree" class="govuk-button" data-module="govuk-button">
             Agree the review
@@ -149,7 +150,7 @@ function ReviewActions({ c, review, decider, starter }: { c: AppContext; review:
         </Form>
       ) : null}
       {decider && agreed && !review.nextProspectus ? (
-        <Form action={`${reviewPath(year)}/reopen`} csrfToken={c.get('csrfToken')}>
+        <Form action={`${reviewPath(year)}/reopen`} csrfToken={csrfToken(c)}>
           <Button secondary>Reopen the review</Button>
         </Form>
       ) : null}
@@ -176,7 +177,7 @@ function NextYearForm({ c, review }: { c: AppContext; review: Review }) {
   const revised = review.decisions.filter((d) => d.decision === 'revise');
   const titleOf = (id: string) => review.courseList.find((x) => x.id === id)?.title ?? '';
   return (
-    <Form action={`${reviewPath(review.prospectus.year)}/next-prospectus`} csrfToken={c.get('csrfToken')}>
+    <Form action={`${reviewPath(review.prospectus.year)}/next-prospectus`} csrfToken={csrfToken(c)}>
       <h2 class="govuk-heading-m">Start next year’s prospectus</h2>
       <p class="govuk-body">
         This makes a draft prospectus for the following year with every course kept or revised copied, retired and merged courses left out, and a draft course to write for each accepted gap. Nothing is published until you publish it.
@@ -218,7 +219,7 @@ async function decisionPage(c: AppContext, values?: FormValues, errors: FieldErr
       ) : (
         <DecisionForm
           action={decisionPath(year, courseId)}
-          csrfToken={c.get('csrfToken')}
+          csrfToken={csrfToken(c)}
           courses={review.courseList.filter((x) => !x.withdrawn)}
           courseId={courseId}
           values={shown}
@@ -259,7 +260,7 @@ async function gapPage(c: AppContext, values?: FormValues, errors: FieldErrors =
     { title: gap.label, caption: `Year-end review ${year}: a gap to commission`, backLink: reviewPath(year), errors },
     <>
       <p class="govuk-body">{gap.why}.</p>
-      {review.status === 'agreed' ? <AgreedWarning year={year} /> : <GapForm action={gapPath(year, gap)} csrfToken={c.get('csrfToken')} values={shown} errors={errors} />}
+      {review.status === 'agreed' ? <AgreedWarning year={year} /> : <GapForm action={gapPath(year, gap)} csrfToken={csrfToken(c)} values={shown} errors={errors} />}
     </>,
   );
 }

@@ -16,6 +16,7 @@ import { where } from '../../../web/domain';
 import { createCourse, upcomingSessionCount, updateCourse, withdrawCourse } from './course-service';
 import { getProspectus } from './prospectus-service';
 import { uuidParam } from '../../http/params';
+import { csrfToken } from '../../http/security';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const courseId = (c: AppContext) => uuidParam(c, 'courseId', 'Course');
@@ -193,7 +194,7 @@ async function coursePage(c: AppContext) {
       {course.sessions.some((x) => x.proposed && x.status !== 'cancelled') ? (
         <p class="govuk-body">The dates marked proposed are in the same months as last year’s. Confirm each, or change it (saving confirms it), or cancel it: the prospectus cannot be published while any is proposed.</p>
       ) : null}
-      <SessionRows course={course} csrfToken={c.get('csrfToken')} />
+      <SessionRows course={course} csrfToken={csrfToken(c)} />
       {course.withdrawn ? null : (
         <p class="govuk-body">
           <a class="govuk-link" href={`/manage/courses/${course.id}/withdraw`}>Withdraw this course</a>

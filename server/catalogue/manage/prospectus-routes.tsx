@@ -14,6 +14,7 @@ import { listCoursesForManaging } from './course-service';
 import { createProspectus, getProspectus, listProspectusesWithCounts, nextProspectusYear, proposedSessionCount, publishProspectus, updateProspectus } from './prospectus-service';
 import type { Role } from '../../../db/schema';
 import { uuidParam } from '../../http/params';
+import { csrfToken } from '../../http/security';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const prospectusId = (c: AppContext) => uuidParam(c, 'prospectusId', 'Prospectus');
@@ -93,7 +94,7 @@ async function prospectusPage(c: AppContext) {
         </WarningText>
       ) : null}
       {p.status === 'draft' ? (
-        <Form action={`/manage/prospectuses/${p.id}/publish`} csrfToken={c.get('csrfToken')}>
+        <Form action={`/manage/prospectuses/${p.id}/publish`} csrfToken={csrfToken(c)}>
           <WarningText>Publishing shows this prospectus and its courses to everyone. You cannot make it a draft again.</WarningText>
           <Button>Publish the prospectus</Button>
         </Form>

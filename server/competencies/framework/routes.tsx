@@ -33,6 +33,7 @@ import {
   type VersionDetail,
 } from './service';
 import { CompetencyTables, DRAFT_PATH, FRAMEWORK_PATH, GroupTable, ImportProblems, NotCarriedForward, versionPath, VersionTag } from './views';
+import { csrfToken } from '../../http/security';
 
 const COORDINATOR: Role[] = ['coordinator'];
 const CAPTION = 'Competency framework';
@@ -69,7 +70,7 @@ async function versionsPage(c: AppContext) {
           <a class="govuk-link" href={versionPath(draft.id)}>Change the draft (version {draft.version})</a>
         </p>
       ) : (
-        <Form action={DRAFT_PATH} csrfToken={c.get('csrfToken')}>
+        <Form action={DRAFT_PATH} csrfToken={csrfToken(c)}>
           <p class="govuk-body">A new draft starts as a copy of the current version. Nothing changes for anyone until you publish it.</p>
           <Button secondary>Start a new draft</Button>
         </Form>
@@ -97,7 +98,7 @@ function statusLine(version: VersionDetail) {
 
 function PublishForm({ c, version }: { c: AppContext; version: VersionDetail }) {
   return (
-    <Form action={`${DRAFT_PATH}/publish`} csrfToken={c.get('csrfToken')}>
+    <Form action={`${DRAFT_PATH}/publish`} csrfToken={csrfToken(c)}>
       <h2 class="govuk-heading-m">Publish the draft</h2>
       <WarningText>
         Publishing makes version {version.framework.version} the current version at once: people’s profiles, the workforce groups they choose from, and the competencies of this year’s and next
@@ -212,7 +213,7 @@ function groupForm(c: AppContext, version: VersionDetail, target: FormTarget, va
         <TextInput {...field.one('position')} label="Position in the list" hint={`From 1 (first) to ${version.groups.length + (removable ? 0 : 1)} (last)`} width="2" inputmode="numeric" />
       </TargetForm>
       {removable ? (
-        <Form action={`${DRAFT_PATH}/groups/${removable}/remove`} csrfToken={c.get('csrfToken')}>
+        <Form action={`${DRAFT_PATH}/groups/${removable}/remove`} csrfToken={csrfToken(c)}>
           <h2 class="govuk-heading-m">Remove the group</h2>
           <p class="govuk-body">It is taken off the competencies that require it.</p>
           <Button warning>Remove this group</Button>
@@ -261,7 +262,7 @@ function competencyForm(c: AppContext, version: VersionDetail, target: FormTarge
         />
       </TargetForm>
       {removable ? (
-        <Form action={`${DRAFT_PATH}/competencies/${removable}/remove`} csrfToken={c.get('csrfToken')}>
+        <Form action={`${DRAFT_PATH}/competencies/${removable}/remove`} csrfToken={csrfToken(c)}>
           <h2 class="govuk-heading-m">Remove the competency</h2>
           <Button warning>Remove this competency</Button>
         </Form>
