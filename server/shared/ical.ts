@@ -27,16 +27,22 @@ const paramValue = (text: string) => `"${text.replace(/"/g, '\'').replace(/[\u00
 /** "20261215T100000Z" (3.3.5, form 2). */
 export const utcTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 
-const encoder = new TextEncoder();
+
+/** Octets a character takes in UTF-8, from its code point (no encoding per character). */
+const utf8Octets = (char: string) => {
+  const code = char.codePointAt(0)!;
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+};
 
 /** A content line folded so no line is longer than 75 octets, continuation lines starting with a space (3.1). */
 export function foldLine(line: string): string {
-  if (encoder.encode(line).length <= 75) return line;
+  // Most lines are short and ASCII (one octet a character): nothing to count.
+  if (line.length <= 75 && /^[\x00-\x7f]*$/.test(line)) return line;
   const lines: string[] = [];
   let current = '';
   let octets = 0;
   for (const char of line) {
-    const size = encoder.encode(char).length;
+    const size = utf8Octets(char);
     if (octets + size > 75) {
       lines.push(current);
       current = ' ';

@@ -65,6 +65,8 @@ describe('calendar invites written as RFC 5545', () => {
     const emoji = `SUMMARY:${'é✓👩‍⚕️'.repeat(40)}`;
     const folded = foldLine(emoji);
     expect(folded.split('\r\n').every((l) => Buffer.byteLength(l, 'utf8') <= 75)).toBe(true);
+    // Folded only where the next character would not fit (it takes at most 4 octets).
+    expect(folded.split('\r\n').slice(0, -1).every((l) => Buffer.byteLength(l, 'utf8') >= 72)).toBe(true);
     expect(folded.replace(/\r\n /g, '')).toBe(emoji);
     expect(foldLine('SHORT:x')).toBe('SHORT:x');
   });
