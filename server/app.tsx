@@ -6,7 +6,7 @@ import { partnerships } from '../db/schema';
 import { accountRoutes } from './accounts/routes';
 import { bookingRoutes } from './bookings/routes';
 import { feedbackRoutes } from './feedback/routes';
-import { catalogueRoutes } from './catalogue/routes';
+import { cachedFirst, catalogueRoutes } from './catalogue/routes';
 import { showsDevMailbox, type AppDeps } from './deps';
 import { devMailboxRoutes } from './mail/routes';
 import { describeFailure, isDatabaseUnavailable, isEdgeError, RETRY_AFTER_SECONDS, statusOf, titleOf } from './http/errors';
@@ -126,6 +126,10 @@ export function createApp(deps: AppDeps) {
       return c.json({ status: 'database unavailable' }, 503);
     }
   });
+
+  // A signed-out visitor's prospectus and course pages, when the page cache holds them, are
+  // answered here by one statement, before the partnership's row or any session is read.
+  for (const page of cachedFirst) app.get(page.path, page.handler);
 
   // Every request reads the partnership: the query is built once (by the first request), not per request.
   let partnershipQuery: ReturnType<typeof partnershipQueryFor> | undefined;

@@ -1,10 +1,12 @@
 import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/components';
 import { formatDate, formatSessionTime, formatTime, monthName, duration, toLondonFields } from '../shared/dates';
-import { cachedPage } from '../http/page-cache';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { cachedPage, pageFromCache } from '../http/page-cache';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
-import { givenValues, uuidParam } from '../http/params';
+import { givenValues, uuid, uuidParam } from '../http/params';
 import { fieldErrors } from '../http/forms';
-import { scope, type AppContext } from '../http/context';
+import { scope, type AppContext, type AppEnv } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';
 import { filtersSchema } from './schemas';
@@ -12,6 +14,7 @@ import { currentProspectus, getCourse, publicPageVersion, getSession, listCourse
 import { BookingPanel, NextDates, PlacesLeft, SessionTable } from './views';
 
 import { liveBookingFor } from '../bookings/service';
+import { SESSION_COOKIE } from '../accounts/sessions';
 import { groupName, where } from '../../web/domain';
 import { csrfToken } from '../http/security';
 
@@ -26,14 +29,22 @@ export function readFilters(c: AppContext) {
 }
 
 
+/** What a signed-out page's version is read with: the partnership served is named by the app's configuration. */
+const versionScope = (c: AppContext) => {
+  const { db, clock, config } = c.get('deps');
+  return { db, clock, partnershipSlug: config.partnership };
+};
+
+/** The prospectus page's cache key: the London day (its words say "today") and the filters. */
+const prospectusKey = (c: AppContext, filters: ReturnType<typeof readFilters>['filters']) =>
+  `/courses|${toLondonFields(c.get('deps').clock.now()).date}|${JSON.stringify(Object.entries(filters).filter(([, v]) => v).sort())}`;
+
 /** The prospectus; signed out, from the page cache while the prospectus is unchanged (filters in the key). */
 async function prospectusPage(c: AppContext) {
   const { filters, errors } = readFilters(c);
   const anonymous = !c.get('viewer') && !Object.keys(errors).length;
-  const today = toLondonFields(c.get('deps').clock.now()).date;
-  const version = anonymous ? await publicPageVersion(scope(c), { year: filters.year }) : undefined;
-  const key = `/courses|${today}|${JSON.stringify(Object.entries(filters).filter(([, v]) => v).sort())}`;
-  return cachedPage(c, key, version?.version, () => renderProspectus(c, filters, errors));
+  const version = anonymous ? await publicPageVersion(versionScope(c), { year: filters.year }) : undefined;
+  return cachedPage(c, prospectusKey(c, filters), version?.version, () => renderProspectus(c, filters, errors));
 }
 
 async function renderProspectus(c: AppContext, filters: ReturnType<typeof readFilters>['filters'], errors: Record<string, string>) {
@@ -99,7 +110,7 @@ async function renderProspectus(c: AppContext, filters: ReturnType<typeof readFi
 /** A course; signed out, from the page cache while its prospectus is unchanged. */
 async function coursePage(c: AppContext) {
   const courseId = uuidParam(c, 'courseId', 'Course');
-  const version = c.get('viewer') ? undefined : await publicPageVersion(scope(c), { courseId });
+  const version = c.get('viewer') ? undefined : await publicPageVersion(versionScope(c), { courseId });
   return cachedPage(c, `/courses/${courseId}`, version?.version, () => renderCourse(c, courseId));
 }
 
@@ -156,6 +167,43 @@ async function sessionPage(c: AppContext) {
       </p>
     </>,
   );
+}
+
+/**
+ * The same two pages for a visitor without a session cookie, answered from the page cache
+ * before the partnership's row or anyone's session is read: one statement, the page's version
+ * (decision 20). Whatever the cache does not hold at that version (or a wrong filter or address)
+ * goes on to the routes above, which read, render and keep it.
+ */
+export const cachedFirst: { path: string; handler: MiddlewareHandler<AppEnv> }[] = [
+  {
+    path: '/courses',
+    handler: fromCacheFirst(async (c) => {
+      const { filters, errors } = readFilters(c);
+      if (Object.keys(errors).length) return undefined;
+      const version = await publicPageVersion(versionScope(c), { year: filters.year });
+      return version && { key: prospectusKey(c, filters), version: version.version };
+    }),
+  },
+  {
+    path: '/courses/:courseId',
+    handler: fromCacheFirst(async (c) => {
+      const courseId = uuid.safeParse(c.req.param('courseId'));
+      if (!courseId.success) return undefined;
+      const version = await publicPageVersion(versionScope(c), { courseId: courseId.data });
+      return version && { key: `/courses/${courseId.data}`, version: version.version };
+    }),
+  },
+];
+
+function fromCacheFirst(cached: (c: AppContext) => Promise<{ key: string; version: string } | undefined>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' || getCookie(c, SESSION_COOKIE)) return next();
+    const found = await cached(c);
+    const answer = found && pageFromCache(c, found.key, found.version);
+    if (answer) return answer;
+    return next();
+  };
 }
 
 export const catalogueRoutes = [

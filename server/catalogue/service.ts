@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { sqlBuiltOnce } from '../../db/built-once';
 import type { Executor } from '../../db/database';
@@ -16,6 +16,7 @@ import {
 } from '../../db/schema';
 import { londonMonth, toLondonFields } from '../shared/dates';
 import { notFound } from '../shared/errors';
+import type { Clock } from '../shared/clock';
 import type { ServiceContext } from '../shared/context';
 
 export type Course = typeof courses.$inferSelect;
@@ -57,7 +58,7 @@ export const currentPublishedProspectus = (s: ServiceContext) => prospectusNow(s
  * (publicPageVersion) share: the given year's, else the one whose year contains today (published
  * before a draft), else the latest.
  */
-function prospectusNowChoice(partnershipId: string | Placeholder, today: string | Placeholder, drafts: boolean, year?: string | Placeholder) {
+function prospectusNowChoice(partnershipId: string | SQL, today: string | Placeholder, drafts: boolean, year?: string | Placeholder) {
   const covering = sql`(${prospectuses.startsOn} <= ${today} and ${prospectuses.endsOn} >= ${today})`;
   return {
     where: and(eq(prospectuses.partnershipId, partnershipId), drafts ? undefined : eq(prospectuses.status, 'published'), year ? eq(prospectuses.year, year) : undefined),
@@ -220,14 +221,16 @@ export function prospectusMonths(p: Pick<Prospectus, 'startsOn' | 'endsOn'>): st
  * versions and the sum of their xmins (an update or insert brings a transaction id newer than
  * every one it replaces, so the sum grows unless rows were deleted, and then the count falls). `by` picks the
  * prospectus: a year, the one covering `today` (else the latest), or the one a course is in.
- * Undefined when there is no such published prospectus (or course).
+ * Undefined when there is no such published prospectus (or course). The partnership is named
+ * by its slug (the app's configuration), so a signed-out page can be answered from the cache
+ * before the partnership's row is read.
  */
 export async function publicPageVersion(
-  s: Pick<ServiceContext, 'db' | 'partnership' | 'clock'>,
+  s: { db: Executor; clock: Clock; partnershipSlug: string },
   by: { year?: string } | { courseId: string },
 ): Promise<{ prospectusId: string; version: string } | undefined> {
   const now = s.clock.now();
-  const values = { partnershipId: s.partnership.id, now: now.toISOString() };
+  const values = { partnershipSlug: s.partnershipSlug, now: now.toISOString() };
   const [row] =
     'courseId' in by
       ? await courseVersion(s.db, { ...values, courseId: by.courseId })
@@ -245,12 +248,12 @@ export async function publicPageVersion(
  * choosing it.
  */
 function versionOf(name: string, chosen: SQLWrapper) {
-  const partnershipId = sql.placeholder('partnershipId');
   const now = sql`${sql.placeholder('now')}::timestamptz`;
   return sqlBuiltOnce<{ prospectus_id: string | null; version: string | null; next_change: string | Date | null }>(
     name,
     sql`
-      with p as (${chosen}),
+      with pt as (select id, xmin from partnerships where slug = ${sql.placeholder('partnershipSlug')}),
+      p as (${chosen}),
       c as (select id, xmin from courses where prospectus_id = (select id from p)),
       se as (select id, xmin, starts_at, booking_closes_at from sessions where course_id in (select id from c)),
       parts as (
@@ -261,8 +264,8 @@ function versionOf(name: string, chosen: SQLWrapper) {
         union all select xmin::text::bigint from se
         union all select st.xmin::text::bigint + pe.xmin::text::bigint from session_trainers st join people pe on pe.id = st.person_id where st.session_id in (select id from se)
         union all select wg.xmin::text::bigint + f.xmin::text::bigint from workforce_groups wg join competency_frameworks f on f.id = wg.framework_id
-          where wg.partnership_id = ${partnershipId} and f.current
-        union all select xmin::text::bigint from partnerships where id = ${partnershipId}
+          where wg.partnership_id = (select id from pt) and f.current
+        union all select xmin::text::bigint from pt
       )
       select (select id from p) as prospectus_id, count(*) || '.' || sum(v) as version,
         (select least(min(starts_at) filter (where starts_at > ${now}), min(booking_closes_at) filter (where booking_closes_at > ${now})) from se) as next_change
@@ -271,7 +274,7 @@ function versionOf(name: string, chosen: SQLWrapper) {
 }
 /** The prospectus page's choice is the one it renders (prospectusNow), made by the same conditions. */
 function shownNow(year?: Placeholder) {
-  const shown = prospectusNowChoice(sql.placeholder('partnershipId'), sql.placeholder('today'), false, year);
+  const shown = prospectusNowChoice(sql`(select id from pt)`, sql.placeholder('today'), false, year);
   return new QueryBuilder()
     .select({ id: prospectuses.id, xmin: sql`${prospectuses}.xmin`.as('xmin') })
     .from(prospectuses)
@@ -284,5 +287,5 @@ const yearVersion = versionOf('page_version_year', shownNow(sql.placeholder('yea
 const courseVersion = versionOf(
   'page_version_course',
   sql`select p.id, p.xmin from prospectuses p join courses c on c.prospectus_id = p.id
-    where c.id = ${sql.placeholder('courseId')} and c.partnership_id = ${sql.placeholder('partnershipId')} and p.status = 'published'`,
+    where c.id = ${sql.placeholder('courseId')} and c.partnership_id = (select id from pt) and p.status = 'published'`,
 );

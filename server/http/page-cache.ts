@@ -37,6 +37,9 @@ const cacheFor = (db: Database) => {
 const matches = (header: string | undefined, etag: string) =>
   Boolean(header && (header.trim() === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))));
 
+/** The cache's name for a page: the partnership served (by its slug, known before its row is read) and the page's key. */
+const cacheKeyOf = (c: AppContext, key: string) => `${c.get('deps').config.partnership}|${key}`;
+
 /**
  * The page at `key` for a signed-out viewer: from the cache while `version` is the one it was
  * rendered at, else rendered by `renderPage` (and kept when it is a 200). `version` undefined, or
@@ -46,7 +49,7 @@ const matches = (header: string | undefined, etag: string) =>
 export async function cachedPage(c: AppContext, key: string, version: string | undefined, renderPage: () => Response | Promise<Response>): Promise<Response> {
   if (version === undefined || c.get('viewer') || c.req.method !== 'GET') return renderPage();
   const cache = cacheFor(c.get('deps').db);
-  const cacheKey = `${c.get('partnership').id}|${key}`;
+  const cacheKey = cacheKeyOf(c, key);
   let entry = cache.get(cacheKey);
   if (entry?.version !== version) {
     const response = await renderPage();
@@ -57,6 +60,19 @@ export async function cachedPage(c: AppContext, key: string, version: string | u
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
     cache.set(cacheKey, entry);
   }
+  return answerFrom(c, entry);
+}
+
+/**
+ * The page at `key` when the cache holds it at `version`, else undefined: for a signed-out
+ * request answered before anything else is read (see cachedPage for what is kept).
+ */
+export function pageFromCache(c: AppContext, key: string, version: string): Promise<Response> | undefined {
+  const entry = cacheFor(c.get('deps').db).get(cacheKeyOf(c, key));
+  return entry?.version === version ? answerFrom(c, entry) : undefined;
+}
+
+async function answerFrom(c: AppContext, entry: Entry): Promise<Response> {
   // Shared caches may keep it, but must ask again each time (the ETag makes that cheap), and
   // must not give it to someone who sends a session cookie.
   const headers = { ETag: entry.etag, 'Cache-Control': 'public, no-cache', Vary: 'Cookie, Accept-Encoding' };

@@ -4,7 +4,7 @@ import type { AppContext } from './context';
 import { RequestError } from './errors';
 import { fieldErrors } from './forms';
 
-const uuid = z.uuid();
+export const uuid = z.uuid();
 
 /** A path parameter that must be an id; anything else is the page not being there. */
 export function uuidParam(c: AppContext, name: string, what: string) {
