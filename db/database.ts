@@ -1,5 +1,6 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { getTableColumns, type ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
 export { schema };
@@ -37,4 +38,19 @@ export async function together<T extends readonly unknown[]>(...statements: { [K
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
   if (failures.length) throw failures.find((e) => !afterAFailure(e)) ?? failures[0];
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
+ * A table's row as `row_to_json` gives it (column names, values as the database has them),
+ * mapped as drizzle maps a row it selects: for a statement that reads a whole row beside
+ * other things.
+ */
+export function rowFromJson<T extends PgTable>(table: T, json: unknown): T['$inferSelect'] {
+  const row = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(getTableColumns(table)).map(([key, column]) => {
+      const value = row[column.name];
+      return [key, value === null || value === undefined ? null : column.mapFromDriverValue(value)];
+    }),
+  ) as T['$inferSelect'];
 }

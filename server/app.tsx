@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -101,9 +100,6 @@ function bodyLimits(routes: RouteDef[]) {
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : (larger.get(`${c.req.method} ${c.req.path}`) ?? standard)(c, next);
 }
 
-/** The partnership this app serves, as a query prepared once. */
-const partnershipQueryFor = (db: AppDeps['db'], slug: string) => db.select().from(partnerships).where(eq(partnerships.slug, slug)).limit(1).prepare('partnership_served');
-
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const routes = routeTable(deps);
@@ -131,19 +127,11 @@ export function createApp(deps: AppDeps) {
   // answered here by one statement, before the partnership's row or any session is read.
   for (const page of cachedFirst) app.get(page.path, page.handler);
 
-  // Every request reads the partnership: the query is built once (by the first request), not per request.
-  let partnershipQuery: ReturnType<typeof partnershipQueryFor> | undefined;
-  app.use(async (c, next) => {
-    partnershipQuery ??= partnershipQueryFor(deps.db, deps.config.partnership);
-    const [partnership] = await partnershipQuery.execute();
-    if (!partnership) throw new Error(`No partnership "${deps.config.partnership}": run the seed or set PARTNERSHIP`);
-    c.set('partnership', partnership);
-    return next();
-  });
+  // Every request reads the partnership, in the statement that reads who is asking.
+  app.use(authenticate);
   app.use(bodyLimits(routes));
   app.use(readableInput);
   app.use(noStoreWhenSignedIn);
-  app.use(authenticate);
   app.use(csrf);
 
   for (const route of routes) {

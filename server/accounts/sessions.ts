@@ -1,8 +1,8 @@
-import { and, eq, gt, isNull, or, sql, type Placeholder } from 'drizzle-orm';
-import { sqlBuiltOnce } from '../../db/built-once';
-import { rowsOf, type Database } from '../../db/database';
-import { apiTokens, authSessions, type Role } from '../../db/schema';
-import type { SignedInPerson } from '../shared/context';
+import { and, eq, gt, isNull, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { builtOnce, sqlBuiltOnce } from '../../db/built-once';
+import { rowFromJson, rowsOf, type Database } from '../../db/database';
+import { apiTokens, authSessions, partnerships, type Role } from '../../db/schema';
+import type { Partnership, SignedInPerson } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import type { Config } from '../shared/config';
 import { generateToken, hashToken } from '../shared/tokens';
@@ -36,36 +36,52 @@ export async function createSession(db: Database, personId: string, now: Date, p
 }
 
 /**
- * The live session for a cookie token and the person it signs in, renewed when half its idle time
- * has gone; null if none. One statement reads both (a renewal or an expiry adds a write).
+ * The partnership the app serves (named by its slug) with the live session for a cookie token
+ * and the person it signs in, renewed when half its idle time has gone (signedIn null when there
+ * is none). One statement reads all three (a renewal or an expiry adds a write). The partnership
+ * is undefined when no partnership has that slug.
  */
-export async function validateSession(db: Database, token: string, now: Date, policy: SessionPolicy, partnershipId: string) {
+export async function validateSession(db: Database, token: string, now: Date, policy: SessionPolicy, partnershipSlug: string) {
   const id = hashToken(token);
-  const [row] = await sessionSignIn(db, { id, partnershipId });
-  if (!row) return null;
-  const session = { id, personId: row.person_id, expiresAt: new Date(row.expires_at), idleExpiresAt: new Date(row.idle_expires_at) };
+  const [row] = await sessionSignIn(db, { id, partnershipSlug });
+  const partnership = row && rowFromJson(partnerships, row.partnership);
+  if (!row?.person_id) return { partnership, signedIn: null };
+  const session = { id, personId: row.person_id, expiresAt: new Date(row.expires_at!), idleExpiresAt: new Date(row.idle_expires_at!) };
   if (now >= session.expiresAt || now >= session.idleExpiresAt) {
     await db.delete(authSessions).where(eq(authSessions.id, id));
-    return null;
+    return { partnership, signedIn: null };
   }
   if (session.idleExpiresAt.getTime() - now.getTime() < policy.idleMs / 2) {
     session.idleExpiresAt = new Date(Math.min(now.getTime() + policy.idleMs, session.expiresAt.getTime()));
     await db.update(authSessions).set({ idleExpiresAt: session.idleExpiresAt }).where(eq(authSessions.id, id));
   }
-  return { session, person: signedInPerson(row) };
+  return { partnership, signedIn: { session, person: signedInPerson(row) } };
 }
 
 /** How often an API token's "last used" is written: a busy integration does not write on every call. */
 const LAST_USED_EVERY = MINUTE;
 
 /**
- * The person a live API token signs in, in one statement: the token, its "last used" (written
- * at most once a minute), the person and their roles. Undefined when the token is unknown,
- * revoked, expired or another partnership's, or its person is erased.
+ * The partnership the app serves (named by its slug) and the person a live API token signs in,
+ * in one statement: the partnership, the token, its "last used" (written at most once a
+ * minute), the person and their roles. The person is undefined when the token is unknown,
+ * revoked, expired or another partnership's, or its person is erased; the partnership when no
+ * partnership has that slug.
  */
-export async function personForApiToken(db: Database, token: string, now: Date, partnershipId: string): Promise<SignedInPerson | undefined> {
-  const [row] = await apiTokenSignIn(db, { tokenHash: hashToken(token), partnershipId, now: now.toISOString(), lastUsedBefore: new Date(now.getTime() - LAST_USED_EVERY).toISOString() });
-  return row?.id ? signedInPerson(row) : undefined;
+export async function personForApiToken(db: Database, token: string, now: Date, partnershipSlug: string) {
+  const [row] = await apiTokenSignIn(db, {
+    tokenHash: hashToken(token),
+    partnershipSlug,
+    now: now.toISOString(),
+    lastUsedBefore: new Date(now.getTime() - LAST_USED_EVERY).toISOString(),
+  });
+  return { partnership: row && rowFromJson(partnerships, row.partnership), person: row?.id ? signedInPerson(row) : undefined };
+}
+
+/** The partnership the app serves, by its slug: for a request that signs no one in. */
+export async function partnershipServed(db: Database, partnershipSlug: string): Promise<Partnership | undefined> {
+  const [partnership] = await partnershipBySlug(db, { partnershipSlug });
+  return partnership;
 }
 
 /** A signed-in person's row as the two statements above read it (null when the person is not one who may sign in). */
@@ -78,27 +94,32 @@ interface PersonRow {
 }
 const personColumns = sql`p.id, p.name, p.email, p.organisation_id, (select string_agg(r.role::text, ',' order by r.role::text) from person_roles r where r.person_id = p.id) as roles`;
 /** Only someone of the partnership the app serves (a credential made for one is refused by another's), and never an erased person. */
-const personOf = (partnershipId: string | Placeholder) => sql`p.partnership_id = ${partnershipId} and p.erased_at is null`;
+const personOf = (partnershipId: string | SQL) => sql`p.partnership_id = ${partnershipId} and p.erased_at is null`;
 /** An API token works while it is neither revoked nor past its expiry. */
 export const liveToken = (now: Date | Placeholder) => and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
 
-// Every request signed in runs one of these two: their SQL is made once (db/built-once.ts).
-const sessionSignIn = sqlBuiltOnce<PersonRow & { person_id: string; expires_at: string | Date; idle_expires_at: string | Date }>(
+// Every request runs one of these three: their SQL is made once (db/built-once.ts). The
+// partnership is read in the same statement as the credential, as JSON beside the person.
+const served = sql`pt as (select * from partnerships where slug = ${sql.placeholder('partnershipSlug')})`;
+const partnershipBySlug = builtOnce('partnership_served', (db) => db.select().from(partnerships).where(eq(partnerships.slug, sql.placeholder('partnershipSlug'))).limit(1));
+const sessionSignIn = sqlBuiltOnce<PersonRow & { partnership: unknown; person_id: string | null; expires_at: string | Date | null; idle_expires_at: string | Date | null }>(
   'session_sign_in',
-  sql`select s.person_id, s.expires_at, s.idle_expires_at, ${personColumns}
-    from auth_sessions s left join people p on p.id = s.person_id and ${personOf(sql.placeholder('partnershipId'))}
-    where s.id = ${sql.placeholder('id')}`,
+  sql`with ${served}
+    select row_to_json(pt) as partnership, s.person_id, s.expires_at, s.idle_expires_at, ${personColumns}
+    from pt left join auth_sessions s on s.id = ${sql.placeholder('id')}
+    left join people p on p.id = s.person_id and ${personOf(sql`pt.id`)}`,
 );
-const apiTokenSignIn = sqlBuiltOnce<PersonRow>(
+const apiTokenSignIn = sqlBuiltOnce<PersonRow & { partnership: unknown }>(
   'api_token_sign_in',
-  sql`with token as (
+  sql`with ${served}, token as (
       select ${apiTokens.id} as id, ${apiTokens.personId} as person_id, ${apiTokens.lastUsedAt} as last_used_at from ${apiTokens}
-      where ${and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), eq(apiTokens.partnershipId, sql.placeholder('partnershipId')), liveToken(sql.placeholder('now')))}
+      where ${and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), eq(apiTokens.partnershipId, sql`(select id from pt)`), liveToken(sql.placeholder('now')))}
     ), touched as (
       update api_tokens set last_used_at = ${sql.placeholder('now')}::timestamptz
       where id in (select id from token where last_used_at is null or last_used_at <= ${sql.placeholder('lastUsedBefore')}::timestamptz)
     )
-    select ${personColumns} from token join people p on p.id = token.person_id and ${personOf(sql.placeholder('partnershipId'))}`,
+    select row_to_json(pt) as partnership, ${personColumns}
+    from pt left join token on true left join people p on p.id = token.person_id and ${personOf(sql`pt.id`)}`,
 );
 const signedInPerson = (row: PersonRow): SignedInPerson | undefined =>
   row.id ? { id: row.id, name: row.name, email: row.email, organisationId: row.organisation_id, roles: (row.roles ? row.roles.split(',') : []) as Role[] } : undefined;

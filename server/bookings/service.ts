@@ -293,13 +293,14 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       const queued = (mail: QueuedMail | QueuedMail[]) => queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
       const logged = () => auditChange(tx, s, 'booking.created', 'booking', booked.bookingId, { sessionId: session.id, personId: input.personId, status });
       // A place's writes go in one round trip; the waiting list's email names its position, so waits for the insert.
+      // The email goes last: postgres.js sends what it holds at once when a large statement joins it.
       let written: Awaited<typeof inserted>[number];
       if (terms) {
-        [[written]] = await together(inserted, adjustPlaces(tx, session.id, 1), queued(terms.mail), logged());
+        [[written]] = await together(inserted, adjustPlaces(tx, session.id, 1), logged(), queued(terms.mail));
         if (terms.approval) await tx.insert(bookingApprovals).values(terms.approval);
       } else {
         [written] = await inserted;
-        await together(queued(bookingMail.waitlisted(s, booked, details, written.position!)), logged());
+        await together(logged(), queued(bookingMail.waitlisted(s, booked, details, written.position!)));
       }
       const { position, ...booking } = written;
       return { ...booking, position: position ?? undefined, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { personForApiToken, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
+import { partnershipServed, personForApiToken, SESSION_COOKIE, sessionPolicy, validateSession } from '../accounts/sessions';
+import type { Partnership } from '../shared/context';
 import { generateToken, hmac, sameText } from '../shared/tokens';
 import type { AppEnv } from './context';
 import { postedForm } from './readable';
@@ -35,15 +36,23 @@ export const noStoreWhenSignedIn: MiddlewareHandler<AppEnv> = async (c, next) =>
 
 const CSRF_COOKIE = 'csrf';
 
-/** Who is asking: a session cookie on pages, a bearer token on the API. */
+/**
+ * The partnership served and who is asking: a session cookie on pages, a bearer token on the
+ * API. One statement reads the partnership with the credential (or alone, without one).
+ */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { db, clock, config } = c.get('deps');
   const now = clock.now();
+  const served = (partnership: Partnership | undefined) => {
+    if (!partnership) throw new Error(`No partnership "${config.partnership}": run the seed or set PARTNERSHIP`);
+    c.set('partnership', partnership);
+  };
   c.set('viewer', undefined);
   c.set('sessionId', undefined);
   const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer && isApiPath(c.req.path)) {
-    const person = await personForApiToken(db, bearer, now, c.get('partnership').id);
+    const { partnership, person } = await personForApiToken(db, bearer, now, config.partnership);
+    served(partnership);
     if (!person) throw new RequestError(401, 'The API token is not valid, has expired or has been revoked');
     c.set('viewer', person);
     return next();
@@ -51,15 +60,18 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   // The API never accepts the session cookie: it has no CSRF token, so a cookie there would let
   // another site act as the signed-in person.
   const cookie = isApiPath(c.req.path) ? undefined : getCookie(c, SESSION_COOKIE);
-  if (cookie) {
-    const signedIn = await validateSession(db, cookie, now, sessionPolicy(config), c.get('partnership').id);
-    if (signedIn?.person) {
-      c.set('viewer', signedIn.person);
-      c.set('sessionId', signedIn.session.id);
-      setSessionCookie(c, cookie, signedIn.session.idleExpiresAt);
-    } else {
-      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: config.cookieSecure });
-    }
+  if (!cookie) {
+    served(await partnershipServed(db, config.partnership));
+    return next();
+  }
+  const { partnership, signedIn } = await validateSession(db, cookie, now, sessionPolicy(config), config.partnership);
+  served(partnership);
+  if (signedIn?.person) {
+    c.set('viewer', signedIn.person);
+    c.set('sessionId', signedIn.session.id);
+    setSessionCookie(c, cookie, signedIn.session.idleExpiresAt);
+  } else {
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: config.cookieSecure });
   }
   return next();
 };

@@ -5,7 +5,7 @@ import type { OpenDatabase } from '../../db/database';
 import { eq } from 'drizzle-orm';
 import { organisations, partnerships, people, signInTokens } from '../../db/schema';
 import { createApiToken } from '../../server/accounts/api-tokens';
-import { createSession, sessionPolicy } from '../../server/accounts/sessions';
+import { createSession, partnershipServed, personForApiToken, sessionPolicy, validateSession } from '../../server/accounts/sessions';
 import { generateToken, hashToken } from '../../server/shared/tokens';
 import { createTestDatabase } from '../support/database';
 import { buildApp, seed, TestClient } from '../support/app';
@@ -67,5 +67,34 @@ describe('credentials of another partnership', () => {
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.get('location')).toBe('/account');
     expect((await atHome.get('/account')).status).toBe(200);
+  });
+});
+
+describe('the partnership served, read in the statement that signs the request in', () => {
+  it('is the same row, every column mapped, whether read alone, with a session or with an API token, valid or not', async () => {
+    // Columns of every kind set away from their defaults: JSON arrays, booleans, numbers, a time.
+    await database.db
+      .update(partnerships)
+      .set({ followUpReminderDays: [10, 20, 30], chargeExemptSectors: ['Voluntary sector'], managerConfirmations: true, nonAttendanceChargeFullDayPence: 5000 })
+      .where(eq(partnerships.id, partnership.id));
+    const [alone] = await database.db.select().from(partnerships).where(eq(partnerships.id, partnership.id));
+    const now = sheffield.clock.now();
+    const { token } = await createSession(database.db, person.id, now, sessionPolicy(sheffield.config));
+    const apiToken = await createApiToken({ db: database.db, clock: sheffield.clock, config: sheffield.config, partnership: alone, actor: { id: person.id, roles: ['practitioner'] } }, 'Mapping check');
+
+    expect(await partnershipServed(database.db, 'sheffield')).toEqual(alone);
+    const bySession = await validateSession(database.db, token, now, sessionPolicy(sheffield.config), 'sheffield');
+    expect(bySession.partnership).toEqual(alone);
+    expect(bySession.signedIn?.person?.email).toBe('sian@sheffield.example');
+    expect((await validateSession(database.db, generateToken(), now, sessionPolicy(sheffield.config), 'sheffield')).partnership).toEqual(alone);
+    const byToken = await personForApiToken(database.db, apiToken, now, 'sheffield');
+    expect(byToken.partnership).toEqual(alone);
+    expect(byToken.person?.email).toBe('sian@sheffield.example');
+    expect(await personForApiToken(database.db, 'sct_not-a-token', now, 'sheffield')).toEqual({ partnership: alone, person: undefined });
+    expect(alone.createdAt).toBeInstanceOf(Date);
+    // No partnership of that name: nothing, whatever the credential.
+    expect(await partnershipServed(database.db, 'nowhere')).toBeUndefined();
+    expect((await validateSession(database.db, token, now, sessionPolicy(sheffield.config), 'nowhere')).partnership).toBeUndefined();
+    expect((await personForApiToken(database.db, apiToken, now, 'nowhere')).partnership).toBeUndefined();
   });
 });
