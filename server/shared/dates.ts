@@ -15,15 +15,33 @@ const partsFormat = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
+/**
+ * A formatting of moments kept for the last 1,000 moments asked for: a session's times are
+ * written into every booking's email and every page that lists it, and Intl is the cost.
+ */
+function remembered(format: (d: Date) => string) {
+  const known = new Map<number, string>();
+  return (d: Date) => {
+    const time = d.getTime();
+    let text = known.get(time);
+    if (text === undefined) {
+      text = format(d);
+      if (known.size >= 1000) known.delete(known.keys().next().value!);
+      known.set(time, text);
+    }
+    return text;
+  };
+}
+
 /** "Tuesday 3 March 2026", as GOV.UK writes dates */
-export const formatDate = (d: Date) => {
+export const formatDate = remembered((d) => {
   const p = Object.fromEntries(dateFormat.formatToParts(d).map((x) => [x.type, x.value]));
   return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
-};
+});
 /** "3 Mar 2026" */
 export const formatShortDate = (d: Date) => shortDateFormat.format(d);
 /** "9:30am", GOV.UK style */
-export const formatTime = (d: Date) => timeFormat.format(d).replace(' ', '').replace(':00', '').toLowerCase();
+export const formatTime = remembered((d) => timeFormat.format(d).replace(' ', '').replace(':00', '').toLowerCase());
 /** "Tuesday 3 March 2026, 9:30am to 12:30pm" */
 export const formatSessionTime = (start: Date, end: Date) => `${formatDate(start)}, ${formatTime(start)} to ${formatTime(end)}`;
 

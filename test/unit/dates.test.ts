@@ -26,6 +26,16 @@ describe('London dates and times', () => {
     expect(toLondonFields(new Date('2026-07-01T23:30:00Z')).date).toBe('2026-07-02');
   });
 
+  it('formats the same moment the same way however often, and each moment as its own', () => {
+    const start = Date.UTC(2026, 6, 1, 8, 30);
+    const moments = Array.from({ length: 1200 }, (_, i) => new Date(start + i * 15 * 60_000));
+    const first = moments.map((d) => `${formatDate(d)} ${formatTime(d)}`);
+    expect(first[0]).toBe('Wednesday 1 July 2026 9:30am');
+    expect(first[96]).toBe('Thursday 2 July 2026 9:30am');
+    expect(new Set(first).size).toBe(1200);
+    expect(moments.map((d) => `${formatDate(new Date(d.getTime()))} ${formatTime(d)}`)).toEqual(first);
+  });
+
   it('round-trips form fields', () => {
     for (const iso of ['2026-04-01T08:30:00Z', '2027-01-15T14:00:00Z', '2026-10-25T10:30:00Z', '2026-03-29T01:00:00Z']) {
       const { date, time } = toLondonFields(new Date(iso));
