@@ -8,7 +8,9 @@
 // minimal booking transaction (lock the session, insert the booking, count the place) at as many
 // clients for BENCH_BOOKING_SECONDS (10). Without pgbench, or on PGlite, the same SQL from this
 // process (over postgres.js, or through PGlite in-process). Part of `npm run bench`; runs alone
-// too (`node --import tsx bench/bookings.ts`).
+// too (`node --import tsx bench/bookings.ts`). Each scenario runs BENCH_BOOKING_ROUNDS (3) rounds,
+// the app's rush and then its limit in each, on new sessions; the medians are printed, with the
+// range of the rates and of the ratios (each round's app beside that round's limit).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +20,7 @@ import { serve } from '@hono/node-server';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/database';
 import { openPostgres } from '../db/postgres';
-import { bookings, people, personRoles, sessions } from '../db/schema';
+import { apiTokens, bookings, people, personRoles, sessions } from '../db/schema';
 import { createApiToken } from '../server/accounts/api-tokens';
 import { withStaticFiles } from '../server/runtime';
 import { buildApp, makePerson, seed } from '../test/support/app';
@@ -30,6 +32,8 @@ const QUICK = Boolean(process.env.BENCH_QUICK);
 const PEOPLE = Number(process.env.BENCH_BOOKING_PEOPLE ?? (QUICK ? 500 : 2000));
 const CLIENTS = Number(process.env.BENCH_BOOKING_CLIENTS ?? 64);
 const SECONDS = Number(process.env.BENCH_BOOKING_SECONDS ?? (QUICK ? 5 : 10));
+/** Rounds of each scenario, the app's rush and its limit side by side in each; the figures printed are their medians. */
+const ROUNDS = Number(process.env.BENCH_BOOKING_ROUNDS ?? 3);
 const PLACES = 20;
 const HELD = ['confirmed', 'pending approval'];
 const LIVE = [...HELD, 'waitlisted'];
@@ -232,7 +236,7 @@ function rush(file: string, warmUrl: string): Promise<Figures> {
   });
 }
 
-/** Promises 1 and 2 for the rush's sessions and people, read from the database; the number of faults found. */
+/** Promises 1 and 2 for the rush's sessions and people, read from the database: the number of faults found, and what was found. */
 async function check(db: Database, sessionIds: string[], crowd: { id: string }[]) {
   const rows = await db.select({ sessionId: bookings.sessionId, personId: bookings.personId, status: bookings.status }).from(bookings).where(inArray(bookings.sessionId, sessionIds));
   const places = await db.select({ id: sessions.id, capacity: sessions.capacity, placesTaken: sessions.placesTaken }).from(sessions).where(inArray(sessions.id, sessionIds));
@@ -250,13 +254,36 @@ async function check(db: Database, sessionIds: string[], crowd: { id: string }[]
   for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
   const held = rows.filter((r) => HELD.includes(r.status)).length;
   const capacity = places.reduce((sum, s) => sum + s.capacity, 0);
-  console.log(`   from the database: ${Object.entries(byStatus).map(([s, n]) => `${n} ${s}`).join(', ')} (${held} of ${capacity} places held)`);
-  console.log(`   ${overbooked} overbooked, ${drift} with places_taken not the places held, ${notOne} people without exactly one live booking`);
-  return overbooked + drift + notOne;
+  return {
+    faults: overbooked + drift + notOne,
+    text: `${Object.entries(byStatus).map(([s, n]) => `${n} ${s}`).join(', ')} (${held} of ${capacity} places held); ${overbooked} overbooked, ${drift} with places_taken not the places held, ${notOne} people without exactly one live booking`,
+  };
 }
 
-const row = (name: string, f: Figures, unit: string) =>
-  `   ${name.padEnd(40)} ${f.perSecond.toFixed(0).padStart(6)} ${unit.padEnd(10)} p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms  ${f.count} in ${f.seconds.toFixed(1)} s${f.statuses ? `  ${JSON.stringify(f.statuses)}` : ''}${f.clients && f.clients !== CLIENTS ? `  (at ${f.clients} clients: the server had no more connections free)` : ''}`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const range = (values: number[], digits: number) => (values.length > 1 ? ` (${Math.min(...values).toFixed(digits)} to ${Math.max(...values).toFixed(digits)})` : '');
+
+/** The median of each figure over the rounds, the rate with its range. */
+function medianOf(rounds: Figures[]): Figures & { spread: string } {
+  const pick = (f: (r: Figures) => number | undefined) => {
+    const values = rounds.map(f).filter((v): v is number => v !== undefined);
+    return values.length ? median(values) : undefined;
+  };
+  return {
+    perSecond: pick((r) => r.perSecond)!,
+    p50: pick((r) => r.p50)!,
+    p99: pick((r) => r.p99)!,
+    count: pick((r) => r.count)!,
+    seconds: pick((r) => r.seconds)!,
+    statuses: rounds[0].statuses && Object.fromEntries(Object.keys(rounds[0].statuses).map((k) => [k, median(rounds.map((r) => r.statuses?.[k] ?? 0))])),
+    clients: Math.min(...rounds.map((r) => r.clients ?? CLIENTS)),
+    databaseCpuMs: pick((r) => r.databaseCpuMs),
+    spread: range(rounds.map((r) => r.perSecond), 0),
+  };
+}
+
+const row = (name: string, f: Figures & { spread: string }, unit: string) =>
+  `   ${name.padEnd(40)} ${f.perSecond.toFixed(0).padStart(6)} ${unit.padEnd(10)} p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms  ${f.count} in ${f.seconds.toFixed(1)} s${f.statuses ? `  ${JSON.stringify(f.statuses)}` : ''}${f.clients && f.clients !== CLIENTS ? `  (at ${f.clients} clients: the server had no more connections free)` : ''}${f.spread ? `  rounds${f.spread}` : ''}`;
 
 export async function benchBookings() {
   tmp = mkdtempSync(join(tmpdir(), 'bench-bookings-'));
@@ -291,7 +318,7 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
   const crowd = await crowdWithTokens(db, PEOPLE);
   const [template] = await db.select().from(people).where(eq(people.id, crowd[0].id));
   // Enough people for every transaction the limit can run in both scenarios (its sequence stops at the last).
-  const pool = Number(process.env.BENCH_BOOKING_LIMIT_POOL ?? (pgbench ? 200_000 : 60_000));
+  const pool = Number(process.env.BENCH_BOOKING_LIMIT_POOL ?? (pgbench ? 70_000 : 20_000) * ROUNDS);
   await limitPeople(db, template.partnershipId, template.organisationId, pool);
   const limitName = pgbench
     ? 'pgbench, minimal booking transaction'
@@ -304,29 +331,48 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
     { name: 'contended', title: `contended, 5 sessions of ${PLACES} places`, sessions: 5 },
   ];
   let faults = 0;
-  console.log(`Booking rush on ${database.url ? 'PostgreSQL' : 'PGlite'}: ${PEOPLE} people each POSTing one booking with their API token, ${CLIENTS} clients; the limit for ${SECONDS} s at ${CLIENTS} clients`);
+  console.log(
+    `Booking rush on ${database.url ? 'PostgreSQL' : 'PGlite'}: ${PEOPLE} people each POSTing one booking with their API token, ${CLIENTS} clients; the limit for ${SECONDS} s at ${CLIENTS} clients; ${ROUNDS} rounds of each, the app and its limit side by side, medians printed`,
+  );
+  const local = Boolean(database.url && /@(127\.0\.0\.1|localhost)[:/]/.test(database.url));
   for (const scenario of scenarios) {
-    const { sessions: made } = await makeSession(db, { capacity: PLACES, extraSessions: scenario.sessions - 1 });
-    const ids = made.map((s) => s.id);
-    const random = seeded(scenario.sessions);
-    const file = join(tmp, `${scenario.name}.txt`);
-    writeFileSync(file, crowd.map((p) => `${base}/api/v1/sessions/${ids[Math.floor(random() * ids.length)]}/bookings ${p.token}\n`).join(''));
-    const local = Boolean(database.url && /@(127\.0\.0\.1|localhost)[:/]/.test(database.url));
-    const ours = await withDatabaseCpu(local, () => rush(file, `${base}/api/v1/bookings`));
+    const ours: Figures[] = [];
+    const limits: Figures[] = [];
+    let roundFaults = 0;
+    const checks: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round books new sessions, so every round starts from empty ones, and each token is
+      // as if unused for a minute: every booking writes its token's last use, as in a real rush.
+      await db.update(apiTokens).set({ lastUsedAt: null }).where(inArray(apiTokens.personId, crowd.map((p) => p.id)));
+      const { sessions: made } = await makeSession(db, { capacity: PLACES, extraSessions: scenario.sessions - 1 });
+      const ids = made.map((s) => s.id);
+      const random = seeded(scenario.sessions);
+      const file = join(tmp, `${scenario.name}-${round}.txt`);
+      writeFileSync(file, crowd.map((p) => `${base}/api/v1/sessions/${ids[Math.floor(random() * ids.length)]}/bookings ${p.token}\n`).join(''));
+      ours.push(await withDatabaseCpu(local, () => rush(file, `${base}/api/v1/bookings`)));
 
-    const { sessions: limitSessions } = await makeSession(db, { capacity: 1_000_000_000, extraSessions: scenario.sessions - 1 });
-    const limitIds = limitSessions.map((s) => s.id);
-    const limit = await withDatabaseCpu(local, () =>
-      pgbench ? pgbenchLimit(db, pgbench, database.url!, template.partnershipId, limitIds, scenario.name, pool) : inProcessLimit(limitDb, template.partnershipId, limitIds, pool),
-    );
-
+      const { sessions: limitSessions } = await makeSession(db, { capacity: 1_000_000_000, extraSessions: scenario.sessions - 1 });
+      const limitIds = limitSessions.map((s) => s.id);
+      limits.push(
+        await withDatabaseCpu(local, () =>
+          pgbench ? pgbenchLimit(db, pgbench, database.url!, template.partnershipId, limitIds, `${scenario.name}-${round}`, pool) : inProcessLimit(limitDb, template.partnershipId, limitIds, pool),
+        ),
+      );
+      const found = await check(db, ids, crowd);
+      roundFaults += found.faults;
+      checks.push(found.text);
+    }
+    const app = medianOf(ours);
+    const limit = medianOf(limits);
+    const ratios = ours.map((r, i) => r.perSecond / limits[i].perSecond);
     console.log(`Booking rush, ${scenario.title}, ${PEOPLE} people, ${CLIENTS} clients`);
-    console.log(row('the app', ours, 'bookings/s'));
+    console.log(row('the app', app, 'bookings/s'));
     console.log(row(limitName, limit, 'TPS'));
-    console.log(`   ratio ${(ours.perSecond / limit.perSecond).toFixed(3)}`);
-    if (ours.databaseCpuMs !== undefined && limit.databaseCpuMs !== undefined)
-      console.log(`   PostgreSQL's CPU a transaction: the app ${ours.databaseCpuMs.toFixed(2)} ms, the limit ${limit.databaseCpuMs.toFixed(2)} ms (${(ours.databaseCpuMs / limit.databaseCpuMs).toFixed(1)}×)`);
-    faults += await check(db, ids, crowd);
+    console.log(`   ratio ${median(ratios).toFixed(3)}${range(ratios, 3)}, each round's app beside that round's limit`);
+    if (app.databaseCpuMs !== undefined && limit.databaseCpuMs !== undefined)
+      console.log(`   PostgreSQL's CPU a transaction: the app ${app.databaseCpuMs.toFixed(2)} ms, the limit ${limit.databaseCpuMs.toFixed(2)} ms (${(app.databaseCpuMs / limit.databaseCpuMs).toFixed(1)}×)`);
+    console.log(checks.map((text, i) => `   round ${i + 1} from the database: ${text}`).join('\n'));
+    faults += roundFaults;
   }
   const [{ used }] = rowsOf<{ used: string }>(await db.execute(sql`select count(*) as used from bookings where person_id in (select id from people where email like 'limit.%@bench.example')`));
   if (Number(used) >= pool) console.log(`   the limit used up its ${pool} people: raise BENCH_BOOKING_LIMIT_POOL`);
