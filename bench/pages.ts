@@ -2,7 +2,7 @@
 // (64) connections for BENCH_REQUESTS (4,000) requests each, beside node:http serving the same
 // bytes in the same run: the ratio is the app's share of what the machine can serve. The load
 // comes from bench/load.mjs in a process of its own. Part of `npm run bench`; runs alone too
-// (`node --import tsx bench/pages.ts`).
+// (`node --import tsx bench/pages.ts`). BENCH_ROUNDS (3) rounds of each, medians printed.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,20 @@ import { createTestDatabase } from '../test/support/database';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+/** Rounds of each page, the app and node:http side by side in each; medians are printed. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** Each figure's median over the rounds (errors summed, so none is hidden). */
+const medianLoad = (rounds: Load[]): Load => ({
+  requests: median(rounds.map((r) => r.requests)),
+  perSecond: median(rounds.map((r) => r.perSecond)),
+  p50: median(rounds.map((r) => r.p50)),
+  p99: median(rounds.map((r) => r.p99)),
+  errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+  statuses: Object.fromEntries(Object.keys(rounds[0].statuses).map((k) => [k, rounds.reduce((sum, r) => sum + (r.statuses[k] ?? 0), 0)])),
+  bytes: rounds[0].bytes,
+});
 
 interface Load {
   requests: number;
@@ -67,16 +81,23 @@ export async function benchPages() {
     { name: '/courses', path: '/courses', response: prospectus },
     { name: 'a course page', path: `/courses/${courseId}`, response: await fetch(`${base}/courses/${courseId}`) },
   ];
-  console.log(`Pages, signed out: ${REQUESTS} requests at ${CONNECTIONS} connections each (no Accept-Encoding, as the limit serves the same bytes)`);
+  console.log(
+    `Pages, signed out: ${REQUESTS} requests at ${CONNECTIONS} connections each (no Accept-Encoding, as the limit serves the same bytes); ${ROUNDS} rounds of the app and node:http side by side, medians printed (statuses and errors summed)`,
+  );
   for (const page of pages) {
     const twin = await staticTwin(page.response);
-    const ours = await load(`${base}${page.path}`);
-    const limit = await load(`http://127.0.0.1:${twin.port}/`);
+    const ours: Load[] = [];
+    const limits: Load[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      ours.push(await load(`${base}${page.path}`));
+      limits.push(await load(`http://127.0.0.1:${twin.port}/`));
+    }
     twin.server.close();
+    const ratios = ours.map((l, i) => l.perSecond / limits[i].perSecond);
     console.log(`   ${page.name}`);
-    console.log(line('the app', ours));
-    console.log(line('node:http, same bytes', limit));
-    console.log(`   ratio ${(ours.perSecond / limit.perSecond).toFixed(3)}`);
+    console.log(line('the app', medianLoad(ours)));
+    console.log(line('node:http, same bytes', medianLoad(limits)));
+    console.log(`   ratio ${median(ratios).toFixed(3)}${ROUNDS > 1 ? ` (${Math.min(...ratios).toFixed(3)} to ${Math.max(...ratios).toFixed(3)})` : ''}, each round's app beside that round's node:http`);
     const gzip = await load(`${base}${page.path}`, ['accept-encoding:gzip, deflate, br']);
     console.log(line('the app, compressed', gzip));
   }
