@@ -300,7 +300,8 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
         if (terms.approval) await tx.insert(bookingApprovals).values(terms.approval);
       } else {
         [written] = await inserted;
-        await together(logged(), queued(bookingMail.waitlisted(s, booked, details, written.position!)));
+        const mail = bookingMail.waitlisted(s, booked, details, written.position!);
+        await together(logged(), queued(mail));
       }
       const { position, ...booking } = written;
       return { ...booking, position: position ?? undefined, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };

@@ -29,7 +29,7 @@ export async function queueMail(tx: Executor, at: { partnershipId: string; now: 
     createdAt: at.now,
     nextAttemptAt: at.now,
   }));
-  if (rows.length === 1) await insertMail(tx, { id: null, clearAfterSending: false, ...rows[0] });
+  if (rows.length === 1) await insertMail(tx, { ...rows[0], id: rows[0].id ?? null, clearAfterSending: rows[0].clearAfterSending ?? false });
   else if (rows.length) await tx.insert(outbox).values(rows);
 }
 /** One message, as most changes queue: made once (db/built-once.ts). */

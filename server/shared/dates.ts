@@ -45,18 +45,24 @@ export const formatTime = remembered((d) => timeFormat.format(d).replace(' ', ''
 /** "Tuesday 3 March 2026, 9:30am to 12:30pm" */
 export const formatSessionTime = (start: Date, end: Date) => `${formatDate(start)}, ${formatTime(start)} to ${formatTime(end)}`;
 
+/** London's wall-clock parts, formatted by Intl. */
+function formattedParts(d: Date) {
+  const parts = Object.fromEntries(partsFormat.formatToParts(d).map((p) => [p.type, p.value]));
+  return { year: +parts.year, month: +parts.month, day: +parts.day, hour: +parts.hour, minute: +parts.minute, second: +parts.second };
+}
+
+/** Since London took Greenwich time (December 1847) it has been a whole number of hours from UTC. */
+const GREENWICH_TIME = Date.UTC(1847, 11, 1);
 /** The last minute londonParts formatted: every request asks for the London date of "now", and formatting is the cost. */
-let lastMinute: { minute: number; parts: { year: number; month: number; day: number; hour: number; minute: number } } | undefined;
+let lastMinute: { minute: number; parts: ReturnType<typeof formattedParts> } | undefined;
 
 /** The wall-clock parts in London. */
 export function londonParts(d: Date) {
   const time = d.getTime();
+  if (!(time >= GREENWICH_TIME)) return formattedParts(d); // local mean time before then (and an invalid date throws)
+  // A whole number of hours from UTC: within one UTC minute only the seconds change.
   const minute = Math.floor(time / 60_000);
-  // London is a whole number of hours from UTC, so within one UTC minute only the seconds change.
-  if (lastMinute?.minute !== minute) {
-    const parts = Object.fromEntries(partsFormat.formatToParts(d).map((p) => [p.type, p.value]));
-    lastMinute = { minute, parts: { year: +parts.year, month: +parts.month, day: +parts.day, hour: +parts.hour, minute: +parts.minute } };
-  }
+  if (lastMinute?.minute !== minute) lastMinute = { minute, parts: formattedParts(d) };
   return { ...lastMinute.parts, second: Math.floor((time - minute * 60_000) / 1000) };
 }
 

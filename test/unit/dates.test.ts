@@ -23,6 +23,9 @@ describe('London dates and times', () => {
     expect(at('2026-03-29T00:59:30Z')).toEqual({ year: 2026, month: 3, day: 29, hour: 0, minute: 59, second: 30 });
     expect(at('2026-03-29T01:00:10Z')).toEqual({ year: 2026, month: 3, day: 29, hour: 2, minute: 0, second: 10 });
     expect(at('1965-01-15T10:20:30Z')).toEqual({ year: 1965, month: 1, day: 15, hour: 10, minute: 20, second: 30 });
+    // Before Greenwich time London kept local mean time, 1 minute 15 seconds behind.
+    expect(at('1800-01-01T00:00:00Z')).toEqual({ year: 1799, month: 12, day: 31, hour: 23, minute: 58, second: 45 });
+    expect(at('1800-01-01T00:00:20Z')).toEqual({ year: 1799, month: 12, day: 31, hour: 23, minute: 59, second: 5 });
     expect(toLondonFields(new Date('2026-07-01T23:30:00Z')).date).toBe('2026-07-02');
   });
 
