@@ -92,12 +92,20 @@ function errorPage(c: AppContext, status: number, title: string, message: string
 function bodyLimits(routes: RouteDef[]) {
   const tooLarge = (bytes: number) => (c: AppContext) =>
     errorPage(c, 413, 'The file or form is too large', `What was sent is larger than ${Math.round(bytes / 1024 / 1024)} MB, so none of it was read or saved. Send a smaller file, or split it into several.`);
-  const limit = (bytes: number) => bodyLimit({ maxSize: bytes, onError: tooLarge(bytes) });
+  const limit = (bytes: number) => ({ bytes, streamed: bodyLimit({ maxSize: bytes, onError: tooLarge(bytes) }) });
   const standard = limit(DEFAULT_BODY_LIMIT);
   const larger = new Map(routes.filter((r) => r.bodyLimit).map((r) => [`${r.method} ${r.path}`, limit(r.bodyLimit!)]));
-  return (c: AppContext, next: () => Promise<void>) =>
+  return async (c: AppContext, next: () => Promise<void>) => {
     // A GET has no body, and asking for one would build the whole web Request for nothing.
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : (larger.get(`${c.req.method} ${c.req.path}`) ?? standard)(c, next);
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const { bytes, streamed } = larger.get(`${c.req.method} ${c.req.path}`) ?? standard;
+    // A declared length is judged from the header, as Hono's bodyLimit does, but without asking
+    // for the body first: on Node that builds a web Request and its stream, and the route could no
+    // longer read the body straight from the socket. (Node's parser holds a body to its length.)
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) return Number.parseInt(declared, 10) > bytes ? tooLarge(bytes)(c) : next();
+    return streamed(c, next);
+  };
 }
 
 export function createApp(deps: AppDeps) {
