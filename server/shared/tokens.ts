@@ -3,6 +3,8 @@ import { sha256, SHA256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 
+const encoder = new TextEncoder();
+
 /** 20 random bytes (160 bits), base32 lower case: sessions, sign-in links, API tokens. */
 export function generateToken(): string {
   const bytes = new Uint8Array(20);
@@ -12,12 +14,12 @@ export function generateToken(): string {
 
 /** What is stored in place of a token. */
 export function hashToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  return encodeHexLowerCase(sha256(encoder.encode(token)));
 }
 
 export function sameText(a: string, b: string): boolean {
-  const ea = new TextEncoder().encode(a);
-  const eb = new TextEncoder().encode(b);
+  const ea = encoder.encode(a);
+  const eb = encoder.encode(b);
   return ea.length === eb.length && constantTimeEqual(ea, eb);
 }
 
@@ -29,4 +31,3 @@ export function sameText(a: string, b: string): boolean {
 export function hmac(secret: string, message: string): string {
   return encodeHexLowerCase(hmacSha256(SHA256, encoder.encode(secret), encoder.encode(message)));
 }
-const encoder = new TextEncoder();
