@@ -26,7 +26,7 @@ import { withStaticFiles } from '../server/runtime';
 import { buildApp, makePerson, seed } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
 import { actingAs, bookingScope, makeSession } from '../test/support/fixtures';
-import { percentile } from './percentile.mjs';
+import { median, percentile } from './percentile.mjs';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
 const PEOPLE = Number(process.env.BENCH_BOOKING_PEOPLE ?? (QUICK ? 500 : 2000));
@@ -260,7 +260,6 @@ async function check(db: Database, sessionIds: string[], crowd: { id: string }[]
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const range = (values: number[], digits: number) => (values.length > 1 ? ` (${Math.min(...values).toFixed(digits)} to ${Math.max(...values).toFixed(digits)})` : '');
 
 /** The median of each figure over the rounds, the rate with its range. */

@@ -11,6 +11,7 @@ import { gapMap, isHidden } from '../server/competencies/needs';
 import { seed } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
 import { bookingScope } from '../test/support/fixtures';
+import { median } from './percentile.mjs';
 
 const NOW = '2026-11-23T10:00:00Z';
 const YEARS = ['2022-23', '2023-24', '2024-25', '2025-26', '2026-27'];
@@ -134,7 +135,6 @@ export async function benchGapMap(size = Number(process.env.BENCH_PEOPLE ?? 20_0
       queryTimes.push(ms(start));
     }
     const best = (list: number[]) => Math.min(...list);
-    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
     const shownMeets = map!.competencies.reduce((n, c) => n + (c.all && !isHidden(c.all) ? c.all.count : 0), 0);
     const queryMeets = rows.reduce((n, r) => n + r.meets, 0);
     console.log(`\n4. The gap map for ${size.toLocaleString('en-GB')} people and five years of records (built in ${(building / 1000).toFixed(1)} s)`);

@@ -10,13 +10,13 @@ import { serve } from '@hono/node-server';
 import { withStaticFiles } from '../server/runtime';
 import { buildApp } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
+import { median } from './percentile.mjs';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 /** Rounds of each page, the app and node:http side by side in each; medians are printed. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 /** Each figure's median over the rounds (errors summed, so none is hidden). */
 const medianLoad = (rounds: Load[]): Load => ({
   requests: median(rounds.map((r) => r.requests)),

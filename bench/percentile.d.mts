@@ -1,1 +1,2 @@
 export declare const percentile: (sorted: number[], p: number) => number;
+export declare const median: (values: number[]) => number;

@@ -34,7 +34,7 @@ import { benchGapMap } from './gap-map';
 import { benchPages } from './pages';
 import { benchBookings } from './bookings';
 import { benchImpact } from './impact';
-import { percentile } from './percentile.mjs';
+import { median, percentile } from './percentile.mjs';
 
 const SURVEYS = Number(process.env.BENCH_SURVEYS ?? 1000);
 const DUE_AT = '2027-03-16T09:00:00Z';
@@ -103,7 +103,6 @@ for (let round = 0; round < ROUNDS; round++) {
   bare.close();
 }
 await smtp.close();
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const outboxMs = median(outboxRuns);
 const bareMs = median(bareRuns);
 console.log('2. Sending the outbox to a loopback SMTP server (median of 3 rounds)');
