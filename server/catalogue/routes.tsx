@@ -2,7 +2,7 @@ import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/
 import { formatDate, formatSessionTime, formatTime, monthName, duration, toLondonFields } from '../shared/dates';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { cachedPage, pageFromCache } from '../http/page-cache';
+import { cachedPage, pageFromCache, type CachedPage } from '../http/page-cache';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
 import { givenValues, uuid, uuidParam } from '../http/params';
 import { fieldErrors } from '../http/forms';
@@ -35,16 +35,24 @@ const versionScope = (c: AppContext) => {
   return { db, clock, partnershipSlug: config.partnership };
 };
 
-/** The prospectus page's cache key: the London day (its words say "today") and the filters. */
-const prospectusKey = (c: AppContext, filters: ReturnType<typeof readFilters>['filters']) =>
-  `/courses|${toLondonFields(c.get('deps').clock.now()).date}|${JSON.stringify(Object.entries(filters).filter(([, v]) => v).sort())}`;
+/** The prospectus page as the cache knows it: the London day (its words say "today") and the filters in the key; none when a filter is wrong. */
+async function prospectusEntry(c: AppContext, { filters, errors }: ReturnType<typeof readFilters>): Promise<CachedPage | undefined> {
+  if (Object.keys(errors).length) return undefined;
+  const version = await publicPageVersion(versionScope(c), { year: filters.year });
+  return { key: `/courses|${toLondonFields(c.get('deps').clock.now()).date}|${JSON.stringify(Object.entries(filters).filter(([, v]) => v).sort())}`, version: version?.version };
+}
+
+/** A course page as the cache knows it. */
+async function courseEntry(c: AppContext, courseId: string): Promise<CachedPage> {
+  const version = await publicPageVersion(versionScope(c), { courseId });
+  return { key: `/courses/${courseId}`, version: version?.version };
+}
 
 /** The prospectus; signed out, from the page cache while the prospectus is unchanged (filters in the key). */
 async function prospectusPage(c: AppContext) {
-  const { filters, errors } = readFilters(c);
-  const anonymous = !c.get('viewer') && !Object.keys(errors).length;
-  const version = anonymous ? await publicPageVersion(versionScope(c), { year: filters.year }) : undefined;
-  return cachedPage(c, prospectusKey(c, filters), version?.version, () => renderProspectus(c, filters, errors));
+  const read = readFilters(c);
+  const entry = c.get('viewer') ? undefined : await prospectusEntry(c, read);
+  return cachedPage(c, entry, () => renderProspectus(c, read.filters, read.errors));
 }
 
 async function renderProspectus(c: AppContext, filters: ReturnType<typeof readFilters>['filters'], errors: Record<string, string>) {
@@ -110,8 +118,8 @@ async function renderProspectus(c: AppContext, filters: ReturnType<typeof readFi
 /** A course; signed out, from the page cache while its prospectus is unchanged. */
 async function coursePage(c: AppContext) {
   const courseId = uuidParam(c, 'courseId', 'Course');
-  const version = c.get('viewer') ? undefined : await publicPageVersion(versionScope(c), { courseId });
-  return cachedPage(c, `/courses/${courseId}`, version?.version, () => renderCourse(c, courseId));
+  const entry = c.get('viewer') ? undefined : await courseEntry(c, courseId);
+  return cachedPage(c, entry, () => renderCourse(c, courseId));
 }
 
 async function renderCourse(c: AppContext, courseId: string) {
@@ -176,33 +184,20 @@ async function sessionPage(c: AppContext) {
  * goes on to the routes above, which read, render and keep it.
  */
 export const cachedFirst: { path: string; handler: MiddlewareHandler<AppEnv> }[] = [
-  {
-    path: '/courses',
-    handler: fromCacheFirst(async (c) => {
-      const { filters, errors } = readFilters(c);
-      if (Object.keys(errors).length) return undefined;
-      const version = await publicPageVersion(versionScope(c), { year: filters.year });
-      return version && { key: prospectusKey(c, filters), version: version.version };
-    }),
-  },
+  { path: '/courses', handler: fromCacheFirst((c) => prospectusEntry(c, readFilters(c))) },
   {
     path: '/courses/:courseId',
     handler: fromCacheFirst(async (c) => {
       const courseId = uuid.safeParse(c.req.param('courseId'));
-      if (!courseId.success) return undefined;
-      const version = await publicPageVersion(versionScope(c), { courseId: courseId.data });
-      return version && { key: `/courses/${courseId.data}`, version: version.version };
+      return courseId.success ? courseEntry(c, courseId.data) : undefined;
     }),
   },
 ];
 
-function fromCacheFirst(cached: (c: AppContext) => Promise<{ key: string; version: string } | undefined>): MiddlewareHandler<AppEnv> {
+function fromCacheFirst(entryOf: (c: AppContext) => Promise<CachedPage | undefined>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'GET' || getCookie(c, SESSION_COOKIE)) return next();
-    const found = await cached(c);
-    const answer = found && pageFromCache(c, found.key, found.version);
-    if (answer) return answer;
-    return next();
+    return pageFromCache(c, await entryOf(c)) ?? next();
   };
 }
 

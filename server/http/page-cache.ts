@@ -40,16 +40,23 @@ const matches = (header: string | undefined, etag: string) =>
 /** The cache's name for a page: the partnership served (by its slug, known before its row is read) and the page's key. */
 const cacheKeyOf = (c: AppContext, key: string) => `${c.get('deps').config.partnership}|${key}`;
 
+/** A page as the cache knows it: its key, and the version it is at now (undefined: not to be cached). */
+export interface CachedPage {
+  key: string;
+  version: string | undefined;
+}
+
 /**
- * The page at `key` for a signed-out viewer: from the cache while `version` is the one it was
- * rendered at, else rendered by `renderPage` (and kept when it is a 200). `version` undefined, or
- * a signed-in viewer, renders the page as usual and keeps nothing. Answers carry an ETag, and
+ * The page at `page.key` for a signed-out viewer: from the cache while `page.version` is the one
+ * it was rendered at, else rendered by `renderPage` (and kept when it is a 200). No page or no
+ * version, or a signed-in viewer, renders the page as usual and keeps nothing. Answers carry an ETag, and
  * an If-None-Match that names it gets 304 Not Modified.
  */
-export async function cachedPage(c: AppContext, key: string, version: string | undefined, renderPage: () => Response | Promise<Response>): Promise<Response> {
-  if (version === undefined || c.get('viewer') || c.req.method !== 'GET') return renderPage();
+export async function cachedPage(c: AppContext, page: CachedPage | undefined, renderPage: () => Response | Promise<Response>): Promise<Response> {
+  const version = page?.version;
+  if (!page || version === undefined || c.get('viewer') || c.req.method !== 'GET') return renderPage();
   const cache = cacheFor(c.get('deps').db);
-  const cacheKey = cacheKeyOf(c, key);
+  const cacheKey = cacheKeyOf(c, page.key);
   let entry = cache.get(cacheKey);
   if (entry?.version !== version) {
     const response = await renderPage();
@@ -64,12 +71,12 @@ export async function cachedPage(c: AppContext, key: string, version: string | u
 }
 
 /**
- * The page at `key` when the cache holds it at `version`, else undefined: for a signed-out
+ * The page when the cache holds it at its version, else undefined: for a signed-out
  * request answered before anything else is read (see cachedPage for what is kept).
  */
-export function pageFromCache(c: AppContext, key: string, version: string): Promise<Response> | undefined {
-  const entry = cacheFor(c.get('deps').db).get(cacheKeyOf(c, key));
-  return entry?.version === version ? answerFrom(c, entry) : undefined;
+export function pageFromCache(c: AppContext, page: CachedPage | undefined): Promise<Response> | undefined {
+  const entry = page && cacheFor(c.get('deps').db).get(cacheKeyOf(c, page.key));
+  return entry && page.version !== undefined && entry.version === page.version ? answerFrom(c, entry) : undefined;
 }
 
 async function answerFrom(c: AppContext, entry: Entry): Promise<Response> {
