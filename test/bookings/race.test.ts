@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, like } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { bookings, outbox, people, sessions, type BookingStatus } from '../../db/schema';
+import { auditLog, bookings, outbox, people, sessions, type BookingStatus } from '../../db/schema';
 import { bookPlace, cancelBooking, cancelSession, changeCapacity, decideApproval, lapseApprovals, moveBooking } from '../../server/bookings/service';
 import { isDomainError } from '../../server/shared/errors';
 import { fixedClock } from '../../server/shared/clock';
@@ -131,6 +131,11 @@ describe.skipIf(!racesRun)('capacity under concurrent requests (races need separ
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused.every((r) => /already have/.test(String(r.reason.message)))).toBe(true);
     expect((await sessionState(session.id)).session.placesTaken).toBe(1);
+    // A refused request's email and audit entry went to the database with its booking, and went
+    // back with it: one of each, for the one booking made.
+    const [made] = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(await database.db.select({ to: outbox.to }).from(outbox).where(eq(outbox.to, person.email))).toEqual([{ to: person.email }]);
+    expect(await database.db.select({ subjectId: auditLog.subjectId }).from(auditLog).where(and(eq(auditLog.action, 'booking.created'), sql`${auditLog.detail}->>'personId' = ${person.id}`))).toEqual([{ subjectId: made.id }]);
   });
 });
 
