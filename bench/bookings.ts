@@ -49,6 +49,8 @@ interface Figures {
   clients?: number;
   /** PostgreSQL's CPU milliseconds per transaction, where it can be read. */
   databaseCpuMs?: number;
+  /** This process's CPU milliseconds per transaction (the app's server runs here; the load in a process of its own). */
+  serverCpuMs?: number;
 }
 
 /**
@@ -78,12 +80,15 @@ function postgresCpuMs(): number | undefined {
   return found ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
 }
 
-/** Runs `work` and adds PostgreSQL's CPU per transaction (see postgresCpuMs) to its figures. */
-async function withDatabaseCpu(local: boolean, work: () => Promise<Figures>): Promise<Figures> {
+/** Runs `work` and adds PostgreSQL's CPU per transaction (see postgresCpuMs) and this process's to its figures. */
+async function withCpu(local: boolean, work: () => Promise<Figures>): Promise<Figures> {
   const before = local ? postgresCpuMs() : undefined;
+  const server = process.cpuUsage();
   const figures = await work();
+  const { user, system } = process.cpuUsage(server);
   const after = local ? postgresCpuMs() : undefined;
-  return before === undefined || after === undefined ? figures : { ...figures, databaseCpuMs: (after - before) / figures.count };
+  const serverCpuMs = (user + system) / 1000 / figures.count;
+  return before === undefined || after === undefined ? { ...figures, serverCpuMs } : { ...figures, serverCpuMs, databaseCpuMs: (after - before) / figures.count };
 }
 
 /** The run's folder for the load's pairs and pgbench's script and logs. */
@@ -277,6 +282,7 @@ function medianOf(rounds: Figures[]): Figures & { spread: string } {
     statuses: rounds[0].statuses && Object.fromEntries(Object.keys(rounds[0].statuses).map((k) => [k, median(rounds.map((r) => r.statuses?.[k] ?? 0))])),
     clients: Math.min(...rounds.map((r) => r.clients ?? CLIENTS)),
     databaseCpuMs: pick((r) => r.databaseCpuMs),
+    serverCpuMs: pick((r) => r.serverCpuMs),
     spread: range(rounds.map((r) => r.perSecond), 0),
   };
 }
@@ -348,12 +354,12 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
       const random = seeded(scenario.sessions);
       const file = join(tmp, `${scenario.name}-${round}.txt`);
       writeFileSync(file, crowd.map((p) => `${base}/api/v1/sessions/${ids[Math.floor(random() * ids.length)]}/bookings ${p.token}\n`).join(''));
-      ours.push(await withDatabaseCpu(local, () => rush(file, `${base}/api/v1/bookings`)));
+      ours.push(await withCpu(local, () => rush(file, `${base}/api/v1/bookings`)));
 
       const { sessions: limitSessions } = await makeSession(db, { capacity: 1_000_000_000, extraSessions: scenario.sessions - 1 });
       const limitIds = limitSessions.map((s) => s.id);
       limits.push(
-        await withDatabaseCpu(local, () =>
+        await withCpu(local, () =>
           pgbench ? pgbenchLimit(db, pgbench, database.url!, template.partnershipId, limitIds, `${scenario.name}-${round}`, pool) : inProcessLimit(limitDb, template.partnershipId, limitIds, pool),
         ),
       );
@@ -370,6 +376,7 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
     console.log(`   ratio ${median(ratios).toFixed(3)}${range(ratios, 3)}, each round's app beside that round's limit`);
     if (app.databaseCpuMs !== undefined && limit.databaseCpuMs !== undefined)
       console.log(`   PostgreSQL's CPU a transaction: the app ${app.databaseCpuMs.toFixed(2)} ms, the limit ${limit.databaseCpuMs.toFixed(2)} ms (${(app.databaseCpuMs / limit.databaseCpuMs).toFixed(1)}×)`);
+    console.log(`   the app's server (Node, one process): ${app.serverCpuMs!.toFixed(2)} ms of CPU a booking`);
     console.log(checks.map((text, i) => `   round ${i + 1} from the database: ${text}`).join('\n'));
     faults += roundFaults;
   }
