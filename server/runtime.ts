@@ -49,8 +49,12 @@ export function withStaticFiles(app: { fetch: (request: Request, env?: unknown) 
   const root = new Hono();
   // gzip (or deflate) for HTML, CSS, JS and JSON when the client asks, on Node only: workerd
   // compresses a Worker's answers itself (a body compressed here would be compressed twice).
-  // A precompressed static file (its Content-Encoding set) is left as it is.
-  root.use(compress());
+  // A precompressed static file (its Content-Encoding set) is left as it is. Only for a client
+  // that takes an encoding: compress reads the answer's headers, for which @hono/node-server
+  // makes a full web Response of every answer (its body a web stream), a twentieth of the CPU of
+  // a small API answer, and there is nothing to choose for a client that takes none.
+  const gzip = compress();
+  root.use((c, next) => (c.req.header('accept-encoding') ? gzip(c, next) : next()));
   root.use('/assets/*', securityHeaders(config), staticCaching, serveStatic({ root: folder }));
   root.use('/static/*', securityHeaders(config), staticCaching, serveStatic({ root: folder, precompressed: true }));
   root.all('*', (c) => app.fetch(c.req.raw, c.env));
