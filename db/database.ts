@@ -40,6 +40,40 @@ export async function together<T extends readonly unknown[]>(...statements: { [K
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/** Where a transaction's client offers to send COMMIT with its last statements (db/postgres.ts). */
+export const SEND_COMMIT = Symbol('send COMMIT');
+/** Sends COMMIT behind the statements already sent, if at least `statements` are on their way; otherwise does nothing. */
+export type CommitWith = (statements: number) => PromiseLike<unknown> | undefined;
+
+/** Marks a transaction whose work is part of an outer one (asOneTransaction): it does not commit. */
+const PART_OF_ANOTHER = Symbol('part of another transaction');
+
+/**
+ * A transaction as a database whose transactions run as part of it, without a savepoint each:
+ * for a caller that makes many services' changes at once (the demo seed) and rolls back all of
+ * them on any failure. A `commitWith` inside leaves the COMMIT to the outer transaction.
+ */
+export function asOneTransaction(tx: Database): Database {
+  const flat: Database = Object.create(tx, { [PART_OF_ANOTHER]: { value: true } });
+  flat.transaction = ((work: (inner: Database) => Promise<unknown>) => work(flat)) as Database['transaction'];
+  return flat;
+}
+
+/**
+ * A transaction's last statements, sent with its COMMIT: one round trip for both on PostgreSQL
+ * (PGlite commits when the transaction's work returns, as ever). As `together`, with two more
+ * rules: every statement must be sent when it is made (drizzle's are; an async helper must not
+ * wait before making its statement), and nothing may be written after them. A statement that was
+ * not sent yet makes this wait for the answers and COMMIT after, as without it. If a statement
+ * fails, PostgreSQL answers the COMMIT by rolling back, and that failure is thrown.
+ */
+export async function commitWith<T extends readonly unknown[]>(tx: Executor, ...statements: { [K in keyof T]: PromiseLike<T[K]> | undefined }): Promise<T> {
+  const client = (tx as unknown as { session: { client: { [SEND_COMMIT]?: CommitWith } } }).session.client;
+  const commit = (tx as { [PART_OF_ANOTHER]?: true })[PART_OF_ANOTHER] ? undefined : client[SEND_COMMIT]?.(statements.filter(Boolean).length);
+  const done: unknown[] = await together(...(statements as readonly (PromiseLike<unknown> | undefined)[]), commit);
+  return done.slice(0, statements.length) as unknown as T;
+}
+
 /**
  * A table's row as `row_to_json` gives it (column names, values as the database has them),
  * mapped as drizzle maps a row it selects: for a statement that reads a whole row beside

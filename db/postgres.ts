@@ -1,6 +1,6 @@
-import postgres, { type Sql } from 'postgres';
+import postgres, { type Sql, type TransactionSql } from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { schema, type Database, type OpenDatabase } from './database';
+import { schema, SEND_COMMIT, type CommitWith, type Database, type OpenDatabase } from './database';
 
 /**
  * How a pool gets its connections back after the database ends them (a restart, a failover).
@@ -19,24 +19,54 @@ export const RECONNECT = {
 /** Statements with more parameters than this (bulk inserts of varying size) are not kept prepared. */
 const MAX_PREPARED_PARAMETERS = 100;
 
+const preparable = (parameters: unknown[]) => parameters.length > 0 && parameters.length <= MAX_PREPARED_PARAMETERS;
+const prepared = (target: Sql | TransactionSql, text: string, parameters: unknown[], options: { prepare?: boolean }) =>
+  target.unsafe(text, parameters as never, { ...options, prepare: preparable(parameters) });
+
 /**
  * The client drizzle is given: drizzle sends every statement unnamed, so PostgreSQL parses and
  * plans it again each time, unless the query was built with `.prepare()`. The app's statements
  * are a fixed set of texts with parameters, so each is kept prepared on each connection instead
  * (postgres.js names it on first use and binds it after): the parse and plan are paid once per
- * connection. Transactions and savepoints hand drizzle a client of their own, wrapped the same way.
+ * connection. Transactions and savepoints hand drizzle a client of their own (inTransaction).
  */
 function preparing<T extends Sql>(sql: T): T {
   return new Proxy(sql, {
     get(target, property, receiver) {
+      if (property === 'unsafe') return (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => prepared(target, text, parameters, options);
+      if (property === 'begin') return (work: (inner: TransactionSql) => unknown) => target.begin((inner) => work(inTransaction(inner)));
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+type Query = ReturnType<Sql['unsafe']>;
+/** A transaction's client as scripts/patch-postgres.mjs leaves it: the outermost one can send COMMIT behind what it has sent. */
+type TransactionClient = TransactionSql & { sendCommit?: () => Query };
+
+/**
+ * A transaction's (or a savepoint's) client, its statements prepared as above and each sent the
+ * moment it is made, so they reach the database in the order the code made them and COMMIT can
+ * follow them in the same write (`commitWith`, db/database.ts; decision 24). postgres.js sends
+ * BEGIN with the first statement (scripts/patch-postgres.mjs).
+ */
+function inTransaction(client: TransactionClient): TransactionSql {
+  let inFlight = 0;
+  const settled = () => void inFlight--;
+  // Only when each statement commitWith was given has been sent (each sent at least one).
+  const sendCommit: CommitWith | undefined = client.sendCommit && ((statements) => (inFlight >= statements ? client.sendCommit!() : undefined));
+  return new Proxy(client, {
+    get(target, property, receiver) {
       if (property === 'unsafe')
-        return (query: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) =>
-          target.unsafe(query, parameters as never, { ...options, prepare: parameters.length > 0 && parameters.length <= MAX_PREPARED_PARAMETERS });
-      if (property === 'begin' || property === 'savepoint')
-        return (...args: unknown[]) => {
-          const work = args.pop() as (inner: Sql) => unknown;
-          return (Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown)(...args, (inner: Sql) => work(preparing(inner)));
+        return (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => {
+          const query = prepared(target, text, parameters, options);
+          inFlight++;
+          query.execute();
+          query.then(settled, settled);
+          return query;
         };
+      if (property === 'savepoint') return (work: (inner: TransactionSql) => unknown) => target.savepoint((inner) => work(inTransaction(inner)));
+      if (property === SEND_COMMIT) return sendCommit;
       return Reflect.get(target, property, receiver);
     },
   });

@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { builtOnce } from '../../db/built-once';
-import { together, type Database, type Executor } from '../../db/database';
+import { commitWith, together, type Database, type Executor } from '../../db/database';
 import {
   bookingApprovals,
   bookings,
@@ -292,16 +292,18 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       });
       const queued = (mail: QueuedMail | QueuedMail[]) => queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
       const logged = () => auditChange(tx, s, 'booking.created', 'booking', booked.bookingId, { sessionId: session.id, personId: input.personId, status });
-      // A place's writes go in one round trip; the waiting list's email names its position, so waits for the insert.
-      // The email goes last: postgres.js sends what it holds at once when a large statement joins it.
+      // A place's writes go with the COMMIT in one round trip; the waiting list's email names its
+      // position, so waits for the insert. The email goes last: postgres.js sends what it holds at
+      // once when a large statement joins it.
       let written: Awaited<typeof inserted>[number];
-      if (terms) {
+      if (terms?.approval) {
         [[written]] = await together(inserted, adjustPlaces(tx, session.id, 1), logged(), queued(terms.mail));
-        if (terms.approval) await tx.insert(bookingApprovals).values(terms.approval);
+        await tx.insert(bookingApprovals).values(terms.approval);
+      } else if (terms) {
+        [[written]] = await commitWith(tx, inserted, adjustPlaces(tx, session.id, 1), logged(), queued(terms.mail));
       } else {
         [written] = await inserted;
-        const mail = bookingMail.waitlisted(s, booked, details, written.position!);
-        await together(logged(), queued(mail));
+        await commitWith(tx, logged(), queued(bookingMail.waitlisted(s, booked, details, written.position!)));
       }
       const { position, ...booking } = written;
       return { ...booking, position: position ?? undefined, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };
