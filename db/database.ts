@@ -26,10 +26,10 @@ const afterAFailure = (error: unknown) => {
 };
 
 /**
- * Runs independent statements of one transaction together: started in the same tick, so
- * postgres.js sends them in one write and PostgreSQL runs them one after another, one round trip
- * for all (PGlite runs them in turn). They may run in any order, so none may need another's
- * rows. Every statement has finished before this answers, and the failure thrown is the one that
+ * Runs statements of one transaction together: started in the same tick, so postgres.js sends
+ * them in one write and PostgreSQL runs them one after another in the order given, one round
+ * trip for all (PGlite runs them in turn, in the same order). Each is made before any answers,
+ * so none can use another's result. Every statement has finished before this answers, and the failure thrown is the one that
  * aborted the transaction: nothing is left running when the transaction ends. An undefined
  * statement (one a rule left out) answers undefined.
  */

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
 import { builtOnce } from '../../db/built-once';
 import { commitWith, together, type Database, type Executor } from '../../db/database';
 import {
@@ -216,15 +216,16 @@ async function lockForBooking(tx: Tx, partnershipId: string, sessionId: string, 
 }
 
 /**
- * A new booking's place on the waiting list, read as it is written (after the session's lock):
- * those already waiting, and then it. Written out in full: in a RETURNING list drizzle leaves
- * columns unqualified, and here the inner and the new row must be told apart.
+ * How many wait for the session now. Sent behind the locking read, so PostgreSQL runs it once
+ * that read holds the lock (a connection runs its statements in the order sent): no one can
+ * join the list meanwhile, and this statement, begun after the wait, counts every booking
+ * committed before it. A booking that has to wait is next after these.
  */
-const newPositionOnWaitingList = sql<number | null>`case when bookings.status = 'waitlisted' then (select count(*) from bookings as waiting where waiting.session_id = bookings.session_id and waiting.status = 'waitlisted') + 1 end`.mapWith(
-  (n) => (n === null ? null : Number(n)),
+const countWaiting = builtOnce('count_waiting', (db) =>
+  db.select({ waiting: count() }).from(bookings).where(and(eq(bookings.sessionId, sql.placeholder('sessionId')), eq(bookings.status, 'waitlisted'))),
 );
 
-/** A new booking with its place on the waiting list (null when it holds a place); times that may be null go as ISO text. */
+/** A new booking; times that may be null go as ISO text. */
 const insertBooking = builtOnce('insert_booking', (db) =>
   db
     .insert(bookings)
@@ -239,7 +240,7 @@ const insertBooking = builtOnce('insert_booking', (db) =>
       createdAt: sql.placeholder('createdAt'),
       bookedBy: sql.placeholder('bookedBy'),
     })
-    .returning({ ...getTableColumns(bookings), position: newPositionOnWaitingList }),
+    .returning(),
 );
 
 export interface BookInput {
@@ -250,8 +251,8 @@ export interface BookInput {
 /**
  * Books a place, or a place on the waiting list when the session is full. A person may
  * book for themselves; a coordinator may book for anyone (and even after booking closes).
- * Five statements for a place (the locking read, the booking, the place count, its email, its
- * audit entry), four for the waiting list: the booking path is the busiest write there is.
+ * Two round trips, the busiest write there is: the locking read with the waiting count; then
+ * the booking, the place count (for a place), its audit entry and its email, with the COMMIT.
  */
 export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Booking & { position?: number; session: Session; course: { id: string; title: string; deliveryMode: DeliveryMode } }> {
   const { actor } = s;
@@ -264,7 +265,7 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
   return inTransaction(
     s,
     async (tx) => {
-      const found = await lockForBooking(tx, s.partnership.id, input.sessionId, input.personId);
+      const [found, [{ waiting }]] = await together(lockForBooking(tx, s.partnership.id, input.sessionId, input.personId), countWaiting(tx, { sessionId: input.sessionId }));
       if (!found) throw notFound('Session');
       const { session, details, person } = found;
       if (!person) throw notFound('Person', { personId: 'Choose a person from the list' });
@@ -292,21 +293,19 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       });
       const queued = (mail: QueuedMail | QueuedMail[]) => queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
       const logged = () => auditChange(tx, s, 'booking.created', 'booking', booked.bookingId, { sessionId: session.id, personId: input.personId, status });
-      // A place's writes go with the COMMIT in one round trip; the waiting list's email names its
-      // position, so waits for the insert. The email goes last: postgres.js sends what it holds at
-      // once when a large statement joins it.
-      let written: Awaited<typeof inserted>[number];
+      // The writes go with the COMMIT in one round trip, the email last: postgres.js sends what
+      // it holds at once when a large statement joins it.
+      let written: Booking;
+      const position = terms ? undefined : waiting + 1;
       if (terms?.approval) {
         [[written]] = await together(inserted, adjustPlaces(tx, session.id, 1), logged(), queued(terms.mail));
         await tx.insert(bookingApprovals).values(terms.approval);
       } else if (terms) {
         [[written]] = await commitWith(tx, inserted, adjustPlaces(tx, session.id, 1), logged(), queued(terms.mail));
       } else {
-        [written] = await inserted;
-        await commitWith(tx, logged(), queued(bookingMail.waitlisted(s, booked, details, written.position!)));
+        [[written]] = await commitWith(tx, inserted, logged(), queued(bookingMail.waitlisted(s, booked, details, position!)));
       }
-      const { position, ...booking } = written;
-      return { ...booking, position: position ?? undefined, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };
+      return { ...written, position, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };
     },
     // Which booking they already have, read once the transaction has ended.
     async () => {
