@@ -69,8 +69,10 @@ export function asOneTransaction(tx: Database): Database {
  */
 export async function commitWith<T extends readonly unknown[]>(tx: Executor, ...statements: { [K in keyof T]: PromiseLike<T[K]> | undefined }): Promise<T> {
   const client = (tx as unknown as { session: { client: { [SEND_COMMIT]?: CommitWith } } }).session.client;
-  const commit = (tx as { [PART_OF_ANOTHER]?: true })[PART_OF_ANOTHER] ? undefined : client[SEND_COMMIT]?.(statements.filter(Boolean).length);
-  const done: unknown[] = await together(...(statements as readonly (PromiseLike<unknown> | undefined)[]), commit);
+  // A drizzle query builder sends its statement only when asked for its answer: ask now, before COMMIT.
+  const sent = (statements as readonly (PromiseLike<unknown> | undefined)[]).map((statement) => statement && new Promise((resolve, reject) => statement.then(resolve, reject)));
+  const commit = (tx as { [PART_OF_ANOTHER]?: true })[PART_OF_ANOTHER] ? undefined : client[SEND_COMMIT]?.(sent.filter(Boolean).length);
+  const done: unknown[] = await together(...sent, commit);
   return done.slice(0, statements.length) as unknown as T;
 }
 

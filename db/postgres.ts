@@ -34,13 +34,20 @@ function preparing<T extends Sql>(sql: T): T {
   return new Proxy(sql, {
     get(target, property, receiver) {
       if (property === 'unsafe') return (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => prepared(target, text, parameters, options);
-      if (property === 'begin') return (work: (inner: TransactionSql) => unknown) => target.begin((inner) => work(inTransaction(inner)));
+      if (property === 'begin') return inTransactions(target.begin.bind(target));
       return Reflect.get(target, property, receiver);
     },
   });
 }
 
 type Query = ReturnType<Sql['unsafe']>;
+/** `begin` or `savepoint` (options or a name, then the work), handing the work a client made by inTransaction. */
+const inTransactions =
+  (open: (...args: never[]) => Promise<unknown>) =>
+  (...args: unknown[]) => {
+    const work = args.pop() as (inner: TransactionSql) => unknown;
+    return (open as (...a: unknown[]) => Promise<unknown>)(...args, (inner: TransactionClient) => work(inTransaction(inner)));
+  };
 /** A transaction's client as scripts/patch-postgres.mjs leaves it: the outermost one can send COMMIT behind what it has sent. */
 type TransactionClient = TransactionSql & { sendCommit?: () => Query };
 
@@ -51,21 +58,22 @@ type TransactionClient = TransactionSql & { sendCommit?: () => Query };
  * BEGIN with the first statement (scripts/patch-postgres.mjs).
  */
 function inTransaction(client: TransactionClient): TransactionSql {
-  let inFlight = 0;
-  const settled = () => void inFlight--;
-  // Only when each statement commitWith was given has been sent (each sent at least one).
-  const sendCommit: CommitWith | undefined = client.sendCommit && ((statements) => (inFlight >= statements ? client.sendCommit!() : undefined));
+  // Statements made since the last answer came: those commitWith was just given, each sent as it
+  // was made. COMMIT goes only when there are at least as many as it was given.
+  let madeSinceAnswer = 0;
+  const answered = () => void (madeSinceAnswer = 0);
+  const sendCommit: CommitWith | undefined = client.sendCommit && ((statements) => (madeSinceAnswer >= statements ? client.sendCommit!() : undefined));
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'unsafe')
         return (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => {
           const query = prepared(target, text, parameters, options);
-          inFlight++;
+          madeSinceAnswer++;
           query.execute();
-          query.then(settled, settled);
+          query.then(answered, answered);
           return query;
         };
-      if (property === 'savepoint') return (work: (inner: TransactionSql) => unknown) => target.savepoint((inner) => work(inTransaction(inner)));
+      if (property === 'savepoint') return inTransactions(target.savepoint.bind(target));
       if (property === SEND_COMMIT) return sendCommit;
       return Reflect.get(target, property, receiver);
     },

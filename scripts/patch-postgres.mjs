@@ -46,41 +46,53 @@ const connectionEdits = [
 //    and waits for the last statement's answer before COMMIT: two round trips that carry
 //    nothing. Here BEGIN goes as soon as a connection takes it, with the first statement behind
 //    it, and the transaction's client has `sendCommit()`, which sends COMMIT behind the statements
-//    already sent (db/postgres.ts, `commitWith` in db/database.ts, decision 24); after it the
-//    client refuses any statement, and the transaction neither rolls back nor commits again.
+//    already sent (db/postgres.ts, `commitWith` in db/database.ts, decision 24). Once COMMIT or
+//    ROLLBACK has gone, or the connection has closed, the transaction's clients (savepoints'
+//    too) refuse any statement: the connection may already serve someone else. BEGIN and that
+//    COMMIT are simple queries, never prepared statements the server could have lost.
 const beginEdits = [
   [
     '        if (uncaughtError)\n          throw uncaughtError\n',
     '        if (uncaughtError || failedBegin)\n          throw uncaughtError || failedBegin\n',
   ],
   [
-    "      await sql.unsafe('begin ' + options.replace(/[^a-z ]/ig, ''), [], { onexecute }).execute()\n",
-    `      ${MARK}\n      let taken\n      const took = new Promise(r => taken = r)\n      const begun = sql.unsafe('begin ' + options.replace(/[^a-z ]/ig, ''), [], { onexecute: c => { const x = onexecute(c); taken(); return x } }).execute()\n      begun.catch(e => failedBegin = e)\n      await Promise.race([begun, took])\n      // The pool marks the connection full once BEGIN is on it; only BEGIN is, so statements may follow.\n      connection && connection.queue === full && move(connection, reserved)\n`,
+    "      await sql.unsafe('begin ' + options.replace(/[^a-z ]/ig, ''), [], { onexecute }).execute()\n      return await Promise.race([\n        scope(connection, fn),\n        new Promise((_, reject) => connection.onclose = reject)\n      ])\n",
+    `      ${MARK}\n      let taken\n      const took = new Promise(r => taken = r)\n      const begun = sql.unsafe('begin ' + options.replace(/[^a-z ]/ig, ''), [], { onexecute: c => { const x = onexecute(c); taken(); return x } }).execute()\n      begun.catch(e => failedBegin = e)\n      await Promise.race([begun, took])\n      // The pool marks the connection full once BEGIN is on it; only BEGIN is, so statements may follow.\n      connection && connection.queue === full && move(connection, reserved)\n      return await Promise.race([\n        scope(connection, fn),\n        new Promise((_, reject) => connection.onclose = e => (finished = true, reject(e)))\n      ])\n`,
   ],
   [
     '    let savepoints = 0\n      , connection\n      , prepare = null\n\n    try {\n',
-    '    let savepoints = 0\n      , connection\n      , prepare = null\n      , failedBegin = null\n\n    try {\n',
+    '    let savepoints = 0\n      , connection\n      , prepare = null\n      , failedBegin = null\n      , finishing = null\n      , finished = false\n\n    try {\n',
   ],
   [
     '      sql.prepare = x => prepare = x.replace(/[^a-z0-9$-_. ]/gi)\n      let uncaughtError\n        , result\n',
-    '      sql.prepare = x => prepare = x.replace(/[^a-z0-9$-_. ]/gi)\n      let uncaughtError\n        , result\n        , committed = null\n        , commitSent = false\n      name || (sql.sendCommit = () => committed = sql`commit`.execute())\n',
+    "      sql.prepare = x => prepare = x.replace(/[^a-z0-9$-_. ]/gi)\n      let uncaughtError\n        , result\n        , committed = null\n      name || (sql.sendCommit = () => committed = finishing = sql.unsafe('commit').execute())\n",
   ],
   [
     '      } catch (e) {\n        await (name\n          ? sql`rollback to ${ sql(name) }`\n          : sql`rollback`\n        )\n',
-    '      } catch (e) {\n        committed || await (name\n          ? sql`rollback to ${ sql(name) }`\n          : sql`rollback`\n        )\n',
+    "      } catch (e) {\n        committed || finished || await (name\n          ? sql`rollback to ${ sql(name) }`\n          : finishing = sql.unsafe('rollback').execute()\n        )\n",
   ],
   [
     "      if (!name) {\n        prepare\n          ? await sql`prepare transaction '${ sql.unsafe(prepare) }'`\n          : await sql`commit`\n      }\n",
-    "      if (!name) {\n        prepare\n          ? await sql`prepare transaction '${ sql.unsafe(prepare) }'`\n          : await (committed || sql`commit`)\n      }\n",
+    "      if (!name) {\n        prepare\n          ? await sql`prepare transaction '${ sql.unsafe(prepare) }'`\n          : await (committed || (finishing = sql.unsafe('commit').execute()))\n      }\n",
   ],
   [
     '      function handler(q) {\n        q.catch(e => uncaughtError || (uncaughtError = e))\n',
-    "      function handler(q) {\n        if (commitSent || failedBegin)\n          return q.reject(failedBegin || Errors.generic('COMMITTED', 'A statement was made after its transaction was committed'))\n        q === committed && (commitSent = true)\n        q.catch(e => uncaughtError || (uncaughtError = e))\n",
+    "      function handler(q) {\n        if (finished || failedBegin)\n          return q.reject(failedBegin || Errors.generic('TRANSACTION_ENDED', 'A statement was made after its transaction had ended'))\n        q === finishing && (finished = true)\n        q.catch(e => uncaughtError || (uncaughtError = e))\n",
+  ],
+];
+
+// In a transaction a statement the server asks to prepare again is not sent again: sent again,
+// it would go behind what was pipelined after it, COMMIT included, and run outside the
+// transaction; and in a transaction its failure has aborted everything after it anyway.
+const retryEdits = [
+  [
+    '          : query.prepared && retryRoutines.has(errorResponse.routine)\n',
+    '          : query.prepared && !connection.reserved && retryRoutines.has(errorResponse.routine)\n',
   ],
 ];
 
 const mends = ['src', 'cjs/src', 'cf/src'].flatMap((dir) => [
-  [join(root, dir, 'connection.js'), connectionEdits],
+  [join(root, dir, 'connection.js'), [...connectionEdits, ...retryEdits]],
   [join(root, dir, 'index.js'), beginEdits],
 ]).filter(([file]) => existsSync(file));
 

@@ -7,7 +7,7 @@
 import { createConnection, createServer, type Server } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asOneTransaction, commitWith, together, type Database, type Executor, type OpenDatabase } from '../../db/database';
+import { asOneTransaction, commitWith, rowsOf, together, type Database, type Executor, type OpenDatabase } from '../../db/database';
 import { openPostgres } from '../../db/postgres';
 import { auditLog, partnerships } from '../../db/schema';
 import { audit } from '../../server/audit/log';
@@ -114,8 +114,33 @@ describe('statements sent together in one transaction', () => {
           await commitWith(tx, written(tx, first));
           await written(tx, late);
         });
-        await expect(attempt).rejects.toMatchObject({ cause: { code: 'COMMITTED' } });
+        await expect(attempt).rejects.toMatchObject({ cause: { code: 'TRANSACTION_ENDED' } });
         expect([await entriesFor(first), await entriesFor(late)]).toEqual([1, 0]);
+      });
+
+      it('refuses a savepoint opened after the COMMIT has gone, whose connection may serve another transaction', async () => {
+        const [first, late] = [crypto.randomUUID(), crypto.randomUUID()];
+        const attempt = database.db.transaction(async (tx) => {
+          await commitWith(tx, written(tx, first));
+          await tx.transaction(async (inner) => written(inner, late));
+        });
+        await expect(attempt).rejects.toMatchObject({ code: 'TRANSACTION_ENDED' });
+        expect([await entriesFor(first), await entriesFor(late)]).toEqual([1, 0]);
+      });
+
+      it('answers the failure and writes nothing when the server asks for a statement to be prepared again mid-transaction: it is not sent again behind the COMMIT', async () => {
+        const one = openPostgres(database.url!, { max: 1 });
+        try {
+          await database.db.execute(sql`create table prepared_again (n int)`);
+          const insert = (tx: Executor, n: number) => tx.execute(sql`insert into prepared_again values (${n}) returning *`);
+          await one.db.transaction(async (tx) => commitWith(tx, insert(tx, 1)));
+          // The statement's result changes type, so PostgreSQL refuses its cached plan on that connection.
+          await database.db.execute(sql`alter table prepared_again alter column n type bigint`);
+          await expect(one.db.transaction(async (tx) => commitWith(tx, insert(tx, 2), tx.execute(sql`select ${1}::int`)))).rejects.toMatchObject({ cause: { routine: 'RevalidateCachedQuery' } });
+          expect(rowsOf<{ n: string }>(await database.db.execute(sql`select n from prepared_again order by n`)).map((r) => Number(r.n))).toEqual([1]);
+        } finally {
+          await one.close();
+        }
       });
 
       // A loopback proxy in front of PostgreSQL counts what the app sends: each round trip is one
@@ -160,6 +185,8 @@ describe('statements sent together in one transaction', () => {
 
       it('sends BEGIN with the first statement, and COMMIT with the last ones: a read and then writes in two round trips', async () => {
         expect(await roundTrips(readThenWrite((tx, id) => commitWith(tx, written(tx, id), written(tx, id))))).toBe(2);
+        // A query builder sends its statement only when asked for its answer: it is asked before the COMMIT.
+        expect(await roundTrips(readThenWrite((tx, id) => commitWith(tx, tx.insert(auditLog).values(entry(id)), written(tx, id))))).toBe(2);
         // Waiting for the writes' answers before COMMIT takes a round trip more.
         expect(await roundTrips(readThenWrite((tx, id) => together(written(tx, id), written(tx, id))))).toBe(3);
       });
