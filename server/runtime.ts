@@ -74,6 +74,8 @@ const staticCaching: MiddlewareHandler = async (c, next) => {
   }
   await next();
   if (c.res.status !== 200) return;
+  // A shared cache keeps a file by its encoding too, whether or not this client took one.
+  if (!/accept-encoding/i.test(c.res.headers.get('Vary') ?? '')) c.res.headers.append('Vary', 'Accept-Encoding');
   if (hash) {
     c.res.headers.set('Cache-Control', IMMUTABLE);
     c.res.headers.set('ETag', `"${hash}"`);

@@ -28,7 +28,7 @@ afterAll(async () => {
 const linked = (html: string) => [...html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1]);
 
 describe('static files', () => {
-  it('are linked by fingerprinted names, kept for a year, with their hash as ETag and 304 when it is sent back', async () => {
+  it('are linked by fingerprinted names, kept for a year by encoding, with their hash as ETag and 304 when it is sent back', async () => {
     const paths = linked(await (await root.request('/courses')).text());
     expect(paths).toHaveLength(4);
     for (const path of paths) {
@@ -36,6 +36,8 @@ describe('static files', () => {
       const res = await root.request(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // A shared cache must keep a copy per encoding, though this client took none.
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
       const etag = res.headers.get('etag')!;
       expect(etag).toBe(`"${path.match(/\.([0-9a-f]{10})\./)![1]}"`);
       expect((await root.request(path, { headers: { 'if-none-match': etag } })).status).toBe(304);
@@ -49,6 +51,7 @@ describe('static files', () => {
     const [css] = linked(await (await root.request('/courses')).text()).filter((p) => p.includes('govuk-frontend.min'));
     const br = await root.request(css, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
     expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
     const body = brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString('utf8');
     expect(body).toContain('.govuk-');
     expect(body.length).toBeGreaterThan(100_000);
