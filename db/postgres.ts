@@ -31,12 +31,10 @@ const prepared = (target: Sql | TransactionSql, text: string, parameters: unknow
  * connection. Transactions and savepoints hand drizzle a client of their own (inTransaction).
  */
 function preparing<T extends Sql>(sql: T): T {
+  const unsafe = (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => prepared(sql, text, parameters, options);
+  const begin = inTransactions(sql.begin.bind(sql));
   return new Proxy(sql, {
-    get(target, property, receiver) {
-      if (property === 'unsafe') return (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => prepared(target, text, parameters, options);
-      if (property === 'begin') return inTransactions(target.begin.bind(target));
-      return Reflect.get(target, property, receiver);
-    },
+    get: (target, property, receiver) => (property === 'unsafe' ? unsafe : property === 'begin' ? begin : Reflect.get(target, property, receiver)),
   });
 }
 
@@ -63,20 +61,17 @@ function inTransaction(client: TransactionClient): TransactionSql {
   let madeSinceAnswer = 0;
   const answered = () => void (madeSinceAnswer = 0);
   const sendCommit: CommitWith | undefined = client.sendCommit && ((statements) => (madeSinceAnswer >= statements ? client.sendCommit!() : undefined));
+  const unsafe = (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => {
+    const query = prepared(client, text, parameters, options);
+    madeSinceAnswer++;
+    query.execute();
+    query.then(answered, answered);
+    return query;
+  };
+  const savepoint = inTransactions(client.savepoint.bind(client));
+  const own = new Map<PropertyKey, unknown>([['unsafe', unsafe], ['savepoint', savepoint], [SEND_COMMIT, sendCommit]]);
   return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === 'unsafe')
-        return (text: string, parameters: unknown[] = [], options: { prepare?: boolean } = {}) => {
-          const query = prepared(target, text, parameters, options);
-          madeSinceAnswer++;
-          query.execute();
-          query.then(answered, answered);
-          return query;
-        };
-      if (property === 'savepoint') return inTransactions(target.savepoint.bind(target));
-      if (property === SEND_COMMIT) return sendCommit;
-      return Reflect.get(target, property, receiver);
-    },
+    get: (target, property, receiver) => (own.has(property) ? own.get(property) : Reflect.get(target, property, receiver)),
   });
 }
 
