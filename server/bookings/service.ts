@@ -293,18 +293,17 @@ export async function bookPlace(s: ServiceContext, input: BookInput): Promise<Bo
       });
       const queued = (mail: QueuedMail | QueuedMail[]) => queueMail(tx, { partnershipId: s.partnership.id, now }, mail);
       const logged = () => auditChange(tx, s, 'booking.created', 'booking', booked.bookingId, { sessionId: session.id, personId: input.personId, status });
-      // The writes go with the COMMIT in one round trip, the email last: postgres.js sends what
-      // it holds at once when a large statement joins it.
-      let written: Booking;
+      // The writes go with the COMMIT in one round trip (a manager's approval after the booking
+      // it names: a connection runs its statements in the order sent).
       const position = terms ? undefined : waiting + 1;
-      if (terms?.approval) {
-        [[written]] = await together(inserted, adjustPlaces(tx, session.id, 1), logged(), queued(terms.mail));
-        await tx.insert(bookingApprovals).values(terms.approval);
-      } else if (terms) {
-        [[written]] = await commitWith(tx, inserted, adjustPlaces(tx, session.id, 1), logged(), queued(terms.mail));
-      } else {
-        [[written]] = await commitWith(tx, inserted, logged(), queued(bookingMail.waitlisted(s, booked, details, position!)));
-      }
+      const [[written]] = await commitWith(
+        tx,
+        inserted,
+        terms && adjustPlaces(tx, session.id, 1),
+        terms?.approval && tx.insert(bookingApprovals).values(terms.approval),
+        logged(),
+        queued(terms ? terms.mail : bookingMail.waitlisted(s, booked, details, position!)),
+      );
       return { ...written, position, session, course: { id: details.courseId, title: details.courseTitle, deliveryMode: found.deliveryMode } };
     },
     // Which booking they already have, read once the transaction has ended.
