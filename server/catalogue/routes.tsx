@@ -51,7 +51,7 @@ async function courseEntry(c: AppContext, courseId: string): Promise<CachedPage>
 /** The prospectus; signed out, from the page cache while the prospectus is unchanged (filters in the key). */
 async function prospectusPage(c: AppContext) {
   const read = readFilters(c);
-  const entry = c.get('viewer') ? undefined : await prospectusEntry(c, read);
+  const entry = c.get('viewer') ? undefined : (c.get('cachedPage') ?? (await prospectusEntry(c, read)));
   return cachedPage(c, entry, () => renderProspectus(c, read.filters, read.errors));
 }
 
@@ -118,7 +118,7 @@ async function renderProspectus(c: AppContext, filters: ReturnType<typeof readFi
 /** A course; signed out, from the page cache while its prospectus is unchanged. */
 async function coursePage(c: AppContext) {
   const courseId = uuidParam(c, 'courseId', 'Course');
-  const entry = c.get('viewer') ? undefined : await courseEntry(c, courseId);
+  const entry = c.get('viewer') ? undefined : (c.get('cachedPage') ?? (await courseEntry(c, courseId)));
   return cachedPage(c, entry, () => renderCourse(c, courseId));
 }
 
@@ -197,7 +197,12 @@ export const cachedFirst: { path: string; handler: MiddlewareHandler<AppEnv> }[]
 function fromCacheFirst(entryOf: (c: AppContext) => Promise<CachedPage | undefined>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'GET' || getCookie(c, SESSION_COOKIE)) return next();
-    return pageFromCache(c, await entryOf(c)) ?? next();
+    const page = await entryOf(c);
+    const hit = pageFromCache(c, page);
+    if (hit) return hit;
+    // Not held at this version: the route renders it, with the version already read.
+    c.set('cachedPage', page);
+    return next();
   };
 }
 

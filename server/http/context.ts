@@ -6,8 +6,16 @@ import type { Partnership, PersonalContext, ServiceContext, SignedInPerson } fro
 /** A form as posted: each name's value, or its values where the name repeats (checkboxes). */
 export type PostedForm = Record<string, string | File | (string | File)[]>;
 
+/** A page as the page cache knows it (./page-cache): its key, and the version it is at now (undefined: not to be cached). */
+export interface CachedPage {
+  key: string;
+  version: string | undefined;
+}
+
 export interface AppEnv {
   Variables: {
+    /** A signed-out page as the cache-first handler found it when the cache did not hold it, so its route need not read it again. */
+    cachedPage: CachedPage | undefined;
     deps: AppDeps;
     partnership: Partnership;
     viewer: SignedInPerson | undefined;

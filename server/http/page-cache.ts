@@ -2,7 +2,9 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { parseAccept } from 'hono/utils/accept';
 import type { Database } from '../../db/database';
-import type { AppContext } from './context';
+import type { AppContext, CachedPage } from './context';
+
+export type { CachedPage };
 
 /**
  * Pages that are the same for everyone signed out (the prospectus, a course), rendered once per
@@ -40,11 +42,6 @@ const matches = (header: string | undefined, etag: string) =>
 /** The cache's name for a page: the partnership served (by its slug, known before its row is read) and the page's key. */
 const cacheKeyOf = (c: AppContext, key: string) => `${c.get('deps').config.partnership}|${key}`;
 
-/** A page as the cache knows it: its key, and the version it is at now (undefined: not to be cached). */
-export interface CachedPage {
-  key: string;
-  version: string | undefined;
-}
 
 /**
  * The page at `page.key` for a signed-out viewer: from the cache while `page.version` is the one
@@ -55,18 +52,17 @@ export interface CachedPage {
 export async function cachedPage(c: AppContext, page: CachedPage | undefined, renderPage: () => Response | Promise<Response>): Promise<Response> {
   const version = page?.version;
   if (!page || version === undefined || c.get('viewer') || c.req.method !== 'GET') return renderPage();
+  const hit = pageFromCache(c, page);
+  if (hit) return hit;
+  const response = await renderPage();
+  if (response.status !== 200 || response.headers.has('set-cookie')) return response;
+  const html = await response.text();
+  const entry = { version, html, etag: `W/"${encodeHexLowerCase(sha256(new TextEncoder().encode(html))).slice(0, 32)}"` };
   const cache = cacheFor(c.get('deps').db);
   const cacheKey = cacheKeyOf(c, page.key);
-  let entry = cache.get(cacheKey);
-  if (entry?.version !== version) {
-    const response = await renderPage();
-    if (response.status !== 200 || response.headers.has('set-cookie')) return response;
-    const html = await response.text();
-    entry = { version, html, etag: `W/"${encodeHexLowerCase(sha256(new TextEncoder().encode(html))).slice(0, 32)}"` };
-    cache.delete(cacheKey);
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(cacheKey, entry);
-  }
+  cache.delete(cacheKey);
+  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(cacheKey, entry);
   return answerFrom(c, entry);
 }
 
