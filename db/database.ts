@@ -29,9 +29,9 @@ const afterAFailure = (error: unknown) => {
  * Runs statements of one transaction together: started in the same tick, so postgres.js sends
  * them in one write and PostgreSQL runs them one after another in the order given, one round
  * trip for all (PGlite runs them in turn, in the same order). Each is made before any answers,
- * so none can use another's result. Every statement has finished before this answers, and the failure thrown is the one that
- * aborted the transaction: nothing is left running when the transaction ends. An undefined
- * statement (one a rule left out) answers undefined.
+ * so none can use another's result. Every statement has finished before this answers, and the
+ * failure thrown is the one that aborted the transaction: nothing is left running when the
+ * transaction ends. An undefined statement (one a rule left out) answers undefined.
  */
 export async function together<T extends readonly unknown[]>(...statements: { [K in keyof T]: PromiseLike<T[K]> | undefined }): Promise<T> {
   const settled = await Promise.allSettled(statements);
