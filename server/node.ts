@@ -9,7 +9,7 @@ import { showsDevMailbox } from './deps';
 import { systemClock } from './shared/clock';
 import type { Mailer } from './mail/mailer';
 import { parseEnvironment } from './shared/config';
-import { nodeConfig, openDatabaseFrom, requireMailer, withStaticFiles } from './runtime';
+import { nodeConfig, openDatabaseFrom, requireMailer, tokenUsesFor, withStaticFiles } from './runtime';
 import { startScheduler } from '../jobs/scheduler';
 import { runJob } from '../jobs/registry';
 import { runCommandLine } from './command-line';
@@ -57,9 +57,11 @@ async function serveApp() {
       .finally(() => (sending = undefined));
   };
 
+  const tokenUses = tokenUsesFor(database.db);
   const app = createApp({
     ...deps,
     onMailQueued: sendMailSoon,
+    tokenUses,
     clientAddress: (request, runtimeEnv) => getConnInfo({ req: { raw: request }, env: runtimeEnv } as never).remote.address,
   });
 
@@ -76,6 +78,7 @@ async function serveApp() {
     server.close();
     await sending;
     mailer.close();
+    await tokenUses.flush();
     await database.close();
     process.exit(0);
   };

@@ -10,6 +10,9 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { chooseMailer, type Mailer } from './mail/mailer';
 import { securityHeaders } from './http/security';
+import { describeFailure } from './http/errors';
+import { tokenUsesInBatches } from './accounts/token-uses';
+import type { Database } from '../db/database';
 
 /** The app's config: outside demo mode SECRET is required; in demo mode without it, a random one for this process. */
 export const nodeConfig = (env: Environment) => configFrom(env, () => randomBytes(32).toString('hex'));
@@ -27,6 +30,10 @@ export function describeDatabase(env: Environment) {
     return 'PostgreSQL (DATABASE_URL)';
   }
 }
+
+/** API tokens' "last used" marks, written a second after the first of a batch; a failed write is logged and tried again. */
+export const tokenUsesFor = (db: Database) =>
+  tokenUsesInBatches(db, { delayMs: 1000, onError: (error) => console.error(`Writing API tokens' last use failed: ${describeFailure(error)}`) });
 
 /**
  * The mailer for SMTP_URL (or the capture mailer in demo mode). Outside demo mode without

@@ -6,6 +6,7 @@ import type { Partnership, SignedInPerson } from '../shared/context';
 import { DAY, MINUTE } from '../shared/clock';
 import type { Config } from '../shared/config';
 import { generateToken, hashToken } from '../shared/tokens';
+import { writeTokenUses, type TokenUseBatch } from './token-uses';
 
 // Sessions as the Lucia guide describes them: the cookie holds a random token, the
 // database only its SHA-256; an idle timeout that renews with use, and an absolute lifetime.
@@ -63,19 +64,25 @@ const LAST_USED_EVERY = MINUTE;
 
 /**
  * The partnership the app serves (named by its slug) and the person a live API token signs in,
- * in one statement: the partnership, the token, its "last used" (written at most once a
- * minute), the person and their roles. The person is undefined when the token is unknown,
- * revoked, expired or another partnership's, or its person is erased; the partnership when no
- * partnership has that slug.
+ * in one statement: the partnership, the token, the person and their roles. The person is
+ * undefined when the token is unknown, revoked, expired or another partnership's, or its person
+ * is erased; the partnership when no partnership has that slug. The token's "last used", when
+ * due (at most once a minute), is written now or handed to `tokenUses` to write with others.
  */
-export async function personForApiToken(db: Database, token: string, now: Date, partnershipSlug: string) {
+export async function personForApiToken(db: Database, token: string, now: Date, partnershipSlug: string, tokenUses?: TokenUseBatch) {
   const [row] = await apiTokenSignIn(db, {
     tokenHash: hashToken(token),
     partnershipSlug,
     now: now.toISOString(),
     lastUsedBefore: new Date(now.getTime() - LAST_USED_EVERY).toISOString(),
   });
-  return { partnership: row && rowFromJson(partnerships, row.partnership), person: row?.id ? signedInPerson(row) : undefined };
+  const person = row?.id ? signedInPerson(row) : undefined;
+  if (person && row.last_use_due) {
+    const use = { tokenId: row.token_id!, at: now };
+    if (tokenUses) tokenUses.mark(use);
+    else await writeTokenUses(db, [use]);
+  }
+  return { partnership: row && rowFromJson(partnerships, row.partnership), person };
 }
 
 /** The partnership the app serves, by its slug: for a request that signs no one in. */
@@ -109,16 +116,14 @@ const sessionSignIn = sqlBuiltOnce<PersonRow & { partnership: unknown; person_id
     from pt left join auth_sessions s on s.id = ${sql.placeholder('id')}
     left join people p on p.id = s.person_id and ${personOf(sql`pt.id`)}`,
 );
-const apiTokenSignIn = sqlBuiltOnce<PersonRow & { partnership: unknown }>(
+const apiTokenSignIn = sqlBuiltOnce<PersonRow & { partnership: unknown; token_id: string | null; last_use_due: boolean | null }>(
   'api_token_sign_in',
   sql`with ${served}, token as (
       select ${apiTokens.id} as id, ${apiTokens.personId} as person_id, ${apiTokens.lastUsedAt} as last_used_at from ${apiTokens}
       where ${and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), eq(apiTokens.partnershipId, sql`(select id from pt)`), liveToken(sql.placeholder('now')))}
-    ), touched as (
-      update api_tokens set last_used_at = ${sql.placeholder('now')}::timestamptz
-      where id in (select id from token where last_used_at is null or last_used_at <= ${sql.placeholder('lastUsedBefore')}::timestamptz)
     )
-    select row_to_json(pt) as partnership, ${personColumns}
+    select row_to_json(pt) as partnership, token.id as token_id,
+      (token.last_used_at is null or token.last_used_at <= ${sql.placeholder('lastUsedBefore')}::timestamptz) as last_use_due, ${personColumns}
     from pt left join token on true left join people p on p.id = token.person_id and ${personOf(sql`pt.id`)}`,
 );
 const signedInPerson = (row: PersonRow): SignedInPerson | undefined =>

@@ -41,7 +41,7 @@ const CSRF_COOKIE = 'csrf';
  * API. One statement reads the partnership with the credential (or alone, without one).
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { db, clock, config } = c.get('deps');
+  const { db, clock, config, tokenUses } = c.get('deps');
   const now = clock.now();
   const served = (partnership: Partnership | undefined) => {
     if (!partnership) throw new Error(`No partnership "${config.partnership}": run the seed or set PARTNERSHIP`);
@@ -51,7 +51,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('sessionId', undefined);
   const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer && isApiPath(c.req.path)) {
-    const { partnership, person } = await personForApiToken(db, bearer, now, config.partnership);
+    const { partnership, person } = await personForApiToken(db, bearer, now, config.partnership, tokenUses);
     served(partnership);
     if (!person) throw new RequestError(401, 'The API token is not valid, has expired or has been revoked');
     c.set('viewer', person);

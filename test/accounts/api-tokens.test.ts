@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenDatabase } from '../../db/database';
+import type { Database, OpenDatabase } from '../../db/database';
 import { apiTokens, auditLog } from '../../db/schema';
 import { hashToken } from '../../server/shared/tokens';
+import { tokenUsesInBatches } from '../../server/accounts/token-uses';
 import { createTestDatabase } from '../support/database';
 import { buildApp, makePerson, TestClient } from '../support/app';
 
@@ -77,5 +78,67 @@ describe('personal API tokens', () => {
     clock.advance(1);
     await use();
     expect(await lastUsed()).toBe(clock.now().toISOString());
+  });
+});
+
+describe('"last used" gathered in batches, as the Node server does', () => {
+  /** A person with an API token made through the page, and a way to call the API with it. */
+  async function tokenFor(app: ReturnType<typeof buildApp>) {
+    const person = await makePerson(database.db);
+    const browser = await new TestClient(app.app).signInAs(database.db, person.id, app.clock.now(), app.config);
+    const token = (await (await browser.post('/account/api-tokens', { name: 'Sync' })).text()).match(/<code>(sct_[a-z2-7]{32})<\/code>/)![1];
+    const use = async () => expect((await new TestClient(app.app).request('/api/v1/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const lastUsed = async () => (await database.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.personId, person.id)))[0].at?.toISOString();
+    return { use, lastUsed };
+  }
+
+  it('writes nothing during the requests, then every token’s mark in one statement a moment later', async () => {
+    let writes = 0;
+    const counting = new Proxy(database.db, {
+      get: (target, key, receiver) => (key === 'execute' ? (query: Parameters<Database['execute']>[0]) => (writes++, target.execute(query)) : Reflect.get(target, key, receiver)),
+    });
+    const tokenUses = tokenUsesInBatches(counting, { delayMs: 50, onError: (error) => { throw error; } });
+    const app = buildApp(database.db, { tokenUses });
+    const tokens = [await tokenFor(app), await tokenFor(app), await tokenFor(app)];
+    for (const token of tokens) await token.use();
+    await tokens[0].use();
+    expect(await Promise.all(tokens.map((t) => t.lastUsed()))).toEqual([undefined, undefined, undefined]);
+
+    const written = app.clock.now().toISOString();
+    for (let waited = 0; waited < 100 && (await tokens[2].lastUsed()) === undefined; waited++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await Promise.all(tokens.map((t) => t.lastUsed()))).toEqual([written, written, written]);
+    expect(writes).toBe(1);
+  });
+
+  it('never moves a token’s "last used" back, and keeps the marks of a failed write for the next', async () => {
+    let failNext = false;
+    const failing = new Proxy(database.db, {
+      get: (target, key, receiver) =>
+        key === 'execute'
+          ? (query: Parameters<Database['execute']>[0]) => {
+              if (!failNext) return target.execute(query);
+              failNext = false;
+              return Promise.reject(new Error('connection ended'));
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const failures: unknown[] = [];
+    const tokenUses = tokenUsesInBatches(failing, { delayMs: 60_000, onError: (error) => failures.push(error) });
+    const app = buildApp(database.db, { tokenUses });
+    const token = await tokenFor(app);
+    const first = app.clock.now().toISOString();
+    await token.use();
+    failNext = true;
+    await tokenUses.flush();
+    expect(failures).toHaveLength(1);
+    expect(await token.lastUsed()).toBeUndefined();
+    await tokenUses.flush();
+    expect(await token.lastUsed()).toBe(first);
+
+    // A mark made earlier than the one written (another instance's clock, a late batch) is ignored.
+    const [{ id }] = await database.db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.lastUsedAt, new Date(first)));
+    tokenUses.mark({ tokenId: id, at: new Date(Date.parse(first) - 3_600_000) });
+    await tokenUses.flush();
+    expect(await token.lastUsed()).toBe(first);
   });
 });

@@ -9,6 +9,7 @@ import { fixedClock } from '../../server/shared/clock';
 import type { Config } from '../../server/shared/config';
 import { captureMailer, type Mailer } from '../../server/mail/mailer';
 import { createPerson } from '../../server/accounts/service';
+import type { TokenUseBatch } from '../../server/accounts/token-uses';
 import { competencyFrameworks, organisations, partnerships, workforceGroups } from '../../db/schema';
 
 export const TEST_NOW = '2026-11-23T10:00:00Z';
@@ -31,11 +32,11 @@ export const testConfig = (overrides: Partial<Config> = {}): Config => ({
 });
 
 /** The app over a test database, with a clock the test moves. */
-export function buildApp(db: Database, options: { config?: Partial<Config>; mailer?: Mailer; now?: string } = {}) {
+export function buildApp(db: Database, options: { config?: Partial<Config>; mailer?: Mailer; now?: string; tokenUses?: TokenUseBatch } = {}) {
   const clock = fixedClock(options.now ?? TEST_NOW);
   const config = testConfig(options.config);
   const deps = { db, clock, config, mailer: options.mailer ?? captureMailer };
-  const app = createApp({ ...deps, clientAddress: () => '127.0.0.1' });
+  const app = createApp({ ...deps, tokenUses: options.tokenUses, clientAddress: () => '127.0.0.1' });
   return { app, clock, config, deps };
 }
 
