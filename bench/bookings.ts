@@ -23,7 +23,7 @@ import { openPostgres } from '../db/postgres';
 import { apiTokens, bookings, people, personRoles, sessions } from '../db/schema';
 import { createApiToken } from '../server/accounts/api-tokens';
 import { tokenUsesFor, withStaticFiles } from '../server/runtime';
-import type { TokenUseBatch } from '../server/accounts/token-uses';
+import { appEnvironment, freePort, sleep, startApp } from '../test/crash/app-process';
 import { buildApp, makePerson, seed } from '../test/support/app';
 import { createTestDatabase } from '../test/support/database';
 import { actingAs, bookingScope, makeSession } from '../test/support/fixtures';
@@ -35,6 +35,11 @@ const CLIENTS = Number(process.env.BENCH_BOOKING_CLIENTS ?? 64);
 const SECONDS = Number(process.env.BENCH_BOOKING_SECONDS ?? (QUICK ? 5 : 10));
 /** Rounds of each scenario, the app's rush and its limit side by side in each; the figures printed are their medians. */
 const ROUNDS = Number(process.env.BENCH_BOOKING_ROUNDS ?? 3);
+/**
+ * On PostgreSQL the rush books through server/node.ts, started with this many processes answering
+ * requests (its WORKERS); 0 books through the app in this process, as on PGlite.
+ */
+const WORKERS = Number(process.env.BENCH_BOOKING_WORKERS ?? 1);
 const PLACES = 20;
 const HELD = ['confirmed', 'pending approval'];
 const LIVE = [...HELD, 'waitlisted'];
@@ -55,12 +60,11 @@ interface Figures {
 }
 
 /**
- * CPU milliseconds used so far by every PostgreSQL process on this machine, ended ones included
- * (a postmaster's reaped backends count in its children's time). Read from /proc, so only where
- * PostgreSQL runs on this Linux machine; undefined otherwise. Other work on the same server
- * counts too: the figure is the database's work per transaction only on an otherwise quiet server.
+ * CPU milliseconds used so far by the processes on this machine that `counts` picks by name, pid
+ * and parent pid, ended children included (a process's reaped children count in its own time).
+ * Read from /proc, so only on Linux; undefined there is none or no /proc.
  */
-function postgresCpuMs(): number | undefined {
+function cpuMsOf(counts: (name: string, pid: string, parent: string) => boolean): number | undefined {
   if (!existsSync('/proc/self/stat')) return undefined;
   let ticks = 0;
   let found = false;
@@ -72,23 +76,40 @@ function postgresCpuMs(): number | undefined {
       continue; // ended meanwhile
     }
     const close = stat.lastIndexOf(')');
-    if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-    found = true;
     // After the name: state, ppid, ... utime (14th field), stime, cutime, cstime.
     const fields = stat.slice(close + 2).split(' ');
+    if (!counts(stat.slice(stat.indexOf('(') + 1, close), pid, fields[1])) continue;
+    found = true;
     ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   }
   return found ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
 }
 
-/** Runs `work` and adds PostgreSQL's CPU per transaction (see postgresCpuMs) and this process's to its figures. */
-async function withCpu(local: boolean, work: () => Promise<Figures>): Promise<Figures> {
+/**
+ * Every PostgreSQL process on this machine: only where PostgreSQL runs here. Other work on the
+ * same server counts too: the figure is the database's work per transaction only on an otherwise
+ * quiet server.
+ */
+const postgresCpuMs = () => cpuMsOf((name) => name === 'postgres');
+
+/** The app's server: this process, or the server/node.ts started for the rush with its worker processes. */
+function serverCpuMs(serverPid: number | undefined) {
+  if (serverPid === undefined) {
+    return () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
+  }
+  return () => cpuMsOf((_, pid, parent) => pid === String(serverPid) || parent === String(serverPid)) ?? 0;
+}
+
+/** Runs `work` and adds PostgreSQL's CPU per transaction (see postgresCpuMs) and the app server's to its figures. */
+async function withCpu(local: boolean, serverCpu: () => number, work: () => Promise<Figures>): Promise<Figures> {
   const before = local ? postgresCpuMs() : undefined;
-  const server = process.cpuUsage();
+  const server = serverCpu();
   const figures = await work();
-  const { user, system } = process.cpuUsage(server);
+  const serverCpuMs = (serverCpu() - server) / figures.count;
   const after = local ? postgresCpuMs() : undefined;
-  const serverCpuMs = (user + system) / 1000 / figures.count;
   return before === undefined || after === undefined ? { ...figures, serverCpuMs } : { ...figures, serverCpuMs, databaseCpuMs: (after - before) / figures.count };
 }
 
@@ -291,6 +312,49 @@ function medianOf(rounds: Figures[]): Figures & { spread: string } {
 const row = (name: string, f: Figures & { spread: string }, unit: string) =>
   `   ${name.padEnd(40)} ${f.perSecond.toFixed(0).padStart(6)} ${unit.padEnd(10)} p50 ${f.p50.toFixed(1).padStart(7)} ms  p99 ${f.p99.toFixed(1).padStart(7)} ms  ${f.count} in ${f.seconds.toFixed(1)} s${f.statuses ? `  ${JSON.stringify(f.statuses)}` : ''}${f.clients && f.clients !== CLIENTS ? `  (at ${f.clients} clients: the server had no more connections free)` : ''}${f.spread ? `  rounds${f.spread}` : ''}`;
 
+/** The app the rush books through, and how to read its CPU. */
+interface AppServer {
+  base: string;
+  /** What the header says it is. */
+  title: string;
+  cpuMs: () => number;
+  /** Resolves once the round's "last used" marks are written (they count in the round's CPU). */
+  tokenUsesWritten: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** The app in this process, its token marks gathered as server/node.ts gathers them. */
+async function inThisProcess(db: Database): Promise<AppServer> {
+  const tokenUses = tokenUsesFor(db);
+  const { app, config } = buildApp(db, { tokenUses });
+  const server = serve({ fetch: withStaticFiles(app, config).fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    title: 'the app in this process',
+    cpuMs: serverCpuMs(undefined),
+    tokenUsesWritten: () => tokenUses.flush(),
+    close: async () => void server.close(),
+  };
+}
+
+/**
+ * The Node server (server/node.ts, `workers` processes answering requests) in a process of its
+ * own on the bench's database, in demo mode: each booking's mail is kept, and marked sent
+ * straight after.
+ */
+async function workerProcesses(url: string, workers: number): Promise<AppServer> {
+  const app = await startApp(await freePort(), { ...appEnvironment(url, ''), DEMO: 'true', WORKERS: String(workers) });
+  return {
+    base: app.url,
+    title: workers === 1 ? 'server/node.ts' : `server/node.ts with ${workers} worker processes`,
+    cpuMs: serverCpuMs(app.pid),
+    // The server writes them a second after the first of a batch.
+    tokenUsesWritten: async () => void (await sleep(1_500)),
+    close: () => app.stop(),
+  };
+}
+
 export async function benchBookings() {
   tmp = mkdtempSync(join(tmpdir(), 'bench-bookings-'));
   const database = await createTestDatabase();
@@ -300,19 +364,14 @@ export async function benchBookings() {
   const appDatabase = database.url ? openPostgres(database.url) : database;
   const pgbench = database.url ? pgbenchPath() : undefined;
   const limitDatabase = database.url && !pgbench ? openPostgres(database.url, { max: CLIENTS }) : database;
-  // Token marks gathered as server/node.ts gathers them; each round's are written within its CPU measurement.
-  const tokenUses = tokenUsesFor(appDatabase.db);
-  const { app, config } = buildApp(appDatabase.db, { tokenUses });
-  const server = serve({ fetch: withStaticFiles(app, config).fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
+  const serverFor = database.url && WORKERS ? () => workerProcesses(database.url!, WORKERS) : () => inThisProcess(appDatabase.db);
   try {
-    const faults = await rushes(database, appDatabase.db, limitDatabase.db, pgbench, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokenUses);
+    const faults = await rushes(database, appDatabase.db, limitDatabase.db, pgbench, serverFor);
     if (faults) {
       console.error(`The booking rush broke a promise: ${faults} faults above.`);
       process.exitCode = 1;
     }
   } finally {
-    server.close();
     if (limitDatabase !== database) await limitDatabase.close();
     if (appDatabase !== database) await appDatabase.close();
     await database.close();
@@ -321,9 +380,20 @@ export async function benchBookings() {
 }
 
 /** Both rushes and their limits; the number of faults the checks found. */
-async function rushes(database: { url?: string }, db: Database, limitDb: Database, pgbench: string | undefined, base: string, tokenUses: TokenUseBatch) {
+async function rushes(database: { url?: string }, db: Database, limitDb: Database, pgbench: string | undefined, serverFor: () => Promise<AppServer>) {
   await seed(db, 'partnership');
   const crowd = await crowdWithTokens(db, PEOPLE);
+  // Started once the partnership is there (a server in demo mode would otherwise seed its own).
+  const server = await serverFor();
+  try {
+    return await rushesThrough(server, database, db, limitDb, pgbench, crowd);
+  } finally {
+    await server.close();
+  }
+}
+
+async function rushesThrough(server: AppServer, database: { url?: string }, db: Database, limitDb: Database, pgbench: string | undefined, crowd: { id: string; token: string }[]) {
+  const { base } = server;
   const [template] = await db.select().from(people).where(eq(people.id, crowd[0].id));
   // Enough people for every transaction the limit can run in both scenarios (its sequence stops at the last).
   const pool = Number(process.env.BENCH_BOOKING_LIMIT_POOL ?? (pgbench ? 70_000 : 20_000) * ROUNDS);
@@ -340,7 +410,7 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
   ];
   let faults = 0;
   console.log(
-    `Booking rush on ${database.url ? 'PostgreSQL' : 'PGlite'}: ${PEOPLE} people each POSTing one booking with their API token, ${CLIENTS} clients; the limit for ${SECONDS} s at ${CLIENTS} clients; ${ROUNDS} rounds of each, the app and its limit side by side, medians printed`,
+    `Booking rush on ${database.url ? 'PostgreSQL' : 'PGlite'} through ${server.title}: ${PEOPLE} people each POSTing one booking with their API token, ${CLIENTS} clients; the limit for ${SECONDS} s at ${CLIENTS} clients; ${ROUNDS} rounds of each, the app and its limit side by side, medians printed`,
   );
   const local = Boolean(database.url && /@(127\.0\.0\.1|localhost)[:/]/.test(database.url));
   for (const scenario of scenarios) {
@@ -358,9 +428,9 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
       const file = join(tmp, `${scenario.name}-${round}.txt`);
       writeFileSync(file, crowd.map((p) => `${base}/api/v1/sessions/${ids[Math.floor(random() * ids.length)]}/bookings ${p.token}\n`).join(''));
       ours.push(
-        await withCpu(local, async () => {
+        await withCpu(local, server.cpuMs, async () => {
           const figures = await rush(file, `${base}/api/v1/bookings`);
-          await tokenUses.flush();
+          await server.tokenUsesWritten();
           return figures;
         }),
       );
@@ -368,7 +438,7 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
       const { sessions: limitSessions } = await makeSession(db, { capacity: 1_000_000_000, extraSessions: scenario.sessions - 1 });
       const limitIds = limitSessions.map((s) => s.id);
       limits.push(
-        await withCpu(local, () =>
+        await withCpu(local, () => 0, () =>
           pgbench ? pgbenchLimit(db, pgbench, database.url!, template.partnershipId, limitIds, `${scenario.name}-${round}`, pool) : inProcessLimit(limitDb, template.partnershipId, limitIds, pool),
         ),
       );
@@ -385,7 +455,7 @@ async function rushes(database: { url?: string }, db: Database, limitDb: Databas
     console.log(`   ratio ${median(ratios).toFixed(3)}${range(ratios, 3)}, each round's app beside that round's limit`);
     if (app.databaseCpuMs !== undefined && limit.databaseCpuMs !== undefined)
       console.log(`   PostgreSQL's CPU a transaction: the app ${app.databaseCpuMs.toFixed(2)} ms, the limit ${limit.databaseCpuMs.toFixed(2)} ms (${(app.databaseCpuMs / limit.databaseCpuMs).toFixed(1)}×)`);
-    console.log(`   the app's server (Node, one process): ${app.serverCpuMs!.toFixed(2)} ms of CPU a booking`);
+    console.log(`   the app's server (${server.title}): ${app.serverCpuMs!.toFixed(2)} ms of CPU a booking`);
     console.log(checks.map((text, i) => `   round ${i + 1} from the database: ${text}`).join('\n'));
     faults += roundFaults;
   }

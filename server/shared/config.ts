@@ -46,7 +46,12 @@ const envSchema = z.object({
   TRUST_PROXY: flag.default(false),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
+  /** Node server processes answering requests (server/node.ts); more than one needs DATABASE_URL. */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SMTP_URL: z.string().optional(),
+}).superRefine((env, context) => {
+  if (env.WORKERS > 1 && !env.DATABASE_URL)
+    context.addIssue({ code: 'custom', path: ['WORKERS'], message: 'more than one needs DATABASE_URL: the embedded database belongs to one process' });
 });
 
 export type Environment = z.infer<typeof envSchema>;

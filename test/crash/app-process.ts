@@ -37,6 +37,8 @@ export interface AppProcess {
   pid: number;
   /** True until the process has exited. */
   alive(): boolean;
+  /** Its exit code once it has exited (null while running, or when a signal ended it). */
+  exitCode(): number | null;
   /** What it wrote to stdout and stderr, for a failure's message. */
   output(): string;
   /** SIGKILL: no handler runs, nothing is flushed or closed. */
@@ -76,6 +78,7 @@ export async function startApp(port: number, env: Record<string, string | undefi
     url,
     pid: child.pid!,
     alive: () => child.exitCode === null && child.signalCode === null,
+    exitCode: () => child.exitCode,
     output: () => log,
     crash: async () => {
       child.kill('SIGKILL');

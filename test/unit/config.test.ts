@@ -23,6 +23,13 @@ describe('configuration from the environment', () => {
     expect(config.secret).toBe('s'.repeat(32));
   });
 
+  it('runs more than one worker process only on PostgreSQL, whose connections every process can open', () => {
+    expect(parseEnvironment({}).WORKERS).toBe(1);
+    expect(() => parseEnvironment({ WORKERS: '2' })).toThrow(/^  WORKERS: more than one needs DATABASE_URL/m);
+    expect(() => parseEnvironment({ WORKERS: '0', DATABASE_URL: 'postgres://x@127.0.0.1/db' })).toThrow(/^  WORKERS: /m);
+    expect(parseEnvironment({ WORKERS: '4', DATABASE_URL: 'postgres://x@127.0.0.1/db' }).WORKERS).toBe(4);
+  });
+
   it('explains every bad value at once', () => {
     const bad = () => parseEnvironment({ PORT: 'eighty', COOKIE_SECURE: 'maybe', BASE_URL: 'not a url' });
     expect(bad).toThrow(ConfigurationError);
