@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { SMTPServer } from 'smtp-server';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Database } from '../db/database';
 import { openPostgres } from '../db/postgres';
@@ -36,10 +37,10 @@ const SECONDS = Number(process.env.BENCH_BOOKING_SECONDS ?? (QUICK ? 5 : 10));
 /** Rounds of each scenario, the app's rush and its limit side by side in each; the figures printed are their medians. */
 const ROUNDS = Number(process.env.BENCH_BOOKING_ROUNDS ?? 3);
 /**
- * On PostgreSQL the rush books through server/node.ts, started with this many processes answering
- * requests (its WORKERS); 0 books through the app in this process, as on PGlite.
+ * On PostgreSQL, with this set, the rush books through the Node server started in a process of its
+ * own with this many processes answering requests (its WORKERS), rather than the app in this process.
  */
-const WORKERS = Number(process.env.BENCH_BOOKING_WORKERS ?? 1);
+const WORKERS = Number(process.env.BENCH_BOOKING_WORKERS ?? 0);
 const PLACES = 20;
 const HELD = ['confirmed', 'pending approval'];
 const LIVE = [...HELD, 'waitlisted'];
@@ -340,18 +341,27 @@ async function inThisProcess(db: Database): Promise<AppServer> {
 
 /**
  * The Node server (server/node.ts, `workers` processes answering requests) in a process of its
- * own on the bench's database, in demo mode: each booking's mail is kept, and marked sent
- * straight after.
+ * own on the bench's database, as a deployment runs it: each booking's email is sent straight
+ * after, to an SMTP server on loopback that takes and drops it.
  */
 async function workerProcesses(url: string, workers: number): Promise<AppServer> {
-  const app = await startApp(await freePort(), { ...appEnvironment(url, ''), DEMO: 'true', WORKERS: String(workers) });
+  const sink = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], disableReverseLookup: true, logger: false, onData: (stream, _session, done) => stream.on('end', () => done()).resume() });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const smtpUrl = `smtp://127.0.0.1:${(sink.server.address() as AddressInfo).port}`;
+  const app = await startApp(await freePort(), { ...appEnvironment(url, smtpUrl), WORKERS: String(workers) }).catch(async (error) => {
+    sink.close();
+    throw error;
+  });
   return {
     base: app.url,
-    title: workers === 1 ? 'server/node.ts' : `server/node.ts with ${workers} worker processes`,
+    title: `server/node.ts${workers > 1 ? ` with ${workers} worker processes` : ''}, sending mail to loopback SMTP`,
     cpuMs: serverCpuMs(app.pid),
     // The server writes them a second after the first of a batch.
     tokenUsesWritten: async () => void (await sleep(1_500)),
-    close: () => app.stop(),
+    close: async () => {
+      await app.stop();
+      await new Promise<void>((resolve) => sink.close(() => resolve()));
+    },
   };
 }
 
@@ -383,7 +393,6 @@ export async function benchBookings() {
 async function rushes(database: { url?: string }, db: Database, limitDb: Database, pgbench: string | undefined, serverFor: () => Promise<AppServer>) {
   await seed(db, 'partnership');
   const crowd = await crowdWithTokens(db, PEOPLE);
-  // Started once the partnership is there (a server in demo mode would otherwise seed its own).
   const server = await serverFor();
   try {
     return await rushesThrough(server, database, db, limitDb, pgbench, crowd);

@@ -37,10 +37,10 @@ async function serveApp() {
   });
   const env = parseEnvironment(process.env);
   const config = nodeConfig(env);
-  const database = await openDatabaseFrom(env);
   // With WORKERS, this first process migrates, seeds and runs the jobs; the workers it starts
   // answer the requests (docs/decisions/0025-worker-processes.md).
   const first = cluster.isPrimary;
+  const database = await openDatabaseFrom(env, { migrated: !first });
   if (first && config.demo) {
     const { created } = await seedDemo(database.db, systemClock.now(), { baseUrl: config.baseUrl });
     if (created) console.log('Seeded the demo partnership and this year’s prospectus.');
@@ -53,13 +53,13 @@ async function serveApp() {
     process.exit(1);
   }
   const deps = { db: database.db, mailer, clock: systemClock, config };
-
-  const scheduler = first ? startScheduler(deps) : undefined;
-  const answering = first && env.WORKERS > 1 ? startWorkers(env.WORKERS, config.secret) : answerRequests(env, deps, database.engine);
-  if (first && env.WORKERS > 1) cluster.once('listening', () => console.log(`Listening on ${config.baseUrl} (port ${env.PORT}, ${database.engine}, ${env.WORKERS} worker processes)`));
+  const announce = (port: number, workers = '') => {
+    console.log(`Listening on ${config.baseUrl} (port ${port}, ${database.engine}${workers}${config.demo ? ', demo mode' : ''})`);
+    if (showsDevMailbox(deps)) console.log(`Demo mode: ${config.baseUrl}/dev/mailbox shows every email the app sends, sign-in links included, to anyone who can open it.`);
+  };
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (exitCode = 0) => {
     // Ctrl-C reaches the workers too, and the first process then asks them again.
     if (stopping) return;
     stopping = true;
@@ -67,15 +67,22 @@ async function serveApp() {
     await answering.stop();
     mailer.close();
     await database.close();
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const scheduler = first ? startScheduler(deps) : undefined;
+  const answering =
+    first && env.WORKERS > 1
+      ? startWorkers(env.WORKERS, config.secret, {
+          listening: () => announce(env.PORT, `, ${env.WORKERS} worker processes`),
+          cannotStart: () => void stop(1),
+        })
+      : answerRequests(env, deps, first ? announce : () => {});
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 /** Serves the app in this process: the first (and only) one, or a worker. */
-function answerRequests(env: Environment, deps: AppDeps, engine: string) {
-  const { config } = deps;
+function answerRequests(env: Environment, deps: AppDeps, listening: (port: number) => void) {
   let sending: Promise<unknown> | undefined;
   const sendMailSoon = () => {
     sending ??= runJob('send-mail', deps, systemClock.now())
@@ -89,48 +96,67 @@ function answerRequests(env: Environment, deps: AppDeps, engine: string) {
     tokenUses,
     clientAddress: (request, runtimeEnv) => getConnInfo({ req: { raw: request }, env: runtimeEnv } as never).remote.address,
   });
-  const root = withStaticFiles(app, config);
-  const server = serve({ fetch: root.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-    if (cluster.isWorker) return;
-    console.log(`Listening on ${config.baseUrl} (port ${info.port}, ${engine}${config.demo ? ', demo mode' : ''})`);
-    if (showsDevMailbox(deps)) console.log(`Demo mode: ${config.baseUrl}/dev/mailbox shows every email the app sends, sign-in links included, to anyone who can open it.`);
-  });
+  const server = serve({ fetch: withStaticFiles(app, deps.config).fetch, port: env.PORT, hostname: env.HOST }, (info) => listening(info.port));
   return {
     stop: async () => {
-      server.close();
+      // Requests under way finish (and mark their tokens) before the last marks are written.
+      await Promise.race([new Promise((resolve) => server.close(resolve)), sleep(STOP_WAIT_MS)]);
       await sending;
       await tokenUses.flush();
     },
   };
 }
 
+/** How long a stop waits for requests under way, and for workers to end, before going on. */
+const STOP_WAIT_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Starts `count` worker processes sharing the port (node:cluster), each with its own pool of
- * connections, and starts a new one when one dies. They share this process's secret, so a form
- * one made is accepted by another.
+ * connections. They share this process's secret, so a form one made is accepted by another. A
+ * worker that dies after it has answered is replaced a second later; one that dies before it
+ * could listen (a port taken, a database out of reach) means none can: `cannotStart`.
  */
-function startWorkers(count: number, secret: string) {
+function startWorkers(count: number, secret: string, on: { listening: () => void; cannotStart: () => void }) {
   let stopping = false;
+  const answered = new Set<number>();
+  const restarts = new Set<ReturnType<typeof setTimeout>>();
   const start = () => cluster.fork({ SECRET: secret });
+  cluster.on('listening', (worker) => {
+    answered.add(worker.id);
+    console.log(`Worker process ${worker.process.pid} is answering requests.`);
+    if (answered.size === 1) on.listening();
+  });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    console.error(`Worker process ${worker.process.pid} ended (${signal ?? `exit code ${code}`}); starting another.`);
-    setTimeout(start, 1000);
+    const how = signal ?? `exit code ${code}`;
+    if (!answered.has(worker.id)) {
+      console.error(`Worker process ${worker.process.pid} ended (${how}) before it could answer requests; stopping.`);
+      return on.cannotStart();
+    }
+    console.error(`Worker process ${worker.process.pid} ended (${how}); starting another.`);
+    const restart = setTimeout(() => {
+      restarts.delete(restart);
+      if (!stopping) start();
+    }, 1000);
+    restarts.add(restart);
   });
   for (let i = 0; i < count; i++) start();
   return {
     stop: async () => {
       stopping = true;
-      const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
-      await Promise.all(
-        workers.map((worker) =>
+      for (const restart of restarts) clearTimeout(restart);
+      const ended = Object.values(cluster.workers ?? {}).map(
+        (worker) =>
           new Promise<void>((resolve) => {
-            if (worker.isDead()) return resolve();
+            if (!worker || worker.isDead()) return resolve();
             worker.once('exit', () => resolve());
             worker.process.kill('SIGTERM');
           }),
-        ),
       );
+      // A worker stuck past the wait is ended rather than holding the stop for ever.
+      await Promise.race([Promise.all(ended), sleep(STOP_WAIT_MS)]);
+      for (const worker of Object.values(cluster.workers ?? {})) if (worker && !worker.isDead()) worker.process.kill('SIGKILL');
     },
   };
 }

@@ -18,7 +18,7 @@ import type { Database } from '../db/database';
 export const nodeConfig = (env: Environment) => configFrom(env, () => randomBytes(32).toString('hex'));
 
 /** The PostgreSQL server at DATABASE_URL, or PGlite in DATA_DIR; migrated. */
-export const openDatabaseFrom = (env: Environment) => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+export const openDatabaseFrom = (env: Environment, options: { migrated?: boolean } = {}) => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, ...options });
 
 /** Which database `openDatabaseFrom` opens, in words (without the password). */
 export function describeDatabase(env: Environment) {

@@ -12,10 +12,15 @@ export interface TokenUse {
   at: Date;
 }
 
-/** Writes the marks in one statement; a mark never moves a token's "last used" back. */
+/**
+ * Writes the marks in one statement; a mark never moves a token's "last used" back. Sent in the
+ * tokens' order, so two processes' batches tend to lock the rows they share in the same order
+ * (a deadlock all the same fails one batch, whose marks go with the next: see tokenUsesInBatches).
+ */
 export async function writeTokenUses(db: Database, uses: TokenUse[]) {
   if (!uses.length) return;
-  const rows = JSON.stringify(uses.map((use) => ({ id: use.tokenId, at: use.at.toISOString() })));
+  const sorted = uses.toSorted((a, b) => (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : 0));
+  const rows = JSON.stringify(sorted.map((use) => ({ id: use.tokenId, at: use.at.toISOString() })));
   await db.execute(sql`
     update api_tokens t set last_used_at = greatest(t.last_used_at, u.at)
     from jsonb_to_recordset(${rows}::jsonb) as u(id uuid, at timestamptz)
@@ -51,8 +56,9 @@ export function tokenUsesInBatches(db: Database, options: { delayMs: number; onE
     timer = undefined;
     const taken = gathered;
     gathered = new Map();
-    // One write at a time, in order, so a later mark never lands before an earlier one.
-    writing = writing.then(async () => {
+    // One write at a time, in order, so a later mark never lands before an earlier one (and one
+    // whose onError threw does not stop the next).
+    writing = writing.catch(() => {}).then(async () => {
       try {
         await writeTokenUses(db, Array.from(taken, ([tokenId, at]) => ({ tokenId, at })));
       } catch (error) {

@@ -1,28 +1,19 @@
 // WORKERS: server/node.ts answering requests from several processes on one port (node:cluster),
 // shown on the real server. PostgreSQL only: PGlite is one process's database, and the
-// configuration refuses WORKERS without DATABASE_URL (tested in test/cli).
-import { readdirSync, readFileSync } from 'node:fs';
+// configuration refuses WORKERS without DATABASE_URL (test/unit/config.test.ts).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../../db/database';
-import { seed } from '../support/app';
+import { apiTokens, partnerships } from '../../db/schema';
+import { createApiToken } from '../../server/accounts/api-tokens';
+import { makePerson, seed, testConfig } from '../support/app';
 import { createTestDatabase, onRealPostgres } from '../support/database';
 import { startSmtpPeer } from '../support/smtp';
 import { appEnvironment, freePort, postOnce, sleep, startApp, type AppProcess } from './app-process';
-
-/** The live processes whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(parent) === pid && state !== 'Z' ? [Number(entry)] : [];
-      } catch {
-        return []; // ended meanwhile
-      }
-    });
-}
 
 const isRunning = (pid: number) => {
   try {
@@ -33,15 +24,30 @@ const isRunning = (pid: number) => {
   }
 };
 
-/** Waits (bounded) until `pid` has `count` live children, and returns them. */
-async function untilChildren(pid: number, count: number, timeoutMs = 30_000) {
+/** The worker processes the server has said are answering requests, in the order they said it. */
+const answeringWorkers = (app: AppProcess) => Array.from(app.output().matchAll(/Worker process (\d+) is answering requests\./g), (m) => Number(m[1]));
+
+/** Waits (bounded) until `count` workers have said they are answering, and returns them all. */
+async function untilAnswering(app: AppProcess, count: number, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const children = childrenOf(pid);
-    if (children.length === count) return children;
-    if (Date.now() > deadline) throw new Error(`expected ${count} worker processes, found ${children.length}`);
+    const workers = answeringWorkers(app);
+    if (workers.length >= count) return workers;
+    if (Date.now() > deadline) throw new Error(`expected ${count} workers answering, found ${workers.length}:\n${app.output()}`);
     await sleep(100);
   }
+}
+
+/** A GET on a connection of its own, so the cluster hands each to the next worker. */
+function getOnce(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, headers, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+    req.on('error', reject);
+  });
 }
 
 describe.skipIf(!onRealPostgres())('the Node server with WORKERS (PostgreSQL only)', () => {
@@ -66,10 +72,10 @@ describe.skipIf(!onRealPostgres())('the Node server with WORKERS (PostgreSQL onl
   it('answers from every worker (a form one made is accepted by another), replaces a worker that dies, and stops them all on SIGTERM', async () => {
     // Demo mode without SECRET: the first process makes a random one, which its workers must share.
     app = await startApp(await freePort(), { ...appEnvironment(database.url!, smtp.url), DEMO: 'true', SECRET: undefined, WORKERS: '2' });
-    const [first] = await untilChildren(app.pid, 2);
+    const [first, second] = await untilAnswering(app, 2);
 
-    // A form from one request, posted on new connections: the workers take connections in turn,
-    // so the posts reach both, and each must accept the other's CSRF token.
+    // A form from one request, posted on new connections: the cluster hands connections to the
+    // workers in turn, so the posts reach both, and each must accept the other's CSRF token.
     const page = await fetch(`${app.url}/sign-in`);
     const cookie = page.headers.get('set-cookie')!.split(';')[0];
     const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)![1];
@@ -81,15 +87,46 @@ describe.skipIf(!onRealPostgres())('the Node server with WORKERS (PostgreSQL onl
     expect(posts.map((p) => p.status)).toEqual(Array(8).fill(200));
 
     process.kill(first, 'SIGKILL');
-    for (let waited = 0; waited < 100 && isRunning(first); waited++) await sleep(50);
-    const replaced = await untilChildren(app.pid, 2);
-    expect(replaced).not.toContain(first);
+    const [, , replacement] = await untilAnswering(app, 3);
     expect(app.output()).toContain(`Worker process ${first} ended (SIGKILL); starting another.`);
-    for (let i = 0; i < 4; i++) expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(isRunning(first)).toBe(false);
+    expect(await Promise.all(Array.from({ length: 4 }, () => getOnce(`${app!.url}/healthz`)))).toEqual([200, 200, 200, 200]);
 
+    // An API token used just before the stop: its mark, still gathered, is written on the way out.
+    const person = await makePerson(database.db);
+    const [partnership] = await database.db.select().from(partnerships).limit(1);
+    const token = await createApiToken({ db: database.db, clock: { now: () => new Date() }, config: testConfig(), partnership, actor: { id: person.id, roles: ['practitioner'] } }, 'Stop test');
+    expect(await getOnce(`${app.url}/api/v1/me`, { authorization: `Bearer ${token}` })).toBe(200);
     await app.stop();
     expect(app.exitCode()).toBe(0);
-    expect(replaced.filter(isRunning)).toEqual([]);
+    expect([second, replacement].filter(isRunning)).toEqual([]);
+    const [mark] = await database.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.personId, person.id));
+    expect(mark.at).not.toBeNull();
     app = undefined;
+  });
+
+  it('stops with an error when a worker cannot start, rather than starting another for ever', async () => {
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
+          env: { ...appEnvironment(database.url!, smtp.url), WORKERS: '2', PORT: String(port), HOST: '127.0.0.1' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let errors = '';
+        child.stderr!.on('data', (chunk) => (errors += chunk));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.on('exit', (exitCode) => {
+          clearTimeout(timer);
+          expect(errors).toMatch(/Worker process \d+ ended \(exit code 1\) before it could answer requests; stopping\./);
+          resolve(exitCode);
+        });
+      });
+      expect(code).toBe(1);
+    } finally {
+      taken.close();
+    }
   });
 });
