@@ -17,7 +17,7 @@ import type { Database } from '../db/database';
 /** The app's config: outside demo mode SECRET is required; in demo mode without it, a random one for this process. */
 export const nodeConfig = (env: Environment) => configFrom(env, () => randomBytes(32).toString('hex'));
 
-/** The PostgreSQL server at DATABASE_URL, or PGlite in DATA_DIR; migrated. */
+/** The PostgreSQL server at DATABASE_URL, or PGlite in DATA_DIR; migrated, unless `migrated` says another process has done it. */
 export const openDatabaseFrom = (env: Environment, options: { migrated?: boolean } = {}) => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, ...options });
 
 /** Which database `openDatabaseFrom` opens, in words (without the password). */

@@ -47,7 +47,8 @@ export function tokenUsesInBatches(db: Database, options: { delayMs: number; onE
     const known = gathered.get(tokenId);
     if (!known || known < at) gathered.set(tokenId, at);
     if (timer) return;
-    timer = setTimeout(write, options.delayMs);
+    // Nobody waits on a write the timer starts: a failure has been reported to onError already.
+    timer = setTimeout(() => void write().catch(() => {}), options.delayMs);
     // Gathered marks never keep a finished process alive: flush writes them on the way out.
     (timer as { unref?: () => void }).unref?.();
   };

@@ -110,21 +110,23 @@ describe.skipIf(!onRealPostgres())('the Node server with WORKERS (PostgreSQL onl
     const port = await freePort();
     await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
     try {
-      const code = await new Promise<number | null>((resolve) => {
+      const ended = await new Promise<{ code: number | null; errors: string }>((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'server/node.ts'], {
           env: { ...appEnvironment(database.url!, smtp.url), WORKERS: '2', PORT: String(port), HOST: '127.0.0.1' },
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         let errors = '';
         child.stderr!.on('data', (chunk) => (errors += chunk));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        child.on('exit', (exitCode) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        // 'close': the output read to its end, not only the process ended.
+        child.on('close', (code) => {
           clearTimeout(timer);
-          expect(errors).toMatch(/Worker process \d+ ended \(exit code 1\) before it could answer requests; stopping\./);
-          resolve(exitCode);
+          resolve({ code, errors });
         });
       });
-      expect(code).toBe(1);
+      expect(ended.errors).toContain('EADDRINUSE');
+      expect(ended.errors).toMatch(/Worker process \d+ ended \(exit code 1\) before any could answer requests; stopping\./);
+      expect(ended.code).toBe(1);
     } finally {
       taken.close();
     }
