@@ -3,7 +3,7 @@
 // configuration refuses WORKERS without DATABASE_URL (test/unit/config.test.ts).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { get, request } from 'node:http';
 import { createServer } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,33 @@ describe.skipIf(!onRealPostgres())('the Node server with WORKERS (PostgreSQL onl
     expect([second, replacement].filter(isRunning)).toEqual([]);
     const [mark] = await database.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.personId, person.id));
     expect(mark.at).not.toBeNull();
+    app = undefined;
+  });
+
+  it('lets a request under way finish when stopped, then ends (one process, as by default)', async () => {
+    app = await startApp(await freePort(), appEnvironment(database.url!, smtp.url));
+    const page = await fetch(`${app.url}/sign-in`);
+    const cookie = page.headers.get('set-cookie')!.split(';')[0];
+    const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)![1];
+    const body = new URLSearchParams({ _csrf: csrf, email: 'under.way@partner.example' }).toString();
+
+    // The request's headers now, its body only once the stop has begun.
+    const answer = new Promise<{ status: number }>((resolve, reject) => {
+      const req = request(`${app!.url}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode! }));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      sleep(300).then(() => {
+        process.kill(app!.pid, 'SIGTERM');
+        return sleep(500);
+      }).then(() => req.end(body));
+    });
+    expect((await answer).status).toBe(200);
+    await app.stop();
+    expect(app.exitCode()).toBe(0);
+    expect(app.output()).not.toContain('Stopping failed');
     app = undefined;
   });
 
