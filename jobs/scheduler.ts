@@ -2,22 +2,36 @@ import cron from 'node-cron';
 import { cronTable, runJob, type JobDeps } from './registry';
 import type { Clock } from '../server/shared/clock';
 
-/** Schedules the cron table with node-cron; a run still going when the next is due is skipped, not doubled. */
+/**
+ * Schedules the cron table with node-cron; a run still going when the next is due is skipped, not
+ * doubled. `stop` schedules nothing more and resolves once the runs under way have ended, so the
+ * database they use can be closed after.
+ */
 export function startScheduler(deps: JobDeps & { clock: Clock }) {
+  const running = new Set<Promise<void>>();
   const tasks = cronTable.map((entry) =>
     cron.schedule(
       entry.cron,
-      async () => {
-        for (const name of entry.jobs) {
-          try {
-            await runJob(name, deps, deps.clock.now());
-          } catch (error) {
-            console.error(`Job ${name} failed:`, error);
+      () => {
+        const run = (async () => {
+          for (const name of entry.jobs) {
+            try {
+              await runJob(name, deps, deps.clock.now());
+            } catch (error) {
+              console.error(`Job ${name} failed:`, error);
+            }
           }
-        }
+        })();
+        running.add(run);
+        return run.finally(() => running.delete(run));
       },
       { noOverlap: true, timezone: 'Europe/London' },
     ),
   );
-  return { stop: () => tasks.forEach((t) => t.stop()) };
+  return {
+    stop: async () => {
+      tasks.forEach((t) => t.stop());
+      await Promise.all(running);
+    },
+  };
 }

@@ -73,9 +73,10 @@ async function serveApp() {
     // Ctrl-C reaches the workers too, and the first process then asks them again.
     if (stopping) return;
     stopping = true;
-    scheduler?.stop();
+    const jobsEnded = scheduler?.stop();
     const cleanUp = async () => {
       await answering.stop();
+      await jobsEnded;
       mailer.close();
       await database.close();
     };

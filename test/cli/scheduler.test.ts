@@ -10,7 +10,7 @@ import { migrate } from '../../db/migrate';
 import { openPglite } from '../../db/pglite';
 import { followUpSurveys, outbox, partnerships } from '../../db/schema';
 import { startScheduler } from '../../jobs/scheduler';
-import { captureMailer } from '../../server/mail/mailer';
+import { captureMailer, type Mailer } from '../../server/mail/mailer';
 import { systemClock } from '../../server/shared/clock';
 import { seed, testConfig } from '../support/app';
 import { attendedCrowd } from '../support/crowd';
@@ -82,7 +82,7 @@ describe('the scheduler', () => {
       await until(async () => (await surveys(later.bookingIds)).every((s) => s.status === 'sent'), 'the follow-ups at 10:15');
       expect((await surveys(later.bookingIds))[0].sentAt).toEqual(new Date('2027-01-12T10:15:00Z'));
     } finally {
-      scheduler.stop();
+      await scheduler.stop();
     }
 
     // Stopped: an hour passes and nothing runs.
@@ -93,5 +93,34 @@ describe('the scheduler', () => {
     await vi.advanceTimersByTimeAsync(60 * 60_000);
     for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
     expect((await mailRow(left.id)).status).toBe('pending');
+  }, 60_000);
+
+  it('when stopped, waits for a run under way to end before saying it has stopped', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: new Date('2027-01-12T11:00:30Z') });
+    const [queued] = await database.db
+      .insert(outbox)
+      .values({ partnershipId, to: 'slow@partner.example', subject: 'Slow', text: 'Hello', nextAttemptAt: new Date('2027-01-12T11:00:00Z') })
+      .returning({ id: outbox.id });
+    // A mail server that takes messages only when the test says so.
+    const waiting: (() => void)[] = [];
+    let sending = false;
+    const slowMailer: Mailer = {
+      kind: 'smtp',
+      send: () => ((sending = true), new Promise<void>((resolve) => waiting.push(resolve))),
+      close: () => {},
+    };
+    const scheduler = startScheduler({ db: database.db, mailer: slowMailer, config: testConfig(), clock: systemClock });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await until(async () => sending, 'the 11:01 run to start sending');
+
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+
+    waiting.forEach((accept) => accept());
+    await stopping;
+
+    expect((await mailRow(queued.id)).status).toBe('sent');
   }, 60_000);
 });
