@@ -49,10 +49,14 @@ const envSchema = z.object({
   /** Node server processes answering requests (server/node.ts); more than one needs DATABASE_URL. */
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SMTP_URL: z.string().optional(),
-}).superRefine((env, context) => {
-  if (env.WORKERS > 1 && !env.DATABASE_URL)
-    context.addIssue({ code: 'custom', path: ['WORKERS'], message: 'more than one needs DATABASE_URL: the embedded database belongs to one process' });
-});
+}).superRefine(
+  (env, context) => {
+    if (env.WORKERS > 1 && !env.DATABASE_URL)
+      context.addIssue({ code: 'custom', path: ['WORKERS'], message: 'more than one needs DATABASE_URL: the embedded database belongs to one process' });
+  },
+  // Checked beside the other settings' faults too, so every bad value is told at once.
+  { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === 'WORKERS') },
+);
 
 export type Environment = z.infer<typeof envSchema>;
 

@@ -26,6 +26,9 @@ describe('configuration from the environment', () => {
   it('runs more than one worker process only on PostgreSQL, whose connections every process can open', () => {
     expect(parseEnvironment({}).WORKERS).toBe(1);
     expect(() => parseEnvironment({ WORKERS: '2' })).toThrow(/^  WORKERS: more than one needs DATABASE_URL/m);
+    // Told beside another setting's fault, not after it is mended.
+    const both = () => parseEnvironment({ WORKERS: '2', PORT: 'eighty' });
+    for (const name of ['PORT', 'WORKERS']) expect(both).toThrow(new RegExp(`^  ${name}: `, 'm'));
     expect(() => parseEnvironment({ WORKERS: '0', DATABASE_URL: 'postgres://x@127.0.0.1/db' })).toThrow(/^  WORKERS: /m);
     expect(parseEnvironment({ WORKERS: '4', DATABASE_URL: 'postgres://x@127.0.0.1/db' }).WORKERS).toBe(4);
   });
