@@ -38,16 +38,18 @@ async function until(done: () => Promise<boolean>, what: string) {
 }
 
 const mailRow = async (id: string) => (await database.db.select().from(outbox).where(eq(outbox.id, id)))[0];
+/** A message in the outbox, due to be sent from `due`. */
+const queueMessage = async (to: string, subject: string, due: Date) =>
+  (await database.db.insert(outbox).values({ partnershipId, to, subject, text: 'Hello', nextAttemptAt: due }).returning({ id: outbox.id }))[0];
+/** node-cron's timers and the Date it reads, faked from `now`. */
+const fakeClockAt = (now: string) => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: new Date(now) });
 const surveys = (bookingIds: string[]) => database.db.select().from(followUpSurveys).where(inArray(followUpSurveys.bookingId, bookingIds));
 
 describe('the scheduler', () => {
   it('sends the outbox every minute, runs the follow-ups on the quarter hour and not between, and stops', async () => {
     // A winter morning, when London's time is UTC.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: new Date('2027-01-12T09:58:30Z') });
-    const [queued] = await database.db
-      .insert(outbox)
-      .values({ partnershipId, to: 'someone@partner.example', subject: 'Queued', text: 'Hello', nextAttemptAt: new Date('2027-01-12T09:58:00Z') })
-      .returning({ id: outbox.id });
+    fakeClockAt('2027-01-12T09:58:30Z');
+    const queued = await queueMessage('someone@partner.example', 'Queued', new Date('2027-01-12T09:58:00Z'));
     const crowd = await attendedCrowd(database.db, 3, '2027-01-12T09:50:00Z');
     const scheduler = startScheduler({ db: database.db, mailer: captureMailer, config: testConfig(), clock: systemClock });
     try {
@@ -70,10 +72,7 @@ describe('the scheduler', () => {
       // Surveys falling due at 10:05 wait, through ten minutes of the minute's runs, for 10:15.
       const later = await attendedCrowd(database.db, 2, '2027-01-12T10:05:00Z');
       for (let minute = 2; minute <= 14; minute++) {
-        const [marker] = await database.db
-          .insert(outbox)
-          .values({ partnershipId, to: 'marker@partner.example', subject: `Minute ${minute}`, text: '.', nextAttemptAt: new Date(Date.now()) })
-          .returning({ id: outbox.id });
+        const marker = await queueMessage('marker@partner.example', `Minute ${minute}`, new Date(Date.now()));
         await vi.advanceTimersByTimeAsync(60_000);
         await until(async () => (await mailRow(marker.id)).status === 'sent', `the outbox at 10:${String(minute).padStart(2, '0')}`);
         expect((await surveys(later.bookingIds)).map((s) => s.status)).toEqual(['scheduled', 'scheduled']);
@@ -86,21 +85,15 @@ describe('the scheduler', () => {
     }
 
     // Stopped: an hour passes and nothing runs.
-    const [left] = await database.db
-      .insert(outbox)
-      .values({ partnershipId, to: 'after@partner.example', subject: 'After stopping', text: '.', nextAttemptAt: new Date(Date.now()) })
-      .returning({ id: outbox.id });
+    const left = await queueMessage('after@partner.example', 'After stopping', new Date(Date.now()));
     await vi.advanceTimersByTimeAsync(60 * 60_000);
     for (let i = 0; i < 200; i++) await new Promise((resolve) => setImmediate(resolve));
     expect((await mailRow(left.id)).status).toBe('pending');
   }, 60_000);
 
   it('when stopped, waits for a run under way to end before saying it has stopped', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], now: new Date('2027-01-12T11:00:30Z') });
-    const [queued] = await database.db
-      .insert(outbox)
-      .values({ partnershipId, to: 'slow@partner.example', subject: 'Slow', text: 'Hello', nextAttemptAt: new Date('2027-01-12T11:00:00Z') })
-      .returning({ id: outbox.id });
+    fakeClockAt('2027-01-12T11:00:30Z');
+    const queued = await queueMessage('slow@partner.example', 'Slow', new Date('2027-01-12T11:00:00Z'));
     // A mail server that takes messages only when the test says so.
     const waiting: (() => void)[] = [];
     let sending = false;
