@@ -1,16 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { rowsOf, type Executor } from './database';
-
-/** A statement drizzle has made: its SQL text and where each value goes, ready to run. */
-interface Made<R> {
-  execute(values?: Record<string, unknown>): Promise<R>;
-}
-/** What drizzle keeps inside a database or a transaction (not in its types): the connection and how it makes statements. */
-interface Internals {
-  session: { client: unknown; prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: boolean): Made<unknown> };
-  dialect: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
-}
-const internals = (executor: Executor) => executor as unknown as Internals;
+import { drizzleInternals as internals, rowsOf, type Executor, type Made } from './database';
 
 /**
  * A statement whose SQL is made once (the first time it runs on each engine) and then run on

@@ -1,5 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { getTableColumns, type ExtractTablesWithRelations } from 'drizzle-orm';
+import { getTableColumns, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
@@ -15,6 +15,18 @@ export interface OpenDatabase {
   engine: 'pglite' | 'postgres';
   close(): Promise<void>;
 }
+
+/** A statement drizzle has made: its SQL text and where each value goes, ready to run. */
+export interface Made<R> {
+  execute(values?: Record<string, unknown>): Promise<R>;
+}
+/** What drizzle keeps inside a database or a transaction (not in its types): the connection and how it makes statements. */
+interface DrizzleInternals {
+  session: { client: unknown; prepareQuery(query: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: boolean): Made<unknown> };
+  dialect: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
+}
+/** The connection and statement maker inside a database or a transaction (db/built-once.ts, `commitWith`). */
+export const drizzleInternals = (executor: Executor) => executor as unknown as DrizzleInternals;
 
 /** The rows of a statement run with `execute`: postgres.js gives them as they are, PGlite in a result. */
 export const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
@@ -68,7 +80,7 @@ export function asOneTransaction(tx: Database): Database {
  * fails, PostgreSQL answers the COMMIT by rolling back, and that failure is thrown.
  */
 export async function commitWith<T extends readonly unknown[]>(tx: Executor, ...statements: { [K in keyof T]: PromiseLike<T[K]> | undefined }): Promise<T> {
-  const client = (tx as unknown as { session: { client: { [SEND_COMMIT]?: CommitWith } } }).session.client;
+  const client = drizzleInternals(tx).session.client as { [SEND_COMMIT]?: CommitWith };
   // A drizzle query builder sends its statement only when asked for its answer: ask now, before COMMIT.
   const sent = (statements as readonly (PromiseLike<unknown> | undefined)[]).map((statement) => statement && new Promise((resolve, reject) => statement.then(resolve, reject)));
   const commit = (tx as { [PART_OF_ANOTHER]?: true })[PART_OF_ANOTHER] ? undefined : client[SEND_COMMIT]?.(sent.filter(Boolean).length);
