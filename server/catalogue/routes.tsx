@@ -2,11 +2,11 @@ import { Button, ErrorSummary, Select, SummaryList, TextInput } from '../../web/
 import { formatDate, formatSessionTime, formatTime, monthName, duration, toLondonFields } from '../shared/dates';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { cachedPage, pageFromCache, type CachedPage } from '../http/page-cache';
+import { cachedPage, pageFromCache } from '../http/page-cache';
 import { DELIVERY_MODES, THEMES } from '../../db/schema';
 import { givenValues, uuid, uuidParam } from '../http/params';
 import { fieldErrors } from '../http/forms';
-import { scope, type AppContext, type AppEnv } from '../http/context';
+import { scope, type AppContext, type AppEnv, type CachedPage } from '../http/context';
 import { render } from '../http/render';
 import { get } from '../http/routes';
 import { filtersSchema } from './schemas';

@@ -215,7 +215,6 @@ export async function seedDemo(db: Database, now: Date, options: { baseUrl?: str
   }
 }
 
-
 type Year = ReturnType<typeof yearContaining>;
 
 async function playYear(db: Database, config: Config, partnership: Partnership, now: Date, year: Year) {

@@ -4,8 +4,6 @@ import { parseAccept } from 'hono/utils/accept';
 import type { Database } from '../../db/database';
 import type { AppContext, CachedPage } from './context';
 
-export type { CachedPage };
-
 /**
  * Pages that are the same for everyone signed out (the prospectus, a course), rendered once per
  * version and kept in this process's memory (decision 20). The version comes from the database
@@ -41,7 +39,6 @@ const matches = (header: string | undefined, etag: string) =>
 
 /** The cache's name for a page: the partnership served (by its slug, known before its row is read) and the page's key. */
 const cacheKeyOf = (c: AppContext, key: string) => `${c.get('deps').config.partnership}|${key}`;
-
 
 /**
  * The page at `page.key` for a signed-out viewer: from the cache while `page.version` is the one
