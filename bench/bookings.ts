@@ -56,7 +56,7 @@ interface Figures {
   clients?: number;
   /** PostgreSQL's CPU milliseconds per transaction, where it can be read. */
   databaseCpuMs?: number;
-  /** This process's CPU milliseconds per transaction (the app's server runs here; the load in a process of its own). */
+  /** The app server's CPU milliseconds per transaction (this process, or the Node server's processes; the load runs in a process of its own). */
   serverCpuMs?: number;
 }
 

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { cronTable, runJob, type JobDeps } from './registry';
+import { cronTable, runJob, type JobDeps, type JobName } from './registry';
 import type { Clock } from '../server/shared/clock';
 
 /**
@@ -9,25 +9,20 @@ import type { Clock } from '../server/shared/clock';
  */
 export function startScheduler(deps: JobDeps & { clock: Clock }) {
   const running = new Set<Promise<void>>();
-  const tasks = cronTable.map((entry) =>
-    cron.schedule(
-      entry.cron,
-      () => {
-        const run = (async () => {
-          for (const name of entry.jobs) {
-            try {
-              await runJob(name, deps, deps.clock.now());
-            } catch (error) {
-              console.error(`Job ${name} failed:`, error);
-            }
-          }
-        })();
-        running.add(run);
-        return run.finally(() => running.delete(run));
-      },
-      { noOverlap: true, timezone: 'Europe/London' },
-    ),
-  );
+  const runEach = async (jobs: readonly JobName[]) => {
+    for (const name of jobs) {
+      try {
+        await runJob(name, deps, deps.clock.now());
+      } catch (error) {
+        console.error(`Job ${name} failed:`, error);
+      }
+    }
+  };
+  const tracked = (run: Promise<void>) => {
+    running.add(run);
+    return run.finally(() => running.delete(run));
+  };
+  const tasks = cronTable.map((entry) => cron.schedule(entry.cron, () => tracked(runEach(entry.jobs)), { noOverlap: true, timezone: 'Europe/London' }));
   return {
     stop: async () => {
       tasks.forEach((t) => t.stop());
