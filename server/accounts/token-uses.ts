@@ -57,8 +57,8 @@ export function tokenUsesInBatches(db: Database, options: { delayMs: number; onE
     timer = undefined;
     const taken = gathered;
     gathered = new Map();
-    // One write at a time, in order, so a later mark never lands before an earlier one (and one
-    // whose onError threw does not stop the next).
+    // One write at a time (the marks' rows are not fought over, and flush waits for the one under
+    // way); a write whose onError threw does not stop the next.
     writing = writing.catch(() => {}).then(async () => {
       try {
         await writeTokenUses(db, Array.from(taken, ([tokenId, at]) => ({ tokenId, at })));
